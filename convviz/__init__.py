@@ -1,0 +1,59 @@
+"""convviz — convolution arithmetic made visible.
+
+The engine (``ConvSpec``, ``apply``, ``pool``, ``receptive_field``) is NumPy
+only; drawing (``animate``) loads matplotlib lazily, on first use, so that
+``import convviz`` stays fast and light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .engine import ReceptiveField, apply, pool, receptive_field
+from .errors import ConvvizError, OutputError, SpecError
+from .spec import CellKind, ConvSpec
+
+__version__ = "0.1.0"
+
+# name -> module that defines it; imported on first attribute access (PEP 562)
+_LAZY = {
+    "animate": "convviz.animation",
+    "Animation": "convviz.animation",
+    "presets": "convviz.presets",
+    "get_preset": "convviz.presets",
+    "glu": "convviz.gated",
+    "highway": "convviz.gated",
+}
+
+__all__ = [
+    "Animation",
+    "CellKind",
+    "ConvSpec",
+    "ConvvizError",
+    "OutputError",
+    "ReceptiveField",
+    "SpecError",
+    "__version__",
+    "animate",
+    "apply",
+    "get_preset",
+    "glu",
+    "highway",
+    "pool",
+    "presets",
+    "receptive_field",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'convviz' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,1 @@
+"""Diagrams beyond single convolutions: gated blocks, stacks, separable."""
