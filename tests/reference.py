@@ -1,0 +1,92 @@
+"""Independent brute-force references for the engine tests.
+
+Plain Python loops over the formulas in semantics.md — no index maps, no
+vectorisation — so that a bug in the engine cannot hide in the reference:
+
+- direct: output o reads input o·s − p_lo + t·d (zero outside [0, i));
+- transposed: input j writes output j·s − p_lo + t·d with weight tap t.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+
+def same_padding(i: int, k: int, s: int, d: int) -> tuple[int, int]:
+    """TensorFlow's 'same' rule: o = ⌈i/s⌉, the odd cell after."""
+    k_hat = d * (k - 1) + 1
+    o = math.ceil(i / s)
+    total = max((o - 1) * s + k_hat - i, 0)
+    return total // 2, total - total // 2
+
+
+def direct_output_size(i, k, s, d, lo, hi):
+    return (i + lo + hi - d * (k - 1) - 1) // s + 1
+
+
+def transposed_output_size(i, k, s, d, lo, hi, op):
+    return (i - 1) * s + d * (k - 1) + 1 - lo - hi + op
+
+
+def conv_loops(x, w, stride, dilation, pads, groups=1):
+    """Direct convolution. x (C_in, *i), w (C_out, C_in/g, *k), pads [(lo, hi)] per axis."""
+    c_in, *isz = x.shape
+    c_out, cig, *ksz = w.shape
+    nd = len(isz)
+    osz = [direct_output_size(isz[a], ksz[a], stride[a], dilation[a], *pads[a]) for a in range(nd)]
+    out = np.zeros([c_out] + osz, dtype=np.result_type(x, w))
+    cog = c_out // groups
+    for oc in range(c_out):
+        grp = oc // cog
+        for o in itertools.product(*[range(n) for n in osz]):
+            acc = 0
+            for icl in range(cig):
+                ic = grp * cig + icl
+                for t in itertools.product(*[range(n) for n in ksz]):
+                    pos = [o[a] * stride[a] - pads[a][0] + t[a] * dilation[a] for a in range(nd)]
+                    if all(0 <= pos[a] < isz[a] for a in range(nd)):
+                        acc += x[(ic, *pos)] * w[(oc, icl, *t)]
+            out[(oc, *o)] = acc
+    return out
+
+
+def conv_transpose_loops(x, w, stride, dilation, pads, output_padding, groups=1):
+    """Transposed convolution by scattering. x (C_in, *i), w (C_in, C_out/g, *k)."""
+    c_in, *isz = x.shape
+    _, cog, *ksz = w.shape
+    nd = len(isz)
+    osz = [
+        transposed_output_size(isz[a], ksz[a], stride[a], dilation[a], *pads[a], output_padding[a])
+        for a in range(nd)
+    ]
+    c_out = cog * groups
+    cig = c_in // groups
+    out = np.zeros([c_out] + osz, dtype=np.result_type(x, w))
+    for ic in range(c_in):
+        grp = ic // cig
+        for j in itertools.product(*[range(n) for n in isz]):
+            for ocl in range(cog):
+                oc = grp * cog + ocl
+                for t in itertools.product(*[range(n) for n in ksz]):
+                    pos = [j[a] * stride[a] - pads[a][0] + t[a] * dilation[a] for a in range(nd)]
+                    if all(0 <= pos[a] < osz[a] for a in range(nd)):
+                        out[(oc, *pos)] += x[(ic, *j)] * w[(ic, ocl, *t)]
+    return out
+
+
+def reads_loops(isz, ksz, stride, dilation, pads):
+    """For every output cell (tuple) the set of input cells it reads (direct conv)."""
+    nd = len(isz)
+    osz = [direct_output_size(isz[a], ksz[a], stride[a], dilation[a], *pads[a]) for a in range(nd)]
+    reads = {}
+    for o in itertools.product(*[range(n) for n in osz]):
+        cells = set()
+        for t in itertools.product(*[range(n) for n in ksz]):
+            pos = tuple(o[a] * stride[a] - pads[a][0] + t[a] * dilation[a] for a in range(nd))
+            if all(0 <= pos[a] < isz[a] for a in range(nd)):
+                cells.add(pos)
+        reads[o] = cells
+    return reads
