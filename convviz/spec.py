@@ -283,7 +283,8 @@ class ConvSpec:
 
     >>> ConvSpec(5, 3, stride=2, padding=1).output_size
     (3, 3)
-    >>> ConvSpec((8,), 3, stride=2, padding="same").padding_before, _.padding_after
+    >>> same = ConvSpec((8,), 3, stride=2, padding="same")
+    >>> same.padding_before, same.padding_after
     ((0,), (1,))
     """
 
