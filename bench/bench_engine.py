@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from convviz import ConvSpec  # noqa: E402
+from convviz import ConvSpec
 
 
 def loop_index_map(spec: ConvSpec) -> tuple[list, list]:
@@ -67,8 +67,8 @@ def main() -> int:
         vec_taps, vec_inputs = vector_index_map(spec)
         assert np.array_equal(np.asarray(loop_taps), vec_taps.reshape(-1, spec.ndim))
         assert np.array_equal(np.asarray(loop_inputs), vec_inputs.reshape(-1, spec.ndim))
-        t_loop = best_of(lambda: loop_index_map(spec), 1 if spec.ndim == 2 else 3)
-        t_vec = best_of(lambda: vector_index_map(spec), 5)
+        t_loop = best_of(lambda spec=spec: loop_index_map(spec), 1 if spec.ndim == 2 else 3)
+        t_vec = best_of(lambda spec=spec: vector_index_map(spec), 5)
         ratio = t_loop / t_vec
         ok &= ratio >= 50
         print(f"{name:24} {t_loop * 1e3:8.1f}ms {t_vec * 1e3:9.2f}ms {ratio:7.0f}×  {'pass' if ratio >= 50 else 'FAIL'}")
@@ -77,7 +77,7 @@ def main() -> int:
     per_cell = []
     for n in (64, 128, 256, 512, 1024):
         spec = ConvSpec(n, 3, padding=1)
-        t = statistics.median([best_of(lambda: vector_index_map(spec), 1) for _ in range(5)])
+        t = statistics.median([best_of(lambda spec=spec: vector_index_map(spec), 1) for _ in range(5)])
         per_cell.append(t / spec.frame_count)
         print(f"  {n:5}×{n:<5} {spec.frame_count:8} cells {t * 1e3:8.2f} ms {per_cell[-1] * 1e9:7.1f} ns/cell")
     spread = max(per_cell[2:]) / min(per_cell[2:])

@@ -9,15 +9,15 @@ NumPy only.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
 from .errors import SpecError
 from .spec import ConvSpec
 
-__all__ = ["apply", "pool", "receptive_field", "ReceptiveField", "canvas_values"]
+__all__ = ["ReceptiveField", "apply", "canvas_values", "pool", "receptive_field"]
 
 
 def _split_batch(spec: ConvSpec, x: np.ndarray) -> tuple[np.ndarray, int]:

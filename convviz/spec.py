@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 from .errors import SpecError
 
-__all__ = ["CellKind", "ConvSpec", "AxisGeometry", "PADDING_NAMES"]
+__all__ = ["PADDING_NAMES", "AxisGeometry", "CellKind", "ConvSpec"]
 
 PADDING_NAMES = ("valid", "same", "full", "causal")
 TRANSPOSED_PADDING_NAMES = ("valid", "same")
@@ -50,10 +51,6 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def _describe(value: Any) -> str:
-    return repr(value) if not isinstance(value, str) else repr(value)
-
-
 def _per_axis(name: str, value: Any, ndim: int, minimum: int) -> tuple[int, ...]:
     """Normalise an int-or-tuple argument to one int per axis, validated."""
     if _is_int(value):
@@ -62,16 +59,16 @@ def _per_axis(name: str, value: Any, ndim: int, minimum: int) -> tuple[int, ...]
         if len(value) != ndim:
             raise SpecError(
                 f"{name} must be an int or a tuple of {ndim} ints (one per axis), "
-                f"got {_describe(value)} with {len(value)} values"
+                f"got {value!r} with {len(value)} values"
             )
         if not all(_is_int(v) for v in value):
-            raise SpecError(f"{name} must hold whole numbers, got {_describe(value)}")
+            raise SpecError(f"{name} must hold whole numbers, got {value!r}")
         values = tuple(int(v) for v in value)
     else:
-        raise SpecError(f"{name} must be an int or a tuple of ints, got {_describe(value)}")
+        raise SpecError(f"{name} must be an int or a tuple of ints, got {value!r}")
     for v in values:
         if v < minimum:
-            raise SpecError(f"{name} must be >= {minimum} on every axis, got {_describe(value)}")
+            raise SpecError(f"{name} must be >= {minimum} on every axis, got {value!r}")
     return values
 
 
@@ -516,7 +513,7 @@ class ConvSpec:
         )
 
     # -- derived specs -------------------------------------------------------------------
-    def transpose(self) -> "ConvSpec":
+    def transpose(self) -> ConvSpec:
         """The transposed convolution of this one (or the direct one of a transposed).
 
         Its output size is this spec's input size; output_padding takes the

@@ -33,7 +33,7 @@ def transposed_output_size(i, k, s, d, lo, hi, op):
 
 def conv_loops(x, w, stride, dilation, pads, groups=1):
     """Direct convolution. x (C_in, *i), w (C_out, C_in/g, *k), pads [(lo, hi)] per axis."""
-    c_in, *isz = x.shape
+    _, *isz = x.shape
     c_out, cig, *ksz = w.shape
     nd = len(isz)
     osz = [direct_output_size(isz[a], ksz[a], stride[a], dilation[a], *pads[a]) for a in range(nd)]

@@ -9,10 +9,6 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-from convviz import CellKind, ConvSpec, SpecError, apply, pool, receptive_field
-from convviz.engine import canvas_values
-
 from reference import (
     conv_loops,
     conv_transpose_loops,
@@ -21,6 +17,9 @@ from reference import (
     same_padding,
     transposed_output_size,
 )
+
+from convviz import CellKind, ConvSpec, SpecError, apply, pool, receptive_field
+from convviz.engine import canvas_values
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 

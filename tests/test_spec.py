@@ -6,10 +6,9 @@ import math
 
 import numpy as np
 import pytest
+from reference import same_padding
 
 from convviz import CellKind, ConvSpec, SpecError
-
-from reference import same_padding
 
 
 # -- the paper's relationships (Dumoulin & Visin), checked per axis ------------------

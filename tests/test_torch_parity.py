@@ -163,7 +163,7 @@ def test_torch_output_sizes_for_many_specs(torch):
         for k in range(1, 5):
             for s in range(1, 4):
                 for d in range(1, 3):
-                    for p in range(0, 3):
+                    for p in range(3):
                         try:
                             spec = ConvSpec((i,), k, stride=s, dilation=d, padding=p)
                         except ValueError:
