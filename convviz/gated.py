@@ -85,6 +85,10 @@ class GatedTrace:
     gate: np.ndarray
     h: np.ndarray
     y: np.ndarray
+    w: np.ndarray | None = None  #: the value weights W (n, C, k)
+    v: np.ndarray | None = None  #: the gate weights V (n, C, k)
+    bias_w: np.ndarray | None = None  #: b (n,) or None
+    bias_v: np.ndarray | None = None  #: c (n,) or None
 
 
 def _array(name: str, value: Any, ndim: int, shape_text: str) -> np.ndarray:
@@ -155,7 +159,8 @@ def gated_trace(
     padded = np.zeros((channels, spec.canvas_size[0]))
     start = spec.canvas_padding[0][0]
     padded[:, start : start + length] = x
-    return GatedTrace(spec, form, bool(residual), x, padded, a, pre_gate, gate, h, y)
+    return GatedTrace(spec, form, bool(residual), x, padded, a, pre_gate, gate, h, y,
+                      w, v, biases[0], biases[1])
 
 
 def glu(

@@ -1,0 +1,221 @@
+"""Shared machinery of the diagrams: themes, option checks, the figure frame source.
+
+Importing this module does not import matplotlib; :class:`FigureFrames`
+imports it when a diagram is built.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..errors import SpecError
+
+__all__ = ["Palette", "FigureFrames", "palette", "check_scale", "check_bool", "fmt_int"]
+
+# Used until/unless convviz.themes is importable: the Solarized colours of the
+# conv_arithmetic figures.
+_FALLBACK_THEMES: dict[str, dict[str, Any]] = {
+    "classic": dict(
+        background="#ffffff", input_fill="#268BD2", output_fill="#2AA198",
+        padding_fill="#ffffff", stroke="#002B36", shadow="#073642", shadow_alpha=0.25,
+        text="#002B36", accent="#CB4B16", muted="#93A1A1", show_labels=False,
+        show_caption=False, font_size=10,
+    ),
+    "default": dict(
+        background="#ffffff", input_fill="#268BD2", output_fill="#2AA198",
+        padding_fill="#ffffff", stroke="#002B36", shadow="#073642", shadow_alpha=0.25,
+        text="#002B36", accent="#CB4B16", muted="#93A1A1", show_labels=True,
+        show_caption=True, font_size=10,
+    ),
+    "dark": dict(
+        background="#002B36", input_fill="#268BD2", output_fill="#2AA198",
+        padding_fill="#073642", stroke="#93A1A1", shadow="#000000", shadow_alpha=0.4,
+        text="#EEE8D5", accent="#CB4B16", muted="#586E75", show_labels=True,
+        show_caption=True, font_size=10,
+    ),
+    "colorblind": dict(
+        background="#ffffff", input_fill="#0072B2", output_fill="#56B4E9",
+        padding_fill="#ffffff", stroke="#000000", shadow="#333333", shadow_alpha=0.25,
+        text="#000000", accent="#D55E00", muted="#999999", show_labels=True,
+        show_caption=True, font_size=10,
+    ),
+}
+
+# Colours the theme has no field for: the value lane (A = X∗W) and the gate
+# lane (B = X∗V), chosen per theme so they stay apart from input/output/accent.
+_LANES = {
+    "classic": ("#859900", "#D33682"),
+    "default": ("#859900", "#D33682"),
+    "dark": ("#859900", "#D33682"),
+    "colorblind": ("#009E73", "#CC79A7"),
+}
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Everything a diagram needs from a theme (colours '#rrggbb')."""
+
+    name: str
+    background: str
+    text: str
+    stroke: str
+    muted: str
+    input: str
+    output: str
+    padding: str
+    accent: str
+    value: str
+    gate: str
+    show_caption: bool
+    font_size: float
+    dark: bool
+
+
+def _get_theme(name: str) -> Any:
+    try:
+        from ..themes import get_theme  # type: ignore[attr-defined]
+    except ImportError:
+        get_theme = None
+    if get_theme is not None:
+        return get_theme(name)
+    if name not in _FALLBACK_THEMES:
+        raise SpecError(f"theme {name!r} is unknown; use one of {', '.join(_FALLBACK_THEMES)}")
+    return type("Theme", (), dict(_FALLBACK_THEMES[name], name=name))()
+
+
+def _luminance(colour: str) -> float:
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def palette(theme: Any = "default") -> Palette:
+    """The diagram palette of a theme given by name or as a Theme object."""
+    if isinstance(theme, str):
+        name = theme
+        obj = _get_theme(theme)
+    else:
+        obj = theme
+        name = str(getattr(theme, "name", "default"))
+    try:
+        value, gate = _LANES.get(name, _LANES["colorblind" if "blind" in name else "default"])
+        return Palette(
+            name=name,
+            background=obj.background,
+            text=obj.text,
+            stroke=obj.stroke,
+            muted=obj.muted,
+            input=obj.input_fill,
+            output=obj.output_fill,
+            padding=obj.padding_fill,
+            accent=obj.accent,
+            value=value,
+            gate=gate,
+            show_caption=bool(obj.show_caption),
+            font_size=float(obj.font_size),
+            dark=_luminance(obj.background) < 0.5,
+        )
+    except AttributeError as exc:
+        raise SpecError(f"theme {theme!r} lacks a field a diagram needs: {exc}") from None
+
+
+def check_scale(scale: Any) -> float:
+    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
+        raise SpecError(f"scale must be a number, got {scale!r}")
+    if not (math.isfinite(scale) and 0.25 <= scale <= 8):
+        raise SpecError(f"scale must be between 0.25 and 8, got {scale!r}")
+    return float(scale)
+
+
+def check_bool(name: str, value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise SpecError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_options(options: dict[str, Any], allowed: Sequence[str], what: str) -> None:
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise SpecError(
+            f"{what} has no option {unknown[0]!r}; its options are: "
+            f"{', '.join(allowed) or 'none'}"
+        )
+
+
+def fmt_int(value: int) -> str:
+    """1228800 -> '1,228,800'."""
+    return f"{value:,}"
+
+
+class FigureFrames:
+    """A frame source drawn with matplotlib's object API (no pyplot).
+
+    Subclasses draw the static parts once in ``__init__`` (on ``self.ax``, an
+    axes spanning the figure in pixel units at scale 1, y pointing down),
+    register what changes with :meth:`dynamic`, and implement
+    ``_update(n)``. The static picture is rendered once and restored for
+    every frame; only the dynamic artists are redrawn on top of it.
+    """
+
+    frame_count: int = 1
+    caption: str = ""
+
+    def __init__(self, width: int, height: int, pal: Palette, scale: float) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.palette = pal
+        self.scale = scale
+        self.width, self.height = width, height
+        self.fig = Figure(figsize=(width / 100, height / 100), dpi=100 * scale,
+                          facecolor=pal.background)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.ax = self.fig.add_axes((0, 0, 1, 1))
+        self.ax.set_xlim(0, width)
+        self.ax.set_ylim(height, 0)
+        self.ax.set_axis_off()
+        self.ax.set_facecolor(pal.background)
+        self._dynamic: list[Any] = []
+        self._background: Any = None
+        w, h = self.canvas.get_width_height()
+        self.size = (int(w), int(h))
+
+    # -- building --------------------------------------------------------------------
+    def dynamic(self, artist: Any) -> Any:
+        """Mark an artist as changing between frames (drawn after the static picture)."""
+        artist.set_animated(True)
+        self._dynamic.append(artist)
+        return artist
+
+    def text(self, x: float, y: float, s: str, *, size: float | None = None, colour: str | None = None,
+             ha: str = "center", va: str = "center", weight: str = "normal", **kw: Any) -> Any:
+        return self.ax.text(
+            x, y, s, fontsize=size or self.palette.font_size, color=colour or self.palette.text,
+            ha=ha, va=va, fontweight=weight, **kw,
+        )
+
+    # -- the frame source protocol -----------------------------------------------------
+    def _update(self, n: int) -> None:  # pragma: no cover - overridden
+        pass
+
+    def frame(self, n: int) -> np.ndarray:
+        """Frame ``n`` as an (height, width, 3) uint8 array."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n < self.frame_count:
+            raise SpecError(f"frame index must be an int in [0, {self.frame_count}), got {n!r}")
+        if self._background is None:
+            self.canvas.draw()  # animated artists are skipped: this is the static picture
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        self._update(int(n))
+        for artist in self._dynamic:
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
+        pixels = np.asarray(self.canvas.buffer_rgba())[..., :3]
+        return np.ascontiguousarray(pixels)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.size[0]}×{self.size[1]}, {self.frame_count} frames: {self.caption}>"

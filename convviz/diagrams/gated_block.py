@@ -1,0 +1,477 @@
+"""Data-flow diagrams of a gated convolution block (GLU) and of DGCNN's highway form.
+
+Drawn from a small real example (seeded random weights) computed by
+:func:`convviz.gated.gated_trace`, animated over the time steps t: both lanes
+read the same window t − d(k−1) … t of the padded input (the engine's
+``spec.taps``), σ scales the value lane, ⊗ gives H, and the input comes back
+through ⊕ (residual) or through the highway gate 1 − σ.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import SpecError
+from ..gated import GatedTrace, gated_cost, gated_trace
+from ._base import FigureFrames, Palette, check_bool, check_options, check_scale, fmt_int, palette
+
+__all__ = ["GatedBlockDiagram", "glu_diagram", "highway_diagram", "example_block"]
+
+
+def example_block(length: int = 8, channels: int = 2, n: int = 2, kernel_size: int = 3, *,
+                  dilation: int = 1, padding: str = "causal", residual: bool = True,
+                  form: str = "glu", seed: int = 0) -> GatedTrace:
+    """The small real example a diagram shows: seeded random X, W, V, b, c (rounded to 0.1)."""
+    for name, value, low in (("length", length, 2), ("channels", channels, 1), ("n", n, 1),
+                             ("kernel_size", kernel_size, 1), ("seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise SpecError(f"{name} must be a whole number >= {low}, got {value!r}")
+    if length > 24 or channels > 4 or n > 4:
+        raise SpecError(
+            f"a block diagram shows at most 24 time steps and 4 channels, got length={length}, "
+            f"channels={channels}, n={n}"
+        )
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.uniform(-1, 1, (channels, length)), 1)
+    w = np.round(rng.normal(0, 0.6, (n, channels, kernel_size)), 1)
+    v = np.round(rng.normal(0, 0.8, (n, channels, kernel_size)), 1)
+    b = np.round(rng.normal(0, 0.2, n), 1)
+    c = np.round(rng.normal(0, 0.2, n), 1)
+    return gated_trace(x, w, v, b, c, dilation=dilation, padding=padding, residual=residual, form=form)
+
+
+def _rgb(colour: str) -> np.ndarray:
+    from matplotlib.colors import to_rgb
+
+    return np.array(to_rgb(colour))
+
+
+def _mix(colour: str, background: str, amount: float) -> np.ndarray:
+    return _rgb(colour) * (1 - amount) + _rgb(background) * amount
+
+
+def _text_colour(face: np.ndarray) -> str:
+    lum = 0.2126 * face[0] + 0.7152 * face[1] + 0.0722 * face[2]
+    return "#000000" if lum > 0.55 else "#ffffff"
+
+
+class _Strip:
+    """A (channels × columns) grid of cells, channel 0 at the bottom, time across."""
+
+    def __init__(self, diagram: "GatedBlockDiagram", name: str, x0: float, y0: float,
+                 values: np.ndarray, colour: str | None, *, cmap: Any = None,
+                 first_col: int = 0, dashed: tuple[int, ...] = (), shape: str = "",
+                 progressive: bool = True) -> None:
+        from matplotlib.collections import PatchCollection
+        from matplotlib.patches import Rectangle
+
+        pal = diagram.palette
+        cs = diagram.cs
+        self.d, self.values, self.x0, self.y0 = diagram, values, x0, y0
+        self.rows, self.cols = values.shape
+        self.first_col = first_col  # canvas column of values[:, 0] (X: after the padding)
+        self.progressive = progressive
+        self.cmap = cmap
+        rects, faces = [], []
+        strong = None if colour is None else _rgb(colour)
+        self.dashed = set(dashed)
+        self.pale = _rgb(pal.padding) if colour is None else _mix(colour, pal.background, 0.82)
+        for c in range(self.rows):
+            for j in range(self.cols):
+                rects.append(Rectangle(self.cell_xy(j, c), cs, cs))
+        self.strong = np.empty((self.rows * self.cols, 3))
+        for idx, (c, j) in enumerate(np.ndindex(self.rows, self.cols)):
+            if j in self.dashed:
+                self.strong[idx] = _rgb(pal.padding)
+            elif cmap is not None:
+                self.strong[idx] = cmap(float(values[c, j]))[:3]
+            else:
+                self.strong[idx] = strong
+        styles = ["--" if j in self.dashed else "-" for _, j in np.ndindex(self.rows, self.cols)]
+        self.cells = PatchCollection(rects, facecolor=self.strong, edgecolor=pal.stroke,
+                                     linewidth=0.9, linestyle=styles, zorder=3)
+        if progressive:
+            diagram.dynamic(self.cells)
+        diagram.ax.add_collection(self.cells)
+        self.texts = []
+        if diagram.numbers:
+            for c, j in np.ndindex(self.rows, self.cols):
+                x, y = self.cell_centre(j, c)
+                label = "0" if j in self.dashed else f"{values[c, j]:.2f}".replace("-", "−")
+                t = diagram.text(x, y, label, size=diagram.num_size, zorder=5,
+                                 colour=_text_colour(self.strong[c * self.cols + j]))
+                if progressive:
+                    diagram.dynamic(t)
+                self.texts.append(t)
+        # the tensor's name at the left, its shape under it
+        diagram.text(x0 - 8, y0 + self.rows * cs / 2, name, ha="right", weight="bold",
+                     size=pal.font_size * 1.05)
+        if shape:
+            diagram.text(x0 + self.cols * cs / 2, y0 + self.rows * cs + 11, shape,
+                         size=pal.font_size * 0.85, colour=pal.text)
+
+    @property
+    def width(self) -> float:
+        return self.cols * self.d.cs
+
+    @property
+    def height(self) -> float:
+        return self.rows * self.d.cs
+
+    def cell_xy(self, col: int, channel: int) -> tuple[float, float]:
+        cs = self.d.cs
+        return (self.x0 + col * cs, self.y0 + (self.rows - 1 - channel) * cs)
+
+    def cell_centre(self, col: int, channel: int) -> tuple[float, float]:
+        x, y = self.cell_xy(col, channel)
+        return x + self.d.cs / 2, y + self.d.cs / 2
+
+    def col_x(self, col: float) -> float:
+        return self.x0 + (col + 0.5) * self.d.cs
+
+    def update(self, t: int) -> None:
+        """Columns ≤ t (in time) computed: strong colour; later ones pale and blank."""
+        if not self.progressive:
+            return
+        done = np.array([j - self.first_col <= t or j in self.dashed
+                         for _, j in np.ndindex(self.rows, self.cols)])
+        faces = np.where(done[:, None], self.strong, self.pale)
+        self.cells.set_facecolor(faces)
+        for text, flag in zip(self.texts, done):
+            text.set_visible(bool(flag))
+
+
+class GatedBlockDiagram(FigureFrames):
+    """A gated block's data flow, one frame per time step t (or one frame for ``t``)."""
+
+    def __init__(self, trace: GatedTrace, *, theme: Any = "default", scale: float = 1.0,
+                 numbers: bool = False, t: int | None = None) -> None:
+        pal = palette(theme)
+        self.trace = trace
+        self.numbers = check_bool("numbers", numbers)
+        spec = trace.spec
+        channels, length = trace.x.shape
+        n = trace.a.shape[0]
+        k = spec.kernel_size[0]
+        d = spec.dilation[0]
+        self.highway = trace.form == "highway"
+        self.cs = cs = 40 if numbers else 24
+        self.num_size = 6.6
+        pad_lo, pad_hi = spec.canvas_padding[0]
+        canvas = spec.canvas_size[0]
+        lane_w = length * cs
+        gap = max(110, canvas * cs - 2 * lane_w + 40)
+        left = 96  # room for the residual line and the tensor names
+        lanes_w = 2 * lane_w + gap
+        xa, xb = left + 30, left + 30 + lane_w + gap
+        centre = left + 30 + lanes_w / 2
+        panel_x = xb + lane_w + (110 if self.highway else 60)
+        width = int(panel_x + 300)
+        sh = max(channels, n) * cs  # strip height
+        y_x = 74
+        y_ab = y_x + channels * cs + 100
+        y_s = y_ab + n * cs + 80
+        lane_out = y_ab + n * cs + 38  # where arrows leave A and B, below their captions
+        y_m = y_s + n * cs + (74 if self.highway else 44)  # the ⊗ node(s)
+        if self.highway:
+            y_p = y_m + 52  # ⊕
+            y_y = y_p + 34
+            y_h = None
+        else:
+            y_h = y_m + 30
+            y_p = y_h + n * cs + 44 if trace.residual else None
+            y_y = y_p + 34 if trace.residual else None
+        bottom = (y_y if y_y is not None else y_h) + sh + 34
+        footer = 34 if pal.show_caption else 10
+        height = int(max(bottom + footer, 560))
+        super().__init__(width, height, pal, check_scale(scale))
+        if t is not None and (isinstance(t, bool) or not isinstance(t, (int, np.integer))
+                              or not 0 <= t < length):
+            raise SpecError(f"t must be a time step in [0, {length}), got {t!r}")
+        self.fixed_t = None if t is None else int(t)
+        self.frame_count = 1 if t is not None else length
+        self.length = length
+        fs = pal.font_size
+        ax = self.ax
+        pad_kind = "causal" if spec.padding == "causal" else "'same'"
+        # ---- title --------------------------------------------------------------------------
+        if self.highway:
+            title = "Highway form (DGCNN): Y = X ⊗ (1 − σ) + (X∗W + b) ⊗ σ,  σ = σ(X∗V + c)"
+        elif trace.residual:
+            title = "Gated convolution block (GLU): Y = X + (X∗W + b) ⊗ σ(X∗V + c)"
+        else:
+            title = "Gated convolution block (GLU): H = (X∗W + b) ⊗ σ(X∗V + c)"
+        self.text(16, 22, title, size=fs * 1.25, weight="bold", ha="left")
+        self.text(16, 42, f"T={length} time steps, C={channels} input channels, n={n} outputs, "
+                          f"k={k}, d={d}, {pad_kind} padding; unshared weights W ≠ V",
+                  size=fs * 0.9, ha="left", colour=pal.text)
+        # ---- X, padded -------------------------------------------------------------------------
+        x0 = centre - canvas * cs / 2
+        dashed = tuple(range(pad_lo)) + tuple(range(pad_lo + length, canvas))
+        padded_shape = f"X ({length}, {channels})  →  padded ({canvas}, {channels})"
+        self.sx = _Strip(self, "X", x0, y_x, trace.padded, pal.input, dashed=dashed,
+                         first_col=pad_lo, progressive=False)
+        self.text(x0 + canvas * cs + 8, y_x + channels * cs / 2 + 12, padded_shape, ha="left",
+                  size=fs * 0.85, colour=pal.text)
+        if pad_lo:
+            self.text(x0 + pad_lo * cs / 2, y_x - 9, f"{pad_lo} zero" + ("s" if pad_lo > 1 else ""), size=fs * 0.8,
+                      colour=pal.muted if not pal.dark else pal.text)
+        if pad_hi:
+            self.text(x0 + (canvas - pad_hi / 2) * cs, y_x - 9, f"{pad_hi} zero" + ("s" if pad_hi > 1 else ""),
+                      size=fs * 0.8, colour=pal.muted if not pal.dark else pal.text)
+        self.text(x0 + canvas * cs + 8, y_x + channels * cs / 2 - 12, "time →", ha="left",
+                  size=fs * 0.85, colour=pal.text)
+        # ---- the two lanes -------------------------------------------------------------------------
+        self.sa = _Strip(self, "A", xa, y_ab, trace.a, pal.value, shape=f"A = X∗W + b  ({length}, {n})")
+        self.sb = _Strip(self, "B", xb, y_ab, trace.b, pal.gate, shape=f"B = X∗V + c  ({length}, {n})")
+        for x_lane, colour, text in ((xa, pal.value, f"Conv1D₁: value weights W ({n}, {channels}, {k})"),
+                                     (xb, pal.gate, f"Conv1D₂: gate weights V ({n}, {channels}, {k})")):
+            self.text(x_lane + lane_w / 2, y_ab + n * cs + 27, text, size=fs * 0.85, colour=colour,
+                      weight="bold")
+        # ---- σ(B) -------------------------------------------------------------------------
+        from matplotlib.colors import LinearSegmentedColormap
+
+        lo_col = _mix(pal.gate, pal.background, 0.92)
+        hi_col = _rgb(pal.gate) * (0.55 if not pal.dark else 1.0)
+        self.sigma_cmap = LinearSegmentedColormap.from_list("sigma", [lo_col, _rgb(pal.gate) * 0.8 + lo_col * 0.2, hi_col])
+        self.ss = _Strip(self, "σ(B)", xb, y_s, trace.gate, None, cmap=self.sigma_cmap,
+                         shape=f"σ(B) in (0, 1)  ({length}, {n})")
+        self._arrow(xb + lane_w / 2, lane_out, xb + lane_w / 2, y_s - 2, pal.gate, "σ")
+        # ---- products ---------------------------------------------------------------------------
+        r = 13
+        if self.highway:
+            mx_val, mx_skip = centre, xb + lane_w + 52
+            self._node(mx_val, y_m, "⊗")
+            self._node(mx_skip, y_m, "⊗")
+            self._poly([(xa + lane_w / 2, lane_out), (xa + lane_w / 2, y_m), (mx_val - r, y_m)],
+                       pal.value, arrow=True)
+            self._poly([(xb + lane_w / 2, y_s + n * cs + 22), (xb + lane_w / 2, y_m - 30), (mx_val, y_m - 30), (mx_val, y_m - r)],
+                       pal.gate, arrow=True)
+            self.text((mx_val + xb + lane_w / 2) / 2, y_m - 38, "σ", size=fs, colour=pal.gate, weight="bold")
+            self._poly([(xb + lane_w / 2, y_m - 30), (mx_skip, y_m - 30), (mx_skip, y_m - r)], pal.gate, arrow=True)
+            self.text(mx_skip - 4, y_m - 38, "1 − σ", size=fs, colour=pal.gate, weight="bold", ha="right")
+            # the input's straight path, on the right
+            self._poly([(x0 + canvas * cs, y_x + channels * cs / 2), (mx_skip, y_x + channels * cs / 2),
+                        (mx_skip, y_m - 60)], pal.input, arrow=False)
+            self._poly([(mx_skip, y_m - 60), (mx_skip, y_m - r)], pal.input, arrow=True)
+            self.text(mx_skip + 6, (y_ab + y_s) / 2, "X passes\nstraight\nthrough", ha="left", size=fs * 0.85,
+                      colour=pal.input)
+            self.text(mx_val + 8, y_m + 26, "A ⊗ σ", ha="left", size=fs * 0.9, colour=pal.text)
+            self.text(mx_skip - 8, y_m + 26, "X ⊗ (1 − σ)", ha="right", size=fs * 0.9, colour=pal.text)
+            self._node(centre, y_p, "⊕")
+            self._poly([(mx_val, y_m + r), (mx_val, y_p - r)], pal.output, arrow=True)
+            self._poly([(mx_skip, y_m + r), (mx_skip, y_p), (centre + r, y_p)], pal.output, arrow=True)
+            yx0 = centre - lane_w / 2
+            self.sy = _Strip(self, "Y", yx0, y_y, trace.y, pal.output, shape=f"Y  ({length}, {channels})")
+            self._arrow(centre, y_p + r, centre, y_y - 2, pal.output)
+            self.sh = None
+        else:
+            self._node(centre, y_m, "⊗")
+            self._poly([(xa + lane_w / 2, lane_out), (xa + lane_w / 2, y_m), (centre - r, y_m)],
+                       pal.value, arrow=True)
+            self._poly([(xb + lane_w / 2, y_s + n * cs + 22), (xb + lane_w / 2, y_m), (centre + r, y_m)],
+                       pal.gate, arrow=True)
+            hx0 = centre - lane_w / 2
+            hname = "H" if trace.residual else "H = Y"
+            self.sh = _Strip(self, hname, hx0, y_h, trace.h, pal.output,
+                             shape=f"H = A ⊗ σ(B)  ({length}, {n})")
+            self._arrow(centre, y_m + r, centre, y_h - 2, pal.output)
+            self.sy = None
+            if trace.residual:
+                self._node(centre, y_p, "⊕")
+                self._arrow(centre, y_h + n * cs + 20, centre, y_p - r, pal.output)
+                skip_x = left - 40
+                self._poly([(x0 - 26, y_x + channels * cs / 2), (skip_x, y_x + channels * cs / 2), (skip_x, y_p),
+                            (centre - r, y_p)], pal.input, arrow=True)
+                self.text(skip_x + 6, (y_h + y_p) / 2 + 6, "residual: + X\n(needs n = C)", ha="left",
+                          size=fs * 0.85, colour=pal.input)
+                self.sy = _Strip(self, "Y", hx0, y_y, trace.y, pal.output,
+                                 shape=f"Y = X + H  ({length}, {channels})")
+                self._arrow(centre, y_p + r, centre, y_y - 2, pal.output)
+        # ---- the window and its connections (dynamic) ------------------------------------------------
+        from matplotlib.collections import LineCollection
+        from matplotlib.patches import Rectangle
+
+        self.taps = spec.taps[..., 0]  # (T, k) canvas columns read by output t
+        self.win_boxes = [self.dynamic(ax.add_patch(Rectangle((0, 0), cs, channels * cs, fill=False,
+                                                              edgecolor=pal.accent, linewidth=2.4, zorder=6)))
+                          for _ in range(k)]
+        self.win_span = self.dynamic(ax.add_patch(Rectangle((0, 0), 1, 6, facecolor=pal.accent,
+                                                            edgecolor="none", alpha=0.9, zorder=6)))
+        self.links = self.dynamic(LineCollection([], linewidths=1.6, zorder=2))
+        ax.add_collection(self.links)
+        strips = [s for s in (self.sa, self.sb, self.ss, self.sh, self.sy) if s is not None]
+        self.col_boxes = [self.dynamic(ax.add_patch(Rectangle((0, 0), cs, s.height, fill=False,
+                                                              edgecolor=pal.accent, linewidth=2.4, zorder=6)))
+                          for s in strips]
+        self.col_strips = strips
+        self.window_label = self.dynamic(self.text(0, y_x + channels * cs + 26, "", size=fs * 0.85,
+                                                   colour=pal.accent, weight="bold"))
+        # ---- right panel: legend, σ scale, counts ----------------------------------------------------
+        self._panel(panel_x, 74, trace, length, channels, n, k, d, spec)
+        self.caption = title.replace("  ", " ") + f" (T={length}, C={channels}, n={n}, k={k}, d={d}, {pad_kind})"
+        self._caption_text = None
+        if pal.show_caption:
+            self._caption_text = self.dynamic(self.text(16, height - 16, "", size=fs * 0.95, ha="left"))
+
+    # -- drawing helpers ------------------------------------------------------------------------
+    def _node(self, x: float, y: float, symbol: str) -> None:
+        from matplotlib.patches import Circle
+
+        pal = self.palette
+        self.ax.add_patch(Circle((x, y), 13, facecolor=pal.background, edgecolor=pal.stroke,
+                                 linewidth=1.4, zorder=4))
+        self.text(x, y + 1, symbol, size=self.palette.font_size * 1.5, zorder=5)
+
+    def _arrow(self, x0: float, y0: float, x1: float, y1: float, colour: str, label: str = "") -> None:
+        self.ax.annotate("", (x1, y1), (x0, y0), arrowprops=dict(arrowstyle="-|>", color=colour,
+                                                                 linewidth=1.6, shrinkA=0, shrinkB=0))
+        if label:
+            self.text(x0 + 10, (y0 + y1) / 2, label, ha="left", size=self.palette.font_size * 1.1,
+                      colour=colour, weight="bold")
+
+    def _poly(self, points: list[tuple[float, float]], colour: str, arrow: bool) -> None:
+        xs, ys = zip(*points[:-1]) if arrow else zip(*points)
+        self.ax.plot(xs, ys, color=colour, linewidth=1.6, solid_capstyle="butt", zorder=2)
+        if arrow:
+            self._arrow(*points[-2], *points[-1], colour)
+
+    def _panel(self, x: float, y: float, trace: GatedTrace, length: int, channels: int, n: int,
+               k: int, d: int, spec: Any) -> None:
+        pal = self.palette
+        fs = pal.font_size
+        cost = gated_cost(length, channels, n, k, dilation=d, padding=spec.padding,
+                          residual=trace.residual, form=trace.form)
+        self.badges = [
+            ("parameters", f"2·(k·C·n + n) = 2·({k}·{channels}·{n} + {n})", cost.parameters),
+            ("multiply-adds", f"≈ 2·T·k·C·n = 2·{length}·{k}·{channels}·{n}", cost.multiply_adds),
+            ("sigmoids", f"T·n = {length}·{n}", cost.sigmoids),
+            ("products ⊗", f"T·n = {length}·{n}" if not self.highway else f"2·T·n = 2·{length}·{n}",
+             cost.products),
+        ]
+        self.text(x, y, "Cost of this block", ha="left", weight="bold", size=fs * 1.05)
+        yy = y + 24
+        for label, formula, value in self.badges:
+            self.text(x, yy, f"{label}: {fmt_int(value)}", ha="left", size=fs * 0.95, weight="bold",
+                      colour=pal.text, bbox=dict(boxstyle="round,pad=0.3", facecolor=_mix(pal.accent, pal.background, 0.85),
+                                                 edgecolor=pal.accent, linewidth=0.8))
+            self.text(x + 6, yy + 17, formula, ha="left", size=fs * 0.8, colour=pal.text)
+            yy += 44
+        # legend
+        yy += 6
+        self.text(x, yy, "Colours", ha="left", weight="bold", size=fs * 1.05)
+        yy += 20
+        from matplotlib.patches import Rectangle
+
+        for colour, label, dashed in ((pal.input, "input X", False), (pal.padding, "zero padding", True),
+                                      (pal.value, "value lane A = X∗W + b", False),
+                                      (pal.gate, "gate lane B = X∗V + c", False),
+                                      (pal.output, "output", False),
+                                      (pal.accent, "window and step t", False)):
+            if label.startswith("window"):
+                self.ax.add_patch(Rectangle((x, yy - 7), 14, 14, fill=False, edgecolor=colour, linewidth=2.2))
+            else:
+                self.ax.add_patch(Rectangle((x, yy - 7), 14, 14, facecolor=colour, edgecolor=pal.stroke,
+                                            linewidth=0.8, linestyle="--" if dashed else "-"))
+            self.text(x + 22, yy, label, ha="left", size=fs * 0.9)
+            yy += 21
+        # σ scale
+        yy += 8
+        self.text(x, yy, "σ(B): 0 … 1 (gate closed … open)", ha="left", size=fs * 0.9)
+        yy += 14
+        grad = np.linspace(0, 1, 256)[None, :]
+        self.ax.imshow(grad, cmap=self.sigma_cmap, vmin=0, vmax=1, aspect="auto",
+                       extent=(x, x + 200, yy + 14, yy), zorder=3, interpolation="bilinear")
+        self.ax.add_patch(Rectangle((x, yy), 200, 14, fill=False, edgecolor=pal.stroke, linewidth=0.8))
+        for v in (0, 0.5, 1):
+            self.text(x + 200 * v, yy + 24, f"{v:g}", size=fs * 0.8)
+        self.ax.set_xlim(0, self.width)
+        self.ax.set_ylim(self.height, 0)
+        self.values_y = yy + 46
+        self.values_text = None
+        if self.numbers:
+            self.values_text = self.dynamic(self.text(x, self.values_y, "", ha="left", va="top",
+                                                      size=fs * 0.85, family="DejaVu Sans Mono"))
+
+    # -- frames ---------------------------------------------------------------------------------------
+    def window(self, n: int) -> np.ndarray:
+        """Canvas columns of the padded X that step t = frame n reads (from ``spec.taps``)."""
+        t = self.fixed_t if self.fixed_t is not None else n
+        return self.taps[t]
+
+    def _update(self, n: int) -> None:
+        t = self.fixed_t if self.fixed_t is not None else n
+        pal = self.palette
+        cs = self.cs
+        cols = self.taps[t]
+        for box, col in zip(self.win_boxes, cols):
+            box.set_xy(self.sx.cell_xy(int(col), self.sx.rows - 1))
+        x_lo, x_hi = self.sx.col_x(cols[0]) - cs / 2, self.sx.col_x(cols[-1]) + cs / 2
+        self.win_span.set_bounds(x_lo, self.sx.y0 + self.sx.height + 4, x_hi - x_lo, 4)
+        lo, hi = int(cols[0]) - self.sx.first_col, int(cols[-1]) - self.sx.first_col
+        self.window_label.set_position(((x_lo + x_hi) / 2, self.sx.y0 + self.sx.height + 20))
+        def rel(v: int) -> str:
+            return "t" if v == t else (f"t+{v - t}" if v > t else f"t−{t - v}")
+        self.window_label.set_text(f"window {rel(lo)}…{rel(hi)} = {lo}…{hi}".replace("-", "−")
+                                   if hi != lo else f"window t = {lo}")
+        segs, colours = [], []
+        ybot = self.sx.y0 + self.sx.height + 36
+        for strip, colour in ((self.sa, pal.value), (self.sb, pal.gate)):
+            target = (strip.col_x(t), strip.y0 - 2)
+            for col in cols:
+                segs.append([(self.sx.col_x(col), ybot), target])
+                colours.append(colour)
+        self.links.set_segments(segs)
+        self.links.set_color(colours)
+        for strip in self.col_strips:
+            strip.update(t)
+        for box, strip in zip(self.col_boxes, self.col_strips):
+            box.set_xy(strip.cell_xy(t, strip.rows - 1))
+        tr = self.trace
+        if self.values_text is not None:
+            def vec(a: np.ndarray) -> str:
+                return "(" + ", ".join(f"{v:+.2f}" for v in a).replace("-", "−") + ")"
+            lines = [f"at t = {t}:", f"A[t]    = {vec(tr.a[:, t])}", f"B[t]    = {vec(tr.b[:, t])}",
+                     f"σ(B[t]) = {vec(tr.gate[:, t])}", f"H[t]    = {vec(tr.h[:, t])}"]
+            if tr.residual or self.highway:
+                lines.append(f"Y[t]    = {vec(tr.y[:, t])}")
+            self.values_text.set_text("\n".join(lines))
+        if self._caption_text is not None:
+            if self.highway:
+                text = (f"t = {t}: both lanes read inputs {lo}…{hi} (zeros outside 0…{self.length - 1}); "
+                        f"Y[t] = X[t]·(1 − σ) + A[t]·σ")
+            else:
+                text = (f"t = {t}: both lanes read inputs {lo}…{hi}"
+                        + (" (zeros before 0)" if lo < 0 else "")
+                        + "; H[t] = A[t] ⊗ σ(B[t])" + ("; Y[t] = X[t] + H[t]" if tr.residual else ""))
+            self._caption_text.set_text(text)
+
+
+_OPTIONS = ("length", "channels", "n", "kernel_size", "dilation", "padding", "residual", "seed", "t")
+
+
+def _build(form: str, theme: Any, scale: float, numbers: bool, options: dict[str, Any]) -> GatedBlockDiagram:
+    allowed = _OPTIONS if form == "glu" else tuple(o for o in _OPTIONS if o not in ("residual", "n"))
+    check_options(options, allowed, f"the {form} block diagram")
+    t = options.pop("t", None)
+    channels = options.pop("channels", 2)
+    residual = options.pop("residual", True) if form == "glu" else False
+    n = options.pop("n", channels) if form == "glu" else channels
+    trace = example_block(channels=channels, n=n, residual=residual, form=form, **options)
+    return GatedBlockDiagram(trace, theme=theme, scale=scale, numbers=numbers, t=t)
+
+
+def glu_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
+                **options: Any) -> GatedBlockDiagram:
+    """GLU block diagram. Options: length (8), channels (2), n (= channels), kernel_size (3),
+    dilation (1), padding ('causal'), residual (True), seed (0), t (None: animate over t)."""
+    return _build("glu", theme, scale, numbers, dict(options))
+
+
+def highway_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
+                    **options: Any) -> GatedBlockDiagram:
+    """DGCNN highway-form diagram. Options: length, channels, kernel_size, dilation, padding
+    ('causal' by default here; the preset uses 'same'), seed, t."""
+    return _build("highway", theme, scale, numbers, dict(options))

@@ -1,0 +1,111 @@
+"""Why convolutions for sequences: the path between two positions N apart.
+
+Through an RNN chain a signal crosses N steps; through plain convolutions of
+kernel k about ⌈N/(k−1)⌉ layers; through dilated convolutions (dilations
+1, 2, 4, …, k=2 or 3) about ⌈log₂N⌉ layers. One still frame, log-log axes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import SpecError
+from ._base import FigureFrames, check_bool, check_options, check_scale, palette
+
+__all__ = ["path_lengths", "PathLengthPlot", "path_length_plot"]
+
+
+def path_lengths(n: Any, kernel_size: int = 3) -> dict[str, np.ndarray]:
+    """Path length between positions ``n`` apart, for each architecture.
+
+    ``rnn`` = N, ``conv`` = ⌈N/(k−1)⌉ layers of kernel k, ``dilated`` = ⌈log₂N⌉.
+    """
+    if isinstance(kernel_size, bool) or not isinstance(kernel_size, (int, np.integer)) or kernel_size < 2:
+        raise SpecError(f"kernel_size must be a whole number >= 2, got {kernel_size!r}")
+    n = np.asarray(n)
+    if n.size == 0 or not np.issubdtype(n.dtype, np.integer) or n.min() < 1:
+        raise SpecError(f"n must hold whole numbers >= 1, got {n!r}")
+    n = n.astype(np.int64)
+    return {
+        "rnn": n.copy(),
+        "conv": -(-n // (kernel_size - 1)),
+        # ⌈log₂N⌉ exactly, without floating point: bit length of N − 1
+        "dilated": np.array([int(v - 1).bit_length() for v in n.reshape(-1)], dtype=np.int64).reshape(n.shape),
+    }
+
+
+class PathLengthPlot(FigureFrames):
+    """One frame: path length against distance N for RNN, plain and dilated convolutions."""
+
+    def __init__(self, *, theme: Any = "default", scale: float = 1.0, max_n: int = 1024,
+                 kernel_size: int = 3) -> None:
+        pal = palette(theme)
+        if isinstance(max_n, bool) or not isinstance(max_n, (int, np.integer)) or not 8 <= max_n <= 10**6:
+            raise SpecError(f"max_n must be a whole number between 8 and 1000000, got {max_n!r}")
+        super().__init__(760, 470, pal, check_scale(scale))
+        self.frame_count = 1
+        k = int(kernel_size)
+        n = np.arange(2, int(max_n) + 1)
+        lengths = path_lengths(n, k)
+        self.caption = (
+            f"Path length between two positions N apart: an RNN chain needs N steps, plain "
+            f"convolutions (k={k}) ⌈N/{k - 1}⌉ layers, dilated convolutions ⌈log₂N⌉ layers."
+        )
+        self.ax.remove()
+        fs = pal.font_size
+        ax = self.fig.add_axes((0.1, 0.17, 0.64, 0.70))
+        ax.set_facecolor(pal.background)
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log", base=2)
+        series = [
+            ("rnn", "RNN chain: N steps", pal.accent),
+            ("conv", f"plain convolutions, k={k}: ⌈N/{k - 1}⌉ layers", pal.input),
+            ("dilated", "dilated convolutions (d = 1, 2, 4, …): ⌈log₂N⌉ layers", pal.gate),
+        ]
+        last = int(n[-1])
+        for key, label, colour in series:
+            ax.step(n, lengths[key], where="post", color=colour, linewidth=2.2, label=label)
+            ax.plot([last], [lengths[key][-1]], "o", color=colour, markersize=5)
+            unit = "steps" if key == "rnn" else "layers"
+            ax.annotate(
+                f"{lengths[key][-1]:,} {unit}", (last, lengths[key][-1]), xytext=(10, 0),
+                textcoords="offset points", va="center", ha="left", color=colour,
+                fontsize=fs, fontweight="bold", annotation_clip=False,
+            )
+        ax.set_xlim(2, last)
+        ax.set_ylim(0.8, last * 1.6)
+        top = int(np.log2(last))
+        xticks = [2 ** e for e in range(1, top + 1, 1 if top <= 10 else 2)]
+        ax.set_xticks(xticks, [f"{t:,}" for t in xticks])
+        yticks = [2 ** e for e in range(0, top + 1, 2)]
+        ax.set_yticks(yticks, [f"{t:,}" for t in yticks])
+        ax.minorticks_off()
+        ax.tick_params(colors=pal.text, labelsize=fs * 0.85)
+        for side in ax.spines.values():
+            side.set_color(pal.muted)
+        ax.grid(True, color=pal.muted, alpha=0.35, linewidth=0.6)
+        ax.set_xlabel("distance N between two positions (log scale)", color=pal.text, fontsize=fs)
+        ax.set_ylabel("steps / layers a signal crosses (log scale)", color=pal.text, fontsize=fs)
+        legend = ax.legend(loc="upper left", fontsize=fs * 0.85, frameon=True)
+        legend.get_frame().set_facecolor(pal.background)
+        legend.get_frame().set_edgecolor(pal.muted)
+        for t in legend.get_texts():
+            t.set_color(pal.text)
+        self.fig.text(0.1, 0.93, "Why convolutions for long sequences: shorter paths",
+                      color=pal.text, fontsize=fs * 1.25, fontweight="bold", ha="left", va="bottom")
+        if pal.show_caption:
+            self.fig.text(
+                0.1, 0.02,
+                "Fewer steps between two positions means shorter gradient paths and more parallel work.",
+                color=pal.muted if not pal.dark else pal.text, fontsize=fs * 0.85, ha="left", va="bottom",
+            )
+
+
+def path_length_plot(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
+                     **options: Any) -> PathLengthPlot:
+    """Factory of the ``path_length`` preset (options: max_n, kernel_size)."""
+    check_bool("numbers", numbers)
+    check_options(options, ("max_n", "kernel_size"), "the path_length diagram")
+    return PathLengthPlot(theme=theme, scale=scale, **options)

@@ -1,0 +1,380 @@
+"""Stacked 1-D convolutions: rows of cells, every connection faint, one output's paths bright.
+
+The bright cells and edges come from the engine: each layer's
+``spec.input_taps`` followed back from the highlighted output, which is
+exactly ``convviz.receptive_field(specs[l:], index).mask`` on row l.
+:class:`StackModel` is that data model (NumPy only); :class:`StackDiagram`
+draws it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..engine import receptive_field
+from ..errors import SpecError
+from ..spec import ConvSpec
+from ._base import FigureFrames, Palette, check_bool, check_options, check_scale, palette
+
+__all__ = [
+    "StackModel",
+    "StackDiagram",
+    "stack_diagram",
+    "plain_vs_dilated_diagram",
+    "wavenet_diagram",
+    "dilated_stack",
+]
+
+
+def dilated_stack(length: int, kernel_size: int, dilations: Sequence[int], *,
+                  padding: str = "same", strides: Sequence[int] | None = None) -> list[ConvSpec]:
+    """A chain of 1-D ConvSpecs, one per dilation, each reading the previous output."""
+    specs = []
+    size = length
+    strides = list(strides) if strides is not None else [1] * len(dilations)
+    if len(strides) != len(dilations):
+        raise SpecError(f"strides must have one entry per dilation ({len(dilations)}), got {strides!r}")
+    for d, s in zip(dilations, strides):
+        spec = ConvSpec((size,), kernel_size, dilation=d, stride=s, padding=padding)
+        specs.append(spec)
+        size = spec.output_size[0]
+    return specs
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """What one frame lights up: per row the bright cells, per layer the bright edges."""
+
+    output_index: int
+    cells: tuple[np.ndarray, ...]  # row r: bool (size_r,); row 0 is the input
+    edges: tuple[np.ndarray, ...]  # layer l: bool (o_l, k_l), edge output o ← tap t (real input)
+    padding_edges: tuple[np.ndarray, ...]  # layer l: bool (o_l, k_l), active edge onto padding
+
+
+class StackModel:
+    """Geometry and highlights of a stack of direct 1-D convolutions (no drawing).
+
+    Row 0 is the input, row l + 1 the output of ``specs[l]``. ``x[r]`` holds
+    the horizontal position of every cell of row r (input cells at 0, 1, …);
+    an output sits above its window's centre, or above its last tap for
+    causal padding (as WaveNet draws it). ``pad_x[l]`` are the positions of
+    the padding cells layer l adds around row l.
+    """
+
+    def __init__(self, specs: Sequence[ConvSpec]) -> None:
+        specs = [specs] if isinstance(specs, ConvSpec) else list(specs)
+        if not specs:
+            raise SpecError("specs must hold at least one ConvSpec, got an empty sequence")
+        for n, spec in enumerate(specs):
+            if not isinstance(spec, ConvSpec):
+                raise SpecError(f"specs[{n}] must be a ConvSpec, got {type(spec).__name__}")
+            if spec.ndim != 1:
+                raise SpecError(f"specs[{n}] must be 1-D to be drawn as a stack, got input_size {spec.input_size}")
+            if spec.transposed:
+                raise SpecError(f"specs[{n}] is transposed; a stack diagram draws direct convolutions")
+        receptive_field(specs)  # validates the chain (sizes must match)
+        self.specs = specs
+        self.sizes = [specs[0].input_size[0]] + [s.output_size[0] for s in specs]
+        self.receptive_field = receptive_field(specs).size[0]
+        xs = [np.arange(self.sizes[0], dtype=float)]
+        spacing = [1.0]
+        self.pad_x: list[np.ndarray] = []
+        self.tap_x: list[np.ndarray] = []  # layer l: (o_l, k) x position of each tap in row l
+        for spec in specs:
+            g = spec.axes[0]
+            x_row, sp = xs[-1], spacing[-1]
+            before, after = g.canvas_padding
+            canvas_x = x_row[0] + (np.arange(g.canvas_size) - before) * sp
+            self.pad_x.append(np.concatenate([canvas_x[:before], canvas_x[before + g.input_size :]]))
+            taps_x = canvas_x[g.canvas_taps()]
+            self.tap_x.append(taps_x)
+            if spec.padding == "causal":
+                xs.append(taps_x[:, -1].copy())
+            else:
+                xs.append(taps_x.mean(axis=1))
+            spacing.append(sp * g.stride)
+        self.x = xs
+        self.frame_count = self.sizes[-1]
+
+    @property
+    def layers(self) -> int:
+        return len(self.specs)
+
+    def highlight(self, output_index: int) -> Highlight:
+        """Follow ``input_taps`` back from one output of the last layer."""
+        if isinstance(output_index, bool) or not isinstance(output_index, (int, np.integer)) \
+                or not 0 <= output_index < self.sizes[-1]:
+            raise SpecError(
+                f"output_index must be an int in [0, {self.sizes[-1]}), got {output_index!r}"
+            )
+        bright = np.zeros(self.sizes[-1], dtype=bool)
+        bright[output_index] = True
+        cells = [bright]
+        edges, pad_edges = [], []
+        for spec in reversed(self.specs):
+            taps = spec.input_taps[..., 0]  # (o, k), −1 on padding
+            active = bright[:, None] & np.ones_like(taps, dtype=bool)
+            edges.append(active & (taps >= 0))
+            pad_edges.append(active & (taps < 0))
+            bright = np.zeros(spec.input_size[0], dtype=bool)
+            bright[taps[edges[-1]]] = True
+            cells.append(bright)
+        return Highlight(int(output_index), tuple(cells[::-1]), tuple(edges[::-1]), tuple(pad_edges[::-1]))
+
+    def edge_segments(self, layer: int) -> np.ndarray:
+        """(o, k, 2) x positions (from: row ``layer`` tap, to: row ``layer``+1 cell)."""
+        taps_x = self.tap_x[layer]
+        out_x = np.broadcast_to(self.x[layer + 1][:, None], taps_x.shape)
+        return np.stack([taps_x, out_x], axis=-1)
+
+    def x_range(self) -> tuple[float, float]:
+        values = np.concatenate(self.x + self.pad_x)
+        return float(values.min()), float(values.max())
+
+    def describe_layer(self, layer: int) -> str:
+        g = self.specs[layer].axes[0]
+        parts = [f"k={g.kernel_size}", f"d={g.dilation}"]
+        if g.stride > 1:
+            parts.append(f"s={g.stride}")
+        return f"layer {layer + 1}: " + ", ".join(parts)
+
+    def describe_receptive_field(self) -> str:
+        ks = {s.kernel_size[0] for s in self.specs}
+        if len(ks) == 1 and all(s.stride[0] == 1 for s in self.specs):
+            (k,) = ks
+            ds = [s.dilation[0] for s in self.specs]
+            return (f"receptive field r = 1 + (k−1)·Σd = 1 + {k - 1}·({'+'.join(map(str, ds))}) "
+                    f"= {self.receptive_field}")
+        return f"receptive field r = {self.receptive_field} inputs"
+
+
+def _mix(colour: str, background: str, amount: float) -> tuple[float, float, float]:
+    """colour blended towards background by ``amount`` (0: colour, 1: background)."""
+    from matplotlib.colors import to_rgb
+
+    c, b = np.array(to_rgb(colour)), np.array(to_rgb(background))
+    return tuple(c * (1 - amount) + b * amount)  # type: ignore[return-value]
+
+
+class StackDiagram(FigureFrames):
+    """One or more stacks (panels one above the other), animated over the last layer's outputs."""
+
+    UNIT = 30  # px between neighbouring cells of the input row
+    CELL = 20  # px, cell side
+    ROW = 64  # px between rows
+    LEFT = 150  # px for the row labels
+
+    def __init__(self, panels: Sequence[tuple[str, Sequence[ConvSpec]]], *, theme: Any = "default",
+                 scale: float = 1.0, numbers: bool = False, output_index: int | None = None,
+                 title: str | None = None) -> None:
+        pal = palette(theme)
+        self.models = [StackModel(specs) for _, specs in panels]
+        self.titles = [t for t, _ in panels]
+        counts = {m.frame_count for m in self.models}
+        if len(counts) != 1:
+            raise SpecError(
+                f"the panels' last layers must have the same length to animate together, got {sorted(counts)}"
+            )
+        self.numbers = check_bool("numbers", numbers)
+        (count,) = counts
+        if output_index is not None:
+            if isinstance(output_index, bool) or not isinstance(output_index, (int, np.integer)) \
+                    or not 0 <= output_index < count:
+                raise SpecError(f"output_index must be an int in [0, {count}), got {output_index!r}")
+        self.fixed_index = output_index
+        self.frame_count = 1 if output_index is not None else count
+        lo = min(m.x_range()[0] for m in self.models)
+        hi = max(m.x_range()[1] for m in self.models)
+        self.x0 = lo
+        self.x1 = hi
+        width = int(self.LEFT + (hi - lo) * self.UNIT + self.CELL + 110)
+        width = max(width, 640)
+        header = 44 if title else 12
+        panel_heights = [46 + m.layers * self.ROW + self.CELL + 34 for m in self.models]
+        footer = 30 if pal.show_caption else 8
+        height = header + sum(panel_heights) + footer
+        super().__init__(width, height, pal, check_scale(scale))
+        self.caption = title or (self.titles[0] if self.titles else "Stacked convolutions")
+        fs = pal.font_size
+        if title:
+            self.text(16, 22, title, size=fs * 1.3, weight="bold", ha="left")
+        self._panels = []
+        top = header
+        for model, ptitle, ph in zip(self.models, self.titles, panel_heights):
+            self._panels.append(self._draw_panel(model, ptitle, top))
+            top += ph
+        self._caption_text = None
+        if pal.show_caption:
+            self._caption_text = self.dynamic(self.text(16, height - 14, "", size=fs, ha="left"))
+
+    # -- geometry ----------------------------------------------------------------------------------
+    def _px(self, x: Any) -> Any:
+        return self.LEFT + (np.asarray(x) - self.x0) * self.UNIT + self.CELL / 2
+
+    def _draw_panel(self, model: StackModel, title: str, top: float) -> dict[str, Any]:
+        from matplotlib.collections import LineCollection, PatchCollection
+        from matplotlib.patches import Rectangle
+
+        pal = self.palette
+        fs = pal.font_size
+        ax = self.ax
+        self.text(16, top + 16, title, size=fs * 1.1, weight="bold", ha="left")
+        self.text(16, top + 34, model.describe_receptive_field(), size=fs * 0.9, ha="left",
+                  colour=pal.text)
+        base = top + 46 + model.layers * self.ROW + self.CELL / 2  # centre of the input row
+        row_y = [base - r * self.ROW for r in range(model.layers + 1)]
+        half = self.CELL / 2
+        # every connection, faint
+        faint = []
+        for layer in range(model.layers):
+            seg = model.edge_segments(layer)
+            y_from, y_to = row_y[layer] - half, row_y[layer + 1] + half
+            for x_from, x_to in seg.reshape(-1, 2):
+                faint.append([(self._px(x_from), y_from), (self._px(x_to), y_to)])
+        ax.add_collection(LineCollection(faint, colors=[_mix(pal.muted, pal.background, 0.35)],
+                                         linewidths=0.8, zorder=1))
+        # padding cells, dashed
+        pads = []
+        for layer, xs in enumerate(model.pad_x):
+            for x in xs:
+                pads.append(Rectangle((self._px(x) - half, row_y[layer] - half), self.CELL, self.CELL))
+        if pads:
+            ax.add_collection(PatchCollection(pads, facecolor=pal.padding, edgecolor=pal.muted,
+                                              linestyle=(0, (2.5, 2)), linewidth=0.9, zorder=2))
+        # real cells: face colours change per frame
+        rects, kinds = [], []
+        for r, xs in enumerate(model.x):
+            kind = "input" if r == 0 else ("output" if r == model.layers else "hidden")
+            for x in xs:
+                rects.append(Rectangle((self._px(x) - half, row_y[r] - half), self.CELL, self.CELL))
+                kinds.append(kind)
+        strong = {"input": pal.input, "hidden": pal.value, "output": pal.output}
+        from matplotlib.colors import to_rgb
+
+        strong_rgb = np.array([to_rgb(strong[k]) for k in kinds])
+        pale_rgb = np.array([_mix(strong[k], pal.background, 0.78) for k in kinds])
+        cells = self.dynamic(PatchCollection(rects, facecolor=pale_rgb, edgecolor=pal.stroke,
+                                             linewidth=0.8, zorder=3))
+        ax.add_collection(cells)
+        bright_lines = self.dynamic(LineCollection([], colors=pal.accent, linewidths=1.9, zorder=2.5))
+        ax.add_collection(bright_lines)
+        pad_lines = self.dynamic(LineCollection([], colors=pal.muted, linewidths=1.2,
+                                                linestyles=(0, (3, 2)), zorder=2.5))
+        ax.add_collection(pad_lines)
+        marker = self.dynamic(Rectangle((0, 0), self.CELL + 6, self.CELL + 6, fill=False,
+                                        edgecolor=pal.accent, linewidth=2.2, zorder=4))
+        ax.add_patch(marker)
+        # labels
+        x_label = 16
+        for r in range(model.layers + 1):
+            if r == 0:
+                label = f"input (i={model.sizes[0]})"
+            else:
+                label = model.describe_layer(r - 1)
+                if r == model.layers:
+                    label = "output · " + label
+            self.text(x_label, row_y[r], label, size=fs * 0.9, ha="left")
+        # time indices under the input row
+        for j, x in enumerate(model.x[0]):
+            if self.numbers or j % 2 == 0 or len(model.x[0]) <= 12:
+                self.text(self._px(x), row_y[0] + half + 9, str(j), size=fs * 0.7, colour=pal.muted)
+        count = self.dynamic(self.text(self._px(self.x1) + half + 10, row_y[0], "",
+                                       size=fs * 0.9, ha="left", colour=pal.accent, weight="bold"))
+        index_texts = []
+        if self.numbers:
+            for r, xs in enumerate(model.x[1:], start=1):
+                for j, x in enumerate(xs):
+                    self.text(self._px(x), row_y[r], str(j), size=fs * 0.6, zorder=5)
+            # input-row numbers inside the cells instead of below
+        return dict(model=model, row_y=row_y, cells=cells, strong=strong_rgb, pale=pale_rgb,
+                    bright=bright_lines, pad=pad_lines, marker=marker, count=count,
+                    index_texts=index_texts)
+
+    # -- frames ------------------------------------------------------------------------------------
+    def highlight(self, n: int) -> list[Highlight]:
+        """The engine-derived highlight of every panel in frame ``n`` (the diagram's data)."""
+        index = self.fixed_index if self.fixed_index is not None else n
+        return [m.highlight(index) for m in self.models]
+
+    def _update(self, n: int) -> None:
+        half = self.CELL / 2
+        highlights = self.highlight(n)
+        for panel, hl in zip(self._panels, highlights):
+            model: StackModel = panel["model"]
+            row_y = panel["row_y"]
+            on = np.concatenate(hl.cells)
+            face = np.where(on[:, None], panel["strong"], panel["pale"])
+            panel["cells"].set_facecolor(face)
+            bright, pad = [], []
+            for layer in range(model.layers):
+                seg = model.edge_segments(layer)
+                y_from, y_to = row_y[layer] - half, row_y[layer + 1] + half
+                for mask, out in ((hl.edges[layer], bright), (hl.padding_edges[layer], pad)):
+                    for x_from, x_to in seg[mask]:
+                        out.append([(self._px(x_from), y_from), (self._px(x_to), y_to)])
+            panel["bright"].set_segments(bright)
+            panel["pad"].set_segments(pad)
+            top_x = self._px(model.x[-1][hl.output_index])
+            panel["marker"].set_xy((top_x - half - 3, row_y[-1] - half - 3))
+            inputs = np.flatnonzero(hl.cells[0])
+            panel["count"].set_text(f"{inputs.size} inputs")
+        if self._caption_text is not None:
+            hl = highlights[0]
+            inputs = np.flatnonzero(hl.cells[0])
+            text = f"output {hl.output_index} reads inputs {inputs[0]}…{inputs[-1]}"
+            if len(highlights) > 1:
+                counts = " vs ".join(str(int(h.cells[0].sum())) for h in highlights)
+                text = f"output {hl.output_index}: {counts} inputs reach it (bright paths); padding paths dashed"
+            else:
+                text += f" ({inputs.size} cells; bright: its paths, dashed: paths onto zero padding)"
+            self._caption_text.set_text(text)
+
+
+def stack_diagram(specs: Sequence[ConvSpec], *, theme: Any = "default", scale: float = 1.0,
+                  numbers: bool = False, title: str | None = None,
+                  output_index: int | None = None) -> StackDiagram:
+    """Draw any chain of direct 1-D ConvSpecs (strides and dilations allowed) as a stack.
+
+    One frame per output of the last layer (or one frame for ``output_index``).
+
+    >>> from convviz import ConvSpec
+    >>> d = stack_diagram([ConvSpec((9,), 3, stride=2), ConvSpec((4,), 2)])  # doctest: +SKIP
+    """
+    model = StackModel(specs)
+    panel_title = title or f"{model.layers} stacked 1-D convolutions"
+    return StackDiagram([(panel_title, model.specs)], theme=theme, scale=scale, numbers=numbers,
+                        output_index=output_index)
+
+
+def plain_vs_dilated_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
+                             **options: Any) -> StackDiagram:
+    """The seed's pair: k=3, dilations 1, 1, 1 (7 inputs) above 1, 2, 4 (15 inputs)."""
+    check_options(options, ("length", "kernel_size", "padding", "output_index"),
+                  "the stack_plain_vs_dilated diagram")
+    length = options.get("length", 16)
+    k = options.get("kernel_size", 3)
+    padding = options.get("padding", "same")
+    plain = dilated_stack(length, k, [1, 1, 1], padding=padding)
+    dilated = dilated_stack(length, k, [1, 2, 4], padding=padding)
+    return StackDiagram(
+        [(f"plain: dilations 1, 1, 1", plain), (f"dilated: dilations 1, 2, 4", dilated)],
+        theme=theme, scale=scale, numbers=numbers, output_index=options.get("output_index"),
+        title="Same parameters, larger receptive field: plain vs dilated Conv1D",
+    )
+
+
+def wavenet_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
+                    **options: Any) -> StackDiagram:
+    """WaveNet's causal stack: k=2, dilations 1, 2, 4, 8 → 16 inputs."""
+    check_options(options, ("length", "dilations", "output_index"), "the wavenet diagram")
+    length = options.get("length", 16)
+    dilations = options.get("dilations", (1, 2, 4, 8))
+    specs = dilated_stack(length, 2, list(dilations), padding="causal")
+    return StackDiagram(
+        [(f"causal, k=2, dilations {', '.join(map(str, dilations))}", specs)],
+        theme=theme, scale=scale, numbers=numbers, output_index=options.get("output_index"),
+        title="WaveNet: a causal dilated stack sees the past only",
+    )

@@ -1,0 +1,304 @@
+"""Diagrams: the frame-source contract, and the data each picture is drawn from.
+
+The numbers (costs, windows, bright paths) are checked against independent
+formulas from the papers, not against the drawing code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import convviz
+from convviz import ConvSpec, SpecError, receptive_field
+from convviz.diagrams import DIAGRAM_PRESETS, DiagramPreset, diagram
+
+THEMES = ("classic", "default", "dark", "colorblind")
+
+
+@pytest.fixture(scope="module")
+def sources():
+    """One built source per preset (building takes a moment; reuse it)."""
+    return {name: preset.factory() for name, preset in DIAGRAM_PRESETS.items()}
+
+
+# -- registry ---------------------------------------------------------------------------------
+def test_registry_lists_the_promised_presets():
+    for name in ("path_length", "glu_block", "highway_block", "stack_plain_vs_dilated",
+                 "wavenet", "separable_conv"):
+        assert name in DIAGRAM_PRESETS
+    for name, preset in DIAGRAM_PRESETS.items():
+        assert isinstance(preset, DiagramPreset)
+        assert preset.name == name and preset.title and preset.description and preset.family
+        assert callable(preset.factory)
+
+
+def test_registry_does_not_import_matplotlib():
+    code = (
+        "import sys, convviz.diagrams as d; names = list(d.DIAGRAM_PRESETS); "
+        "d.DIAGRAM_PRESETS['glu_block'].title; print(len(names), 'matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    count, loaded = out.stdout.split()
+    assert int(count) == len(DIAGRAM_PRESETS)
+    assert loaded == "False"
+
+
+def test_unknown_diagram_and_options_raise_spec_error():
+    with pytest.raises(SpecError, match="unknown diagram 'nope'"):
+        diagram("nope")
+    with pytest.raises(SpecError, match="'colour'"):
+        DIAGRAM_PRESETS["wavenet"].factory(colour="red")
+    with pytest.raises(SpecError, match="scale"):
+        DIAGRAM_PRESETS["path_length"].factory(scale=0)
+    with pytest.raises(SpecError, match="numbers"):
+        DIAGRAM_PRESETS["path_length"].factory(numbers="yes")
+
+
+# -- the frame-source contract ------------------------------------------------------------------
+@pytest.mark.parametrize("name", list(DIAGRAM_PRESETS))
+def test_frame_source_contract(sources, name):
+    src = sources[name]
+    assert isinstance(src.frame_count, int) and src.frame_count >= 1
+    width, height = src.size
+    assert isinstance(width, int) and isinstance(height, int) and width > 200 and height > 200
+    assert isinstance(src.caption, str) and src.caption
+    last = src.frame(src.frame_count - 1)
+    first = src.frame(0)
+    for frame in (first, last):
+        assert frame.shape == (height, width, 3) and frame.dtype == np.uint8
+    # frames are pure functions of n: drawing another frame first changes nothing
+    assert np.array_equal(src.frame(0), first)
+    if src.frame_count > 1:
+        assert not np.array_equal(first, last), "an animation whose frames are all equal"
+    with pytest.raises(SpecError, match="frame index"):
+        src.frame(src.frame_count)
+
+
+def test_frames_are_identical_across_processes(sources):
+    code = (
+        "import hashlib, convviz.diagrams as d; "
+        "s = d.DIAGRAM_PRESETS['glu_block'].factory(numbers=True); "
+        "print(hashlib.sha256(s.frame(3).tobytes()).hexdigest())"
+    )
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    here = DIAGRAM_PRESETS["glu_block"].factory(numbers=True).frame(3)
+    assert other.stdout.strip() == hashlib.sha256(here.tobytes()).hexdigest()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_themes_paint_the_background(theme):
+    src = DIAGRAM_PRESETS["wavenet"].factory(theme=theme)
+    corner = src.frame(0)[2, 2]
+    from matplotlib.colors import to_rgb
+
+    bg = src.palette.background
+    assert np.abs(corner.astype(int) - np.round(np.array(to_rgb(bg)) * 255)).max() <= 1
+
+
+def test_dark_and_default_differ_and_scale_grows_the_picture():
+    a = DIAGRAM_PRESETS["path_length"].factory(theme="default")
+    b = DIAGRAM_PRESETS["path_length"].factory(theme="dark")
+    assert a.frame(0).mean() > b.frame(0).mean()  # a dark background is darker
+    big = DIAGRAM_PRESETS["path_length"].factory(scale=2)
+    assert big.size == (2 * a.size[0], 2 * a.size[1])
+    assert big.frame(0).shape == (a.size[1] * 2, a.size[0] * 2, 3)
+
+
+# -- stacks: bright paths == the engine's receptive field ----------------------------------------------
+def _check_bright_set(model):
+    for index in range(model.sizes[-1]):
+        hl = model.highlight(index)
+        for row in range(model.layers + 1):
+            expected = receptive_field(model.specs[row:], index).mask if row < model.layers else None
+            if expected is None:
+                expected = np.arange(model.sizes[-1]) == index
+            assert np.array_equal(hl.cells[row], expected), (index, row)
+
+
+def _reference_edges(specs, index):
+    """Bright edges from the formula o·s − p_lo + t·d (semantics.md), walking down."""
+    bright = {index}
+    edges = []
+    for layer in range(len(specs) - 1, -1, -1):
+        spec = specs[layer]
+        i, k = spec.input_size[0], spec.kernel_size[0]
+        s, d, p = spec.stride[0], spec.dilation[0], spec.padding_before[0]
+        below = set()
+        for o in bright:
+            for t in range(k):
+                j = o * s - p + t * d
+                if 0 <= j < i:
+                    edges.append((layer, o, t))
+                    below.add(j)
+        bright = below
+    return sorted(edges), bright
+
+
+def test_stack_presets_bright_cells_are_the_receptive_field(sources):
+    for name in ("stack_plain_vs_dilated", "wavenet"):
+        for model in sources[name].models:
+            _check_bright_set(model)
+
+
+def test_stack_bright_edges_match_the_window_formula(sources):
+    for name in ("stack_plain_vs_dilated", "wavenet"):
+        src = sources[name]
+        for n in range(src.frame_count):
+            for model, hl in zip(src.models, src.highlight(n)):
+                got = sorted((l, int(o), int(t)) for l, e in enumerate(hl.edges) for o, t in np.argwhere(e))
+                expected, inputs = _reference_edges(model.specs, n)
+                assert got == expected
+                assert set(np.flatnonzero(hl.cells[0])) == inputs
+
+
+def test_seed_receptive_fields_7_15_16(sources):
+    plain, dilated = sources["stack_plain_vs_dilated"].models
+    assert (plain.receptive_field, dilated.receptive_field) == (7, 15)
+    centre = 7
+    assert plain.highlight(centre).cells[0].sum() == 7
+    assert dilated.highlight(centre).cells[0].sum() == 15
+    (wave,) = sources["wavenet"].models
+    assert wave.receptive_field == 16
+    last = wave.highlight(15).cells[0]
+    assert last.all()
+    # causal: output t never reaches an input after t
+    for t in range(16):
+        assert np.flatnonzero(wave.highlight(t).cells[0]).max() == t
+        assert wave.x[-1][t] == t  # drawn straight above its own time step
+
+
+def test_stack_diagram_with_strides_and_mixed_kernels():
+    from convviz.diagrams import stack_diagram
+
+    specs = [ConvSpec((17,), 3, stride=2), ConvSpec((8,), 2, dilation=2), ConvSpec((6,), 3, stride=2, padding=1)]
+    src = stack_diagram(specs, title="strided")
+    assert src.frame_count == specs[-1].output_size[0]
+    _check_bright_set(src.models[0])
+    for n in range(src.frame_count):
+        expected, inputs = _reference_edges(specs, n)
+        hl = src.highlight(n)[0]
+        got = sorted((l, int(o), int(t)) for l, e in enumerate(hl.edges) for o, t in np.argwhere(e))
+        assert got == expected
+    # r = 1 + Σ (k̂_l − 1)·Π_{j<l} s_j: k̂ = 3, 3, 3 and strides before 1, 2, 2·1
+    assert src.models[0].receptive_field == 1 + 2 * 1 + 2 * 2 + 2 * 2
+    assert src.frame(0).shape == (src.size[1], src.size[0], 3)
+    one = stack_diagram(specs, output_index=2)
+    assert one.frame_count == 1 and one.highlight(0)[0].output_index == 2
+
+
+def test_stack_diagram_rejects_what_it_cannot_draw():
+    from convviz.diagrams import stack_diagram
+
+    with pytest.raises(SpecError, match="1-D"):
+        stack_diagram([ConvSpec(5, 3)])
+    with pytest.raises(SpecError, match="transposed"):
+        stack_diagram([ConvSpec((4,), 3, transposed=True)])
+    with pytest.raises(SpecError, match="input_size"):
+        stack_diagram([ConvSpec((8,), 3), ConvSpec((8,), 3)])
+    with pytest.raises(SpecError, match="output_index"):
+        stack_diagram([ConvSpec((8,), 3)], output_index=6)
+
+
+# -- gated blocks ----------------------------------------------------------------------------------
+def test_glu_block_shows_the_engine_numbers_and_the_paper_counts(sources):
+    src = sources["glu_block"]
+    tr = src.trace
+    channels, length = tr.x.shape
+    n, k = tr.a.shape[0], tr.spec.kernel_size[0]
+    assert src.frame_count == length
+    np.testing.assert_allclose(
+        tr.y, convviz.glu(tr.x, tr.w, tr.v, tr.bias_w, tr.bias_v, residual=True), atol=1e-12)
+    badges = {label: value for label, _, value in src.badges}
+    assert badges["parameters"] == 2 * (k * channels * n + n)
+    assert badges["multiply-adds"] == 2 * length * k * channels * n
+    assert badges["sigmoids"] == length * n
+    assert badges["products ⊗"] == length * n
+    # causal window of step t: padded columns t … t + d(k−1), i.e. inputs t − d(k−1) … t
+    d = tr.spec.dilation[0]
+    for t in range(length):
+        assert list(src.window(t)) == [t + j * d for j in range(k)]
+
+
+def test_same_padding_window_is_centred(sources):
+    src = sources["glu_block_same"]
+    d = src.trace.spec.dilation[0]
+    assert d == 2
+    pad = src.trace.spec.padding_before[0]
+    for t in range(src.frame_count):
+        inputs = [c - pad for c in src.window(t)]
+        assert inputs == [t - d, t, t + d]
+
+
+def test_highway_block_is_dgcnn_form(sources):
+    src = sources["highway_block"]
+    tr = src.trace
+    np.testing.assert_allclose(tr.y, tr.x * (1 - tr.gate) + tr.a * tr.gate)
+    badges = {label: value for label, _, value in src.badges}
+    length, channels = tr.x.shape[1], tr.x.shape[0]
+    assert badges["products ⊗"] == 2 * length * channels
+
+
+def test_gated_diagram_options():
+    one = DIAGRAM_PRESETS["glu_block"].factory(t=5)
+    assert one.frame_count == 1 and list(one.window(0)) == [5, 6, 7]
+    with pytest.raises(SpecError, match="t must be"):
+        DIAGRAM_PRESETS["glu_block"].factory(t=8)
+    with pytest.raises(SpecError, match="n=3 must equal"):
+        DIAGRAM_PRESETS["glu_block"].factory(n=3)
+    no_res = DIAGRAM_PRESETS["glu_block"].factory(n=3, residual=False, dilation=2)
+    assert no_res.trace.h.shape == (3, 8) and no_res.frame(7).shape[2] == 3
+
+
+# -- separable -----------------------------------------------------------------------------------
+def test_separable_worked_example():
+    from convviz.diagrams import separable_costs
+
+    c = separable_costs(12, 5, 3, 256)
+    assert c.standard_multiplications == 1_228_800
+    assert c.depthwise_multiplications == 4_800
+    assert c.pointwise_multiplications == 49_152
+    assert c.separable_multiplications == 53_952
+    assert c.depthwise.groups == 3 and c.depthwise.output_size == (8, 8)
+    assert abs(c.ratio - (1 / 256 + 1 / 25)) < 1e-12
+
+
+@pytest.mark.parametrize("i, k, cin, cout, m", [(12, 5, 3, 256, 1), (10, 3, 4, 8, 2), (7, 1, 2, 5, 3)])
+def test_separable_costs_follow_the_formulas(i, k, cin, cout, m):
+    from convviz.diagrams import separable_costs
+
+    c = separable_costs(i, k, cin, cout, depth_multiplier=m)
+    o = i - k + 1
+    assert c.standard_multiplications == o * o * cout * k * k * cin
+    assert c.depthwise_multiplications == o * o * cin * m * k * k
+    assert c.pointwise_multiplications == o * o * cout * cin * m
+    assert c.standard_weights == cout * cin * k * k
+    assert c.separable_weights == cin * m * k * k + cin * m * cout
+
+
+def test_separable_diagram_phases(sources):
+    src = sources["separable_conv"]
+    assert src.frame_count == 2 * 8 * 8
+    assert src.step(0) == ("depthwise", 0, 0)
+    assert src.step(63) == ("depthwise", 7, 7)
+    assert src.step(64) == ("pointwise", 0, 0)
+    assert src.step(64 + 8 * 3 + 5) == ("pointwise", 3, 5)
+
+
+# -- path length -------------------------------------------------------------------------------------
+def test_path_lengths_follow_the_formulas():
+    from convviz.diagrams.path_length import path_lengths
+
+    n = np.array([1, 2, 3, 4, 5, 7, 8, 9, 100, 1000, 1024, 1025])
+    got = path_lengths(n, 3)
+    assert got["rnn"].tolist() == n.tolist()
+    assert got["conv"].tolist() == [math.ceil(v / 2) for v in n]
+    assert got["dilated"].tolist() == [math.ceil(math.log2(v)) for v in n]
+    assert path_lengths(np.array([10]), 5)["conv"].tolist() == [3]
+    with pytest.raises(SpecError, match="kernel_size"):
+        path_lengths(n, 1)
