@@ -1,0 +1,8 @@
+"""``python -m convviz``: the same command line as the ``convviz`` script."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
