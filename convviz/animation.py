@@ -1,0 +1,425 @@
+"""``animate()`` and the notebook-friendly :class:`Animation`.
+
+>>> import convviz
+>>> anim = convviz.animate("padding_strides")      # cheap: nothing drawn yet
+>>> anim                                            # doctest: +SKIP
+<Animation 'padding_strides' i=5, k=3, s=2, p=1, o=3: 9 frames 395×426>
+>>> anim.save("padding_strides.gif")               # doctest: +SKIP
+
+An Animation wraps a frame source (the oblique :class:`convviz.render.ConvRenderer`,
+:class:`convviz.flat.NumbersRenderer`, :class:`convviz.flat.ScatterRenderer`
+or a diagram) and adds lazily computed, cached ``frames``, ``save()`` by
+extension, and ``_repr_html_`` / ``_repr_mimebundle_`` that show the GIF
+inline as a data-URI ``<img>`` (cached; capped at ``embed_limit`` bytes, as
+matplotlib caps its animations). No matplotlib is imported until a frame is
+drawn.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from . import writers
+from .errors import SpecError
+from .spec import ConvSpec
+
+__all__ = ["Animation", "animate", "EMBED_LIMIT"]
+
+#: bytes of GIF a notebook repr embeds at most (matplotlib's animation.embed_limit is 20 MB)
+EMBED_LIMIT = 20 * 1024 * 1024
+
+_VIEWS = ("gather", "scatter")
+
+
+class _Frames(Sequence):
+    """The frames of an Animation: a Sequence computed on first access, then cached."""
+
+    def __init__(self, animation: "Animation") -> None:
+        self._animation = animation
+
+    def __len__(self) -> int:
+        return self._animation.frame_count
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self._animation.frame(n) for n in range(*index.indices(len(self)))]
+        return self._animation.frame(index)
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        for n in range(len(self)):
+            yield self._animation.frame(n)
+
+    def __repr__(self) -> str:
+        width, height = self._animation.size
+        return f"<{len(self)} frames of {height}×{width}×3 uint8>"
+
+
+class Animation:
+    """A lazily drawn animation: a frame source plus caching, saving and notebook display.
+
+    Build one with :func:`animate`. ``frames`` (a Sequence of (H, W, 3) uint8
+    arrays), ``frame(n)``, ``save(path)``, ``to_gif_bytes()``,
+    ``to_png_bytes()``; ``frame_count``, ``size`` (width, height),
+    ``caption``, ``duration`` (seconds per frame), ``spec`` (or None for a
+    diagram), ``name`` (the preset's, or None).
+    """
+
+    #: GIF bytes embedded inline at most; above it the repr shows one frame as PNG
+    embed_limit: int = EMBED_LIMIT
+
+    def __init__(
+        self,
+        factory: Callable[[], Any],
+        *,
+        duration: float = 1.0,
+        name: str | None = None,
+        spec: ConvSpec | None = None,
+        kind: str = "",
+        source: Any = None,
+    ) -> None:
+        self._factory = factory
+        self._source = source
+        self.duration = float(duration)
+        self.name = name
+        self.spec = spec
+        self.kind = kind
+        self._cache: dict[int, np.ndarray] = {}
+        self._gif: bytes | None = None
+        self._html: str | None = None
+
+    # -- the source, built on first need --------------------------------------------------------
+    @property
+    def source(self) -> Any:
+        """The frame source (built on first access; drawing happens only in frame())."""
+        if self._source is None:
+            self._source = self._factory()
+        return self._source
+
+    @property
+    def frame_count(self) -> int:
+        return int(self.source.frame_count)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) in pixels."""
+        width, height = self.source.size
+        return int(width), int(height)
+
+    @property
+    def caption(self) -> str:
+        return str(getattr(self.source, "caption", "") or self.name or "convviz animation")
+
+    @property
+    def duration_ms(self) -> float:
+        return self.duration * 1000.0
+
+    @property
+    def representative_frame(self) -> int:
+        """The frame a still shows by default (the source's choice, else the middle one)."""
+        n = getattr(self.source, "representative_frame", None)
+        return int(n) if n is not None else self.frame_count // 2
+
+    @property
+    def frames(self) -> Sequence:
+        """All frames, a Sequence of (H, W, 3) uint8 arrays, each drawn on first access."""
+        return _Frames(self)
+
+    @property
+    def rendered(self) -> int:
+        """How many frames have been drawn so far (for the curious, and for tests)."""
+        return len(self._cache)
+
+    def frame(self, n: int) -> np.ndarray:
+        """Frame ``n`` (negative counts from the end) as a read-only (H, W, 3) uint8 array."""
+        count = self.frame_count
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"frame index must be an int, got {n!r}")
+        if not -count <= n < count:
+            raise IndexError(f"frame {n} out of range: the animation has {count} frames")
+        n = int(n) % count
+        cached = self._cache.get(n)
+        if cached is None:
+            cached = np.array(self.source.frame(n), dtype=np.uint8, copy=True)
+            cached.flags.writeable = False
+            self._cache[n] = cached
+        return cached
+
+    # -- encoding ---------------------------------------------------------------------------------
+    def to_gif_bytes(self) -> bytes:
+        """The animated GIF (loops forever), encoded once and cached."""
+        if self._gif is None:
+            data = writers.write_gif(list(self.frames), None, self.duration_ms)
+            assert data is not None
+            self._gif = data
+        return self._gif
+
+    def to_png_bytes(self, frame: int | None = None) -> bytes:
+        """One frame as PNG (default: the representative frame)."""
+        data = writers.write_png(self.frame(self._still_index(frame)), None)
+        assert data is not None
+        return data
+
+    def contact_sheet(self, *, columns: int | None = None) -> np.ndarray:
+        """All frames in a grid with their frame numbers, as one (H, W, 3) array."""
+        return writers.contact_sheet(list(self.frames), columns=columns)
+
+    def _still_index(self, frame: int | None) -> int:
+        if frame is None:
+            return self.representative_frame
+        if not isinstance(frame, (int, np.integer)) or isinstance(frame, bool):
+            raise SpecError(f"frame must be a frame number or None, got {frame!r}")
+        if not -self.frame_count <= frame < self.frame_count:
+            raise SpecError(
+                f"frame={frame} is not a frame of this animation (0 … {self.frame_count - 1})"
+            )
+        return int(frame) % self.frame_count
+
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        frame: int | None = None,
+        sheet: bool = False,
+        columns: int | None = None,
+    ) -> Path:
+        """Write the animation; the format comes from the extension.
+
+        - ``.gif``: the animation (loops forever, ``duration`` per frame);
+        - ``.png``: one still — ``frame`` picks it (default: a representative
+          frame) — or with ``sheet=True`` a contact sheet of every frame
+          (``columns`` per row);
+        - anything else: through an installed imageio plugin (e.g. ``.mp4``
+          with imageio[ffmpeg]); SpecError naming the extension otherwise.
+
+        Files are written atomically. Returns the path written.
+        """
+        target = Path(os.fspath(path))
+        extension = target.suffix.lower()
+        if sheet and extension != ".png":
+            raise SpecError(f"sheet=True writes a PNG; path {str(target)!r} does not end in .png")
+        if frame is not None and extension != ".png":
+            raise SpecError(
+                f"frame={frame!r} picks the still of a .png; path {str(target)!r} is not a .png"
+            )
+        if extension == ".gif":
+            data = self.to_gif_bytes()
+            with writers.atomic_write(target) as handle:
+                handle.write(data)
+        elif extension == ".png":
+            if sheet:
+                writers.write_sheet(list(self.frames), target, columns=columns)
+            else:
+                writers.write_png(self.frame(self._still_index(frame)), target)
+        elif not extension:
+            raise SpecError(
+                f"path {str(target)!r} has no extension; use .gif (animation) or .png (still)"
+            )
+        else:
+            writers.write_imageio(list(self.frames), target, self.duration_ms)
+        return target
+
+    # -- notebook display ------------------------------------------------------------------------
+    def _img_tag(self) -> str:
+        width, height = self.size
+        alt = html.escape(self.caption, quote=True)
+        gif = self.to_gif_bytes()
+        if len(gif) <= self.embed_limit:
+            data, mime, note = gif, "image/gif", ""
+        else:
+            data, mime = self.to_png_bytes(), "image/png"
+            note = (
+                f"<br><small>The animation ({len(gif) / 2**20:.1f} MB) exceeds the embed limit "
+                f"({self.embed_limit / 2**20:.1f} MB): one frame is shown; use .save().</small>"
+            )
+        encoded = base64.b64encode(data).decode("ascii")
+        return (
+            f'<img src="data:{mime};base64,{encoded}" alt="{alt}" width="{width}" '
+            f'height="{height}" style="image-rendering:auto">{note}'
+        )
+
+    def _repr_html_(self) -> str:
+        if self._html is None:
+            self._html = self._img_tag()
+        return self._html
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/html": self._repr_html_(), "text/plain": repr(self)}
+
+    def __repr__(self) -> str:
+        parts = ["<Animation"]
+        if self.name:
+            parts.append(f" {self.name!r}")
+        if self.kind:
+            parts.append(f" {self.kind}")
+        if self.spec is not None:
+            parts.append(f" {self.spec.describe()}")
+        width, height = self.size
+        count = self.frame_count
+        parts.append(f": {count} frame{'s' if count != 1 else ''} {width}×{height}>")
+        return "".join(parts)
+
+
+# -- animate() ---------------------------------------------------------------------------------------
+def _check_number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise SpecError(f"{name} must be a number > 0, got {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise SpecError(f"{name} must be a number > 0, got {value!r}")
+    return float(value)
+
+
+def _resolve(spec_or_preset: Any) -> tuple[str | None, Any]:
+    """(name, ConvSpec | Preset | DiagramPreset) for a spec, a preset or a preset name."""
+    from .presets import Preset, get_preset
+
+    if isinstance(spec_or_preset, ConvSpec):
+        return None, spec_or_preset
+    if isinstance(spec_or_preset, str):
+        preset = get_preset(spec_or_preset)
+        return preset.name, preset
+    if isinstance(spec_or_preset, Preset) or hasattr(spec_or_preset, "factory"):
+        return spec_or_preset.name, spec_or_preset
+    raise SpecError(
+        "spec_or_preset_name must be a ConvSpec or a preset name (see convviz.presets()), "
+        f"got {spec_or_preset!r}"
+    )
+
+
+def animate(
+    spec_or_preset_name: Any,
+    theme: Any = "default",
+    *,
+    numbers: bool = False,
+    view: str = "gather",
+    duration: float = 1.0,
+    scale: float = 1.0,
+    labels: bool | None = None,
+    pool: str | None = None,
+    seed: int = 0,
+    **options: Any,
+) -> Animation:
+    """An :class:`Animation` of a convolution, a preset, or a diagram preset.
+
+    ``spec_or_preset_name``: a :class:`ConvSpec` or a name from
+    ``convviz.presets()``. ``theme``: "classic", "default", "dark",
+    "colorblind" (or a Theme). ``numbers=True``: the paper's flat numerical
+    figure (:class:`convviz.flat.NumbersRenderer`); ``pool="max"|"avg"``
+    draws pooling that way (and implies ``numbers``); ``seed`` picks its
+    random inputs. ``view="scatter"``: the scatter view of a transposed
+    convolution. ``duration``: seconds per frame; ``scale``: pixel scale.
+    ``labels``: None lets the theme decide; True/False turns the text
+    (labels and caption) on or off. Other ``options`` go to the scene
+    (``title``, ``channel``), to the numbers renderer (``x``, ``w``,
+    ``title``) or to a diagram's factory.
+
+    A preset's own options (e.g. ``numbers_max_pooling``'s pool='max') apply
+    where the call leaves the default. Nothing is drawn until a frame is
+    needed; invalid options raise SpecError at once.
+    """
+    name, target = _resolve(spec_or_preset_name)
+    duration = _check_number("duration", duration)
+    scale = _check_number("scale", scale)
+    if labels not in (None, True, False):
+        raise SpecError(f"labels must be None, True or False, got {labels!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise SpecError(f"seed must be a whole number >= 0, got {seed!r}")
+
+    from .themes import get_theme
+
+    theme_obj = get_theme(theme)  # SpecError naming the theme and the known ones
+    if labels is not None:
+        theme_obj = theme_obj.with_(show_labels=labels, show_caption=labels)
+
+    # diagram presets build their own frame source
+    if hasattr(target, "factory"):
+        if view != "gather" or pool is not None:
+            raise SpecError(
+                f"preset {name!r} is a diagram: view={view!r} and pool={pool!r} apply to "
+                "single convolutions only"
+            )
+        factory = target.factory
+        source = factory(theme=theme_obj, scale=scale, numbers=numbers, **options)
+        return Animation(lambda: source, duration=duration, name=name, source=source,
+                         kind="diagram")
+
+    from .presets import Preset
+
+    spec: ConvSpec
+    if isinstance(target, Preset):
+        spec = target.spec
+        defaults = dict(target.options)
+        if not numbers:
+            numbers = bool(defaults.pop("numbers", False))
+        if view == "gather":
+            view = defaults.pop("view", "gather")
+        if pool is None:
+            pool = defaults.pop("pool", None)
+        for key, value in defaults.items():
+            options.setdefault(key, value)
+        options.setdefault("title", target.title)
+    else:
+        spec = target
+    if view not in _VIEWS:
+        raise SpecError(f"view must be 'gather' or 'scatter', got {view!r}")
+    if pool not in (None, "max", "avg"):
+        raise SpecError(f"pool must be None, 'max' or 'avg', got {pool!r}")
+    if pool is not None:
+        if view == "scatter":
+            raise SpecError(f"pool={pool!r} cannot be shown in view='scatter'")
+        numbers = True
+    if not isinstance(numbers, (bool, np.bool_)):
+        raise SpecError(f"numbers must be True or False, got {numbers!r}")
+
+    if view == "scatter":
+        if numbers:
+            raise SpecError("numbers=True and view='scatter' are two different pictures; pick one")
+        if not spec.transposed:
+            raise SpecError(
+                f"view='scatter' needs a transposed spec; {spec.describe()} is direct "
+                "(its transpose is spec.transpose())"
+            )
+        from .flat import ScatterRenderer
+
+        _only(options, ("title",), "view='scatter'")
+        source = ScatterRenderer(spec, theme=theme_obj, scale=scale, **options)
+        return Animation(lambda: source, duration=duration, name=name, spec=spec,
+                         kind="scatter", source=source)
+
+    if numbers:
+        from .flat import NumbersRenderer
+
+        _only(options, ("x", "w", "title"), "numbers=True")
+        source = NumbersRenderer(spec, pool=pool, theme=theme_obj, scale=scale, seed=int(seed),
+                                 **options)
+        kind = {"max": "max-pool numbers", "avg": "avg-pool numbers"}.get(pool or "", "numbers")
+        return Animation(lambda: source, duration=duration, name=name, spec=spec, kind=kind,
+                         source=source)
+
+    from .scene import build_scene
+
+    _only(options, ("title", "channel"), "the oblique view")
+    scene = build_scene(spec, **options)  # validates: size limits, channel
+
+    def factory() -> Any:
+        from .render import ConvRenderer
+
+        return ConvRenderer(scene, theme_obj, scale)
+
+    return Animation(factory, duration=duration, name=name, spec=spec)
+
+
+def _only(options: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise SpecError(
+            f"unknown option {unknown[0]}={options[unknown[0]]!r} for {where}; "
+            f"options there: {', '.join(allowed)}"
+        )

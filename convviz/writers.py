@@ -1,0 +1,474 @@
+"""Encoding frames into files: GIF, PNG stills, contact sheets, imageio formats.
+
+Everything here takes a *frame source* (``frame_count``, ``size``,
+``frame(n)``) or a plain sequence of (H, W, 3) uint8 arrays, and writes
+through :func:`atomic_write`, so a file is either complete or absent.
+
+GIFs are encoded by hand around Pillow's LZW coder so that every byte is
+ours to decide: one global palette built from the frames (exact when they
+hold at most 256 colours, which our flat-coloured pictures usually do, else
+a deterministic median cut), a NETSCAPE loop-forever block, and every frame
+after the first stored as the bounding box of what changed, with unchanged
+pixels inside it transparent. Same frames in, same bytes out.
+
+No matplotlib here; Pillow and NumPy only (imageio for other formats, lazily).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import os
+import struct
+import tempfile
+from pathlib import Path
+from typing import IO, Any, Iterator, Sequence
+
+import numpy as np
+
+from .errors import OutputError, SpecError
+
+__all__ = [
+    "atomic_write",
+    "as_frames",
+    "build_palette",
+    "count_colours",
+    "write_gif",
+    "write_png",
+    "write_sheet",
+    "contact_sheet",
+    "write_frames",
+    "write_imageio",
+]
+
+#: GIF delays are stored in hundredths of a second
+_GIF_TICK_MS = 10
+
+
+# -- atomic files -----------------------------------------------------------------------------
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
+    """Open a temporary file next to ``path``; rename it onto ``path`` on success.
+
+    The temporary file lives in the same directory (so ``os.replace`` is
+    atomic) and is removed if the body raises anything, KeyboardInterrupt
+    included. Missing parent directories are created; a parent that is a file
+    raises :class:`OutputError` naming the path.
+
+    >>> with atomic_write("/tmp/convviz-doctest.txt", "w") as f:
+    ...     _ = f.write("hello")
+    """
+    if mode not in ("wb", "w"):
+        raise SpecError(f"mode must be 'wb' or 'w', got {mode!r}")
+    target = Path(os.fspath(path))
+    if target.is_dir():
+        raise OutputError(f"cannot write {str(target)!r}: it is a directory")
+    parent = target.parent
+    _ensure_directory(parent, target)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if mode == "w" else {})) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp creates 0600; give the file the permissions a plain open() would
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def _ensure_directory(parent: Path, target: Path) -> None:
+    """Create ``parent`` (and its parents) or explain why it cannot exist."""
+    if parent.is_dir():
+        return
+    # walk up to the first existing ancestor: if it is a file, say so
+    for ancestor in [parent, *parent.parents]:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise OutputError(
+                    f"cannot write {str(target)!r}: {str(ancestor)!r} is a file, not a directory"
+                )
+            break
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {str(target)!r}: cannot create directory {str(parent)!r} "
+            f"({exc.strerror or exc})"
+        ) from exc
+
+
+def _write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    with atomic_write(path) as handle:
+        handle.write(data)
+
+
+# -- frames -----------------------------------------------------------------------------------
+def as_frames(source_or_frames: Any) -> list[np.ndarray]:
+    """A list of (H, W, 3) uint8 arrays from a frame source or a sequence of frames.
+
+    All frames must have the same shape; SpecError otherwise.
+    """
+    if hasattr(source_or_frames, "frame") and hasattr(source_or_frames, "frame_count"):
+        frames = [source_or_frames.frame(n) for n in range(source_or_frames.frame_count)]
+    elif isinstance(source_or_frames, np.ndarray) and source_or_frames.ndim == 3:
+        frames = [source_or_frames]
+    else:
+        frames = list(source_or_frames)
+    if not frames:
+        raise SpecError("frames must hold at least one frame, got none")
+    out = []
+    shape = None
+    for n, frame in enumerate(frames):
+        array = np.asarray(frame)
+        if array.ndim != 3 or array.shape[2] not in (3, 4) or array.dtype != np.uint8:
+            raise SpecError(
+                f"frame {n} must be an (H, W, 3) uint8 array, got shape {array.shape} "
+                f"dtype {array.dtype}"
+            )
+        array = array[..., :3]
+        if shape is None:
+            shape = array.shape
+        elif array.shape != shape:
+            raise SpecError(
+                f"frame {n} has shape {array.shape}, but frame 0 has {shape}: "
+                "all frames must have the same size"
+            )
+        out.append(np.ascontiguousarray(array))
+    return out
+
+
+def _pack(frame: np.ndarray) -> np.ndarray:
+    """(H, W, 3) uint8 -> (H, W) uint32 0xRRGGBB."""
+    f = frame.astype(np.uint32)
+    return (f[..., 0] << 16) | (f[..., 1] << 8) | f[..., 2]
+
+
+def _unpack(packed: np.ndarray) -> np.ndarray:
+    packed = np.asarray(packed, dtype=np.uint32)
+    return np.stack([(packed >> 16) & 255, (packed >> 8) & 255, packed & 255], -1).astype(np.uint8)
+
+
+def build_palette(
+    frames: Sequence[np.ndarray], max_colors: int = 256, *, quantize_to: int | None = None
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One palette for all frames and every frame as palette indices.
+
+    Returns ``(palette, indexed)``: palette (n, 3) uint8, indexed a list of
+    (H, W) uint8 arrays. Exact when the frames hold at most ``max_colors``
+    (≤ 256) distinct colours, sorted by 0xRRGGBB value so the result depends
+    only on the frames. Otherwise ``quantize_to`` (default ``max_colors``)
+    colours from a weighted median cut over all frames' pixels, each colour
+    mapped to its nearest entry: deterministic too.
+    """
+    if not isinstance(max_colors, int) or not 2 <= max_colors <= 256:
+        raise SpecError(f"max_colors must be a whole number 2…256, got {max_colors!r}")
+    quantize_to = max_colors if quantize_to is None else quantize_to
+    if not isinstance(quantize_to, int) or not 2 <= quantize_to <= max_colors:
+        raise SpecError(f"quantize_to must be a whole number 2…{max_colors}, got {quantize_to!r}")
+    # Most pixels repeat the previous frame: collect colours from frame 0 and
+    # from the pixels that change, and index only those (fast for long animations).
+    packed = [_pack(f) for f in frames]
+    changes = [np.ones(packed[0].shape, dtype=bool)] + [
+        cur != prev for prev, cur in zip(packed, packed[1:])
+    ]
+    samples = np.concatenate([p[c] for p, c in zip(packed, changes)])
+    colours, counts = np.unique(samples, return_counts=True)
+    if len(colours) <= max_colors:
+        palette = _unpack(colours)
+        lookup = np.arange(len(colours), dtype=np.uint8)
+    else:
+        palette = _median_cut(_unpack(colours), counts, quantize_to)
+        # nearest palette entry for every distinct colour
+        lookup = np.empty(len(colours), dtype=np.uint8)
+        pal = palette.astype(np.int32)
+        rgb = _unpack(colours).astype(np.int32)
+        for start in range(0, len(rgb), 4096):
+            chunk = rgb[start : start + 4096]
+            dist = ((chunk[:, None, :] - pal[None, :, :]) ** 2).sum(-1)
+            lookup[start : start + 4096] = dist.argmin(1)
+    indexed: list[np.ndarray] = []
+    for p, changed in zip(packed, changes):
+        index = np.empty(p.shape, dtype=np.uint8) if not indexed else indexed[-1].copy()
+        index[changed] = lookup[np.searchsorted(colours, p[changed])]
+        indexed.append(index)
+    return palette, indexed
+
+
+def count_colours(frames: Sequence[np.ndarray]) -> int:
+    """Number of distinct RGB colours over all frames."""
+    return int(len(np.unique(np.concatenate([_pack(f).reshape(-1) for f in frames]))))
+
+
+def _median_cut(rgb: np.ndarray, counts: np.ndarray, n: int) -> np.ndarray:
+    """Weighted median cut: split the box with the widest channel range at its weighted median."""
+
+    def box(members: np.ndarray) -> tuple[int, int, np.ndarray]:
+        values = rgb[members]
+        ranges = values.max(0).astype(int) - values.min(0)
+        axis = int(ranges.argmax())
+        return int(ranges[axis]), axis, members
+
+    boxes = [box(np.arange(len(rgb)))]
+    while len(boxes) < n:
+        # the widest box (ties: the first), deterministic
+        best = max(range(len(boxes)), key=lambda b: (boxes[b][0], -b))
+        width, axis, members = boxes[best]
+        if width == 0:
+            break
+        order = members[np.lexsort((members, rgb[members, axis]))]
+        cum = np.cumsum(counts[order])
+        cut = int(np.searchsorted(cum, cum[-1] / 2))
+        cut = min(max(cut, 1), len(order) - 1)
+        boxes[best : best + 1] = [box(order[:cut]), box(order[cut:])]
+    palette = []
+    for _, _, members in boxes:
+        weights = counts[members].astype(np.float64)
+        mean = (rgb[members].astype(np.float64) * weights[:, None]).sum(0) / weights.sum()
+        palette.append(np.round(mean))
+    return np.array(palette, dtype=np.uint8)
+
+
+# -- GIF ------------------------------------------------------------------------------------------
+def _durations(duration_ms: Any, count: int) -> list[int]:
+    """Per-frame delays in hundredths of a second (GIF's unit), validated."""
+    if isinstance(duration_ms, (int, float, np.integer, np.floating)) and not isinstance(duration_ms, bool):
+        values = [duration_ms] * count
+    else:
+        values = list(duration_ms)
+        if len(values) != count:
+            raise SpecError(
+                f"duration_ms must be a number or one number per frame ({count}), "
+                f"got {len(values)} values"
+            )
+    ticks = []
+    for value in values:
+        if not value > 0 or not math.isfinite(value):
+            raise SpecError(f"duration_ms must be > 0 milliseconds, got {value!r}")
+        ticks.append(max(1, min(65535, int(round(value / _GIF_TICK_MS)))))
+    return ticks
+
+
+def _lzw_frame(indices: np.ndarray, left: int, top: int, delay: int, transparent: int | None,
+               disposal: int) -> bytes:
+    """Graphic control extension, image descriptor and LZW data of one frame."""
+    from PIL import GifImagePlugin, Image
+
+    indices = np.ascontiguousarray(indices, dtype=np.uint8)
+    image = Image.frombytes("P", (indices.shape[1], indices.shape[0]), indices.tobytes())
+    out = bytearray()
+    packed = (disposal & 7) << 2 | (1 if transparent is not None else 0)
+    out += b"!\xf9\x04" + struct.pack("<BHB", packed, delay, transparent or 0) + b"\x00"
+    # getdata writes the image descriptor (offset, size, no local table) and the LZW data
+    chunks = GifImagePlugin.getdata(image, offset=(left, top))
+    out += b"".join(chunks)
+    return bytes(out)
+
+
+def _gif_bytes(frames: list[np.ndarray], ticks: list[int], loop: int = 0, colors: int = 256) -> bytes:
+    height, width = frames[0].shape[:2]
+    # quantised frames keep one index free for transparency: unchanged pixels of
+    # later frames compress far better as runs of one transparent index
+    palette, indexed = build_palette(frames, colors, quantize_to=min(colors, 255))
+    transparent: int | None = len(palette) if len(palette) < 256 else None
+    table_bits = max(1, math.ceil(math.log2(len(palette) + (transparent is not None))))
+    table = np.zeros((1 << table_bits, 3), dtype=np.uint8)
+    table[: len(palette)] = palette
+    out = bytearray(b"GIF89a")
+    out += struct.pack("<HHBBB", width, height, 0x80 | (table_bits - 1), 0, 0)
+    out += table.tobytes()
+    out += b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", loop) + b"\x00"
+    previous: np.ndarray | None = None
+    for index, delay in zip(indexed, ticks):
+        if previous is None:
+            out += _lzw_frame(index, 0, 0, delay, None, 1)
+        else:
+            changed = index != previous
+            rows = np.flatnonzero(changed.any(1))
+            if rows.size == 0:
+                # identical frame: one transparent (or unchanged) pixel keeps the frame count
+                pixel = np.full((1, 1), transparent if transparent is not None else index[0, 0], np.uint8)
+                out += _lzw_frame(pixel, 0, 0, delay, transparent, 1)
+            else:
+                cols = np.flatnonzero(changed.any(0))
+                top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+                patch = index[top:bottom, left:right].copy()
+                if transparent is not None:
+                    patch[~changed[top:bottom, left:right]] = transparent
+                out += _lzw_frame(patch, int(left), int(top), delay, transparent, 1)
+        previous = index
+    out += b";"
+    return bytes(out)
+
+
+def write_gif(
+    source_or_frames: Any,
+    path: str | os.PathLike[str] | None,
+    duration_ms: float | Sequence[float] = 1000,
+    *,
+    loop: int = 0,
+    colors: int = 256,
+) -> bytes | None:
+    """Encode frames as an animated GIF; write it to ``path`` or return the bytes.
+
+    ``duration_ms``: one delay for every frame or one per frame, in
+    milliseconds (GIF stores hundredths of a second: rounded to 10 ms, at
+    least 10). ``loop=0`` loops forever. ``colors``: the palette's size at
+    most (frames with more colours are quantised to ``min(colors, 255)``,
+    keeping one index for transparency). Deterministic: same frames, same bytes.
+    """
+    frames = as_frames(source_or_frames)
+    ticks = _durations(duration_ms, len(frames))
+    if not isinstance(loop, int) or not 0 <= loop <= 65535:
+        raise SpecError(f"loop must be a whole number 0…65535 (0 = forever), got {loop!r}")
+    if not isinstance(colors, int) or not 2 <= colors <= 256:
+        raise SpecError(f"colors must be a whole number 2…256, got {colors!r}")
+    data = _gif_bytes(frames, ticks, loop, colors)
+    if path is None:
+        return data
+    _write_bytes(path, data)
+    return None
+
+
+# -- PNG and contact sheets ------------------------------------------------------------------------
+def _png_bytes(frame: np.ndarray) -> bytes:
+    from PIL import Image
+
+    if count_colours([frame]) <= 256:
+        palette, (indexed,) = build_palette([frame], 256)
+        image = Image.frombytes("P", (indexed.shape[1], indexed.shape[0]), indexed.tobytes())
+        image.putpalette(palette.reshape(-1).tobytes())
+    else:
+        image = Image.fromarray(frame)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False, compress_level=9)
+    return buffer.getvalue()
+
+
+def write_png(frame: np.ndarray, path: str | os.PathLike[str] | None) -> bytes | None:
+    """Write one (H, W, 3) uint8 frame as PNG (palette PNG when ≤ 256 colours)."""
+    (frame,) = as_frames([frame])
+    data = _png_bytes(frame)
+    if path is None:
+        return data
+    _write_bytes(path, data)
+    return None
+
+
+def contact_sheet(
+    source_or_frames: Any, *, columns: int | None = None, gap: int = 6, label_height: int = 14,
+    background: tuple[int, int, int] = (255, 255, 255), text: tuple[int, int, int] = (88, 110, 117),
+) -> np.ndarray:
+    """All frames in a grid, each with its frame number (1-based) underneath.
+
+    ``columns`` defaults to ⌈√n⌉. Returns an (H, W, 3) uint8 array.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    frames = as_frames(source_or_frames)
+    n = len(frames)
+    if columns is None:
+        columns = math.ceil(math.sqrt(n))
+    if not isinstance(columns, int) or columns < 1:
+        raise SpecError(f"columns must be a whole number >= 1, got {columns!r}")
+    columns = min(columns, n)
+    rows = math.ceil(n / columns)
+    h, w = frames[0].shape[:2]
+    cell_w, cell_h = w + gap, h + label_height + gap
+    sheet = Image.new("RGB", (columns * cell_w + gap, rows * cell_h + gap), background)
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default(size=max(8, label_height - 3))
+    for k, frame in enumerate(frames):
+        r, c = divmod(k, columns)
+        x, y = gap + c * cell_w, gap + r * cell_h
+        sheet.paste(Image.fromarray(frame), (x, y))
+        draw.text((x + w / 2, y + h + label_height / 2), str(k + 1), fill=text, font=font, anchor="mm")
+    return np.asarray(sheet)
+
+
+def write_sheet(source_or_frames: Any, path: str | os.PathLike[str] | None, **options: Any) -> bytes | None:
+    """Write :func:`contact_sheet` as PNG to ``path`` (or return the bytes)."""
+    return write_png(contact_sheet(source_or_frames, **options), path)
+
+
+# -- other formats through imageio ---------------------------------------------------------------
+_VIDEO = {".mp4": "ffmpeg", ".webm": "ffmpeg", ".mkv": "ffmpeg", ".avi": "ffmpeg", ".mov": "ffmpeg"}
+
+
+def _imageio_plugin_missing(extension: str) -> str | None:
+    """Why no installed imageio plugin writes ``extension`` (None if one might)."""
+    import importlib.util
+
+    import imageio
+
+    if extension in _VIDEO:
+        if importlib.util.find_spec("imageio_ffmpeg") or importlib.util.find_spec("av"):
+            return None
+        return "install imageio[ffmpeg] (or imageio[pyav]) to write video"
+    if not extension:
+        return "the path has no extension"
+    if extension not in imageio.config.known_extensions:
+        return "imageio knows no format with this extension"
+    return None
+
+
+def write_imageio(
+    source_or_frames: Any, path: str | os.PathLike[str], duration_ms: float = 1000
+) -> None:
+    """Write an animation in any format an installed imageio plugin can write.
+
+    The format comes from the extension. SpecError naming the path and the
+    extension when no installed plugin writes it (e.g. ``.mp4`` needs
+    ``pip install imageio[ffmpeg]``).
+    """
+    extension = Path(os.fspath(path)).suffix.lower()
+    why = _imageio_plugin_missing(extension)
+    if why is not None:
+        raise SpecError(
+            f"cannot write {os.fspath(path)!r}: no installed imageio plugin writes "
+            f"{extension or 'files without an extension'!r} ({why}); use .gif or .png"
+        )
+    import imageio.v3 as iio
+
+    frames = np.stack(as_frames(source_or_frames))
+    if extension in _VIDEO:
+        attempts = [{"fps": 1000.0 / duration_ms}]
+    else:
+        attempts = [{"duration": duration_ms, "loop": 0}, {}]
+    error: Exception | None = None
+    for kwargs in attempts:
+        try:
+            data = iio.imwrite("<bytes>", frames, extension=extension, **kwargs)
+            break
+        except Exception as exc:  # imageio raises several types for "cannot"
+            error = exc
+    else:
+        raise SpecError(
+            f"cannot write {os.fspath(path)!r}: the imageio plugin for {extension!r} failed "
+            f"({type(error).__name__}: {error}); use .gif or .png"
+        ) from error
+    _write_bytes(path, data)
+
+
+def write_frames(
+    source_or_frames: Any, path: str | os.PathLike[str], duration_ms: float = 1000,
+    *, frame: int | None = None,
+) -> None:
+    """Write by extension: .gif animated, .png one frame (``frame``, default 0), else imageio."""
+    extension = Path(os.fspath(path)).suffix.lower()
+    if extension == ".gif":
+        write_gif(source_or_frames, path, duration_ms)
+    elif extension == ".png":
+        frames = as_frames(source_or_frames)
+        write_png(frames[frame or 0], path)
+    else:
+        write_imageio(source_or_frames, path, duration_ms)

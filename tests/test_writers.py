@@ -1,0 +1,316 @@
+"""writers: GIF/PNG/contact-sheet encoding and atomic files.
+
+The GIF checks decode with Pillow (an independent decoder) and also walk the
+file's blocks with a small parser written here from the GIF89a spec.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image, ImageSequence
+
+from convviz import OutputError, SpecError
+from convviz import writers
+
+WHITE, BLUE, CYAN, INK = (255, 255, 255), (38, 139, 210), (42, 161, 152), (0, 43, 54)
+
+
+def moving_square_frames(n: int = 5, h: int = 40, w: int = 56) -> list[np.ndarray]:
+    """Few-colour frames: a blue square walking right over a white ground, an ink border."""
+    frames = []
+    for k in range(n):
+        f = np.full((h, w, 3), WHITE, np.uint8)
+        f[0, :] = INK
+        f[5:15, 4 + 6 * k : 14 + 6 * k] = BLUE
+        f[30:35, 40:45] = CYAN if k % 2 else INK
+        frames.append(f)
+    return frames
+
+
+def decode(data: bytes) -> tuple[list[np.ndarray], list[int], dict]:
+    image = Image.open(io.BytesIO(data))
+    info = dict(image.info)
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(image):
+        frames.append(np.asarray(frame.convert("RGB")))
+        durations.append(frame.info.get("duration"))
+    return frames, durations, info
+
+
+def gif_blocks(data: bytes) -> dict:
+    """Parse a GIF89a: loop count, per-frame (delay, disposal, transparent?, left, top, w, h)."""
+    assert data[:6] == b"GIF89a"
+    width, height, packed = struct.unpack("<HHB", data[6:11])
+    pos = 13
+    if packed & 0x80:
+        pos += 3 * (2 << (packed & 7))
+    loop = None
+    frames = []
+    control = None
+    while True:
+        block = data[pos]
+        if block == 0x3B:  # trailer
+            break
+        if block == 0x21:  # extension
+            label = data[pos + 1]
+            pos += 2
+            chunks = []
+            while data[pos]:
+                chunks.append(data[pos + 1 : pos + 1 + data[pos]])
+                pos += 1 + data[pos]
+            pos += 1
+            if label == 0xFF and chunks[0] == b"NETSCAPE2.0":
+                loop = struct.unpack("<H", chunks[1][1:3])[0]
+            elif label == 0xF9:
+                flags, delay, transparent = struct.unpack("<BHB", chunks[0])
+                control = (delay, (flags >> 2) & 7, bool(flags & 1))
+        elif block == 0x2C:  # image descriptor
+            left, top, w, h, flags = struct.unpack("<HHHHB", data[pos + 1 : pos + 10])
+            pos += 10
+            if flags & 0x80:
+                pos += 3 * (2 << (flags & 7))
+            pos += 1  # LZW minimum code size
+            while data[pos]:
+                pos += 1 + data[pos]
+            pos += 1
+            frames.append((control, (left, top, w, h)))
+            control = None
+        else:
+            raise AssertionError(f"unexpected block {block:#x} at {pos}")
+    return {"size": (width, height), "loop": loop, "frames": frames}
+
+
+# -- GIF --------------------------------------------------------------------------------------------
+def test_gif_loops_forever_and_decodes_to_the_input_frames():
+    frames = moving_square_frames()
+    data = writers.write_gif(frames, None, 1000)
+    decoded, durations, info = decode(data)
+    assert info["loop"] == 0
+    assert len(decoded) == len(frames)
+    for got, want in zip(decoded, frames):
+        np.testing.assert_array_equal(got, want)
+    assert durations == [1000] * len(frames)
+    parsed = gif_blocks(data)
+    assert parsed["loop"] == 0
+    assert parsed["size"] == (56, 40)
+
+
+def test_gif_per_frame_durations_in_milliseconds():
+    frames = moving_square_frames(4)
+    data = writers.write_gif(frames, None, [100, 250, 1000, 40])
+    _, durations, _ = decode(data)
+    assert durations == [100, 250, 1000, 40]
+    delays = [control[0] for control, _ in gif_blocks(data)["frames"]]
+    assert delays == [10, 25, 100, 4]  # hundredths of a second
+
+
+def test_later_frames_store_only_the_changed_rectangle():
+    frames = moving_square_frames()
+    parsed = gif_blocks(writers.write_gif(frames, None, 500))
+    (first_control, first_rect), *rest = parsed["frames"]
+    assert first_rect == (0, 0, 56, 40)
+    for n, (control, rect) in enumerate(rest, start=1):
+        changed = (frames[n] != frames[n - 1]).any(-1)
+        rows, cols = np.flatnonzero(changed.any(1)), np.flatnonzero(changed.any(0))
+        expected = (cols[0], rows[0], cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1)
+        assert rect == tuple(int(v) for v in expected)
+        assert control[1] == 1  # disposal: leave in place, the next frame draws over it
+        assert control[2]  # a transparent index for unchanged pixels
+
+
+def test_identical_frames_are_kept_as_frames():
+    frames = moving_square_frames(2)
+    frames = [frames[0], frames[0].copy(), frames[1]]
+    decoded, durations, _ = decode(writers.write_gif(frames, None, 300))
+    assert len(gif_blocks(writers.write_gif(frames, None, 300))["frames"]) == 3
+    assert sum(durations) == 900
+    np.testing.assert_array_equal(decoded[-1], frames[-1])
+
+
+def test_many_colours_are_quantised_closely():
+    y, x = np.mgrid[0:48, 0:64]
+    frames = []
+    for k in range(3):
+        f = np.stack([x * 4, y * 5, np.full_like(x, 60 * k)], -1).astype(np.uint8)
+        frames.append(f)
+    assert writers.count_colours(frames) > 256
+    decoded, _, _ = decode(writers.write_gif(frames, None, 100))
+    assert len(decoded) == 3
+    for got, want in zip(decoded, frames):
+        error = np.abs(got.astype(int) - want.astype(int))
+        assert error.mean() < 12 and error.max() < 64  # a wrong mapping errs by ~100
+
+
+def test_palette_is_exact_and_sorted_for_few_colours():
+    frames = moving_square_frames()
+    palette, indexed = writers.build_palette(frames)
+    colours = {tuple(c) for f in frames for c in f.reshape(-1, 3)}
+    assert {tuple(c) for c in palette} == colours
+    keys = [(r << 16) | (g << 8) | b for r, g, b in palette.astype(int)]
+    assert keys == sorted(keys)
+    for f, idx in zip(frames, indexed):
+        np.testing.assert_array_equal(palette[idx], f)
+
+
+_DETERMINISM_SCRIPT = """
+import hashlib, sys
+sys.path.insert(0, {tests!r})
+from test_writers import moving_square_frames
+from convviz import writers
+import numpy as np
+rng = np.random.default_rng(7)
+frames = moving_square_frames() + [rng.integers(0, 256, (40, 56, 3), dtype=np.uint8)]
+print(hashlib.sha256(writers.write_gif(frames, None, [200] * 6)).hexdigest())
+"""
+
+
+def test_gif_bytes_are_identical_across_processes():
+    script = _DETERMINISM_SCRIPT.format(tests=os.path.dirname(__file__))
+    runs = [
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        .stdout.strip()
+        for _ in range(2)
+    ]
+    rng = np.random.default_rng(7)
+    frames = moving_square_frames() + [rng.integers(0, 256, (40, 56, 3), dtype=np.uint8)]
+    here = hashlib.sha256(writers.write_gif(frames, None, [200] * 6)).hexdigest()
+    assert runs[0] == runs[1] == here
+
+
+def test_write_gif_to_a_path_equals_the_bytes(tmp_path):
+    frames = moving_square_frames()
+    path = tmp_path / "sub" / "anim.gif"
+    assert writers.write_gif(frames, path, 1000) is None
+    assert path.read_bytes() == writers.write_gif(frames, None, 1000)
+
+
+def test_a_frame_source_is_accepted():
+    frames = moving_square_frames(3)
+
+    class Source:
+        frame_count = 3
+        size = (56, 40)
+        caption = "three frames"
+
+        def frame(self, n):
+            return frames[n]
+
+    assert writers.write_gif(Source(), None, 100) == writers.write_gif(frames, None, 100)
+
+
+@pytest.mark.parametrize(
+    "frames, duration, message",
+    [
+        ([], 100, "at least one frame"),
+        ([np.zeros((4, 4, 3), np.uint8), np.zeros((5, 4, 3), np.uint8)], 100, "same size"),
+        ([np.zeros((4, 4), np.uint8)], 100, "(H, W, 3)"),
+        ([np.zeros((4, 4, 3), np.float32)], 100, "uint8"),
+        ([np.zeros((4, 4, 3), np.uint8)], 0, "duration_ms"),
+        ([np.zeros((4, 4, 3), np.uint8)] * 2, [100], "one number per frame"),
+    ],
+)
+def test_bad_frames_and_durations_raise_spec_error(frames, duration, message):
+    with pytest.raises(SpecError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        writers.write_gif(frames, None, duration)
+
+
+# -- PNG and contact sheets ----------------------------------------------------------------------------
+def test_png_round_trip_is_exact(tmp_path):
+    frame = moving_square_frames(1)[0]
+    writers.write_png(frame, tmp_path / "still.png")
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "still.png").convert("RGB")), frame)
+    rng = np.random.default_rng(1)
+    noisy = rng.integers(0, 256, (20, 30, 3), dtype=np.uint8)  # > 256 colours: RGB PNG
+    data = writers.write_png(noisy, None)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(data)).convert("RGB")), noisy)
+
+
+def test_contact_sheet_holds_every_frame_in_a_grid():
+    frames = moving_square_frames(5)
+    sheet = writers.contact_sheet(frames, columns=3, gap=4, label_height=12)
+    h, w = frames[0].shape[:2]
+    assert sheet.shape == (2 * (h + 12 + 4) + 4, 3 * (w + 4) + 4, 3)
+    for k, frame in enumerate(frames):
+        r, c = divmod(k, 3)
+        y, x = 4 + r * (h + 12 + 4), 4 + c * (w + 4)
+        np.testing.assert_array_equal(sheet[y : y + h, x : x + w], frame)
+        label = sheet[y + h : y + h + 12, x : x + w]
+        assert (label != 255).any(), f"frame {k + 1} has no number under it"
+
+
+# -- atomic writes ------------------------------------------------------------------------------------
+def test_atomic_write_leaves_nothing_behind_on_error(tmp_path):
+    target = tmp_path / "out.gif"
+    with pytest.raises(RuntimeError):
+        with writers.atomic_write(target) as handle:
+            handle.write(b"partial")
+            raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_keeps_the_old_file_on_keyboard_interrupt(tmp_path):
+    target = tmp_path / "out.gif"
+    target.write_bytes(b"old")
+    with pytest.raises(KeyboardInterrupt):
+        with writers.atomic_write(target) as handle:
+            handle.write(b"new")
+            raise KeyboardInterrupt
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.gif"]
+
+
+def test_atomic_write_replaces_on_success(tmp_path):
+    target = tmp_path / "deep" / "er" / "out.txt"
+    with writers.atomic_write(target, "w") as handle:
+        handle.write("hello")
+    assert target.read_text() == "hello"
+    assert [p.name for p in target.parent.iterdir()] == ["out.txt"]
+
+
+def test_atomic_write_refuses_a_parent_that_is_a_file(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    target = blocker / "sub" / "x.gif"
+    with pytest.raises(OutputError, match="is a file") as info:
+        with writers.atomic_write(target) as handle:
+            handle.write(b"x")
+    assert str(target) in str(info.value)
+    assert blocker.read_text() == "not a directory"
+
+
+def test_atomic_write_refuses_a_directory(tmp_path):
+    with pytest.raises(OutputError, match="directory"):
+        with writers.atomic_write(tmp_path):
+            pass
+
+
+# -- other formats -------------------------------------------------------------------------------------
+def test_unknown_extension_names_the_extension(tmp_path):
+    with pytest.raises(SpecError, match=r"\.xyz"):
+        writers.write_imageio(moving_square_frames(2), tmp_path / "a.xyz", 100)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_video_without_a_plugin_says_what_to_install(tmp_path):
+    import importlib.util
+
+    if importlib.util.find_spec("imageio_ffmpeg") or importlib.util.find_spec("av"):
+        pytest.skip("a video plugin is installed")
+    with pytest.raises(SpecError, match=r"imageio\[ffmpeg\]"):
+        writers.write_imageio(moving_square_frames(2), tmp_path / "a.mp4", 100)
+
+
+def test_write_frames_dispatches_on_extension(tmp_path):
+    frames = moving_square_frames(3)
+    writers.write_frames(frames, tmp_path / "a.gif", 100)
+    writers.write_frames(frames, tmp_path / "b.png", 100, frame=2)
+    assert Image.open(tmp_path / "a.gif").n_frames == 3
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "b.png").convert("RGB")), frames[2])
