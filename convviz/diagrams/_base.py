@@ -23,25 +23,25 @@ _FALLBACK_THEMES: dict[str, dict[str, Any]] = {
         background="#ffffff", input_fill="#268BD2", output_fill="#2AA198",
         padding_fill="#ffffff", stroke="#002B36", shadow="#073642", shadow_alpha=0.25,
         text="#002B36", accent="#CB4B16", muted="#93A1A1", show_labels=False,
-        show_caption=False, font_size=10,
+        show_caption=False, font_size=8,
     ),
     "default": dict(
         background="#ffffff", input_fill="#268BD2", output_fill="#2AA198",
         padding_fill="#ffffff", stroke="#002B36", shadow="#073642", shadow_alpha=0.25,
         text="#002B36", accent="#CB4B16", muted="#93A1A1", show_labels=True,
-        show_caption=True, font_size=10,
+        show_caption=True, font_size=8,
     ),
     "dark": dict(
         background="#002B36", input_fill="#268BD2", output_fill="#2AA198",
         padding_fill="#073642", stroke="#93A1A1", shadow="#000000", shadow_alpha=0.4,
         text="#EEE8D5", accent="#CB4B16", muted="#586E75", show_labels=True,
-        show_caption=True, font_size=10,
+        show_caption=True, font_size=8,
     ),
     "colorblind": dict(
         background="#ffffff", input_fill="#0072B2", output_fill="#56B4E9",
         padding_fill="#ffffff", stroke="#000000", shadow="#333333", shadow_alpha=0.25,
         text="#000000", accent="#D55E00", muted="#999999", show_labels=True,
-        show_caption=True, font_size=10,
+        show_caption=True, font_size=8,
     ),
 }
 
@@ -73,6 +73,7 @@ class Palette:
     show_caption: bool
     font_size: float
     dark: bool
+    highlight: str  #: outlines and bright paths: the accent, or the text colour if the accent is near a fill
 
 
 def _get_theme(name: str) -> Any:
@@ -90,6 +91,12 @@ def _get_theme(name: str) -> Any:
 def _luminance(colour: str) -> float:
     r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _distance(a: str, b: str) -> float:
+    ca = [int(a.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    cb = [int(b.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    return sum((x - y) ** 2 for x, y in zip(ca, cb)) ** 0.5
 
 
 def palette(theme: Any = "default") -> Palette:
@@ -115,8 +122,13 @@ def palette(theme: Any = "default") -> Palette:
             value=value,
             gate=gate,
             show_caption=bool(obj.show_caption),
-            font_size=float(obj.font_size),
+            # diagrams carry more text than the conv_arithmetic pictures: their base size is
+            # 10 pt for a theme's 8 pt (matplotlib's 100 dpi at scale 1)
+            font_size=10.0 * float(obj.font_size) / 8.0,
             dark=_luminance(obj.background) < 0.5,
+            highlight=(obj.text if min(_distance(obj.accent, c) for c in
+                                       (obj.output_fill, obj.input_fill, value, gate)) < 90
+                       else obj.accent),
         )
     except AttributeError as exc:
         raise SpecError(f"theme {theme!r} lacks a field a diagram needs: {exc}") from None
@@ -162,6 +174,8 @@ class FigureFrames:
 
     frame_count: int = 1
     caption: str = ""
+    #: the frame that best stands for the whole animation (a gallery thumbnail, a still)
+    poster_frame: int = 0
 
     def __init__(self, width: int, height: int, pal: Palette, scale: float) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -99,7 +99,7 @@ class _Strip:
         if diagram.numbers:
             for c, j in np.ndindex(self.rows, self.cols):
                 x, y = self.cell_centre(j, c)
-                label = "0" if j in self.dashed else f"{values[c, j]:.2f}".replace("-", "−")
+                label = "0" if j in self.dashed else f"{np.round(values[c, j], 2) + 0.0:.2f}".replace("-", "−")
                 t = diagram.text(x, y, label, size=diagram.num_size, zorder=5,
                                  colour=_text_colour(self.strong[c * self.cols + j]))
                 if progressive:
@@ -167,7 +167,8 @@ class GatedBlockDiagram(FigureFrames):
         lanes_w = 2 * lane_w + gap
         xa, xb = left + 30, left + 30 + lane_w + gap
         centre = left + 30 + lanes_w / 2
-        panel_x = xb + lane_w + (110 if self.highway else 60)
+        x_right = centre + canvas * cs / 2  # right end of the padded X strip
+        panel_x = max(xb + lane_w + (160 if self.highway else 60), x_right + 215)
         width = int(panel_x + 300)
         sh = max(channels, n) * cs  # strip height
         y_x = 74
@@ -192,6 +193,7 @@ class GatedBlockDiagram(FigureFrames):
             raise SpecError(f"t must be a time step in [0, {length}), got {t!r}")
         self.fixed_t = None if t is None else int(t)
         self.frame_count = 1 if t is not None else length
+        self.poster_frame = 0 if t is not None else length // 2
         self.length = length
         fs = pal.font_size
         ax = self.ax
@@ -296,19 +298,19 @@ class GatedBlockDiagram(FigureFrames):
 
         self.taps = spec.taps[..., 0]  # (T, k) canvas columns read by output t
         self.win_boxes = [self.dynamic(ax.add_patch(Rectangle((0, 0), cs, channels * cs, fill=False,
-                                                              edgecolor=pal.accent, linewidth=2.4, zorder=6)))
+                                                              edgecolor=pal.highlight, linewidth=2.4, zorder=6)))
                           for _ in range(k)]
-        self.win_span = self.dynamic(ax.add_patch(Rectangle((0, 0), 1, 6, facecolor=pal.accent,
+        self.win_span = self.dynamic(ax.add_patch(Rectangle((0, 0), 1, 6, facecolor=pal.highlight,
                                                             edgecolor="none", alpha=0.9, zorder=6)))
         self.links = self.dynamic(LineCollection([], linewidths=1.6, zorder=2))
         ax.add_collection(self.links)
         strips = [s for s in (self.sa, self.sb, self.ss, self.sh, self.sy) if s is not None]
         self.col_boxes = [self.dynamic(ax.add_patch(Rectangle((0, 0), cs, s.height, fill=False,
-                                                              edgecolor=pal.accent, linewidth=2.4, zorder=6)))
+                                                              edgecolor=pal.highlight, linewidth=2.4, zorder=6)))
                           for s in strips]
         self.col_strips = strips
         self.window_label = self.dynamic(self.text(0, y_x + channels * cs + 26, "", size=fs * 0.85,
-                                                   colour=pal.accent, weight="bold"))
+                                                   colour=pal.highlight, weight="bold"))
         # ---- right panel: legend, σ scale, counts ----------------------------------------------------
         self._panel(panel_x, 74, trace, length, channels, n, k, d, spec)
         self.caption = title.replace("  ", " ") + f" (T={length}, C={channels}, n={n}, k={k}, d={d}, {pad_kind})"
@@ -356,9 +358,9 @@ class GatedBlockDiagram(FigureFrames):
         for label, formula, value in self.badges:
             self.text(x, yy, f"{label}: {fmt_int(value)}", ha="left", size=fs * 0.95, weight="bold",
                       colour=pal.text, bbox=dict(boxstyle="round,pad=0.3", facecolor=_mix(pal.accent, pal.background, 0.85),
-                                                 edgecolor=pal.accent, linewidth=0.8))
-            self.text(x + 6, yy + 17, formula, ha="left", size=fs * 0.8, colour=pal.text)
-            yy += 44
+                                                 edgecolor=pal.highlight, linewidth=0.8))
+            self.text(x + 6, yy + 21, formula, ha="left", size=fs * 0.8, colour=pal.text)
+            yy += 50
         # legend
         yy += 6
         self.text(x, yy, "Colours", ha="left", weight="bold", size=fs * 1.05)
@@ -369,7 +371,7 @@ class GatedBlockDiagram(FigureFrames):
                                       (pal.value, "value lane A = X∗W + b", False),
                                       (pal.gate, "gate lane B = X∗V + c", False),
                                       (pal.output, "output", False),
-                                      (pal.accent, "window and step t", False)):
+                                      (pal.highlight, "window and step t", False)):
             if label.startswith("window"):
                 self.ax.add_patch(Rectangle((x, yy - 7), 14, 14, fill=False, edgecolor=colour, linewidth=2.2))
             else:
@@ -432,8 +434,8 @@ class GatedBlockDiagram(FigureFrames):
         tr = self.trace
         if self.values_text is not None:
             def vec(a: np.ndarray) -> str:
-                return "(" + ", ".join(f"{v:+.2f}" for v in a).replace("-", "−") + ")"
-            lines = [f"at t = {t}:", f"A[t]    = {vec(tr.a[:, t])}", f"B[t]    = {vec(tr.b[:, t])}",
+                return "(" + ", ".join(f"{np.round(v, 2) + 0.0:+.2f}" for v in a).replace("-", "−") + ")"
+            lines = [f"at t = {t}, channels (0, 1, …):", f"A[t]    = {vec(tr.a[:, t])}", f"B[t]    = {vec(tr.b[:, t])}",
                      f"σ(B[t]) = {vec(tr.gate[:, t])}", f"H[t]    = {vec(tr.h[:, t])}"]
             if tr.residual or self.highway:
                 lines.append(f"Y[t]    = {vec(tr.y[:, t])}")

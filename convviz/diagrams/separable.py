@@ -116,6 +116,7 @@ class SeparableDiagram(FigureFrames):
         from matplotlib.patches import Rectangle
 
         self.frame_count = 2 * o * o
+        self.poster_frame = (o // 2) * o + o // 2  # depthwise step, window in the middle
         self.caption = (
             f"Depthwise separable convolution: {i}×{i}×{in_channels} input, {k}×{k} kernels, "
             f"{out_channels} outputs — {fmt_int(costs.separable_multiplications)} multiplications "
@@ -168,10 +169,10 @@ class SeparableDiagram(FigureFrames):
                                    edgecolor=pal.stroke, linewidth=0.8))
         self.pw_xy = (x_pw + 1, mid)
         self.pw_box = self.dynamic(ax.add_patch(Rectangle((x_pw - 9, mid - in_channels * 7 - 3), 20,
-                                                          in_channels * 14 + 6, fill=False, edgecolor=pal.accent,
+                                                          in_channels * 14 + 6, fill=False, edgecolor=pal.highlight,
                                                           linewidth=2.0, zorder=5)))
         self.kernel_boxes = [self.dynamic(ax.add_patch(Rectangle((kx - 3, ky - 3), k * cs + 6, k * cs + 6, fill=False,
-                                                                 edgecolor=pal.accent, linewidth=2.0, zorder=5)))
+                                                                 edgecolor=pal.highlight, linewidth=2.0, zorder=5)))
                              for kx, ky in self.kernel_xy]
         # output stack: a few planes drawn behind each other
         depth = min(out_channels, 5)
@@ -192,13 +193,13 @@ class SeparableDiagram(FigureFrames):
                   size=fs * 0.8)
         # dynamic highlights
         self.windows = [self.dynamic(ax.add_patch(Rectangle((0, 0), k * cs, k * cs, fill=False,
-                                                            edgecolor=pal.accent, linewidth=2.2, zorder=5)))
+                                                            edgecolor=pal.highlight, linewidth=2.2, zorder=5)))
                         for _ in colours]
-        self.marks = [self.dynamic(ax.add_patch(Rectangle((0, 0), cs, cs, fill=False, edgecolor=pal.accent,
+        self.marks = [self.dynamic(ax.add_patch(Rectangle((0, 0), cs, cs, fill=False, edgecolor=pal.highlight,
                                                           linewidth=2.0, zorder=5))) for _ in colours]
-        self.out_mark = self.dynamic(ax.add_patch(Rectangle((0, 0), cs, cs, fill=False, edgecolor=pal.accent,
+        self.out_mark = self.dynamic(ax.add_patch(Rectangle((0, 0), cs, cs, fill=False, edgecolor=pal.highlight,
                                                             linewidth=2.0, zorder=5)))
-        self.column = self.dynamic(LineCollection([], colors=pal.accent, linewidths=2.0, zorder=5))
+        self.column = self.dynamic(LineCollection([], colors=pal.highlight, linewidths=2.0, zorder=5))
         ax.add_collection(self.column)
         self.links = self.dynamic(LineCollection([], linewidths=1.2, zorder=4))
         ax.add_collection(self.links)
@@ -280,7 +281,7 @@ class SeparableDiagram(FigureFrames):
         self.out_mark.set_xy((xo + c * cs, yo + r * cs))
         if phase == "pointwise":
             segs.append([(self.pw_xy[0] + 8, self.pw_xy[1]), (xo + c * cs, yo + (r + 0.5) * cs)])
-            colours.append(self.palette.accent)
+            colours.append(self.palette.highlight)
             self.column.set_segments([[(xo + (c + 0.5) * cs, yo + (r + 0.5) * cs),
                                        (xo + (c + 0.5) * cs + 32, yo + (r + 0.5) * cs - 32)]])
         else:

@@ -186,6 +186,9 @@ class StackDiagram(FigureFrames):
                 raise SpecError(f"output_index must be an int in [0, {count}), got {output_index!r}")
         self.fixed_index = output_index
         self.frame_count = 1 if output_index is not None else count
+        # the most telling still: the output whose inputs are most numerous (first one if tied)
+        self.poster_frame = 0 if output_index is not None else int(
+            np.argmax([self.models[-1].highlight(j).cells[0].sum() for j in range(count)]))
         lo = min(m.x_range()[0] for m in self.models)
         hi = max(m.x_range()[1] for m in self.models)
         self.x0 = lo
@@ -193,7 +196,7 @@ class StackDiagram(FigureFrames):
         width = int(self.LEFT + (hi - lo) * self.UNIT + self.CELL + 110)
         width = max(width, 640)
         header = 44 if title else 12
-        panel_heights = [46 + m.layers * self.ROW + self.CELL + 34 for m in self.models]
+        panel_heights = [58 + m.layers * self.ROW + self.CELL + 34 for m in self.models]
         footer = 30 if pal.show_caption else 8
         height = header + sum(panel_heights) + footer
         super().__init__(width, height, pal, check_scale(scale))
@@ -222,9 +225,9 @@ class StackDiagram(FigureFrames):
         fs = pal.font_size
         ax = self.ax
         self.text(16, top + 16, title, size=fs * 1.1, weight="bold", ha="left")
-        self.text(16, top + 34, model.describe_receptive_field(), size=fs * 0.9, ha="left",
+        self.text(16, top + 36, model.describe_receptive_field(), size=fs * 0.9, ha="left",
                   colour=pal.text)
-        base = top + 46 + model.layers * self.ROW + self.CELL / 2  # centre of the input row
+        base = top + 58 + model.layers * self.ROW + self.CELL / 2  # centre of the input row
         row_y = [base - r * self.ROW for r in range(model.layers + 1)]
         half = self.CELL / 2
         # every connection, faint
@@ -259,13 +262,13 @@ class StackDiagram(FigureFrames):
         cells = self.dynamic(PatchCollection(rects, facecolor=pale_rgb, edgecolor=pal.stroke,
                                              linewidth=0.8, zorder=3))
         ax.add_collection(cells)
-        bright_lines = self.dynamic(LineCollection([], colors=pal.accent, linewidths=1.9, zorder=2.5))
+        bright_lines = self.dynamic(LineCollection([], colors=pal.highlight, linewidths=1.9, zorder=2.5))
         ax.add_collection(bright_lines)
         pad_lines = self.dynamic(LineCollection([], colors=pal.muted, linewidths=1.2,
                                                 linestyles=(0, (3, 2)), zorder=2.5))
         ax.add_collection(pad_lines)
         marker = self.dynamic(Rectangle((0, 0), self.CELL + 6, self.CELL + 6, fill=False,
-                                        edgecolor=pal.accent, linewidth=2.2, zorder=4))
+                                        edgecolor=pal.highlight, linewidth=2.2, zorder=4))
         ax.add_patch(marker)
         # labels
         x_label = 16
@@ -282,7 +285,7 @@ class StackDiagram(FigureFrames):
             if self.numbers or j % 2 == 0 or len(model.x[0]) <= 12:
                 self.text(self._px(x), row_y[0] + half + 9, str(j), size=fs * 0.7, colour=pal.muted)
         count = self.dynamic(self.text(self._px(self.x1) + half + 10, row_y[0], "",
-                                       size=fs * 0.9, ha="left", colour=pal.accent, weight="bold"))
+                                       size=fs * 0.9, ha="left", colour=pal.highlight, weight="bold"))
         index_texts = []
         if self.numbers:
             for r, xs in enumerate(model.x[1:], start=1):
