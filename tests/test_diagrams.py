@@ -181,7 +181,7 @@ def test_stack_diagram_with_strides_and_mixed_kernels():
     assert src.frame_count == specs[-1].output_size[0]
     _check_bright_set(src.models[0])
     for n in range(src.frame_count):
-        expected, inputs = _reference_edges(specs, n)
+        expected, _inputs = _reference_edges(specs, n)
         hl = src.highlight(n)[0]
         got = sorted((l, int(o), int(t)) for l, e in enumerate(hl.edges) for o, t in np.argwhere(e))
         assert got == expected

@@ -13,8 +13,9 @@ when called, so listing the presets stays light.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import SpecError
 

@@ -7,14 +7,15 @@ imports it when a diagram is built.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..errors import SpecError
 
-__all__ = ["Palette", "FigureFrames", "palette", "check_scale", "check_bool", "fmt_int"]
+__all__ = ["FigureFrames", "Palette", "check_bool", "check_scale", "fmt_int", "palette"]
 
 # Used until/unless convviz.themes is importable: the Solarized colours of the
 # conv_arithmetic figures.

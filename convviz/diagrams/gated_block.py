@@ -15,9 +15,9 @@ import numpy as np
 
 from ..errors import SpecError
 from ..gated import GatedTrace, gated_cost, gated_trace
-from ._base import FigureFrames, Palette, check_bool, check_options, check_scale, fmt_int, palette
+from ._base import FigureFrames, check_bool, check_options, check_scale, fmt_int, palette
 
-__all__ = ["GatedBlockDiagram", "glu_diagram", "highway_diagram", "example_block"]
+__all__ = ["GatedBlockDiagram", "example_block", "glu_diagram", "highway_diagram"]
 
 
 def example_block(length: int = 8, channels: int = 2, n: int = 2, kernel_size: int = 3, *,
@@ -60,7 +60,7 @@ def _text_colour(face: np.ndarray) -> str:
 class _Strip:
     """A (channels × columns) grid of cells, channel 0 at the bottom, time across."""
 
-    def __init__(self, diagram: "GatedBlockDiagram", name: str, x0: float, y0: float,
+    def __init__(self, diagram: GatedBlockDiagram, name: str, x0: float, y0: float,
                  values: np.ndarray, colour: str | None, *, cmap: Any = None,
                  first_col: int = 0, dashed: tuple[int, ...] = (), shape: str = "",
                  progressive: bool = True) -> None:
@@ -74,7 +74,7 @@ class _Strip:
         self.first_col = first_col  # canvas column of values[:, 0] (X: after the padding)
         self.progressive = progressive
         self.cmap = cmap
-        rects, faces = [], []
+        rects = []
         strong = None if colour is None else _rgb(colour)
         self.dashed = set(dashed)
         self.pale = _rgb(pal.padding) if colour is None else _mix(colour, pal.background, 0.82)

@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import SpecError
 from ._base import FigureFrames, check_bool, check_options, check_scale, palette
 
-__all__ = ["path_lengths", "PathLengthPlot", "path_length_plot"]
+__all__ = ["PathLengthPlot", "path_length_plot", "path_lengths"]
 
 
 def path_lengths(n: Any, kernel_size: int = 3) -> dict[str, np.ndarray]:

@@ -18,7 +18,7 @@ from ..errors import SpecError
 from ..spec import ConvSpec
 from ._base import FigureFrames, check_bool, check_options, check_scale, fmt_int, palette
 
-__all__ = ["SeparableCosts", "separable_costs", "SeparableDiagram", "separable_diagram"]
+__all__ = ["SeparableCosts", "SeparableDiagram", "separable_costs", "separable_diagram"]
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class SeparableDiagram(FigureFrames):
         self.step_text = self.dynamic(self.text(16, 46, "", size=fs * 1.0, ha="left", weight="bold",
                                                 colour=pal.accent))
         colours = [pal.input, pal.value, pal.gate, pal.output][:in_channels]
-        x_in, x_kernel, x_dw = 70, 70 + plane_i + 50, 70 + plane_i + 50 + k * cs + 60
+        x_in, x_kernel, x_dw = 70, 70 + plane_i + 50, 70 + plane_i + 50 + k * cs + 75
         x_pw = x_dw + plane_o + 90
         x_out = x_pw + 90
         headers = [(x_in + plane_i / 2, f"input {i}×{i}×{in_channels}"),
@@ -221,11 +221,11 @@ class SeparableDiagram(FigureFrames):
              cs.depthwise_multiplications, cs.depthwise_weights),
             ("pointwise (1×1)", f"{c_out} kernels 1×1×{c}:  {o}·{o}·{c_out}·{c}",
              cs.pointwise_multiplications, cs.pointwise_weights),
-            ("separable = depthwise + pointwise",
+            ("separable total",
              f"{fmt_int(cs.depthwise_multiplications)} + {fmt_int(cs.pointwise_multiplications)}",
              cs.separable_multiplications, cs.separable_weights),
         ]
-        cols = (x, x + 240, x + 500, x + 660)
+        cols = (x, x + 200, x + 500, x + 660)
         for cx, head in zip(cols, ("", "how many", "multiplications", "weights (no biases)")):
             self.text(cx, y, head, ha="left", weight="bold", size=fs * 0.9)
         for row, (name, how, mults, weights) in enumerate(self.count_lines):
@@ -290,12 +290,11 @@ class SeparableDiagram(FigureFrames):
         self.links.set_color(colours)
         ch = self.channels
         if phase == "depthwise":
-            self.step_text.set_text(f"Step 1 of 2 — depthwise: each channel is convolved with its own "
-                                    f"{self.k}×{self.k} kernel (groups = {ch}); no mixing between channels")
+            self.step_text.set_text(f"Step 1 of 2 — depthwise: each channel gets its own {self.k}×{self.k} "
+                                    f"kernel (groups = {ch}); channels do not mix")
         else:
-            self.step_text.set_text(f"Step 2 of 2 — pointwise: a 1×1×{ch} kernel mixes the {ch} channels at "
-                                    f"one position; {self.costs.standard.channels[1]} such kernels give "
-                                    f"{self.costs.standard.channels[1]} output channels")
+            self.step_text.set_text(f"Step 2 of 2 — pointwise: {self.costs.standard.channels[1]} kernels of "
+                                    f"1×1×{ch} mix the {ch} channels at each position")
         if self._caption_text is not None:
             if phase == "depthwise":
                 text = (f"output position ({r}, {c}): {self.k}×{self.k} window at rows {r}…{r + self.k - 1}, "

@@ -9,23 +9,24 @@ draws it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..engine import receptive_field
 from ..errors import SpecError
 from ..spec import ConvSpec
-from ._base import FigureFrames, Palette, check_bool, check_options, check_scale, palette
+from ._base import FigureFrames, check_bool, check_options, check_scale, palette
 
 __all__ = [
-    "StackModel",
     "StackDiagram",
-    "stack_diagram",
-    "plain_vs_dilated_diagram",
-    "wavenet_diagram",
+    "StackModel",
     "dilated_stack",
+    "plain_vs_dilated_diagram",
+    "stack_diagram",
+    "wavenet_diagram",
 ]
 
 
@@ -86,7 +87,7 @@ class StackModel:
         for spec in specs:
             g = spec.axes[0]
             x_row, sp = xs[-1], spacing[-1]
-            before, after = g.canvas_padding
+            before, _after = g.canvas_padding
             canvas_x = x_row[0] + (np.arange(g.canvas_size) - before) * sp
             self.pad_x.append(np.concatenate([canvas_x[:before], canvas_x[before + g.input_size :]]))
             taps_x = canvas_x[g.canvas_taps()]
@@ -180,10 +181,11 @@ class StackDiagram(FigureFrames):
             )
         self.numbers = check_bool("numbers", numbers)
         (count,) = counts
-        if output_index is not None:
-            if isinstance(output_index, bool) or not isinstance(output_index, (int, np.integer)) \
-                    or not 0 <= output_index < count:
-                raise SpecError(f"output_index must be an int in [0, {count}), got {output_index!r}")
+        if output_index is not None and (
+            isinstance(output_index, bool) or not isinstance(output_index, (int, np.integer))
+            or not 0 <= output_index < count
+        ):
+            raise SpecError(f"output_index must be an int in [0, {count}), got {output_index!r}")
         self.fixed_index = output_index
         self.frame_count = 1 if output_index is not None else count
         # the most telling still: the output whose inputs are most numerous (first one if tied)
@@ -363,7 +365,7 @@ def plain_vs_dilated_diagram(theme: Any = "default", scale: float = 1.0, numbers
     plain = dilated_stack(length, k, [1, 1, 1], padding=padding)
     dilated = dilated_stack(length, k, [1, 2, 4], padding=padding)
     return StackDiagram(
-        [(f"plain: dilations 1, 1, 1", plain), (f"dilated: dilations 1, 2, 4", dilated)],
+        [("plain: dilations 1, 1, 1", plain), ("dilated: dilations 1, 2, 4", dilated)],
         theme=theme, scale=scale, numbers=numbers, output_index=options.get("output_index"),
         title="Same parameters, larger receptive field: plain vs dilated Conv1D",
     )
