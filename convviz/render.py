@@ -1,0 +1,497 @@
+"""The oblique conv_arithmetic renderer: draws a :class:`~convviz.scene.Scene`.
+
+Geometry (at 150 dpi, the originals' resolution; ``scale`` multiplies it):
+one grid cell is u = 0.5 cm = 29.53 px, a margin of 21.6 px surrounds the
+picture, and grid point (x, y) — x to the right along a row, y up the rows —
+is drawn at (x − 0.7·y, 0.5·x + 0.65·y) cells: an oblique parallel
+projection. The input plane (the canvas: padded, or stretched and padded
+input) lies at the bottom; the output plane is drawn (nx + ny)/2 + 1 cells
+higher (T + 1 for a square T×T canvas) and 5.2 px to the left. A square
+2-D picture is therefore W = 1.7·T·u + 43.2 px wide and
+H = (T + 1 + 1.15·o)·u + 43.2 px high, the originals' sizes.
+
+Painting order: dashed grid over the whole canvas → real input cells →
+the kernel's shadow on each tap → a solid grid over the kernel's k̂×k̂
+extent → four projection lines to the current output cell → the output
+plane (which hides the lines) → the current output cell, shaded.
+
+1-D specs are drawn flat (no slant): the input row at the bottom, the output
+row above it, centred, with two lines from the kernel's extent to the output
+cell. 3-D specs are drawn as depth slices side by side: every depth slice of
+the input canvas is one oblique plane (left = depth 0), every output depth
+slice one plane in the row above; the kernel's shadow and extent grid appear
+on each slice its window reaches, with projection lines from each of them.
+
+Speed: the figure is drawn once; every frame restores that background and
+redraws only what changes (shadow, extent grid, lines, the output plane on
+top of them and the highlighted output cell), then reads the Agg buffer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .errors import SpecError
+from .scene import Scene
+from .spec import CellKind
+from .themes import Theme, get_theme, hex_to_rgb
+
+__all__ = ["ConvRenderer", "render_frame", "frame_size", "DPI", "CELL", "MARGIN"]
+
+#: the originals' resolution (dots per inch at scale 1)
+DPI = 150.0
+#: one grid cell, 0.5 cm, in pixels at 150 dpi
+CELL = 0.5 / 2.54 * DPI
+#: the blank margin on every side, px at 150 dpi
+MARGIN = 21.6
+#: the output plane's extra shift to the left, px at 150 dpi
+OUTPUT_SHIFT = 5.2
+#: the oblique map: grid x runs along EX, grid y along EY (cells, y up)
+EX = (1.0, 0.5)
+EY = (-0.7, 0.65)
+#: a sub-pixel nudge (px at 150 dpi) that puts our antialiased edges where the
+#: originals' rasteriser put theirs (measured against them, dev/compare_originals.py)
+NUDGE = (0.05, 0.0)
+#: the largest picture we agree to draw, px per side
+MAX_PIXELS = 8192
+#: gap between depth slices (3-D), cells
+SLICE_GAP = 0.8
+#: vertical gap between the rows of a 1-D picture, cells
+ROW_GAP_1D = 2.0
+
+_FONT = "DejaVu Sans"  # ships with matplotlib: same glyphs on every machine
+
+# rc settings that would otherwise change our pixels from a user's matplotlibrc
+_RC = {
+    "lines.scale_dashes": False,
+    "path.simplify": False,
+    "path.snap": True,
+    "text.antialiased": True,
+    "patch.antialiased": True,
+    "lines.antialiased": True,
+    "text.hinting": "force_autohint",
+    "font.family": "sans-serif",
+    "font.sans-serif": [_FONT],
+    "agg.path.chunksize": 0,
+}
+
+PT = DPI / 72.0  # px per point at scale 1
+
+
+# -----------------------------------------------------------------------------------
+# layout: plain geometry, no matplotlib
+# -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Plane:
+    """A rows×cols grid drawn with basis vectors ex, ey (px, y down) from origin.
+
+    Grid point (x, y) (x along a row, y up the rows, in cells) is at
+    origin + x·ex + y·ey. Cell [r, c] covers x ∈ [c, c+1], y ∈ [rows−1−r, rows−r].
+    """
+
+    rows: int
+    cols: int
+    origin: tuple[float, float]
+    ex: tuple[float, float]
+    ey: tuple[float, float]
+
+    def point(self, x: Any, y: Any) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        px = self.origin[0] + x * self.ex[0] + y * self.ey[0]
+        py = self.origin[1] + x * self.ex[1] + y * self.ey[1]
+        return np.stack([px, py], axis=-1)
+
+    def cells(self, rc: np.ndarray) -> np.ndarray:
+        """Polygons (n, 4, 2) of cells rc (n, 2) = [row, col]."""
+        rc = np.asarray(rc, dtype=float).reshape(-1, 2)
+        r, c = rc[:, 0], rc[:, 1]
+        y0 = self.rows - 1 - r
+        xs = np.stack([c, c + 1, c + 1, c], axis=1)
+        ys = np.stack([y0, y0, y0 + 1, y0 + 1], axis=1)
+        return self.point(xs, ys)
+
+    def box(self, r0: float, r1: float, c0: float, c1: float) -> np.ndarray:
+        """Corners (4, 2) of rows [r0, r1) × cols [c0, c1): the corners at
+        (x0,y0), (x1,y0), (x1,y1), (x0,y1) with y0 the bottom."""
+        y0, y1 = self.rows - r1, self.rows - r0
+        return self.point([c0, c1, c1, c0], [y0, y0, y1, y1])
+
+    def grid(self, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
+        """Segments (n, 2, 2) of the grid lines over rows [r0, r1) × cols [c0, c1),
+        each starting at its low-x / low-y end (where TikZ starts the dashes)."""
+        y0, y1 = self.rows - r1, self.rows - r0
+        segs = []
+        for x in range(c0, c1 + 1):
+            segs.append(self.point([x, x], [y0, y1]))
+        for y in range(y0, y1 + 1):
+            segs.append(self.point([c0, c1], [y, y]))
+        return np.array(segs)
+
+    def outline_extent(self) -> np.ndarray:
+        """The four corners (px) of the whole plane."""
+        return self.box(0, self.rows, 0, self.cols)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    width: int  # px
+    height: int  # px
+    scale: float
+    inputs: tuple[_Plane, ...]  # one per depth slice (1 in 1-D/2-D)
+    outputs: tuple[_Plane, ...]
+    flat: bool
+    labels: tuple[tuple[str, float, float, float, str, str], ...]  # text, x, y, rot, ha, va
+    caption: tuple[tuple[str, float, float], ...]  # text, x, y (centre, baseline-ish)
+    font_px: float
+
+
+def _text_width_px(text: str, font_size_pt: float) -> float:
+    """Width of ``text`` in px at 150 dpi (matplotlib's TextPath; no drawing)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    path = TextPath((0, 0), text, size=font_size_pt, prop=FontProperties(family=_FONT))
+    ext = path.get_extents()
+    return float(ext.x1 - min(ext.x0, 0.0)) * PT
+
+
+def _plane_size(rows: int, cols: int) -> tuple[float, float]:
+    """(width, height) px of an oblique rows×cols plane."""
+    return (cols * EX[0] - rows * EY[0]) * CELL, (cols * EX[1] + rows * EY[1]) * CELL
+
+
+def _oblique(rows: int, cols: int, left: float, bottom: float) -> _Plane:
+    """An oblique plane whose bounding box has its left edge at ``left`` and its
+    bottom (the bottom corner, grid point (0, 0)) at ``bottom`` (px, y down)."""
+    origin = (left - rows * EY[0] * CELL, bottom)
+    return _Plane(rows, cols, origin, (EX[0] * CELL, -EX[1] * CELL), (EY[0] * CELL, -EY[1] * CELL))
+
+
+def frame_size(scene: Scene, theme: "str | Theme" = "classic", scale: float = 1.0) -> tuple[int, int]:
+    """(width, height) px of the pictures of ``scene``."""
+    layout = _layout(scene, get_theme(theme), _check_scale(scale))
+    return layout.width, layout.height
+
+
+def _check_scale(scale: Any) -> float:
+    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
+        raise SpecError(f"scale must be a number, got {scale!r}")
+    scale = float(scale)
+    if not (0.1 <= scale <= 8.0) or not math.isfinite(scale):
+        raise SpecError(f"scale must be between 0.1 and 8, got {scale!r}")
+    return scale
+
+
+def _grid2(shape: Sequence[int]) -> tuple[int, int]:
+    """(rows, cols) of one drawn plane of an N-D grid."""
+    if len(shape) == 1:
+        return 1, shape[0]
+    return shape[-2], shape[-1]
+
+
+def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
+    ndim = scene.ndim
+    canvas = scene.canvas_size
+    out = scene.output_size
+    m = MARGIN
+    nudge_x, nudge_y = NUDGE
+    font_px = theme.font_size * PT
+    label_pad = 0.45 * font_px
+    labels: list[tuple[str, float, float, float, str, str]] = []
+
+    if ndim == 1:
+        # flat rows: output above input, centred
+        n, o = canvas[0], out[0]
+        width = n * CELL + 2 * m
+        left = m
+        if theme.show_labels:
+            lw = max(_text_width_px(theme.input_label, theme.font_size),
+                     _text_width_px(theme.output_label, theme.font_size))
+            left += lw + label_pad * 2
+            width += lw + label_pad * 2
+        height = (2 + ROW_GAP_1D) * CELL + 2 * m
+        inputs = (_Plane(1, n, (left, m + (1 + ROW_GAP_1D + 1) * CELL), (CELL, 0.0), (0.0, -CELL)),)
+        ox = left + (n - o) / 2 * CELL
+        outputs = (_Plane(1, o, (ox, m + CELL), (CELL, 0.0), (0.0, -CELL)),)
+        if theme.show_labels:
+            x = left - label_pad
+            labels.append((theme.input_label, x, m + (1.5 + ROW_GAP_1D) * CELL, 0.0, "right", "center"))
+            labels.append((theme.output_label, min(x, ox - label_pad), m + 0.5 * CELL, 0.0, "right", "center"))
+        flat = True
+    else:
+        rows, cols = _grid2(canvas)
+        orows, ocols = _grid2(out)
+        slices = canvas[0] if ndim == 3 else 1
+        oslices = out[0] if ndim == 3 else 1
+        pw, ph = _plane_size(rows, cols)
+        opw, oph = _plane_size(orows, ocols)
+        gap = SLICE_GAP * CELL
+        in_w = slices * pw + (slices - 1) * gap
+        out_w = oslices * opw + (oslices - 1) * gap
+        lift = ((rows + cols) / 2 + 1) * CELL  # T + 1 cells for a square canvas
+        top = max(ph, lift + oph)
+        width = in_w + 2 * m
+        height = top + 2 * m
+        bottom = m + top  # the input's bottom corner
+        inputs = tuple(_oblique(rows, cols, m + z * (pw + gap), bottom) for z in range(slices))
+        if ndim == 2:
+            out_left = m + (rows - orows) * -EY[0] * CELL - OUTPUT_SHIFT
+        else:
+            out_left = m + (in_w - out_w) / 2
+        outputs = tuple(
+            _oblique(orows, ocols, out_left + z * (opw + gap), bottom - lift) for z in range(oslices)
+        )
+        if theme.show_labels:
+            # both labels run along the planes' x edges (EX, 26.6° up-right)
+            ang = math.degrees(math.atan2(EX[1], EX[0]))
+            sin, cos = math.sin(math.radians(ang)), math.cos(math.radians(ang))
+            for z, plane in enumerate(inputs):
+                text = theme.input_label if slices == 1 else f"{theme.input_label} {z}"
+                # below the lower-right edge (grid y = 0), at its middle
+                p = plane.point(cols / 2, 0.0)
+                labels.append((text, p[0] + sin * label_pad, p[1] + cos * label_pad, ang, "center", "top"))
+            for z, plane in enumerate(outputs):
+                text = theme.output_label if oslices == 1 else f"{theme.output_label} {z}"
+                # above the upper-left edge (grid y = rows), near its left end
+                p = plane.point(min(ocols / 2, 1.0 + 0.1 * ocols), float(orows))
+                labels.append((text, p[0] - sin * label_pad, p[1] - cos * label_pad, ang, "center", "bottom"))
+        flat = False
+
+    caption: list[tuple[str, float, float]] = []
+    if theme.show_caption and scene.lines:
+        line_h = 1.45 * font_px
+        text_w = max(_text_width_px(t, theme.font_size) for t in scene.lines)
+        extra_w = max(0.0, text_w + 2 * m - width)
+        if extra_w:
+            dx = extra_w / 2
+            width += extra_w
+            inputs = tuple(_shift(p, dx, 0) for p in inputs)
+            outputs = tuple(_shift(p, dx, 0) for p in outputs)
+            labels = [(t, x + dx, y, r, ha, va) for t, x, y, r, ha, va in labels]
+        y = height - m + 0.6 * line_h
+        if not flat and theme.show_labels:
+            y += 0.9 * font_px  # the input label hangs below the lower-right edge
+        for text in scene.lines:
+            caption.append((text, width / 2, y + 0.5 * line_h))
+            y += line_h
+        height = y + m * 0.6
+
+    w_px, h_px = round(width * scale), round(height * scale)
+    if max(w_px, h_px) > MAX_PIXELS:
+        raise SpecError(
+            f"the picture would be {w_px}×{h_px} px; the most is {MAX_PIXELS} px per side "
+            "(use a smaller scale or spec)"
+        )
+    # centre the drawing on the whole-pixel canvas (as the originals' rasteriser
+    # did), then nudge it onto their pixel grid
+    dx = (w_px / scale - width) / 2 + nudge_x
+    dy = (h_px / scale - height) / 2 + nudge_y
+    inputs = tuple(_shift(p, dx, dy) for p in inputs)
+    outputs = tuple(_shift(p, dx, dy) for p in outputs)
+    labels = [(t, x + dx, y + dy, r, ha, va) for t, x, y, r, ha, va in labels]
+    caption = [(t, x + dx, y + dy) for t, x, y in caption]
+    return _Layout(w_px, h_px, scale, inputs, outputs, flat, tuple(labels), tuple(caption), font_px)
+
+
+def _shift(plane: _Plane, dx: float, dy: float) -> _Plane:
+    return _Plane(plane.rows, plane.cols, (plane.origin[0] + dx, plane.origin[1] + dy), plane.ex, plane.ey)
+
+
+# -----------------------------------------------------------------------------------
+# the renderer
+# -----------------------------------------------------------------------------------
+def _rgba(colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    r, g, b = hex_to_rgb(colour)
+    return (r / 255, g / 255, b / 255, float(alpha))
+
+
+def _split(cells: np.ndarray, ndim: int) -> tuple[np.ndarray, np.ndarray]:
+    """Canvas cells (n, ndim) -> (slice index (n,), [row, col] (n, 2))."""
+    cells = np.asarray(cells).reshape(-1, ndim)
+    if ndim == 1:
+        return np.zeros(len(cells), dtype=int), np.stack([np.zeros(len(cells), int), cells[:, 0]], 1)
+    if ndim == 2:
+        return np.zeros(len(cells), dtype=int), cells
+    return cells[:, 0], cells[:, 1:]
+
+
+class ConvRenderer:
+    """A frame source drawing ``scene`` in the conv_arithmetic style.
+
+    ``theme``: a name in ``themes.THEMES`` or a Theme; ``scale``: pixel scale
+    factor (1 = the originals' 150 dpi). ``frame(n)`` returns frame n as a
+    (height, width, 3) uint8 array; the same inputs give the same bytes.
+
+    >>> from convviz import ConvSpec
+    >>> from convviz.scene import build_scene
+    >>> r = ConvRenderer(build_scene(ConvSpec(4, 3)), "classic")
+    >>> r.frame_count, r.size, r.frame(0).shape
+    (4, (244, 259), (259, 244, 3))
+    """
+
+    def __init__(self, scene: Scene, theme: "str | Theme" = "default", scale: float = 1.0):
+        if not isinstance(scene, Scene):
+            raise SpecError(f"scene must be a convviz.scene.Scene, got {type(scene).__name__}")
+        self.scene = scene
+        self.theme = get_theme(theme)
+        self.scale = _check_scale(scale)
+        self._layout = _layout(scene, self.theme, self.scale)
+        self.frame_count: int = scene.frame_count
+        self.size: tuple[int, int] = (self._layout.width, self._layout.height)
+        self.caption: str = scene.caption
+        self._fig: Any = None  # built lazily, on the first frame
+
+    def __repr__(self) -> str:
+        return (
+            f"ConvRenderer({self.caption!r}, theme={self.theme.name!r}, "
+            f"frames={self.frame_count}, size={self.size})"
+        )
+
+    # -- figure construction -------------------------------------------------------
+    def _build(self) -> None:
+        import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.collections import LineCollection, PolyCollection
+        from matplotlib.figure import Figure
+
+        with matplotlib.rc_context(_RC):
+            lay, th, sc = self._layout, self.theme, self.scene
+            dpi = DPI * lay.scale
+            fig = Figure(figsize=(lay.width / dpi, lay.height / dpi), dpi=dpi)
+            fig.patch.set_facecolor(th.background)
+            canvas = FigureCanvasAgg(fig)
+            ax = fig.add_axes((0, 0, 1, 1))
+            ax.set_axis_off()
+            ax.set_xlim(0, lay.width / lay.scale)
+            ax.set_ylim(lay.height / lay.scale, 0)
+            ax.patch.set_visible(False)
+
+            sw, lw = th.stroke_width, th.line_width
+            stroke, line = _rgba(th.stroke), _rgba(th.line)
+            dashes = (0, (th.dash[0], th.dash[1]))
+            kind = sc.canvas_kind
+            ndim = sc.ndim
+
+            # static: the canvas (dashed grid, padding/zero fills, input cells)
+            for z, plane in enumerate(lay.inputs):
+                plane_kind = kind[z] if ndim == 3 else kind.reshape(plane.rows, plane.cols)
+                rc = np.argwhere(plane_kind != CellKind.INPUT)
+                fills = [th.padding_fill if plane_kind[tuple(p)] == CellKind.PADDING else th.zero_fill for p in rc]
+                if len(rc) and any(f != th.background for f in fills):
+                    ax.add_collection(PolyCollection(
+                        plane.cells(rc), facecolors=[_rgba(f) for f in fills],
+                        edgecolors="none", linewidths=0, zorder=1))
+                if len(rc):
+                    ax.add_collection(LineCollection(
+                        plane.grid(0, plane.rows, 0, plane.cols), colors=[stroke],
+                        linewidths=sw, linestyles=[dashes], capstyle="butt", zorder=2))
+                rc = np.argwhere(plane_kind == CellKind.INPUT)
+                if len(rc):
+                    ax.add_collection(PolyCollection(
+                        plane.cells(rc), facecolors=[_rgba(th.input_fill)],
+                        edgecolors=[stroke], linewidths=sw, joinstyle="miter", zorder=3))
+
+            # labels and caption (static)
+            for text, x, y, rot, ha, va in lay.labels:
+                ax.text(x, y, text, rotation=rot, ha=ha, va=va, color=th.text,
+                        fontsize=th.font_size, family=_FONT, rotation_mode="anchor", zorder=4)
+            for i, (text, x, y) in enumerate(lay.caption):
+                weight = "bold" if (sc.title and i == 0) else "normal"
+                ax.text(x, y, text, ha="center", va="center", color=th.text,
+                        fontsize=th.font_size, family=_FONT, weight=weight, zorder=4)
+
+            # dynamic: shadow, extent grid, projection lines (animated = not in background)
+            shadow = PolyCollection([], facecolors=[_rgba(th.shadow, th.shadow_alpha)],
+                                    edgecolors="none", linewidths=0, animated=True)
+            extent_grid = LineCollection([], colors=[stroke], linewidths=sw,
+                                         capstyle="projecting", animated=True)
+            lines = LineCollection([], colors=[line], linewidths=lw, animated=True)
+            # the output planes are static but must cover the lines: animated too
+            out_artists = []
+            for plane in lay.outputs:
+                rc = np.argwhere(np.ones((plane.rows, plane.cols), bool))
+                out_artists.append(PolyCollection(
+                    plane.cells(rc), facecolors=[_rgba(th.output_fill)], edgecolors=[stroke],
+                    linewidths=sw, joinstyle="miter", animated=True))
+            highlight = PolyCollection([], facecolors=[_rgba(th.shadow, th.shadow_alpha)],
+                                       edgecolors=[stroke], linewidths=sw, joinstyle="miter",
+                                       animated=True)
+            self._dynamic = [shadow, extent_grid, lines, *out_artists, highlight]
+            for artist in self._dynamic:
+                ax.add_collection(artist)
+            self._shadow, self._extent_grid, self._lines, self._highlight = (
+                shadow, extent_grid, lines, highlight)
+
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(fig.bbox)
+            self._fig, self._canvas = fig, canvas
+
+    # -- per frame -------------------------------------------------------------------
+    def _frame_geometry(self, n: int) -> tuple[list, list, list, list]:
+        """Shadow polygons, extent grid segments, projection lines, highlight polygon."""
+        sc, lay = self.scene, self._layout
+        f = sc.frames[n]
+        ndim = sc.ndim
+        z, rc = _split(f.taps, ndim)
+        shadow = []
+        for zi in np.unique(z):
+            shadow.extend(lay.inputs[zi].cells(rc[z == zi]))
+        ext = f.extent
+        (r0, r1), (c0, c1) = ((0, 1), ext[0]) if ndim == 1 else (ext[-2], ext[-1])
+        zs = np.unique(z)  # the slices the window reads (its taps)
+        oz, orc = _split(np.array([f.output_index]), ndim)
+        oplane = lay.outputs[oz[0]]
+        orow, ocol = orc[0]
+        cell = oplane.box(orow, orow + 1, ocol, ocol + 1)
+        segs: list = []
+        lines: list = []
+        for zi in (range(ext[0][0], ext[0][1]) if ndim == 3 else [0]):
+            segs.extend(lay.inputs[zi].grid(r0, r1, c0, c1))
+        for zi in zs:
+            box = lay.inputs[zi].box(r0, r1, c0, c1)
+            if lay.flat:
+                # the two top corners of the extent to the output cell's bottom corners
+                lines.extend([[box[3], cell[0]], [box[2], cell[1]]])
+            else:
+                lines.extend([[box[k], cell[k]] for k in range(4)])
+        return shadow, segs, lines, [cell]
+
+    def frame(self, n: int) -> np.ndarray:
+        """Frame ``n`` (0 ≤ n < frame_count) as a (height, width, 3) uint8 array."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise SpecError(f"frame index must be a whole number, got {n!r}")
+        if not -self.frame_count <= n < self.frame_count:
+            raise SpecError(
+                f"frame index {n} is out of range: this animation has {self.frame_count} frames"
+            )
+        n = int(n) % self.frame_count
+        import matplotlib
+
+        if self._fig is None:
+            self._build()
+        shadow, segs, lines, cell = self._frame_geometry(n)
+        with matplotlib.rc_context(_RC):
+            self._shadow.set_verts(shadow)
+            self._extent_grid.set_segments(segs)
+            self._lines.set_segments(lines)
+            self._highlight.set_verts(cell)
+            canvas = self._canvas
+            canvas.restore_region(self._background)
+            for artist in self._dynamic:
+                self._fig.draw_artist(artist)
+            buf = np.asarray(canvas.buffer_rgba())
+            return np.ascontiguousarray(buf[..., :3])
+
+    def frames(self) -> "list[np.ndarray]":
+        """All frames, in order."""
+        return [self.frame(n) for n in range(self.frame_count)]
+
+
+def render_frame(scene: Scene, n: int = 0, theme: "str | Theme" = "default", scale: float = 1.0) -> np.ndarray:
+    """One frame of ``scene`` (a convenience for tests and notebooks)."""
+    return ConvRenderer(scene, theme, scale).frame(n)

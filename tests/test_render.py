@@ -1,0 +1,277 @@
+"""Renderer tests: picture sizes, key pixel colours, baselines, determinism.
+
+Pixel baselines live in tests/baselines/render.npz: for a few frames, the
+index of the nearest theme palette colour of every pixel (uint8, compressed).
+A frame passes when at least BASELINE_AGREEMENT of its pixels agree, which
+tolerates antialiasing differences between FreeType/Agg versions but not a
+moved cell, line or colour. Regenerate after an intended change of the look:
+
+    CONVVIZ_UPDATE_BASELINES=1 python -m pytest tests/test_render.py -k baseline
+
+and look at the new pictures before committing them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from convviz import ConvSpec, SpecError
+from convviz.presets import CLASSIC_NAMES, PRESETS
+from convviz.render import ConvRenderer, frame_size
+from convviz.scene import build_scene
+from convviz.themes import THEMES, Theme, get_theme, hex_to_rgb
+
+U = 0.5 / 2.54 * 150  # one cell, px at 150 dpi
+M = 21.6  # margin, px
+BASELINES = Path(__file__).parent / "baselines" / "render.npz"
+BASELINE_AGREEMENT = 0.995
+UPDATE = os.environ.get("CONVVIZ_UPDATE_BASELINES") == "1"
+
+# (preset, theme, frames)
+BASELINE_CASES = [
+    ("no_padding_no_strides", "classic", (0, 3)),
+    ("padding_strides_odd_transposed", "classic", (0, 35)),
+    ("dilation", "classic", (4,)),
+    ("causal_1d", "default", (0, 7)),
+]
+
+
+def renderer(name: str, theme: str = "classic", scale: float = 1.0) -> ConvRenderer:
+    return ConvRenderer(build_scene(PRESETS[name].spec), theme, scale)
+
+
+def palette_indices(frame: np.ndarray, theme: Theme) -> np.ndarray:
+    colours = list(theme.palette().values()) + [theme.line, theme.text]
+    pal = np.array([hex_to_rgb(c) for c in colours], dtype=np.int32)
+    d = ((frame[:, :, None, :].astype(np.int32) - pal[None, None]) ** 2).sum(-1)
+    return d.argmin(-1).astype(np.uint8)
+
+
+# -- sizes -----------------------------------------------------------------------
+@pytest.mark.parametrize("T,o", [(4, 2), (5, 2), (7, 5), (9, 6), (8, 6), (7, 3)])
+def test_classic_size_formula(T, o):
+    """W = 1.7·T·u + 43.2, H = (T + 1 + 1.15·o)·u + 43.2 for a T×T canvas, o×o output."""
+    k = T - o + 1  # a stride-1, unpadded conv with this canvas and output
+    scene = build_scene(ConvSpec(T, k))
+    assert scene.canvas_size == (T, T) and scene.output_size == (o, o)
+    expected = (round(1.7 * T * U + 2 * M), round((T + 1 + 1.15 * o) * U + 2 * M))
+    r = ConvRenderer(scene, "classic")
+    assert r.size == expected == frame_size(scene, "classic")
+    assert r.frame(0).shape == (expected[1], expected[0], 3)
+
+
+def test_every_classic_preset_has_the_originals_size_and_frames():
+    # sizes and frame counts measured from the published GIFs (reference table)
+    measured = {
+        "no_padding_no_strides": (244, 259, 4),
+        "arbitrary_padding_no_strides": (495, 542, 36),
+        "full_padding_no_strides": (495, 576, 49),
+        "no_padding_strides": (294, 288, 4),
+        "padding_strides_odd": (445, 411, 9),
+        "no_padding_no_strides_transposed": (344, 386, 16),
+        "arbitrary_padding_no_strides_transposed": (445, 479, 25),
+        "padding_strides_odd_transposed": (445, 513, 36),
+        "dilation": (395, 381, 9),
+        "same_padding_no_strides_transposed": (395, 449, 25),
+    }
+    for name, (w, h, n) in measured.items():
+        r = renderer(name)
+        assert (r.size, r.frame_count) == ((w, h), n), name
+    for name in CLASSIC_NAMES:
+        assert renderer(name).frame_count == PRESETS[name].spec.frame_count
+
+
+def test_scale_scales_the_picture():
+    small, big = renderer("no_padding_no_strides"), renderer("no_padding_no_strides", scale=2)
+    assert abs(big.size[0] - 2 * small.size[0]) <= 1 and abs(big.size[1] - 2 * small.size[1]) <= 1
+    assert big.frame(1).shape == (big.size[1], big.size[0], 3)
+    with pytest.raises(SpecError, match="scale"):
+        renderer("no_padding_no_strides", scale=0)
+    with pytest.raises(SpecError, match="scale"):
+        renderer("no_padding_no_strides", scale="big")  # type: ignore[arg-type]
+
+
+def test_text_themes_grow_the_canvas():
+    classic = renderer("no_padding_no_strides", "classic")
+    for theme in ("default", "dark", "colorblind"):
+        r = renderer("no_padding_no_strides", theme)
+        assert r.size[1] > classic.size[1]
+        assert r.size[0] >= classic.size[0]
+
+
+# -- pixels ----------------------------------------------------------------------
+def cell_centre(T: int, H: int, r: int, c: int, *, rows: int, output: bool = False):
+    """Pixel (x, y) of the centre of cell [r, c] from the published geometry."""
+    x, y = c + 0.5, rows - 1 - r + 0.5
+    px = M + (x - 0.7 * y + 0.7 * T) * U
+    py = H - M - (0.5 * x + 0.65 * y) * U
+    if output:
+        px -= 5.2
+        py -= (T + 1) * U
+    return int(round(py)), int(round(px))
+
+
+def close(pixel, colour: str, tol: int = 4) -> bool:
+    return bool(np.all(np.abs(pixel.astype(int) - np.array(hex_to_rgb(colour))) <= tol))
+
+
+def test_key_pixel_colours_classic():
+    r = renderer("no_padding_no_strides")
+    T, H = 4, r.size[1]
+    f0 = r.frame(0)  # output (0, 0) reads input rows 0–2, cols 0–2
+    assert close(f0[cell_centre(T, H, 0, 0, rows=4)], "#1a6998")  # shadow over blue
+    assert close(f0[cell_centre(T, H, 2, 2, rows=4)], "#1a6998")
+    assert close(f0[cell_centre(T, H, 3, 3, rows=4)], "#268bd2")  # not read: plain blue
+    assert close(f0[cell_centre(T, H, 0, 3, rows=4)], "#268bd2")
+    assert close(f0[cell_centre(T, H, 0, 0, rows=2, output=True)], "#1c7676")  # current output
+    assert close(f0[cell_centre(T, H, 1, 1, rows=2, output=True)], "#2aa198")
+    assert close(f0[0, 0], "#ffffff") and close(f0[-1, -1], "#ffffff")
+    f3 = r.frame(3)  # output (1, 1) reads rows 1–3, cols 1–3
+    assert close(f3[cell_centre(T, H, 0, 0, rows=4)], "#268bd2")
+    assert close(f3[cell_centre(T, H, 3, 3, rows=4)], "#1a6998")
+    assert close(f3[cell_centre(T, H, 1, 1, rows=2, output=True)], "#1c7676")
+
+
+def test_padding_is_white_and_shaded_padding_is_grey():
+    r = renderer("padding_strides")  # i=5, p=1: canvas 7, output 3
+    T, H = 7, r.size[1]
+    f0 = r.frame(0)
+    assert close(f0[cell_centre(T, H, 0, 0, rows=7)], "#9cafb3")  # padding under the kernel
+    assert close(f0[cell_centre(T, H, 1, 1, rows=7)], "#1a6998")  # input under the kernel
+    assert close(f0[cell_centre(T, H, 6, 6, rows=7)], "#ffffff")  # padding elsewhere
+    assert close(f0[cell_centre(T, H, 3, 3, rows=7)], "#268bd2")
+
+
+def test_dilation_shades_only_the_taps():
+    r = renderer("dilation")  # k=3, d=2: taps every 2nd cell of a 5×5 extent
+    T, H = 7, r.size[1]
+    f0 = r.frame(0)
+    for rr in range(5):
+        for cc in range(5):
+            colour = "#1a6998" if rr % 2 == 0 and cc % 2 == 0 else "#268bd2"
+            assert close(f0[cell_centre(T, H, rr, cc, rows=7)], colour), (rr, cc)
+
+
+def test_inserted_zeros_are_white():
+    r = renderer("padding_strides_transposed")  # 3×3 input, s=2, padding 1: canvas 7
+    T, H = 7, r.size[1]
+    f = r.frame(24)  # the last window: rows/cols 4–6
+    assert close(f[cell_centre(T, H, 1, 1, rows=7)], "#268bd2")  # a real input cell
+    assert close(f[cell_centre(T, H, 1, 2, rows=7)], "#ffffff")  # an inserted zero
+    assert close(f[cell_centre(T, H, 5, 5, rows=7)], "#1a6998")  # input (2, 2), read
+    assert close(f[cell_centre(T, H, 4, 5, rows=7)], "#9cafb3")  # a zero, read
+
+
+def test_only_palette_colours_dominate():
+    """Away from edges a classic frame has only the palette's solid colours."""
+    r = renderer("same_padding_no_strides")
+    f = r.frame(7)
+    solid = np.array([hex_to_rgb(c) for c in get_theme("classic").palette().values()])
+    diff = np.abs(f[:, :, None, :].astype(int) - solid[None, None]).max(-1).min(-1)
+    assert (diff <= 2).mean() > 0.9
+
+
+def test_themes_use_their_colours():
+    f = renderer("padding_strides", "dark").frame(0)
+    assert close(f[2, 2], THEMES["dark"].background)
+    f = renderer("padding_strides", "colorblind").frame(0)
+    T = 7
+    H = renderer("padding_strides", "classic").size[1]
+    # the colorblind picture is the classic one plus text below: same geometry above it
+    assert close(f[cell_centre(T, H, 3, 3, rows=7)], THEMES["colorblind"].input_fill)
+    assert close(f[cell_centre(T, H, 2, 2, rows=3, output=True)], THEMES["colorblind"].output_fill)
+
+
+def test_one_d_and_three_d_render():
+    r1 = ConvRenderer(build_scene(PRESETS["causal_1d"].spec), "default")
+    a = r1.frame(0)
+    assert a.shape == (r1.size[1], r1.size[0], 3) and r1.frame_count == 8
+    assert r1.size[0] > r1.size[1]  # a row, not a square
+    r3 = ConvRenderer(build_scene(ConvSpec((3, 4, 4), 2)), "default")
+    b = r3.frame(5)
+    assert b.shape == (r3.size[1], r3.size[0], 3) and r3.frame_count == 18
+    assert not np.array_equal(r3.frame(0), b)
+
+
+def test_frames_differ_and_index_errors():
+    r = renderer("no_padding_no_strides")
+    frames = [r.frame(n) for n in range(4)]
+    for i in range(4):
+        for j in range(i + 1, 4):
+            assert not np.array_equal(frames[i], frames[j])
+    assert np.array_equal(r.frame(-1), frames[3])
+    assert np.array_equal(r.frame(0), frames[0])  # going back gives the same picture
+    with pytest.raises(SpecError, match="4 frames"):
+        r.frame(4)
+    with pytest.raises(SpecError, match="whole number"):
+        r.frame(1.0)  # type: ignore[arg-type]
+
+
+def test_bad_theme_and_scene():
+    with pytest.raises(SpecError, match="classic"):
+        get_theme("neon")
+    with pytest.raises(SpecError, match="Scene"):
+        ConvRenderer(PRESETS["dilation"].spec)  # type: ignore[arg-type]
+    with pytest.raises(SpecError, match="input_fill"):
+        Theme(name="x", input_fill="blue")
+
+
+def test_frame_source_protocol():
+    r = renderer("dilation", "default")
+    assert isinstance(r.frame_count, int) and r.frame_count == 9
+    assert isinstance(r.caption, str) and "d=2" in r.caption
+    f = r.frame(0)
+    assert f.dtype == np.uint8 and f.flags.c_contiguous
+
+
+# -- baselines -------------------------------------------------------------------
+def _baseline_frames() -> dict[str, np.ndarray]:
+    out = {}
+    for name, theme, frames in BASELINE_CASES:
+        r = renderer(name, theme)
+        for n in frames:
+            out[f"{name}-{theme}-{n}"] = palette_indices(r.frame(n), get_theme(theme))
+    return out
+
+
+def test_pixel_baselines():
+    current = _baseline_frames()
+    if UPDATE:
+        BASELINES.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(BASELINES, **current)
+        pytest.skip("baselines regenerated (CONVVIZ_UPDATE_BASELINES=1)")
+    stored = np.load(BASELINES)
+    assert sorted(stored.files) == sorted(current)
+    for key, indices in current.items():
+        assert stored[key].shape == indices.shape, key
+        agreement = float((stored[key] == indices).mean())
+        assert agreement >= BASELINE_AGREEMENT, f"{key}: {agreement:.4f}"
+
+
+# -- determinism -----------------------------------------------------------------
+_HASH_CODE = """
+import hashlib
+from convviz.presets import PRESETS
+from convviz.render import ConvRenderer
+from convviz.scene import build_scene
+r = ConvRenderer(build_scene(PRESETS['padding_strides_odd_transposed'].spec, title='t'), 'default')
+print(hashlib.sha256(r.frame(7).tobytes()).hexdigest())
+"""
+
+
+def test_same_frame_in_two_processes_is_byte_identical():
+    runs = [
+        subprocess.run([sys.executable, "-c", _HASH_CODE], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert runs[0].stdout == runs[1].stdout
+    r = ConvRenderer(build_scene(PRESETS["padding_strides_odd_transposed"].spec, title="t"), "default")
+    here = hashlib.sha256(r.frame(7).tobytes()).hexdigest()
+    assert runs[0].stdout.strip() == here

@@ -1,0 +1,160 @@
+"""Scene tests: frames, taps and cell kinds, computed here from the paper's rules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from convviz import CellKind, ConvSpec, SpecError
+from convviz.presets import CLASSIC_NAMES, PRESETS
+from convviz.scene import MAX_CANVAS_CELLS, MAX_FRAMES, build_scene
+
+
+def expected_direct_taps(i, k, s, p, d, out):
+    """Canvas cells read by output `out` of a square direct conv (padding p each side)."""
+    r, c = out
+    return {(r * s + a * d, c * s + b * d) for a in range(k) for b in range(k)}
+
+
+@pytest.mark.parametrize(
+    "i,k,s,p,d",
+    [(4, 3, 1, 0, 1), (5, 4, 1, 2, 1), (5, 3, 2, 1, 1), (6, 3, 2, 1, 1), (7, 3, 1, 0, 2), (9, 2, 3, 1, 3)],
+)
+def test_direct_frames_read_the_window(i, k, s, p, d):
+    spec = ConvSpec(i, k, stride=s, padding=p, dilation=d)
+    scene = build_scene(spec)
+    o = (i + 2 * p - d * (k - 1) - 1) // s + 1
+    assert scene.output_size == (o, o)
+    assert scene.canvas_size == (i + 2 * p, i + 2 * p)
+    # one frame per output cell, row by row from the top row, left to right
+    assert [f.output_index for f in scene.frames] == [(r, c) for r in range(o) for c in range(o)]
+    assert [f.index for f in scene.frames] == list(range(o * o))
+    k_hat = d * (k - 1) + 1
+    for f in scene.frames:
+        assert {tuple(t) for t in f.taps.tolist()} == expected_direct_taps(i, k, s, p, d, f.output_index)
+        assert len(f.taps) == k * k
+        r, c = f.output_index
+        assert f.extent == ((r * s, r * s + k_hat), (c * s, c * s + k_hat))
+
+
+def test_direct_canvas_kinds():
+    scene = build_scene(ConvSpec(5, 3, stride=2, padding=1))
+    kind = scene.canvas_kind
+    expected = np.full((7, 7), CellKind.PADDING)
+    expected[1:6, 1:6] = CellKind.INPUT
+    np.testing.assert_array_equal(kind, expected)
+    np.testing.assert_array_equal(kind, scene.spec.canvas_kind)
+
+
+@pytest.mark.parametrize("i,k,s,p", [(5, 3, 2, 1), (6, 3, 2, 1), (4, 3, 1, 0), (5, 3, 2, 0)])
+def test_transposed_scene_has_inserted_zeros(i, k, s, p):
+    """The transposed of a direct conv: o input cells s apart, padding k−p−1 before and
+    k−p−1+a after (a = (i + 2p − k) mod s), a stride-1 window, i×i frames."""
+    direct = ConvSpec(i, k, stride=s, padding=p)
+    scene = build_scene(direct.transpose())
+    o = (i + 2 * p - k) // s + 1
+    a = (i + 2 * p - k) % s
+    before, after = k - p - 1, k - p - 1 + a
+    n = before + (o - 1) * s + 1 + after
+    assert n == i + k - 1  # the paper's grid size for these
+    assert scene.canvas_size == (n, n)
+    line = np.full(n, CellKind.PADDING)
+    line[before : before + (o - 1) * s + 1] = CellKind.ZERO
+    line[before + s * np.arange(o)] = CellKind.INPUT
+    rank = {CellKind.INPUT: 0, CellKind.ZERO: 1, CellKind.PADDING: 2}
+    expected = np.array(
+        [[max(x, y, key=lambda v: rank[v]) for y in line] for x in line], dtype=np.int8
+    )
+    np.testing.assert_array_equal(scene.canvas_kind, expected)
+    assert scene.output_size == (i, i) and len(scene.frames) == i * i
+    for f in scene.frames:
+        r, c = f.output_index
+        assert {tuple(t) for t in f.taps.tolist()} == {
+            (r + x, c + y) for x in range(k) for y in range(k)
+        }
+    assert "transposed" in scene.caption
+
+
+def test_classic_frame_counts():
+    counts = {
+        "no_padding_no_strides": 4, "arbitrary_padding_no_strides": 36,
+        "same_padding_no_strides": 25, "full_padding_no_strides": 49,
+        "no_padding_strides": 4, "padding_strides": 9, "padding_strides_odd": 9,
+        "no_padding_no_strides_transposed": 16, "padding_strides_odd_transposed": 36,
+        "dilation": 9,
+    }
+    for name, count in counts.items():
+        assert len(build_scene(PRESETS[name].spec).frames) == count
+    for name in CLASSIC_NAMES:
+        assert not PRESETS[name].spec.transposed or "transposed" in build_scene(PRESETS[name].spec).caption
+
+
+def test_dilated_taps_are_every_dth_cell():
+    scene = build_scene(ConvSpec(7, 3, dilation=2))
+    f = scene.frames[4]  # output (1, 1)
+    assert f.output_index == (1, 1)
+    assert {tuple(t) for t in f.taps.tolist()} == {(1 + 2 * a, 1 + 2 * b) for a in range(3) for b in range(3)}
+    assert f.extent == ((1, 6), (1, 6))
+
+
+def test_one_d_and_three_d():
+    s1 = build_scene(ConvSpec((8,), 3, dilation=2, padding="causal"))
+    assert s1.canvas_size == (12,)
+    assert [f.output_index for f in s1.frames] == [(t,) for t in range(8)]
+    # causal: output t reads input t−4, t−2, t, i.e. canvas t, t+2, t+4
+    assert [sorted(x[0] for x in f.taps.tolist()) for f in s1.frames][3] == [3, 5, 7]
+    s3 = build_scene(ConvSpec((3, 4, 4), 2))
+    assert len(s3.frames) == 2 * 3 * 3
+    assert s3.frames[-1].output_index == (1, 2, 2)
+    assert {tuple(t) for t in s3.frames[-1].taps.tolist()} == {
+        (1 + a, 2 + b, 2 + c) for a in range(2) for b in range(2) for c in range(2)
+    }
+
+
+def test_caption_title_and_channels():
+    scene = build_scene(ConvSpec(5, 3, stride=2, padding=1), title="Padding, strides")
+    assert scene.caption.startswith("Padding, strides: ")
+    assert "s=2" in scene.caption and "o=3" in scene.caption
+    dw = build_scene(PRESETS["depthwise"].spec, channel=1)
+    assert "channel 1 of 3" in dw.caption and "groups=3" in dw.caption
+    with pytest.raises(SpecError, match="channel"):
+        build_scene(PRESETS["depthwise"].spec, channel=3)
+    with pytest.raises(SpecError, match="channel"):
+        build_scene(ConvSpec(4, 3), channel=2)
+
+
+def test_frame_captions_name_the_output_cell():
+    scene = build_scene(ConvSpec(4, 3))
+    assert "(1, 0)" in scene.frames[2].caption
+
+
+def test_scene_is_read_only():
+    scene = build_scene(ConvSpec(4, 3))
+    with pytest.raises(ValueError):
+        scene.canvas_kind[0, 0] = 2
+    with pytest.raises(ValueError):
+        scene.frames[0].taps[0, 0] = 5
+    with pytest.raises(AttributeError):
+        scene.caption = "x"  # type: ignore[misc]
+
+
+def test_absurd_sizes_are_refused_before_drawing():
+    with pytest.raises(SpecError, match=str(MAX_FRAMES)):
+        build_scene(ConvSpec(70, 1))  # 4900 frames
+    with pytest.raises(SpecError, match="canvas_size"):
+        build_scene(ConvSpec((MAX_CANVAS_CELLS + 10,), MAX_CANVAS_CELLS))
+    with pytest.raises(SpecError, match="ConvSpec"):
+        build_scene("no_padding_no_strides")  # type: ignore[arg-type]
+
+
+def test_scene_and_themes_do_not_import_matplotlib():
+    code = (
+        "import sys, convviz.scene, convviz.themes;"
+        "convviz.scene.build_scene(convviz.ConvSpec(4, 3));"
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
