@@ -292,8 +292,9 @@ class StackDiagram(FigureFrames):
         if self.numbers:
             for r, xs in enumerate(model.x[1:], start=1):
                 for j, x in enumerate(xs):
-                    self.text(self._px(x), row_y[r], str(j), size=fs * 0.6, zorder=5)
-            # input-row numbers inside the cells instead of below
+                    # drawn after the (dynamic) cells, or the cells would cover them
+                    index_texts.append(self.dynamic(self.text(self._px(x), row_y[r], str(j),
+                                                              size=fs * 0.6, zorder=5)))
         return dict(model=model, row_y=row_y, cells=cells, strong=strong_rgb, pale=pale_rgb,
                     bright=bright_lines, pad=pad_lines, marker=marker, count=count,
                     index_texts=index_texts)
