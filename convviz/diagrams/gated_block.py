@@ -206,7 +206,7 @@ class GatedBlockDiagram(FigureFrames):
         else:
             title = "Gated convolution block (GLU): H = (X∗W + b) ⊗ σ(X∗V + c)"
         self.text(16, 22, title, size=fs * 1.25, weight="bold", ha="left")
-        self.text(16, 42, f"T={length} time steps, C={channels} input channels, n={n} outputs, "
+        self.text(16, 42, f"T={length} time steps, C={channels} input channels, n={n} output{'s' if n != 1 else ''}, "
                           f"k={k}, d={d}, {pad_kind} padding; unshared weights W ≠ V",
                   size=fs * 0.9, ha="left", colour=pal.text)
         # ---- X, padded -------------------------------------------------------------------------
