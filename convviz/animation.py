@@ -21,9 +21,9 @@ import base64
 import html
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +31,7 @@ from . import writers
 from .errors import SpecError
 from .spec import ConvSpec
 
-__all__ = ["Animation", "animate", "EMBED_LIMIT"]
+__all__ = ["EMBED_LIMIT", "Animation", "animate"]
 
 #: bytes of GIF a notebook repr embeds at most (matplotlib's animation.embed_limit is 20 MB)
 EMBED_LIMIT = 20 * 1024 * 1024
@@ -42,7 +42,7 @@ _VIEWS = ("gather", "scatter")
 class _Frames(Sequence):
     """The frames of an Animation: a Sequence computed on first access, then cached."""
 
-    def __init__(self, animation: "Animation") -> None:
+    def __init__(self, animation: Animation) -> None:
         self._animation = animation
 
     def __len__(self) -> int:

@@ -23,15 +23,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from .engine import apply, canvas_values, pool as pool_values
+from .engine import apply, canvas_values
+from .engine import pool as pool_values
 from .errors import SpecError
 from .spec import CellKind, ConvSpec
 
-__all__ = ["NumbersRenderer", "ScatterRenderer", "FlatPalette", "flat_palette", "NUMBERS_LIMIT"]
+__all__ = ["NUMBERS_LIMIT", "FlatPalette", "NumbersRenderer", "ScatterRenderer", "flat_palette"]
 
 #: numbers mode draws every value: the canvas and output must stay legible
 NUMBERS_LIMIT = 13
@@ -48,8 +50,6 @@ _RC = {
     "patch.antialiased": True,
     "lines.scale_dashes": False,
     "text.hinting": "force_autohint",
-    "text.hinting_factor": 8,
-    "text.kerning_factor": 0,
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
     "font.monospace": ["DejaVu Sans Mono"],
@@ -156,7 +156,7 @@ def _luma(rgb: Sequence[float]) -> float:
 def _format_value(value: float) -> str:
     """Integers as integers; anything else with one decimal (as the paper prints them)."""
     if abs(value - round(value)) < 1e-9:
-        return str(int(round(value)))
+        return str(round(value))
     return f"{value:.1f}"
 
 
@@ -744,7 +744,7 @@ class ScatterRenderer:
         n = self._check(n)
         if self._fig is None:
             self._fig = _in_rc(self._build)
-        spec, pal, u = self.spec, self.palette, self.unit
+        spec, pal = self.spec, self.palette
         j = self.input_index(n)
         done = n if j is not None else self.frame_count - 1
         for (r, c), rect in self._in_rects.items():

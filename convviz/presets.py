@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from .errors import SpecError
 from .spec import ConvSpec
 
 __all__ = [
-    "Preset",
-    "PRESETS",
     "CLASSIC_NAMES",
     "FAMILIES",
+    "PRESETS",
+    "Preset",
     "get_preset",
     "list_presets",
     "presets",

@@ -18,28 +18,30 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import math
 import os
 import struct
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Iterator, Sequence
+from typing import IO, Any
 
 import numpy as np
 
 from .errors import OutputError, SpecError
 
 __all__ = [
-    "atomic_write",
     "as_frames",
+    "atomic_write",
     "build_palette",
+    "contact_sheet",
     "count_colours",
+    "write_frames",
     "write_gif",
+    "write_imageio",
     "write_png",
     "write_sheet",
-    "contact_sheet",
-    "write_frames",
-    "write_imageio",
 ]
 
 #: GIF delays are stored in hundredths of a second
@@ -148,9 +150,17 @@ def as_frames(source_or_frames: Any) -> list[np.ndarray]:
 
 
 def _pack(frame: np.ndarray) -> np.ndarray:
-    """(H, W, 3) uint8 -> (H, W) uint32 0xRRGGBB."""
-    f = frame.astype(np.uint32)
-    return (f[..., 0] << 16) | (f[..., 1] << 8) | f[..., 2]
+    """(..., 3) uint8 -> (...) uint32 0xRRGGBB."""
+    out = frame[..., 0].astype(np.uint32) << 16
+    out |= frame[..., 1].astype(np.uint32) << 8
+    out |= frame[..., 2]
+    return out
+
+
+def _changed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(H, W) bool: pixels whose colour differs (10× faster than .any(-1) on 3 channels)."""
+    d = a != b
+    return d[..., 0] | d[..., 1] | d[..., 2]
 
 
 def _unpack(packed: np.ndarray) -> np.ndarray:
@@ -177,36 +187,39 @@ def build_palette(
         raise SpecError(f"quantize_to must be a whole number 2…{max_colors}, got {quantize_to!r}")
     # Most pixels repeat the previous frame: collect colours from frame 0 and
     # from the pixels that change, and index only those (fast for long animations).
-    packed = [_pack(f) for f in frames]
-    changes = [np.ones(packed[0].shape, dtype=bool)] + [
-        cur != prev for prev, cur in zip(packed, packed[1:])
+    changes: list[np.ndarray | None] = [None] + [
+        _changed(prev, cur) for prev, cur in itertools.pairwise(frames)
     ]
-    samples = np.concatenate([p[c] for p, c in zip(packed, changes)])
-    colours, counts = np.unique(samples, return_counts=True)
+    samples = [_pack(frames[0]).reshape(-1)] + [
+        _pack(f[c]) for f, c in zip(frames[1:], changes[1:])
+    ]
+    colours, counts = np.unique(np.concatenate(samples), return_counts=True)
     if len(colours) <= max_colors:
         palette = _unpack(colours)
         lookup = np.arange(len(colours), dtype=np.uint8)
     else:
         palette = _median_cut(_unpack(colours), counts, quantize_to)
-        # nearest palette entry for every distinct colour
+        # nearest palette entry for every distinct colour: argmin |p|² − 2 c·p
+        # (whole numbers well inside float64's exact range, so ties break the same everywhere)
+        pal = palette.astype(np.float64)
+        rgb = _unpack(colours).astype(np.float64)
         lookup = np.empty(len(colours), dtype=np.uint8)
-        pal = palette.astype(np.int32)
-        rgb = _unpack(colours).astype(np.int32)
-        for start in range(0, len(rgb), 4096):
-            chunk = rgb[start : start + 4096]
-            dist = ((chunk[:, None, :] - pal[None, :, :]) ** 2).sum(-1)
-            lookup[start : start + 4096] = dist.argmin(1)
-    indexed: list[np.ndarray] = []
-    for p, changed in zip(packed, changes):
-        index = np.empty(p.shape, dtype=np.uint8) if not indexed else indexed[-1].copy()
-        index[changed] = lookup[np.searchsorted(colours, p[changed])]
+        norms = (pal**2).sum(1)
+        for start in range(0, len(rgb), 8192):
+            chunk = rgb[start : start + 8192]
+            lookup[start : start + 8192] = (norms[None, :] - 2 * chunk @ pal.T).argmin(1)
+    first = lookup[np.searchsorted(colours, samples[0])].reshape(frames[0].shape[:2])
+    indexed: list[np.ndarray] = [first]
+    for sample, changed in zip(samples[1:], changes[1:]):
+        index = indexed[-1].copy()
+        index[changed] = lookup[np.searchsorted(colours, sample)]
         indexed.append(index)
     return palette, indexed
 
 
 def count_colours(frames: Sequence[np.ndarray]) -> int:
     """Number of distinct RGB colours over all frames."""
-    return int(len(np.unique(np.concatenate([_pack(f).reshape(-1) for f in frames]))))
+    return len(np.unique(np.concatenate([_pack(f).reshape(-1) for f in frames])))
 
 
 def _median_cut(rgb: np.ndarray, counts: np.ndarray, n: int) -> np.ndarray:
@@ -254,7 +267,7 @@ def _durations(duration_ms: Any, count: int) -> list[int]:
     for value in values:
         if not value > 0 or not math.isfinite(value):
             raise SpecError(f"duration_ms must be > 0 milliseconds, got {value!r}")
-        ticks.append(max(1, min(65535, int(round(value / _GIF_TICK_MS)))))
+        ticks.append(max(1, min(65535, round(value / _GIF_TICK_MS))))
     return ticks
 
 
@@ -449,7 +462,7 @@ def write_imageio(
         try:
             data = iio.imwrite("<bytes>", frames, extension=extension, **kwargs)
             break
-        except Exception as exc:  # imageio raises several types for "cannot"
+        except Exception as exc:  # noqa: BLE001 - imageio raises several types for "cannot"
             error = exc
     else:
         raise SpecError(

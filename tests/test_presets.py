@@ -87,7 +87,7 @@ def test_direct_presets_match_the_paper(name):
 def test_transposed_presets_match_the_paper(name):
     units, zeros, pad_lo, pad_hi, grid, out, frames = TRANSPOSED[name]
     direct = DIRECT[name.removesuffix("_transposed")]
-    i, k, s, p, d = direct[:5]
+    i, k, s, p, _ = direct[:5]
     o_direct = direct[5]
     spec = PRESETS[name].spec
     assert spec.transposed

@@ -17,8 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from convviz import OutputError, SpecError
-from convviz import writers
+from convviz import OutputError, SpecError, writers
 
 WHITE, BLUE, CYAN, INK = (255, 255, 255), (38, 139, 210), (42, 161, 152), (0, 43, 54)
 
@@ -70,7 +69,7 @@ def gif_blocks(data: bytes) -> dict:
             if label == 0xFF and chunks[0] == b"NETSCAPE2.0":
                 loop = struct.unpack("<H", chunks[1][1:3])[0]
             elif label == 0xF9:
-                flags, delay, transparent = struct.unpack("<BHB", chunks[0])
+                flags, delay, _ = struct.unpack("<BHB", chunks[0])
                 control = (delay, (flags >> 2) & 7, bool(flags & 1))
         elif block == 0x2C:  # image descriptor
             left, top, w, h, flags = struct.unpack("<HHHHB", data[pos + 1 : pos + 10])
@@ -115,7 +114,7 @@ def test_gif_per_frame_durations_in_milliseconds():
 def test_later_frames_store_only_the_changed_rectangle():
     frames = moving_square_frames()
     parsed = gif_blocks(writers.write_gif(frames, None, 500))
-    (first_control, first_rect), *rest = parsed["frames"]
+    (_, first_rect), *rest = parsed["frames"]
     assert first_rect == (0, 0, 56, 40)
     for n, (control, rect) in enumerate(rest, start=1):
         changed = (frames[n] != frames[n - 1]).any(-1)
@@ -249,20 +248,18 @@ def test_contact_sheet_holds_every_frame_in_a_grid():
 # -- atomic writes ------------------------------------------------------------------------------------
 def test_atomic_write_leaves_nothing_behind_on_error(tmp_path):
     target = tmp_path / "out.gif"
-    with pytest.raises(RuntimeError):
-        with writers.atomic_write(target) as handle:
-            handle.write(b"partial")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), writers.atomic_write(target) as handle:
+        handle.write(b"partial")
+        raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_atomic_write_keeps_the_old_file_on_keyboard_interrupt(tmp_path):
     target = tmp_path / "out.gif"
     target.write_bytes(b"old")
-    with pytest.raises(KeyboardInterrupt):
-        with writers.atomic_write(target) as handle:
-            handle.write(b"new")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), writers.atomic_write(target) as handle:
+        handle.write(b"new")
+        raise KeyboardInterrupt
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.gif"]
 
@@ -279,17 +276,15 @@ def test_atomic_write_refuses_a_parent_that_is_a_file(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     target = blocker / "sub" / "x.gif"
-    with pytest.raises(OutputError, match="is a file") as info:
-        with writers.atomic_write(target) as handle:
-            handle.write(b"x")
+    with pytest.raises(OutputError, match="is a file") as info, writers.atomic_write(target) as f:
+        f.write(b"x")
     assert str(target) in str(info.value)
     assert blocker.read_text() == "not a directory"
 
 
 def test_atomic_write_refuses_a_directory(tmp_path):
-    with pytest.raises(OutputError, match="directory"):
-        with writers.atomic_write(tmp_path):
-            pass
+    with pytest.raises(OutputError, match="directory"), writers.atomic_write(tmp_path):
+        pass
 
 
 # -- other formats -------------------------------------------------------------------------------------

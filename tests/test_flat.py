@@ -1,0 +1,257 @@
+"""flat: numbers mode and the scatter view, checked through the data they draw.
+
+References are brute-force loops written here from the paper's formulas
+(output o reads input o·s − p + t·d; transposed input j writes output
+j·s − p + t·d), not convviz.apply.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from convviz import ConvSpec, SpecError
+from convviz.flat import NumbersRenderer, ScatterRenderer, flat_palette
+
+
+def brute_direct(x, w, s, p_lo, d, o_size):
+    """N-D cross-correlation by loops: out[o] = Σ_t x[o·s − p + t·d] w[t] (zero outside)."""
+    out = np.zeros(o_size)
+    for o in itertools.product(*map(range, o_size)):
+        total = 0
+        for t in itertools.product(*map(range, w.shape)):
+            pos = tuple(oo * ss - pp + tt * dd for oo, ss, pp, tt, dd in zip(o, s, p_lo, t, d))
+            if all(0 <= q < n for q, n in zip(pos, x.shape)):
+                total += x[pos] * w[t]
+        out[o] = total
+    return out
+
+
+def brute_transposed(x, w, s, p_lo, d, o_size):
+    """Scatter by loops: input j adds x[j]·w[t] to output j·s − p + t·d."""
+    out = np.zeros(o_size)
+    for j in itertools.product(*map(range, x.shape)):
+        for t in itertools.product(*map(range, w.shape)):
+            pos = tuple(jj * ss - pp + tt * dd for jj, ss, pp, tt, dd in zip(j, s, p_lo, t, d))
+            if all(0 <= q < n for q, n in zip(pos, o_size)):
+                out[pos] += x[j] * w[t]
+    return out
+
+
+def brute_pool(x, k, s, p_lo, o_size, mode):
+    out = np.zeros(o_size)
+    for o in itertools.product(*map(range, o_size)):
+        values, count = [], 0
+        for t in itertools.product(*map(range, k)):
+            pos = tuple(oo * ss - pp + tt for oo, ss, pp, tt in zip(o, s, p_lo, t))
+            count += 1
+            if all(0 <= q < n for q, n in zip(pos, x.shape)):
+                values.append(x[pos])
+        out[o] = max(values) if mode == "max" else sum(values) / count
+    return out
+
+
+def fmt(v):
+    return str(round(v)) if abs(v - round(v)) < 1e-9 else f"{v:.1f}"
+
+
+SPECS = [
+    ConvSpec(5, 3),
+    ConvSpec(5, 3, stride=2, padding=1),
+    ConvSpec(7, 3, dilation=2),
+    ConvSpec((8,), 3, dilation=2, padding="causal"),
+    ConvSpec((6, 5), (3, 2), stride=(2, 1), padding=((1, 0), (0, 1))),
+    ConvSpec(3, 3, stride=2, padding=1, transposed=True),
+    ConvSpec(2, 3, stride=2, transposed=True, output_padding=1),
+    ConvSpec((4,), 3, stride=2, transposed=True),
+]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe())
+def test_numbers_outputs_equal_brute_force(spec):
+    r = NumbersRenderer(spec, seed=3)
+    assert r.x.shape == spec.input_size and r.x.min() >= 0 and r.x.max() <= 3
+    assert r.w.shape == spec.kernel_size and r.w.min() >= 0 and r.w.max() <= 2
+    brute = brute_transposed if spec.transposed else brute_direct
+    expected = brute(r.x, r.w, spec.stride, spec.padding_before, spec.dilation, spec.output_size)
+    np.testing.assert_array_equal(r.output, expected)
+    assert r.frame_count == int(np.prod(spec.output_size))
+    assert [r.output_index(n) for n in range(r.frame_count)] == list(
+        itertools.product(*map(range, spec.output_size))
+    )
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+def test_pooling_numbers_equal_brute_force(mode):
+    spec = ConvSpec(5, 3, padding=1)
+    r = NumbersRenderer(spec, pool=mode, seed=1)
+    expected = brute_pool(r.x, spec.kernel_size, spec.stride, spec.padding_before, spec.output_size, mode)
+    np.testing.assert_allclose(r.output, expected)
+    assert r.w is None and r.tap_weights is None
+
+
+def test_drawn_text_is_the_computed_numbers():
+    spec = ConvSpec(5, 3, stride=2, padding=1)
+    r = NumbersRenderer(spec, seed=5, theme="default")
+    expected = brute_direct(r.x, r.w, spec.stride, spec.padding_before, spec.dilation, spec.output_size)
+    n = 5
+    frame = r.frame(n)
+    assert frame.shape == (r.size[1], r.size[0], 3) and frame.dtype == np.uint8
+    drawn = r.drawn_text()
+    for k, o in enumerate(itertools.product(*map(range, spec.output_size))):
+        want = fmt(expected[o]) if k <= n else ""
+        assert drawn["output"][o] == want, (o, drawn["output"][o], want)
+    # the input values on their canvas cells (padding of 1), zeros around them
+    inner = drawn["input"][1:-1, 1:-1]
+    assert [[int(v) for v in row] for row in inner] == r.x.tolist()
+    assert set(drawn["input"][0]) == {"0"}
+    # the weights printed in the window, in window order
+    assert list(drawn["weights"]) == ["×" + str(v) for v in r.w.reshape(-1)]
+
+
+def test_transposed_numbers_print_the_flipped_kernel():
+    spec = ConvSpec(3, 3, stride=2, padding=1, transposed=True)
+    r = NumbersRenderer(spec, seed=2)
+    r.frame(0)
+    assert list(r.drawn_text()["weights"]) == ["×" + str(v) for v in r.w[::-1, ::-1].reshape(-1)]
+    # the formula's products use the flipped weight at every window position
+    cells = r.window(7)
+    canvas = np.zeros(spec.canvas_size, dtype=int)
+    canvas[1:-1:2, 1:-1:2] = r.x  # stretched (zeros between) and padded by k − 1 − p = 1
+    values = [canvas[tuple(c)] for c in cells]
+    assert [v for v, _ in r.terms(7)] == values
+    assert sum(v * wt for v, wt in r.terms(7)) == r.output[r.output_index(7)]
+
+
+def test_avg_pool_prints_one_decimal():
+    x = np.array([[1, 0, 0], [0, 0, 0], [0, 0, 1]])
+    r = NumbersRenderer(ConvSpec(3, 2), x, pool="avg")
+    assert r.output_text.tolist() == [["0.2", "0"], ["0", "0.2"]]
+    assert r.formula(0) == "(1 + 0 + 0 + 0) / 4 = 0.2"
+
+
+def test_given_inputs_are_used_and_checked():
+    x = np.arange(16).reshape(4, 4)
+    w = np.array([[1, 0], [0, -1]])
+    r = NumbersRenderer(ConvSpec(4, 2), x, w)
+    np.testing.assert_array_equal(r.output, brute_direct(x, w, (1, 1), (0, 0), (1, 1), (3, 3)))
+    with pytest.raises(SpecError, match="x must have shape"):
+        NumbersRenderer(ConvSpec(4, 2), np.zeros((3, 3)))
+
+
+def test_numbers_frames_are_deterministic_and_distinct():
+    spec = ConvSpec(4, 3, padding=1)
+    a, b = NumbersRenderer(spec, theme="classic"), NumbersRenderer(spec, theme="classic")
+    f0, f1 = a.frame(0), a.frame(1)
+    np.testing.assert_array_equal(f0, b.frame(0))
+    assert (f0 != f1).any()
+    np.testing.assert_array_equal(a.frame(0), f0)  # going back redraws the same picture
+
+
+def test_current_output_cell_is_drawn_in_the_output_colour():
+    r = NumbersRenderer(ConvSpec(4, 3), theme="colorblind")
+    frame = r.frame(2)
+    # the top-left corner of output cell (1, 0), just inside its border
+    u = r.unit
+    x0, y0 = r._ox + 0 * u, r._oy + 1 * u
+    pixel = frame[int(y0 + 0.15 * u), int(x0 + 0.15 * u)]
+    assert tuple(pixel) == (0xE6, 0x9F, 0x00)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(spec=ConvSpec((4, 4, 4), 3)), "3 dimensions"),
+        (dict(spec=ConvSpec(20, 3)), "at most 13 cells"),
+        (dict(spec=ConvSpec(3, 3, transposed=True), pool="max"), "pool needs a direct spec"),
+        (dict(spec=ConvSpec(5, 3), pool="min"), "pool must be"),
+        (dict(spec=ConvSpec(5, 3), scale=0), "scale must be"),
+        (dict(spec=ConvSpec(5, 3), theme="neon"), "neon"),
+    ],
+)
+def test_numbers_bad_input_raises_spec_error(kwargs, message):
+    with pytest.raises(SpecError, match=message):
+        NumbersRenderer(**kwargs)
+
+
+# -- scatter view --------------------------------------------------------------------------------------
+SCATTER_SPECS = [
+    ConvSpec(3, 3, stride=2, transposed=True),
+    ConvSpec(3, 4, stride=2, padding=1, transposed=True),
+    ConvSpec(4, 3, stride=2, padding=1, output_padding=1, transposed=True),
+    ConvSpec(3, 3, dilation=2, transposed=True),
+    ConvSpec((5,), 3, stride=2, transposed=True),
+]
+
+
+def brute_counts_from_taps(spec):
+    counts = np.zeros(spec.output_size, dtype=int)
+    taps = np.asarray(spec.scatter_taps)
+    for j in itertools.product(*map(range, spec.input_size)):
+        for t in itertools.product(*map(range, spec.kernel_size)):
+            cell = taps[j + t]
+            if (cell >= 0).all():
+                counts[tuple(cell)] += 1
+    return counts
+
+
+def brute_counts_from_formula(spec):
+    counts = np.zeros(spec.output_size, dtype=int)
+    for j in itertools.product(*map(range, spec.input_size)):
+        for t in itertools.product(*map(range, spec.kernel_size)):
+            pos = tuple(
+                jj * g.stride - g.pad_before + tt * g.dilation for jj, tt, g in zip(j, t, spec.axes)
+            )
+            if all(0 <= q < n for q, n in zip(pos, spec.output_size)):
+                counts[pos] += 1
+    return counts
+
+
+@pytest.mark.parametrize("spec", SCATTER_SPECS, ids=lambda s: s.describe())
+def test_scatter_counts_equal_brute_force(spec):
+    r = ScatterRenderer(spec)
+    expected = brute_counts_from_formula(spec)
+    np.testing.assert_array_equal(r.final_counts, expected)
+    np.testing.assert_array_equal(r.final_counts, brute_counts_from_taps(spec))
+    n_in = int(np.prod(spec.input_size))
+    assert r.frame_count == n_in + 1
+    np.testing.assert_array_equal(r.counts_at(r.frame_count - 1), expected)
+    # counts grow by exactly the cells input n writes
+    previous = np.zeros(spec.output_size, dtype=int)
+    for n in range(n_in):
+        patch = r.patch(n)
+        inside = [tuple(c) for c in patch if all(0 <= v < o for v, o in zip(c, spec.output_size))]
+        step = np.zeros(spec.output_size, dtype=int)
+        for c in inside:
+            step[c] += 1
+        np.testing.assert_array_equal(r.counts_at(n) - previous, step)
+        previous = r.counts_at(n)
+
+
+def test_checkerboard_is_uneven_when_the_stride_does_not_divide_the_kernel():
+    uneven = ScatterRenderer(ConvSpec(3, 3, stride=2, transposed=True)).final_counts
+    inner = uneven[1:-1, 1:-1]
+    assert inner.min() == 1 and inner.max() == 4  # 1, 2, 4 alternate: a checkerboard
+    even = ScatterRenderer(ConvSpec(3, 4, stride=2, padding=1, transposed=True)).final_counts
+    assert (even[1:-1, 1:-1] == 4).all()  # (k/s)² away from the borders
+    assert "checkerboard" in ScatterRenderer(ConvSpec(3, 3, stride=2, transposed=True)).summary()
+
+
+def test_scatter_frames_render_at_their_size():
+    r = ScatterRenderer(ConvSpec(2, 3, stride=2, transposed=True), theme="dark")
+    frames = [r.frame(n) for n in range(r.frame_count)]
+    assert all(f.shape == (r.size[1], r.size[0], 3) for f in frames)
+    assert all((a != b).any() for a, b in itertools.pairwise(frames))
+
+
+def test_scatter_refuses_a_direct_spec():
+    with pytest.raises(SpecError, match="transposed"):
+        ScatterRenderer(ConvSpec(5, 3))
+
+
+def test_palette_follows_the_theme():
+    assert flat_palette("classic").labels is False
+    assert flat_palette("default").labels is True
+    assert flat_palette("colorblind").output.lower() == "#e69f00"
