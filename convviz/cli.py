@@ -653,23 +653,28 @@ def _disagreements(spec: "ConvSpec") -> list[str]:
     else:
         same = ConvSpec(spec.input_size, spec.kernel_size, stride=spec.stride,
                         dilation=spec.dilation, padding="same", transposed=True)
-        if spec.padding == "same" and asym:
+        keras_same = (pairs == list(zip(same.padding_before, same.padding_after))
+                      and spec.applied_output_padding == same.applied_output_padding)
+        torch_p = [max(lo, hi) for lo, hi in pairs]
+        torch_q = [2 * p - lo - hi + op for p, (lo, hi), op in
+                   zip(torch_p, pairs, spec.applied_output_padding)]
+        shift = [p - lo for p, (lo, _) in zip(torch_p, pairs)]
+        if keras_same and asym:
             out.append(
                 "transposed 'same': Keras gives o = i·s by cropping "
                 + ", ".join(f"{names[a]}: {pairs[a][0]} before, {pairs[a][1]} after" for a in asym)
                 + "; PyTorch's padding crops both sides equally and output_padding adds at the "
-                "end, so its usual padding=p, output_padding=1 has the same size but is shifted "
-                "one cell")
+                f"end, so padding={_num(torch_p)}, output_padding={_num(torch_q)} has the same "
+                f"size but is shifted by {_num(shift)} cell(s)")
         elif spec.padding == "same":
             out.append("transposed 'same': Keras gives o = i·s by name; in PyTorch choose "
                        "padding and output_padding yourself")
-        if any(spec.applied_output_padding) and spec.padding != "same":
+        if any(spec.applied_output_padding) and not keras_same:
             out.append("output_padding: PyTorch takes it (< max(stride, dilation)); Keras 3's "
                        "transposed layers have none (Keras 2 had it, < stride): crop a 'valid' "
                        "output instead")
         extra = [max(g.effective_kernel, g.stride) - g.effective_kernel for g in spec.axes]
-        if any(extra) and (spec.padding != "same" or pairs != list(
-                zip(same.padding_before, same.padding_after))):
+        if any(extra) and not keras_same:
             out.append(
                 "transposed 'valid' with stride > k̂: Keras adds max(k̂, s) − k̂ = "
                 f"{_num(extra)} cells at the end, PyTorch adds only output_padding")
@@ -1186,37 +1191,39 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
         bar.update(done - bar.n)
 
     kwargs: dict[str, Any] = {"lang": args.lang, "templates": args.templates, "jobs": args.jobs,
-                              "progress": progress}
-    if args.force:
-        kwargs["force"] = True
+                              "progress": progress, "force": bool(args.force)}
     try:
         report = site.build(str(out), **kwargs)
     finally:
         if state["bar"] is not None:
             state["bar"].close()
+    failed = dict(getattr(report, "failed", {}) or {})
+    for path, message in sorted(failed.items()):
+        log.error("%s: %s", path, " ".join(str(message).split()))
     if not args.quiet:
         print(_report_line(report, out))
-    return 0
+    return 1 if failed else 0
 
 
 def _report_line(report: Any, out: Path) -> str:
-    """One summary line from site.build's BuildReport (tolerant of its exact fields)."""
-    summary = getattr(report, "summary", None)
-    if callable(summary):
-        summary = summary()
-    if isinstance(summary, str) and summary:
-        return summary
+    """One summary line from site.build's BuildReport."""
+    index = getattr(report, "index", None) or out / "index.html"
     parts = []
-    for attr, word in (("written", "written"), ("skipped", "unchanged"), ("removed", "removed")):
+    for attr, word in (("rendered", "pictures rendered"), ("reused", "reused"),
+                       ("written", "files written")):
         value = getattr(report, attr, None)
-        if value is not None:
-            count = value if isinstance(value, int) else len(value)
-            parts.append(f"{count} {word}")
-    seconds = getattr(report, "seconds", None) or getattr(report, "elapsed", None)
+        if isinstance(value, int):
+            parts.append(f"{value} {word}")
+    omitted = getattr(report, "omitted", ()) or ()
+    if omitted:
+        parts.append(f"{len(omitted)} omitted")
+    failed = getattr(report, "failed", {}) or {}
+    if failed:
+        parts.append(f"{len(failed)} failed")
+    seconds = getattr(report, "elapsed", None)
     if isinstance(seconds, (int, float)):
         parts.append(f"{seconds:.1f} s")
-    detail = f" ({', '.join(parts)})" if parts else ""
-    return f"gallery built in {out}{detail}"
+    return f"gallery: {index} ({', '.join(parts)})"
 
 
 # =====================================================================================

@@ -537,7 +537,7 @@ def test_transposed_same_needs_a_crop_in_pytorch():
         (ConvSpec(5, 3, stride=2, padding="same"), "padding=1 matches"),
         (ConvSpec((8,), 3, dilation=2, padding="causal"), "only in Keras"),
         (ConvSpec(9, 3, stride=2, dilation=2), "Keras refuses it"),
-        (ConvSpec(4, 3, stride=2, padding="same", transposed=True), "shifted one cell"),
+        (ConvSpec(4, 3, stride=2, padding="same", transposed=True), "shifted by 1 cell"),
         (ConvSpec(4, 3, stride=2, padding=1, output_padding=1, transposed=True),
          "Keras 3's transposed layers have none"),
         (ConvSpec(4, 1, stride=3, transposed=True), "max(k̂, s) − k̂ = 2"),
@@ -971,3 +971,149 @@ def test_console_script_sigint_exits_130_and_leaves_no_partial_file(tmp_path):
     for name in left:  # every file there is complete
         frames = gif_frames(tmp_path / name)[0]
         assert frames == math.prod(PRESETS[name[:-4]].spec.output_size)
+
+
+# ======================================================================================
+# gallery
+# ======================================================================================
+class _FakeReport:
+    def __init__(self, out_dir):
+        self.out_dir = Path(out_dir)
+        self.rendered, self.reused, self.written, self.elapsed = 3, 1, 5, 0.25
+        self.omitted, self.failed = (), {}
+
+    @property
+    def index(self):
+        return self.out_dir / "index.html"
+
+
+def test_gallery_passes_its_options_to_site_build(tmp_path, monkeypatch, capsys):
+    from convviz import site
+
+    calls = []
+
+    def fake_build(out_dir, **kwargs):
+        calls.append((out_dir, kwargs))
+        for n in range(1, 4):
+            kwargs["progress"](n, 3, f"img/{n}.gif")
+        return _FakeReport(out_dir)
+
+    monkeypatch.setattr(site, "build", fake_build)
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    out = tmp_path / "site"
+    status, stdout, err = run(["gallery", "-o", out, "--lang", "zh", "--templates", templates,
+                               "-j", "3", "--force"], capsys)
+    assert status == 0, err
+    (out_dir, kwargs), = calls
+    assert Path(out_dir) == out
+    assert kwargs["lang"] == "zh" and kwargs["jobs"] == 3 and kwargs["force"] is True
+    assert Path(kwargs["templates"]) == templates
+    assert err == ""  # not a terminal: no progress bar
+    assert stdout.strip() == (f"gallery: {out / 'index.html'} (3 pictures rendered, 1 reused, "
+                              "5 files written, 0.2 s)")
+
+
+def test_gallery_defaults(tmp_path, monkeypatch, capsys):
+    from convviz import site
+
+    calls = []
+    monkeypatch.setattr(site, "build", lambda out, **kw: calls.append((out, kw)) or
+                        _FakeReport(out))
+    monkeypatch.chdir(tmp_path)
+    assert run(["gallery", "-q"], capsys)[1] == ""
+    (out, kwargs), = calls
+    assert out == "output" and kwargs["lang"] == "en" and kwargs["jobs"] is None
+    assert kwargs["templates"] is None and kwargs["force"] is False
+
+
+def test_gallery_progress_bar_only_on_a_terminal(tmp_path, monkeypatch, capsys):
+    from convviz import site
+
+    def fake_build(out_dir, **kwargs):
+        for n in range(1, 3):
+            kwargs["progress"](n, 2, f"page{n}")
+        return _FakeReport(out_dir)
+
+    monkeypatch.setattr(site, "build", fake_build)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    status, _, err = run(["gallery", "-o", tmp_path / "s"], capsys)
+    assert status == 0
+    assert "gallery:" in err and "/2 [" in err
+    status, _, err = run(["gallery", "-q", "-o", tmp_path / "s"], capsys)
+    assert err == ""
+
+
+def test_gallery_failed_pictures_exit_1(tmp_path, monkeypatch, capsys):
+    from convviz import site
+
+    def fake_build(out_dir, **kwargs):
+        report = _FakeReport(out_dir)
+        report.failed = {"img/x.gif": "boom\nsecond line"}
+        return report
+
+    monkeypatch.setattr(site, "build", fake_build)
+    status, out, err = run(["gallery", "-o", tmp_path / "s"], capsys)
+    assert status == 1
+    assert err.strip() == "convviz: error: img/x.gif: boom second line"
+    assert "1 failed" in out
+
+
+@pytest.mark.parametrize(
+    "argv, status, fragment",
+    [
+        (["gallery", "--lang", "fr"], 2, "--lang: invalid choice: 'fr'"),
+        (["gallery", "-j", "0"], 2, "--jobs: 0 is not >= 1"),
+        (["gallery", "--templates", "nowhere"], 2, "--templates: nowhere is not a directory"),
+        (["gallery", "-o", "afile"], 1, "-o: afile is a file, not a directory"),
+        (["gallery", "-o", "afile/sub"], 1, "afile is a file, not a directory"),
+    ],
+)
+def test_gallery_errors(argv, status, fragment, tmp_path, monkeypatch, capsys):
+    from convviz import site
+
+    monkeypatch.setattr(site, "build", lambda *a, **k: pytest.fail("build must not run"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("x")
+    code, _, err = run(argv, capsys)
+    assert code == status
+    assert fragment in one_error_line(err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_gallery_builds_a_site(tmp_path, monkeypatch, capsys):
+    """The real site.build, with a stand-in for the (slow) picture renderer."""
+    from PIL import Image
+
+    from convviz import site
+
+    def tiny_picture(job):
+        import io
+
+        buffer = io.BytesIO()
+        kind = "PNG" if getattr(job, "still", None) is not None else "GIF"
+        Image.new("RGB", (8, 6), (40, 120, 200)).save(buffer, format=kind)
+        return buffer.getvalue()
+
+    monkeypatch.setattr(site, "render_picture", tiny_picture)
+    out = tmp_path / "site"
+    status, stdout, err = run(["gallery", "-o", out, "-j", "1"], capsys)
+    assert status == 0, err
+    assert (out / "index.html").is_file()
+    assert stdout.startswith(f"gallery: {out / 'index.html'} (")
+
+
+def test_transposed_same_claim_about_pytorch_holds(torch):
+    """The disagreement text says PyTorch's padding=1, output_padding=1 has Keras' size
+    but is shifted by one cell: check it with PyTorch itself."""
+    spec = ConvSpec(3, 3, stride=2, padding="same", transposed=True)
+    text = " ".join(cli.info(spec)["disagreements"])
+    assert "padding=1, output_padding=1 has the same size but is shifted by 1 cell" in text
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((1, 1, 3, 3)), rng.standard_normal((1, 1, 3, 3))
+    y = torch.nn.functional.conv_transpose2d(torch.from_numpy(x), torch.from_numpy(w), stride=2,
+                                             padding=1, output_padding=1).numpy()
+    expected = convviz.apply(spec, x, w)
+    assert y.shape == expected.shape
+    assert not np.allclose(y, expected)
+    np.testing.assert_allclose(y[..., :-1, :-1], expected[..., 1:, 1:])
