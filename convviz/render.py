@@ -60,6 +60,9 @@ NUDGE = (0.05, 0.0)
 MAX_PIXELS = 8192
 #: gap between depth slices (3-D), cells
 SLICE_GAP = 0.8
+#: the most channel sheets drawn per plane, and how far each is lifted (px)
+MAX_SHEETS = 4
+SHEET_STEP = 0.24 * CELL
 #: vertical gap between the rows of a 1-D picture, cells
 ROW_GAP_1D = 2.0
 
@@ -148,6 +151,8 @@ class _Layout:
     labels: tuple[tuple[str, float, float, float, str, str], ...]  # text, x, y, rot, ha, va
     caption: tuple[tuple[str, float, float], ...]  # text, x, y (centre, baseline-ish)
     font_px: float
+    ghost_in: int = 0  # channel sheets drawn behind the input plane
+    ghost_out: int = 0  # ... and behind the output plane
 
 
 def _text_width_px(text: str, font_size_pt: float) -> float:
@@ -203,6 +208,7 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
     font_px = theme.font_size * PT
     label_pad = 0.45 * font_px
     labels: list[tuple[str, float, float, float, str, str]] = []
+    ghost_in = ghost_out = 0
 
     if ndim == 1:
         # flat rows: output above input, centred
@@ -235,9 +241,14 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
         out_w = oslices * opw + (oslices - 1) * gap
         lift = ((rows + cols) / 2 + 1) * CELL  # T + 1 cells for a square canvas
         top = max(ph, lift + oph)
+        c_in, c_out = scene.spec.channels
+        if ndim == 2 and theme.show_labels:
+            # multi-channel: the other channels as coloured sheets behind each plane
+            ghost_in, ghost_out = min(c_in, MAX_SHEETS) - 1, min(c_out, MAX_SHEETS) - 1
+        top_extra = ghost_out * SHEET_STEP + (0.6 * font_px if theme.show_labels else 0.0)
         width = in_w + 2 * m
-        height = top + 2 * m
-        bottom = m + top  # the input's bottom corner
+        height = top + top_extra + 2 * m
+        bottom = m + top_extra + top  # the input's bottom corner
         inputs = tuple(_oblique(rows, cols, m + z * (pw + gap), bottom) for z in range(slices))
         if ndim == 2:
             out_left = m + (rows - orows) * -EY[0] * CELL - OUTPUT_SHIFT
@@ -252,13 +263,16 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
             sin, cos = math.sin(math.radians(ang)), math.cos(math.radians(ang))
             for z, plane in enumerate(inputs):
                 text = theme.input_label if slices == 1 else f"{theme.input_label} {z}"
+                text += f" ({c_in} channels)" if ghost_in else ""
                 # below the lower-right edge (grid y = 0), at its middle
                 p = plane.point(cols / 2, 0.0)
                 labels.append((text, p[0] + sin * label_pad, p[1] + cos * label_pad, ang, "center", "top"))
             for z, plane in enumerate(outputs):
                 text = theme.output_label if oslices == 1 else f"{theme.output_label} {z}"
+                text += f" ({c_out} channels)" if ghost_out else ""
                 # above the upper-left edge (grid y = rows), near its left end
                 p = plane.point(min(ocols / 2, 1.0 + 0.1 * ocols), float(orows))
+                p = p - (0.0, ghost_out * SHEET_STEP)
                 labels.append((text, p[0] - sin * label_pad, p[1] - cos * label_pad, ang, "center", "bottom"))
         flat = False
 
@@ -295,7 +309,8 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
     outputs = tuple(_shift(p, dx, dy) for p in outputs)
     labels = [(t, x + dx, y + dy, r, ha, va) for t, x, y, r, ha, va in labels]
     caption = [(t, x + dx, y + dy) for t, x, y in caption]
-    return _Layout(w_px, h_px, scale, inputs, outputs, flat, tuple(labels), tuple(caption), font_px)
+    return _Layout(w_px, h_px, scale, inputs, outputs, flat, tuple(labels), tuple(caption),
+                   font_px, ghost_in, ghost_out)
 
 
 def _shift(plane: _Plane, dx: float, dy: float) -> _Plane:
@@ -345,6 +360,8 @@ class ConvRenderer:
         self.size: tuple[int, int] = (self._layout.width, self._layout.height)
         self.caption: str = scene.caption
         self._fig: Any = None  # built lazily, on the first frame
+        self._hiders = [p.outline_extent() for p in self._layout.outputs]
+        self._overlap = _overlap(self._layout.inputs, self._layout.outputs)
 
     def __repr__(self) -> str:
         return (
@@ -377,12 +394,22 @@ class ConvRenderer:
             kind = sc.canvas_kind
             ndim = sc.ndim
 
+            # channel sheets behind the planes (multi-channel specs, text themes)
+            fills = th.channel_fills
+            for planes, count in ((lay.inputs, lay.ghost_in), (lay.outputs, lay.ghost_out)):
+                for plane in planes:
+                    for j in range(count, 0, -1):
+                        sheet = plane.outline_extent() - (0.0, j * SHEET_STEP)
+                        ax.add_collection(PolyCollection(
+                            [sheet], facecolors=[_rgba(fills[j % len(fills)])],
+                            edgecolors=[stroke], linewidths=sw, joinstyle="miter", zorder=0.5))
+
             # static: the canvas (dashed grid, padding/zero fills, input cells)
             for z, plane in enumerate(lay.inputs):
                 plane_kind = kind[z] if ndim == 3 else kind.reshape(plane.rows, plane.cols)
                 rc = np.argwhere(plane_kind != CellKind.INPUT)
                 fills = [th.padding_fill if plane_kind[tuple(p)] == CellKind.PADDING else th.zero_fill for p in rc]
-                if len(rc) and any(f != th.background for f in fills):
+                if len(rc) and (lay.ghost_in or any(f != th.background for f in fills)):
                     ax.add_collection(PolyCollection(
                         plane.cells(rc), facecolors=[_rgba(f) for f in fills],
                         edgecolors="none", linewidths=0, zorder=1))
@@ -411,18 +438,23 @@ class ConvRenderer:
             extent_grid = LineCollection([], colors=[stroke], linewidths=sw,
                                          capstyle="projecting", animated=True)
             lines = LineCollection([], colors=[line], linewidths=lw, animated=True)
-            # the output planes are static but must cover the lines: animated too
+            # the output planes hide the projection lines. Usually they lie clear of
+            # the input planes: then they go into the background and each line is
+            # clipped where it enters them; otherwise they are redrawn every frame.
             out_artists = []
             for plane in lay.outputs:
                 rc = np.argwhere(np.ones((plane.rows, plane.cols), bool))
                 out_artists.append(PolyCollection(
                     plane.cells(rc), facecolors=[_rgba(th.output_fill)], edgecolors=[stroke],
-                    linewidths=sw, joinstyle="miter", animated=True))
+                    linewidths=sw, joinstyle="miter", animated=self._overlap, zorder=5))
+                ax.add_collection(out_artists[-1])
             highlight = PolyCollection([], facecolors=[_rgba(th.shadow, th.shadow_alpha)],
                                        edgecolors=[stroke], linewidths=sw, joinstyle="miter",
                                        animated=True)
-            self._dynamic = [shadow, extent_grid, lines, *out_artists, highlight]
-            for artist in self._dynamic:
+            self._dynamic = [shadow, extent_grid, lines]
+            self._dynamic += out_artists if self._overlap else []
+            self._dynamic.append(highlight)
+            for artist in (shadow, extent_grid, lines, highlight):
                 ax.add_collection(artist)
             self._shadow, self._extent_grid, self._lines, self._highlight = (
                 shadow, extent_grid, lines, highlight)
@@ -452,6 +484,8 @@ class ConvRenderer:
         lines: list = []
         for zi in (range(ext[0][0], ext[0][1]) if ndim == 3 else [0]):
             segs.extend(lay.inputs[zi].grid(r0, r1, c0, c1))
+        if len(zs) > 2:
+            zs = zs[[0, -1]]  # 3-D: lines from the window's first and last slices only
         for zi in zs:
             box = lay.inputs[zi].box(r0, r1, c0, c1)
             if lay.flat:
@@ -459,6 +493,8 @@ class ConvRenderer:
                 lines.extend([[box[3], cell[0]], [box[2], cell[1]]])
             else:
                 lines.extend([[box[k], cell[k]] for k in range(4)])
+        if not self._overlap:
+            lines = [seg for seg in (_clip(a, b, self._hiders) for a, b in lines) if seg is not None]
         return shadow, segs, lines, [cell]
 
     def frame(self, n: int) -> np.ndarray:
@@ -470,26 +506,80 @@ class ConvRenderer:
                 f"frame index {n} is out of range: this animation has {self.frame_count} frames"
             )
         n = int(n) % self.frame_count
-        import matplotlib
-
         if self._fig is None:
             self._build()
         shadow, segs, lines, cell = self._frame_geometry(n)
-        with matplotlib.rc_context(_RC):
-            self._shadow.set_verts(shadow)
-            self._extent_grid.set_segments(segs)
-            self._lines.set_segments(lines)
-            self._highlight.set_verts(cell)
-            canvas = self._canvas
-            canvas.restore_region(self._background)
-            for artist in self._dynamic:
-                self._fig.draw_artist(artist)
-            buf = np.asarray(canvas.buffer_rgba())
-            return np.ascontiguousarray(buf[..., :3])
+        # (the rc settings that matter were fixed when the artists were made)
+        self._shadow.set_verts(shadow)
+        self._extent_grid.set_segments(segs)
+        self._lines.set_segments(lines)
+        self._highlight.set_verts(cell)
+        canvas = self._canvas
+        canvas.restore_region(self._background)
+        for artist in self._dynamic:
+            self._fig.draw_artist(artist)
+        return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
     def frames(self) -> "list[np.ndarray]":
         """All frames, in order."""
         return [self.frame(n) for n in range(self.frame_count)]
+
+
+def _bbox(points: np.ndarray) -> tuple[float, float, float, float]:
+    return (float(points[:, 0].min()), float(points[:, 1].min()),
+            float(points[:, 0].max()), float(points[:, 1].max()))
+
+
+def _convex_overlap(a: np.ndarray, b: np.ndarray, pad: float) -> bool:
+    """Whether convex polygons a and b come within ``pad`` px (separating axes)."""
+    for poly in (a, b):
+        for k in range(len(poly)):
+            edge = poly[(k + 1) % len(poly)] - poly[k]
+            axis = np.array([-edge[1], edge[0]]) / np.hypot(*edge)
+            pa, pb = a @ axis, b @ axis
+            if pa.max() + pad < pb.min() or pb.max() + pad < pa.min():
+                return False
+    return True
+
+
+def _overlap(inputs: Sequence[_Plane], outputs: Sequence[_Plane], pad: float = 3.0) -> bool:
+    """Whether an output plane comes within ``pad`` px of an input plane."""
+    return any(
+        _convex_overlap(a.outline_extent(), b.outline_extent(), pad) for a in inputs for b in outputs
+    )
+
+
+def _clip(p: np.ndarray, q: np.ndarray, hiders: Sequence[np.ndarray]) -> "np.ndarray | None":
+    """The part of segment p→q before it enters any convex polygon in ``hiders``
+    (Cyrus–Beck), or None when nothing of it shows."""
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    d = q - p
+    t_hide = 1.0
+    for poly in hiders:
+        centre = poly.mean(axis=0)
+        t0, t1 = 0.0, 1.0
+        for k in range(len(poly)):
+            v, w = poly[k], poly[(k + 1) % len(poly)]
+            edge = w - v
+            normal = np.array([-edge[1], edge[0]])
+            if np.dot(normal, centre - v) < 0:
+                normal = -normal  # point inwards
+            num, den = np.dot(normal, p - v), np.dot(normal, d)
+            if abs(den) < 1e-12:
+                if num < 0:
+                    t0, t1 = 1.0, 0.0  # parallel and outside
+                    break
+                continue
+            t = -num / den
+            if den > 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+        if t0 <= t1:
+            t_hide = min(t_hide, t0)
+    if t_hide <= 1e-9:
+        return None
+    return np.array([p, p + t_hide * d])
 
 
 def render_frame(scene: Scene, n: int = 0, theme: "str | Theme" = "default", scale: float = 1.0) -> np.ndarray:
