@@ -30,8 +30,9 @@ top of them and the highlighted output cell), then reads the Agg buffer.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ from .scene import Scene
 from .spec import CellKind
 from .themes import Theme, get_theme, hex_to_rgb
 
-__all__ = ["ConvRenderer", "render_frame", "frame_size", "DPI", "CELL", "MARGIN"]
+__all__ = ["CELL", "DPI", "MARGIN", "ConvRenderer", "frame_size", "render_frame"]
 
 #: the originals' resolution (dots per inch at scale 1)
 DPI = 150.0
@@ -69,7 +70,7 @@ ROW_GAP_1D = 2.0
 _FONT = "DejaVu Sans"  # ships with matplotlib: same glyphs on every machine
 
 # rc settings that would otherwise change our pixels from a user's matplotlibrc
-_RC = {
+_RC: dict[str, Any] = {
     "lines.scale_dashes": False,
     "path.simplify": False,
     "path.snap": True,
@@ -177,7 +178,7 @@ def _oblique(rows: int, cols: int, left: float, bottom: float) -> _Plane:
     return _Plane(rows, cols, origin, (EX[0] * CELL, -EX[1] * CELL), (EY[0] * CELL, -EY[1] * CELL))
 
 
-def frame_size(scene: Scene, theme: "str | Theme" = "classic", scale: float = 1.0) -> tuple[int, int]:
+def frame_size(scene: Scene, theme: str | Theme = "classic", scale: float = 1.0) -> tuple[int, int]:
     """(width, height) px of the pictures of ``scene``."""
     layout = _layout(scene, get_theme(theme), _check_scale(scale))
     return layout.width, layout.height
@@ -221,9 +222,9 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
             left += lw + label_pad * 2
             width += lw + label_pad * 2
         height = (2 + ROW_GAP_1D) * CELL + 2 * m
-        inputs = (_Plane(1, n, (left, m + (1 + ROW_GAP_1D + 1) * CELL), (CELL, 0.0), (0.0, -CELL)),)
+        inputs: tuple[_Plane, ...] = (_Plane(1, n, (left, m + (1 + ROW_GAP_1D + 1) * CELL), (CELL, 0.0), (0.0, -CELL)),)
         ox = left + (n - o) / 2 * CELL
-        outputs = (_Plane(1, o, (ox, m + CELL), (CELL, 0.0), (0.0, -CELL)),)
+        outputs: tuple[_Plane, ...] = (_Plane(1, o, (ox, m + CELL), (CELL, 0.0), (0.0, -CELL)),)
         if theme.show_labels:
             x = left - label_pad
             labels.append((theme.input_label, x, m + (1.5 + ROW_GAP_1D) * CELL, 0.0, "right", "center"))
@@ -349,7 +350,7 @@ class ConvRenderer:
     (4, (244, 259), (259, 244, 3))
     """
 
-    def __init__(self, scene: Scene, theme: "str | Theme" = "default", scale: float = 1.0):
+    def __init__(self, scene: Scene, theme: str | Theme = "default", scale: float = 1.0):
         if not isinstance(scene, Scene):
             raise SpecError(f"scene must be a convviz.scene.Scene, got {type(scene).__name__}")
         self.scene = scene
@@ -376,7 +377,7 @@ class ConvRenderer:
         from matplotlib.collections import LineCollection, PolyCollection
         from matplotlib.figure import Figure
 
-        with matplotlib.rc_context(_RC):
+        with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
             lay, th, sc = self._layout, self.theme, self.scene
             dpi = DPI * lay.scale
             fig = Figure(figsize=(lay.width / dpi, lay.height / dpi), dpi=dpi)
@@ -395,13 +396,13 @@ class ConvRenderer:
             ndim = sc.ndim
 
             # channel sheets behind the planes (multi-channel specs, text themes)
-            fills = th.channel_fills
+            sheet_fills = th.channel_fills
             for planes, count in ((lay.inputs, lay.ghost_in), (lay.outputs, lay.ghost_out)):
                 for plane in planes:
                     for j in range(count, 0, -1):
                         sheet = plane.outline_extent() - (0.0, j * SHEET_STEP)
                         ax.add_collection(PolyCollection(
-                            [sheet], facecolors=[_rgba(fills[j % len(fills)])],
+                            [sheet], facecolors=[_rgba(sheet_fills[j % len(sheet_fills)])],
                             edgecolors=[stroke], linewidths=sw, joinstyle="miter", zorder=0.5))
 
             # static: the canvas (dashed grid, padding/zero fills, input cells)
@@ -411,16 +412,16 @@ class ConvRenderer:
                 fills = [th.padding_fill if plane_kind[tuple(p)] == CellKind.PADDING else th.zero_fill for p in rc]
                 if len(rc) and (lay.ghost_in or any(f != th.background for f in fills)):
                     ax.add_collection(PolyCollection(
-                        plane.cells(rc), facecolors=[_rgba(f) for f in fills],
+                        list(plane.cells(rc)), facecolors=[_rgba(f) for f in fills],
                         edgecolors="none", linewidths=0, zorder=1))
                 if len(rc):
                     ax.add_collection(LineCollection(
-                        plane.grid(0, plane.rows, 0, plane.cols), colors=[stroke],
+                        list(plane.grid(0, plane.rows, 0, plane.cols)), colors=[stroke],
                         linewidths=sw, linestyles=[dashes], capstyle="butt", zorder=2))
                 rc = np.argwhere(plane_kind == CellKind.INPUT)
                 if len(rc):
                     ax.add_collection(PolyCollection(
-                        plane.cells(rc), facecolors=[_rgba(th.input_fill)],
+                        list(plane.cells(rc)), facecolors=[_rgba(th.input_fill)],
                         edgecolors=[stroke], linewidths=sw, joinstyle="miter", zorder=3))
 
             # labels and caption (static)
@@ -445,7 +446,7 @@ class ConvRenderer:
             for plane in lay.outputs:
                 rc = np.argwhere(np.ones((plane.rows, plane.cols), bool))
                 out_artists.append(PolyCollection(
-                    plane.cells(rc), facecolors=[_rgba(th.output_fill)], edgecolors=[stroke],
+                    list(plane.cells(rc)), facecolors=[_rgba(th.output_fill)], edgecolors=[stroke],
                     linewidths=sw, joinstyle="miter", animated=self._overlap, zorder=5))
                 ax.add_collection(out_artists[-1])
             highlight = PolyCollection([], facecolors=[_rgba(th.shadow, th.shadow_alpha)],
@@ -520,7 +521,7 @@ class ConvRenderer:
             self._fig.draw_artist(artist)
         return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
-    def frames(self) -> "list[np.ndarray]":
+    def frames(self) -> list[np.ndarray]:
         """All frames, in order."""
         return [self.frame(n) for n in range(self.frame_count)]
 
@@ -549,7 +550,7 @@ def _overlap(inputs: Sequence[_Plane], outputs: Sequence[_Plane], pad: float = 3
     )
 
 
-def _clip(p: np.ndarray, q: np.ndarray, hiders: Sequence[np.ndarray]) -> "np.ndarray | None":
+def _clip(p: np.ndarray, q: np.ndarray, hiders: Sequence[np.ndarray]) -> np.ndarray | None:
     """The part of segment p→q before it enters any convex polygon in ``hiders``
     (Cyrus–Beck), or None when nothing of it shows."""
     p, q = np.asarray(p, float), np.asarray(q, float)
@@ -582,6 +583,6 @@ def _clip(p: np.ndarray, q: np.ndarray, hiders: Sequence[np.ndarray]) -> "np.nda
     return np.array([p, p + t_hide * d])
 
 
-def render_frame(scene: Scene, n: int = 0, theme: "str | Theme" = "default", scale: float = 1.0) -> np.ndarray:
+def render_frame(scene: Scene, n: int = 0, theme: str | Theme = "default", scale: float = 1.0) -> np.ndarray:
     """One frame of ``scene`` (a convenience for tests and notebooks)."""
     return ConvRenderer(scene, theme, scale).frame(n)

@@ -115,7 +115,7 @@ def cell_centre(T: int, H: int, r: int, c: int, *, rows: int, output: bool = Fal
     if output:
         px -= 5.2
         py -= (T + 1) * U
-    return int(round(py)), int(round(px))
+    return round(py), round(px)
 
 
 def close(pixel, colour: str, tol: int = 4) -> bool:
@@ -275,3 +275,51 @@ def test_same_frame_in_two_processes_is_byte_identical():
     r = ConvRenderer(build_scene(PRESETS["padding_strides_odd_transposed"].spec, title="t"), "default")
     here = hashlib.sha256(r.frame(7).tobytes()).hexdigest()
     assert runs[0].stdout.strip() == here
+
+
+# -- options and helpers ---------------------------------------------------------
+def test_text_off_gives_the_classic_picture():
+    plain = get_theme("default").with_(show_labels=False, show_caption=False)
+    a = renderer("padding_strides", plain)
+    b = renderer("padding_strides", "classic")
+    assert a.size == b.size
+    assert np.array_equal(a.frame(5), b.frame(5))
+
+
+def _share_near(frame: np.ndarray, colour: str, tol: int = 3) -> float:
+    diff = np.abs(frame.astype(int) - np.array(hex_to_rgb(colour))).max(-1)
+    return float((diff <= tol).mean())
+
+
+def test_channel_sheets_for_multi_channel_specs():
+    theme = get_theme("default")
+    spec = PRESETS["depthwise"].spec  # 3 channels
+    with_sheets = ConvRenderer(build_scene(spec), theme).frame(0)
+    for colour in theme.channel_fills[1:3]:
+        assert _share_near(with_sheets, colour) > 0.002
+    single = ConvRenderer(build_scene(ConvSpec(5, 3, padding=1)), theme).frame(0)
+    classic = ConvRenderer(build_scene(spec), "classic").frame(0)
+    for frame in (single, classic):
+        for colour in theme.channel_fills[1:3]:
+            assert _share_near(frame, colour) < 0.0005
+
+
+def test_clip_stops_lines_at_the_output_plane():
+    from convviz.render import _clip, _convex_overlap
+
+    square = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]])
+    seg = _clip(np.array([-10.0, 5.0]), np.array([5.0, 5.0]), [square])
+    np.testing.assert_allclose(seg, [[-10, 5], [0, 5]])
+    assert _clip(np.array([2.0, 2.0]), np.array([5.0, 5.0]), [square]) is None  # all hidden
+    seg = _clip(np.array([-10.0, 20.0]), np.array([-5.0, 20.0]), [square])  # misses it
+    np.testing.assert_allclose(seg, [[-10, 20], [-5, 20]])
+    assert _convex_overlap(square, square + 5, 0.0)
+    assert not _convex_overlap(square, square + 20, 0.0)
+    assert _convex_overlap(square, square + [11.0, 0.0], 2.0)  # within the pad
+
+
+def test_absurd_sizes_are_refused():
+    with pytest.raises(SpecError, match="frames"):
+        ConvRenderer(build_scene(ConvSpec(80, 2)))
+    with pytest.raises(SpecError, match="px"):
+        ConvRenderer(build_scene(ConvSpec(60, 59)), "classic", scale=8)
