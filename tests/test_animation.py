@@ -206,3 +206,20 @@ def test_diagram_presets_animate_when_present():
     assert anim.frame_count >= 1 and anim.name == name
     with pytest.raises(SpecError, match="diagram"):
         animate(name, view="scatter")
+
+
+def test_saved_gifs_are_byte_identical_across_processes(tmp_path):
+    code = (
+        "import sys, convviz\n"
+        "convviz.animate(convviz.ConvSpec(4, 3), numbers=True).save(sys.argv[1])\n"
+        "spec = convviz.ConvSpec(2, 3, stride=2, transposed=True)\n"
+        "convviz.animate(spec, 'dark', view='scatter').save(sys.argv[2])\n"
+    )
+    runs = []
+    for n in range(2):
+        paths = [tmp_path / f"numbers{n}.gif", tmp_path / f"scatter{n}.gif"]
+        subprocess.run([sys.executable, "-c", code, *map(str, paths)], check=True)
+        runs.append([p.read_bytes() for p in paths])
+    assert runs[0] == runs[1]
+    assert Image.open(io.BytesIO(runs[0][0])).n_frames == 4
+    assert Image.open(io.BytesIO(runs[0][1])).n_frames == 5
