@@ -354,7 +354,9 @@ def preset_rows() -> list[dict[str, Any]]:
             "kind": "transposed" if spec.transposed else "direct",
             "classic": bool(getattr(preset, "classic", False)),
             "ndim": spec.ndim,
-            "parameters": spec.describe().rsplit(", o=", 1)[0],
+            "parameters": spec.describe().rsplit(", o=", 1)[0] + (
+                f", {preset.options['pool']} pooling" if preset.options.get("pool") else ""),
+            "pool": preset.options.get("pool"),
             "spec": _spec_dict(spec),
             "output_size": list(spec.output_size),
             "frames": spec.frame_count,
@@ -370,6 +372,7 @@ def preset_rows() -> list[dict[str, Any]]:
             "classic": False,
             "ndim": None,
             "parameters": getattr(diagram, "description", "") or "",
+            "pool": None,
             "spec": None,
             "output_size": None,
             "frames": None,
@@ -698,7 +701,63 @@ def _disagreements(spec: "ConvSpec") -> list[str]:
     return out
 
 
-def info(spec: "ConvSpec", name: str | None = None) -> dict[str, Any]:
+def _pool_layers(spec: "ConvSpec", mode: str) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """PyTorch and Keras pooling layers over the spec's windows, and their differences."""
+    from .spec import ConvSpec
+
+    n = spec.ndim
+    pairs = [(g.pad_before, g.pad_after) for g in spec.axes]
+    dilated = set(spec.dilation) != {1}
+    word = "Max" if mode == "max" else "Avg"
+    # PyTorch: stride defaults to the kernel size, so it is always given
+    kw = [f"kernel_size={_num(spec.kernel_size)}", f"stride={_num(spec.stride)}"]
+    pre = None
+    symmetric = all(lo == hi for lo, hi in pairs)
+    # PyTorch allows padding up to half the kernel size (k, not k̂, even when dilated)
+    fits = all(2 * lo <= g.kernel_size for (lo, _), g in zip(pairs, spec.axes))
+    if any(lo or hi for lo, hi in pairs):
+        if symmetric and fits:
+            kw.append(f"padding={_num([lo for lo, _ in pairs])}")
+        else:
+            fill = 'float("-inf")' if mode == "max" else "0.0"
+            pre = f"nn.ConstantPad{n}d({_pad_arg_last_axis_first(pairs)}, {fill})"
+    if dilated:
+        kw.append(f"dilation={_num(spec.dilation)}")
+    if mode == "avg" and dilated:
+        pytorch = {"code": None, "crop": None, "exact": False,
+                   "note": f"no PyTorch layer: nn.AvgPool{n}d has no dilation"}
+    else:
+        layer = f"nn.{word}Pool{n}d({', '.join(kw)})"
+        pytorch = {"code": f"nn.Sequential({pre}, {layer})" if pre else layer, "crop": None,
+                   "exact": True, "note": None}
+    cls = f"{'Max' if mode == 'max' else 'Average'}Pooling{n}D"
+    same = ConvSpec(spec.input_size, spec.kernel_size, stride=spec.stride, padding="same")
+    if dilated:
+        keras: dict[str, Any] = {"code": None, "exact": False, "layers": None,
+                                 "note": f"no Keras equivalent: {cls} has no dilation"}
+    elif all(p == (0, 0) for p in pairs) or pairs == list(zip(same.padding_before,
+                                                               same.padding_after)):
+        padding = "valid" if all(p == (0, 0) for p in pairs) else "same"
+        args = [f"pool_size={_num(spec.kernel_size)}", f"strides={_num(spec.stride)}"]
+        if padding == "same":
+            args.append('padding="same"')
+        keras = {"code": f"keras.layers.{cls}({', '.join(args)})", "exact": True,
+                 "layers": [{"class": cls, "pool_size": list(spec.kernel_size),
+                             "strides": list(spec.stride), "padding": padding}],
+                 "note": None}
+    else:
+        keras = {"code": None, "exact": False, "layers": None,
+                 "note": f"no Keras equivalent: {cls} pads only by 'same' ({_num(same.padding_before)}"
+                         f" before, {_num(same.padding_after)} after here)"}
+    out = []
+    if mode == "avg" and any(lo or hi for lo, hi in pairs):
+        out.append("average pooling over padding: convviz and PyTorch (count_include_pad=True) "
+                   "count the padding cells in the mean; Keras 'same' divides by the real cells "
+                   "only (PyTorch count_include_pad=False)")
+    return pytorch, keras, out
+
+
+def info(spec: "ConvSpec", name: str | None = None, pool: str | None = None) -> dict[str, Any]:
     """The arithmetic of ``spec`` as a JSON-ready dict (schema ``convviz.info/1``).
 
     Keys: schema, name, title, describe, ndim, kind, spec (the parameters),
@@ -708,13 +767,28 @@ def info(spec: "ConvSpec", name: str | None = None) -> dict[str, Any]:
     group of identical axes: axes, symbolic, filled, value, terms),
     padding_rule (list or None), receptive_field, parameter_count, weights,
     biases, multiply_count, frame_count, pytorch {code, crop, exact, note},
-    keras {code, exact, layers, note}, disagreements (list of str).
+    keras {code, exact, layers, note}, disagreements (list of str), pool
+    (None, "max" or "avg": then the layers are pooling layers, with no parameters).
     """
     from .engine import receptive_field
     from .presets import PRESETS
 
     c_in, c_out = spec.channels
     weights = c_out * (c_in // spec.groups) * math.prod(spec.kernel_size)
+    biases, parameters, multiplies = c_out, spec.parameter_count, spec.multiply_count
+    if pool is not None:
+        if pool not in ("max", "avg"):
+            from .errors import SpecError
+
+            raise SpecError(f"pool must be None, 'max' or 'avg', got {pool!r}")
+        if spec.transposed:
+            from .errors import SpecError
+
+            raise SpecError("pool needs a direct spec; pooling is not transposed")
+        pytorch, keras, differ = _pool_layers(spec, pool)
+        weights = biases = parameters = multiplies = 0
+    else:
+        pytorch, keras, differ = _pytorch(spec), _keras(spec), _disagreements(spec)
     formulas = []
     rules = []
     for axes in _axis_groups(spec):
@@ -746,14 +820,15 @@ def info(spec: "ConvSpec", name: str | None = None) -> dict[str, Any]:
         "formula": formulas,
         "padding_rule": rules or None,
         "receptive_field": list(receptive_field(spec).size),
-        "parameter_count": spec.parameter_count,
+        "parameter_count": parameters,
         "weights": weights,
-        "biases": c_out,
-        "multiply_count": spec.multiply_count,
+        "biases": biases,
+        "multiply_count": multiplies,
         "frame_count": spec.frame_count,
-        "pytorch": _pytorch(spec),
-        "keras": _keras(spec),
-        "disagreements": _disagreements(spec),
+        "pytorch": pytorch,
+        "keras": keras,
+        "disagreements": differ,
+        "pool": pool,
     }
 
 
@@ -784,6 +859,8 @@ def info_text(data_or_spec: Any, name: str | None = None) -> str:
     ndim = data["ndim"]
     kind = "ConvTranspose" if data["kind"] == "transposed" else "Conv"
     head = f"{kind}{ndim}d  {data['describe']}"
+    if data.get("pool"):
+        head = f"{'MaxPool' if data['pool'] == 'max' else 'AvgPool'}{ndim}d  {data['describe']}"
     if data["title"]:
         head = f"{data['name']}: {data['title']}\n{head}"
     elif data["name"]:
@@ -824,8 +901,9 @@ def info_text(data_or_spec: Any, name: str | None = None) -> str:
                      "convolution with the kernel flipped"))
     rows += [
         ("receptive field", _fmt_size(data["receptive_field"])),
-        ("parameters", f"{data['parameter_count']:,} ({data['weights']:,} weights + "
-                       f"{data['biases']:,} bias{'' if data['biases'] == 1 else 'es'})"),
+        ("parameters", "0 (pooling has none)" if data.get("pool") else
+         f"{data['parameter_count']:,} ({data['weights']:,} weights + "
+         f"{data['biases']:,} bias{'' if data['biases'] == 1 else 'es'})"),
         ("multiplications", f"{data['multiply_count']:,}"),
         ("frames", f"{data['frame_count']:,} (one per output cell)"),
     ]
@@ -833,8 +911,8 @@ def info_text(data_or_spec: Any, name: str | None = None) -> str:
     lines = [head, ""]
     lines += [f"  {label:<{width}}{value}".rstrip() for label, value in rows]
     torch_info, keras_info = data["pytorch"], data["keras"]
-    lines += ["", f"  PyTorch  {torch_info['code']}"]
-    if torch_info["note"]:
+    lines += ["", f"  PyTorch  {torch_info['code'] or torch_info['note']}"]
+    if torch_info["code"] and torch_info["note"]:
         lines.append(f"           {torch_info['note']}")
     lines.append(f"  Keras    {keras_info['code'] or keras_info['note']}")
     if keras_info["code"] and keras_info["note"]:
@@ -1143,12 +1221,15 @@ def _cmd_info(args: argparse.Namespace) -> int:
                                  "single convolutions (see `convviz list`)")
             raise _unknown_preset(args.name)
         spec, name = PRESETS[args.name].spec, args.name
+        pool = args.pool or PRESETS[args.name].options.get("pool")
     elif spec_flags:
-        spec, name = spec_from_flags(args), None
+        spec, name, pool = spec_from_flags(args), None, args.pool
     else:
         raise UsageError("NAME: give a preset name or a spec (--input, --kernel, ...)")
+    if pool and spec.transposed:
+        raise UsageError("--pool: pooling needs a direct convolution, not --transposed")
     _check_size(spec, render=False, where="NAME" if name else "--input")
-    data = info(spec, name)
+    data = info(spec, name, pool=pool)
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
@@ -1328,6 +1409,8 @@ def build_parser() -> argparse.ArgumentParser:
                " convviz info -i 16 --dims 1 -k 3 -d 2 -p causal --json")
     inf.add_argument("name", nargs="?", metavar="NAME", help="a preset name")
     _add_spec_flags(inf)
+    inf.add_argument("--pool", choices=("max", "avg"),
+                     help="pooling over the same windows instead of a convolution")
     inf.add_argument("--json", action="store_true",
                      help="JSON (schema 'convviz.info/1', see convviz.cli.info)")
     inf.set_defaults(func=_cmd_info)

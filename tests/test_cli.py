@@ -597,7 +597,7 @@ def test_info_json_schema(capsys):
         "kernel_size", "effective_kernel_size", "stride", "dilation", "padding_before",
         "padding_after", "output_padding", "output_size", "canvas", "channels", "formula",
         "padding_rule", "receptive_field", "parameter_count", "weights", "biases",
-        "multiply_count", "frame_count", "pytorch", "keras", "disagreements"}
+        "multiply_count", "frame_count", "pytorch", "keras", "disagreements", "pool"}
     assert set(data) == expected_keys
     assert set(data["pytorch"]) == {"code", "crop", "exact", "note"}
     assert set(data["keras"]) == {"code", "exact", "layers", "note"}
@@ -1117,3 +1117,67 @@ def test_transposed_same_claim_about_pytorch_holds(torch):
     assert y.shape == expected.shape
     assert not np.allclose(y, expected)
     np.testing.assert_allclose(y[..., :-1, :-1], expected[..., 1:, 1:])
+
+
+# -- pooling ------------------------------------------------------------------------------
+direct_specs = small_specs.filter(lambda s: s is not None and not s.transposed)
+
+
+@settings(max_examples=60, deadline=None)
+@given(direct_specs, st.sampled_from(["max", "avg"]), st.integers(0, 2**31 - 1))
+def test_pool_pytorch_line_computes_engine_pool(spec, mode, seed):
+    torch = require_module("torch")
+    from convviz import SpecError
+
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((1, 2) + spec.input_size)
+    try:
+        expected = convviz.pool(spec, x, mode)
+    except SpecError:  # a max window with no input cell: nothing to compare
+        return
+    data = cli.info(spec, pool=mode)
+    assert data["parameter_count"] == 0 and data["pool"] == mode
+    pytorch = data["pytorch"]
+    if pytorch["code"] is None:
+        assert mode == "avg" and any(d > 1 for d in spec.dilation)
+        return
+    module = eval(pytorch["code"], {"nn": torch.nn})  # noqa: S307 - our generated code
+    y = module(torch.from_numpy(x)).numpy()
+    assert y.shape == expected.shape
+    np.testing.assert_allclose(y, expected, rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(direct_specs, st.sampled_from(["max", "avg"]))
+def test_pool_keras_line_has_the_spec_geometry(spec, mode):
+    keras = cli.info(spec, pool=mode)["keras"]
+    if keras["code"] is None:
+        assert any(d > 1 for d in spec.dilation) or "pads only by 'same'" in keras["note"]
+        return
+    (layer,) = keras["layers"]
+    assert layer["class"] == ("MaxPooling" if mode == "max" else "AveragePooling") + \
+        f"{spec.ndim}D"
+    as_conv = {"class": "Conv", "kernel_size": layer["pool_size"], "strides": layer["strides"],
+               "dilation_rate": [1] * spec.ndim, "padding": layer["padding"]}
+    geometry = _keras_geometry([as_conv], spec)
+    assert geometry == list(zip(spec.padding_before, spec.padding_after))
+    assert f"keras.layers.{layer['class']}(" in keras["code"]
+
+
+def test_pool_presets_show_pooling_layers(capsys):
+    status, out, _ = run(["info", "numbers_max_pooling"], capsys)
+    assert status == 0
+    assert "nn.MaxPool2d(kernel_size=3, stride=1)" in out
+    assert "keras.layers.MaxPooling2D(pool_size=3, strides=1)" in out
+    assert "parameters       0" in out
+    status, out, _ = run(["info", "-i", "5", "-k", "3", "-s", "2", "-p", "1", "--pool", "avg"],
+                         capsys)
+    assert status == 0
+    assert "nn.AvgPool2d(kernel_size=3, stride=2, padding=1)" in out
+    assert "count_include_pad" in out
+
+
+def test_pool_of_a_transposed_spec_is_refused(capsys):
+    status, _, err = run(["info", "-i", "3", "-t", "--pool", "max"], capsys)
+    assert status == 2
+    assert one_error_line(err).startswith("convviz: error: --pool: ")
