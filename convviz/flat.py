@@ -377,9 +377,16 @@ class NumbersRenderer:
             self._cx, self._cy = margin, top + (body - ch) // 2
             self._ox, self._oy = margin + cw + gap, top + (body - oh) // 2
             grid_bottom = top + body
-        # room for the formula line at least as wide as the text needs
         self._caption_y = grid_bottom + round(0.35 * u)
         height = grid_bottom + caption_h + margin
+        if lines:
+            # wide enough for the longest formula (monospace) and the caption line
+            longest = max(len(self.formula(n)) for n in range(self.frame_count))
+            need = max(longest * 0.62 * 0.3 * u, len(self._caption_line()) * 0.58 * 0.27 * u)
+            shift = max(0, math.ceil(need + 2 * margin - width))
+            width += shift
+            self._cx += shift // 2
+            self._ox += shift // 2
         self.size = (int(width), int(height))
 
     # -- drawing --------------------------------------------------------------------------------------
@@ -628,17 +635,22 @@ class ScatterRenderer:
         return int(n) % self.frame_count
 
     def summary(self) -> str:
+        """One line on the final count map: even, even inside, or a checkerboard and why."""
         counts = self.final_counts
         lo, hi = int(counts.min()), int(counts.max())
-        strides = set(self.spec.stride)
-        divides = all(k % s == 0 for k, s in zip(self.spec.kernel_size, self.spec.stride))
         if lo == hi:
             return f"every output cell is written {hi} time{'s' if hi != 1 else ''}"
         inner = counts[tuple(slice(1, -1) if n > 2 else slice(None) for n in counts.shape)]
-        if divides and inner.min() == inner.max():
-            return f"overlap {lo}–{hi}: even away from the borders (s divides k)"
-        why = "s does not divide k" if not divides else "uneven"
-        return f"overlap {lo}–{hi}: uneven, a checkerboard ({why}, s={'/'.join(map(str, sorted(strides)))})"
+        if inner.min() == inner.max():
+            return f"overlap {lo}–{hi}: even away from the borders ({int(inner.max())} each)"
+        reasons = []
+        for g in self.spec.axes:
+            if g.kernel_size % g.stride:
+                reasons.append(f"stride {g.stride} does not divide k={g.kernel_size}")
+            if g.dilation > 1:
+                reasons.append(f"dilation {g.dilation} leaves gaps between taps")
+        why = "; ".join(dict.fromkeys(reasons)) or "uneven overlap"
+        return f"overlap {lo}–{hi}: a checkerboard ({why})"
 
     # -- geometry -------------------------------------------------------------------------------------
     def _layout(self) -> None:
@@ -671,6 +683,16 @@ class ScatterRenderer:
             self._fx, self._fy = margin + iw + gap, top + (body - fh) // 2
             bottom = top + body
         self._caption_y = bottom + round(0.35 * u)
+        if lines:
+            # wide enough for the caption lines
+            patch = "×".join(map(str, spec.kernel_size))
+            first = f"input ({', '.join(['0'] * spec.ndim)}) adds x·w to a {patch}-cell patch"
+            texts = [self.summary(), f"scatter view, {spec.describe()}", first]
+            need = max(len(t) for t in texts) * 0.58 * 0.3 * u
+            shift = max(0, math.ceil(need + 2 * margin - width))
+            width += shift
+            self._ix += shift // 2
+            self._fx += shift // 2
         self.size = (int(width), int(bottom + caption_h + margin))
 
     def _out_xy(self, r: int, c: int) -> tuple[float, float]:
