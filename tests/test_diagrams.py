@@ -235,6 +235,67 @@ def test_same_padding_window_is_centred(sources):
         assert inputs == [t - d, t, t + d]
 
 
+def _label_offsets(label):
+    """Offsets from t written in a window label: 't−2…t', 't−2, t, t+2', 't−4…t+4 step 2', 't'."""
+    head = label.removeprefix("window ").split(" = ")[0].replace("−", "-")
+    step = 1
+    if " step " in head:
+        head, step = head.split(" step ")
+        step = int(step)
+
+    def offset(term):
+        return 0 if term == "t" else int(term[1:])
+
+    if "…" in head:
+        lo, hi = head.split("…")
+        return list(range(offset(lo), offset(hi) + 1, step))
+    return [offset(term) for term in head.split(", ")]
+
+
+def _label_inputs(label):
+    tail = label.split(" = ")[1].replace("−", "-")
+    step = int(tail.split(" step ")[1]) if " step " in tail else 1
+    tail = tail.split(" step ")[0]
+    if "…" in tail:
+        lo, hi = tail.split("…")
+        return list(range(int(lo), int(hi) + 1, step))
+    return [int(v) for v in tail.split(", ")]
+
+
+@pytest.mark.parametrize("options", [
+    dict(name="glu_block"), dict(name="glu_block_same"), dict(name="highway_block"),
+    dict(name="glu_block", dilation=4, kernel_size=2),
+    dict(name="glu_block", padding="same", kernel_size=4, length=10),
+    dict(name="highway_block", kernel_size=5, dilation=2, length=12),
+    dict(name="glu_block", padding="causal", kernel_size=5, dilation=3, length=16),
+])
+def test_window_label_offsets_are_the_engines_taps(options):
+    options = dict(options)
+    src = DIAGRAM_PRESETS[options.pop("name")].factory(**options)
+    spec = src.trace.spec
+    k, d = spec.kernel_size[0], spec.dilation[0]
+    span = d * (k - 1)
+    if spec.padding == "causal":
+        expected = list(range(-span, 1, d))  # t − d(k−1) … t
+    else:  # 'same': the total padding d(k−1) split with the extra zero after (PyTorch)
+        lo = span // 2
+        expected = list(range(-lo, span - lo + 1, d))
+    input_taps = spec.input_taps[..., 0]  # (T, k) input index of every tap, −1 on padding
+    for t in range(src.frame_count):
+        label = src.window_label_text(t)
+        offsets = _label_offsets(label)
+        assert offsets == expected, (t, label)
+        assert _label_inputs(label) == [t + o for o in offsets], label
+        # where the window reads real input, the engine agrees on every tap
+        for j, i in enumerate(input_taps[t]):
+            if i >= 0:
+                assert offsets[j] == i - t, (t, label)
+            else:
+                assert not 0 <= t + offsets[j] < src.length, (t, label)
+    shown = src.frame(src.frame_count - 1)  # the label drawn is the one tested
+    assert shown.shape[2] == 3 and src.window_label.get_text() == src.window_label_text(src.frame_count - 1)
+
+
 def test_highway_block_is_dgcnn_form(sources):
     src = sources["highway_block"]
     tr = src.trace
@@ -302,3 +363,59 @@ def test_path_lengths_follow_the_formulas():
     assert path_lengths(np.array([10]), 5)["conv"].tolist() == [3]
     with pytest.raises(SpecError, match="kernel_size"):
         path_lengths(n, 1)
+
+
+# -- layout: every label inside the picture, no two labels on top of each other -----------------------
+def _text_boxes(src):
+    from matplotlib.text import Text
+
+    renderer = src.canvas.get_renderer()
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in src.fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip()]
+
+
+def _check_layout(src, frames):
+    for n in frames:
+        src.frame(n)  # sets this frame's texts
+        figure = src.fig.bbox
+        assert (round(figure.width), round(figure.height)) == src.size
+        boxes = _text_boxes(src)
+        assert boxes
+        for text, box in boxes:
+            inside = (box.x0 >= figure.x0 and box.y0 >= figure.y0
+                      and box.x1 <= figure.x1 and box.y1 <= figure.y1)
+            assert inside, f"frame {n}: {text!r} at {box.bounds} leaves the {src.size} picture"
+        for a in range(len(boxes)):
+            for b in range(a + 1, len(boxes)):
+                assert not boxes[a][1].overlaps(boxes[b][1]), \
+                    f"frame {n}: {boxes[a][0]!r} overlaps {boxes[b][0]!r}"
+
+
+@pytest.mark.parametrize("name", list(DIAGRAM_PRESETS))
+def test_preset_texts_fit_and_do_not_overlap(sources, name):
+    src = sources[name]
+    _check_layout(src, sorted({0, src.poster_frame, src.frame_count - 1}))
+
+
+@pytest.mark.parametrize("theme", ["dark", "colorblind"])
+def test_stack_texts_fit_in_every_theme_and_frame(theme):
+    src = DIAGRAM_PRESETS["stack_plain_vs_dilated"].factory(theme=theme)
+    _check_layout(src, range(src.frame_count))
+
+
+def test_user_stack_texts_fit():
+    from convviz.diagrams import stack_diagram
+    from convviz.diagrams.stack import dilated_stack
+
+    stacks = [
+        [ConvSpec((17,), 3, stride=2), ConvSpec((8,), 2, dilation=2), ConvSpec((6,), 3, stride=2, padding=1)],
+        dilated_stack(4, 2, [1, 2], padding="causal"),
+        dilated_stack(36, 3, [1, 2, 4, 8]),  # "31 inputs", long rows
+    ]
+    for specs in stacks:
+        src = stack_diagram(specs, scale=0.5)
+        _check_layout(src, sorted({0, src.poster_frame, src.frame_count - 1}))
+    wave = DIAGRAM_PRESETS["wavenet"].factory(length=24, dilations=(1, 2, 4, 8, 16))
+    _check_layout(wave, [wave.poster_frame])
+    gated = DIAGRAM_PRESETS["highway_block"].factory(kernel_size=5, dilation=3, length=16, channels=1)
+    _check_layout(gated, [0, 8, 15])

@@ -212,6 +212,63 @@ class FigureFrames:
             ha=ha, va=va, fontweight=weight, **kw,
         )
 
+    def measure(self, s: str, *, size: float | None = None, weight: str = "normal") -> tuple[float, float]:
+        """(width, height) of a text in figure units (px at scale 1), from the font's metrics."""
+        probe = self.text(0, 0, s, size=size, weight=weight)
+        box = probe.get_window_extent(self.canvas.get_renderer())
+        probe.remove()
+        return box.width / self.scale, box.height / self.scale
+
+    def resize(self, width: float, height: float) -> None:
+        """Set the figure size (figure units), keeping one unit per pixel at scale 1."""
+        self.width, self.height = math.ceil(width), math.ceil(height)
+        self.fig.set_size_inches(self.width / 100, self.height / 100)
+        self.ax.set_xlim(0, self.width)
+        self.ax.set_ylim(self.height, 0)
+        self._background = None
+        w, h = self.canvas.get_width_height()
+        self.size = (int(w), int(h))
+
+    def fit_texts(self, margin: float = 12.0) -> None:
+        """Grow the figure until every text of every frame lies ``margin`` px inside it.
+
+        Call once at the end of ``__init__``: each frame's dynamic texts are set
+        (``_update``) and measured with the renderer, so the size accounts for the
+        widest label any frame shows (the fonts' real metrics, not an estimate).
+        Text past the left or top edge shifts the picture right or down.
+        """
+        from matplotlib.text import Text
+
+        renderer = self.canvas.get_renderer()
+        texts = [t for t in self.fig.findobj(Text) if t.get_text()]
+        static = [t for t in texts if not t.get_animated()]
+        moving = [t for t in texts if t.get_animated()]
+
+        def extents(items: list[Any]) -> list[Any]:
+            return [t.get_window_extent(renderer) for t in items if t.get_visible() and t.get_text().strip()]
+
+        boxes = extents(static)
+        for n in range(self.frame_count):
+            self._update(n)
+            boxes.extend(extents(moving))
+        if not boxes:
+            return
+        s = self.scale
+        # display pixels (y up, scaled) -> figure units at scale 1 (y down)
+        left = min(b.x0 for b in boxes) / s
+        right = max(b.x1 for b in boxes) / s
+        top = self.height - max(b.y1 for b in boxes) / s
+        bottom = self.height - min(b.y0 for b in boxes) / s
+        shift_x = max(0.0, margin - left)
+        shift_y = max(0.0, margin - top)
+        width = max(self.width, math.ceil(right + shift_x + margin))
+        height = max(self.height, math.ceil(bottom + shift_y + margin))
+        if (width, height) == (self.width, self.height) and not (shift_x or shift_y):
+            return
+        self.resize(width, height)
+        self.ax.set_xlim(-shift_x, self.width - shift_x)
+        self.ax.set_ylim(self.height - shift_y, -shift_y)
+
     # -- the frame source protocol -----------------------------------------------------
     def _update(self, n: int) -> None:  # pragma: no cover - overridden
         pass

@@ -2,8 +2,8 @@
 
 Drawn from a small real example (seeded random weights) computed by
 :func:`convviz.gated.gated_trace`, animated over the time steps t: both lanes
-read the same window t − d(k−1) … t of the padded input (the engine's
-``spec.taps``), σ scales the value lane, ⊗ gives H, and the input comes back
+read the same window of the padded input (the engine's ``spec.taps``):
+t − d(k−1) … t for causal padding, t − p_lo … t + p_hi for 'same', in steps of d, σ scales the value lane, ⊗ gives H, and the input comes back
 through ⊕ (residual) or through the highway gate 1 − σ.
 """
 
@@ -40,6 +40,23 @@ def example_block(length: int = 8, channels: int = 2, n: int = 2, kernel_size: i
     b = np.round(rng.normal(0, 0.2, n), 1)
     c = np.round(rng.normal(0, 0.2, n), 1)
     return gated_trace(x, w, v, b, c, dilation=dilation, padding=padding, residual=residual, form=form)
+
+
+def _num(v: int) -> str:
+    return str(v).replace("-", "−")
+
+
+def _list(values: np.ndarray) -> str:
+    """Input steps as '1…3' (consecutive) or '1, 3, 5' (dilated; '0…8 step 2' when long)."""
+    values = [int(v) for v in values]
+    if len(values) == 1:
+        return _num(values[0])
+    step = values[1] - values[0]
+    if step == 1:
+        return f"{_num(values[0])}…{_num(values[-1])}"
+    if len(values) <= 4:
+        return ", ".join(_num(v) for v in values)
+    return f"{_num(values[0])}…{_num(values[-1])} step {step}"
 
 
 def _rgb(colour: str) -> np.ndarray:
@@ -215,16 +232,18 @@ class GatedBlockDiagram(FigureFrames):
         padded_shape = f"X ({length}, {channels})  →  padded ({canvas}, {channels})"
         self.sx = _Strip(self, "X", x0, y_x, trace.padded, pal.input, dashed=dashed,
                          first_col=pad_lo, progressive=False)
-        self.text(x0 + canvas * cs + 8, y_x + channels * cs / 2 + 12, padded_shape, ha="left",
-                  size=fs * 0.85, colour=pal.text)
+        # right of the strip, in its lower half (the highway's straight path leaves above it)
+        y_mid = y_x + channels * cs / 2
+        self.text(x0 + canvas * cs + 8, y_mid + min(12, channels * cs / 2 - 2), padded_shape, ha="left",
+                  va="center", size=fs * 0.85, colour=pal.text)
         if pad_lo:
             self.text(x0 + pad_lo * cs / 2, y_x - 9, f"{pad_lo} zero" + ("s" if pad_lo > 1 else ""), size=fs * 0.8,
                       colour=pal.muted if not pal.dark else pal.text)
         if pad_hi:
             self.text(x0 + (canvas - pad_hi / 2) * cs, y_x - 9, f"{pad_hi} zero" + ("s" if pad_hi > 1 else ""),
                       size=fs * 0.8, colour=pal.muted if not pal.dark else pal.text)
-        self.text(x0 + canvas * cs + 8, y_x + channels * cs / 2 - 12, "time →", ha="left",
-                  size=fs * 0.85, colour=pal.text)
+        self.text(x0 + (pad_lo + length / 2) * cs, y_x - 9, "time →", size=fs * 0.8,
+                  colour=pal.muted if not pal.dark else pal.text)
         # ---- the two lanes -------------------------------------------------------------------------
         self.sa = _Strip(self, "A", xa, y_ab, trace.a, pal.value, shape=f"A = X∗W + b  ({length}, {n})")
         self.sb = _Strip(self, "B", xb, y_ab, trace.b, pal.gate, shape=f"B = X∗V + c  ({length}, {n})")
@@ -255,7 +274,8 @@ class GatedBlockDiagram(FigureFrames):
             self._poly([(xb + lane_w / 2, y_m - 30), (mx_skip, y_m - 30), (mx_skip, y_m - r)], pal.gate, arrow=True)
             self.text(mx_skip - 4, y_m - 38, "1 − σ", size=fs, colour=pal.gate, weight="bold", ha="right")
             # the input's straight path, on the right
-            self._poly([(x0 + canvas * cs, y_x + channels * cs / 2), (mx_skip, y_x + channels * cs / 2),
+            y_skip = y_x + max(4, channels * cs / 2 - 12)
+            self._poly([(x0 + canvas * cs, y_skip), (mx_skip, y_skip),
                         (mx_skip, y_m - 60)], pal.input, arrow=False)
             self._poly([(mx_skip, y_m - 60), (mx_skip, y_m - r)], pal.input, arrow=True)
             self.text(mx_skip + 6, (y_ab + y_s) / 2, "X passes\nstraight\nthrough", ha="left", size=fs * 0.85,
@@ -317,6 +337,7 @@ class GatedBlockDiagram(FigureFrames):
         self._caption_text = None
         if pal.show_caption:
             self._caption_text = self.dynamic(self.text(16, height - 16, "", size=fs * 0.95, ha="left"))
+        self.fit_texts()
 
     # -- drawing helpers ------------------------------------------------------------------------
     def _node(self, x: float, y: float, symbol: str) -> None:
@@ -403,6 +424,42 @@ class GatedBlockDiagram(FigureFrames):
         t = self.fixed_t if self.fixed_t is not None else n
         return self.taps[t]
 
+    def window_inputs(self, n: int) -> np.ndarray:
+        """Input time steps frame n's window reads (negative or ≥ T: zero padding)."""
+        return self.window(n) - self.sx.first_col
+
+    def window_offsets(self, n: int) -> np.ndarray:
+        """The window relative to t: causal −d(k−1) … 0, 'same' −p_lo … +p_hi, in steps of d."""
+        t = self.fixed_t if self.fixed_t is not None else n
+        return self.window_inputs(n) - t
+
+    def _zeros_note(self, lo: int, hi: int) -> str:
+        last = self.length - 1
+        if lo < 0 and hi > last:
+            return f" (zeros outside 0…{last})"
+        if lo < 0:
+            return " (zeros before 0)"
+        return f" (zeros after {last})" if hi > last else ""
+
+    def window_label_text(self, n: int) -> str:
+        """'window t−2…t = 1…3' (d = 1) or 'window t−2, t, t+2 = 1, 3, 5' (d > 1)."""
+        offsets, inputs = self.window_offsets(n), self.window_inputs(n)
+
+        def rel(v: int) -> str:
+            return "t" if v == 0 else f"t{v:+d}".replace("-", "−")
+
+        if offsets.size == 1:
+            return f"window t = {_num(int(inputs[0]))}"
+        step = int(offsets[1] - offsets[0])
+        if step == 1:
+            return (f"window {rel(int(offsets[0]))}…{rel(int(offsets[-1]))} = "
+                    f"{_num(int(inputs[0]))}…{_num(int(inputs[-1]))}")
+        if offsets.size <= 4:
+            return (f"window {', '.join(rel(int(v)) for v in offsets)} = "
+                    f"{', '.join(_num(int(v)) for v in inputs)}")
+        return (f"window {rel(int(offsets[0]))}…{rel(int(offsets[-1]))} step {step} = "
+                f"{_num(int(inputs[0]))}…{_num(int(inputs[-1]))} step {step}")
+
     def _update(self, n: int) -> None:
         t = self.fixed_t if self.fixed_t is not None else n
         pal = self.palette
@@ -412,12 +469,10 @@ class GatedBlockDiagram(FigureFrames):
             box.set_xy(self.sx.cell_xy(int(col), self.sx.rows - 1))
         x_lo, x_hi = self.sx.col_x(cols[0]) - cs / 2, self.sx.col_x(cols[-1]) + cs / 2
         self.win_span.set_bounds(x_lo, self.sx.y0 + self.sx.height + 4, x_hi - x_lo, 4)
-        lo, hi = int(cols[0]) - self.sx.first_col, int(cols[-1]) - self.sx.first_col
         self.window_label.set_position(((x_lo + x_hi) / 2, self.sx.y0 + self.sx.height + 20))
-        def rel(v: int) -> str:
-            return "t" if v == t else (f"t+{v - t}" if v > t else f"t−{t - v}")
-        self.window_label.set_text(f"window {rel(lo)}…{rel(hi)} = {lo}…{hi}".replace("-", "−")
-                                   if hi != lo else f"window t = {lo}")
+        self.window_label.set_text(self.window_label_text(n))
+        inputs = self.window_inputs(n)
+        lo, hi = int(inputs[0]), int(inputs[-1])
         segs, colours = [], []
         ybot = self.sx.y0 + self.sx.height + 36
         for strip, colour in ((self.sa, pal.value), (self.sb, pal.gate)):
@@ -442,11 +497,12 @@ class GatedBlockDiagram(FigureFrames):
             self.values_text.set_text("\n".join(lines))
         if self._caption_text is not None:
             if self.highway:
-                text = (f"t = {t}: both lanes read inputs {lo}…{hi} (zeros outside 0…{self.length - 1}); "
-                        f"Y[t] = X[t]·(1 − σ) + A[t]·σ")
+                text = (f"t = {t}: both lanes read inputs {_list(inputs)}"
+                        + self._zeros_note(lo, hi)
+                        + "; Y[t] = X[t]·(1 − σ) + A[t]·σ")
             else:
-                text = (f"t = {t}: both lanes read inputs {lo}…{hi}"
-                        + (" (zeros before 0)" if lo < 0 else "")
+                text = (f"t = {t}: both lanes read inputs {_list(inputs)}"
+                        + self._zeros_note(lo, hi)
                         + "; H[t] = A[t] ⊗ σ(B[t])" + ("; Y[t] = X[t] + H[t]" if tr.residual else ""))
             self._caption_text.set_text(text)
 

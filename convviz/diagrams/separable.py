@@ -209,6 +209,7 @@ class SeparableDiagram(FigureFrames):
         self._caption_text = None
         if pal.show_caption:
             self._caption_text = self.dynamic(self.text(16, height - 16, "", size=fs * 0.95, ha="left"))
+        self.fit_texts()
 
     def _counts(self, x: float, y: float, i: int, k: int, o: int, c: int, c_out: int) -> None:
         pal = self.palette

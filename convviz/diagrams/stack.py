@@ -195,15 +195,26 @@ class StackDiagram(FigureFrames):
         hi = max(m.x_range()[1] for m in self.models)
         self.x0 = lo
         self.x1 = hi
-        width = int(self.LEFT + (hi - lo) * self.UNIT + self.CELL + 110)
-        width = max(width, 640)
         header = 44 if title else 12
         panel_heights = [58 + m.layers * self.ROW + self.CELL + 34 for m in self.models]
         footer = 30 if pal.show_caption else 8
         height = header + sum(panel_heights) + footer
-        super().__init__(width, height, pal, check_scale(scale))
-        self.caption = title or (self.titles[0] if self.titles else "Stacked convolutions")
+        super().__init__(640, height, pal, check_scale(scale))
         fs = pal.font_size
+        # the widest row plus its labels: row names at the left, the input count at the right
+        # (each row's label must end 20 px before that row's leftmost cell, padding included)
+        need = [self.LEFT]
+        for m in self.models:
+            for r in range(m.layers + 1):
+                xs = np.concatenate([m.x[r]] + ([m.pad_x[r]] if r < m.layers else []))
+                label_w = self.measure(self._row_label(m, r), size=fs * 0.9)[0]
+                need.append(16 + label_w + 20 - (xs.min() - lo) * self.UNIT)
+        self.left = max(need)
+        widest_count = max(m.highlight(j).cells[0].sum() for m in self.models for j in range(count))
+        count_w = self.measure(f"{widest_count:,} inputs", size=fs * 0.9, weight="bold")[0]
+        right = self._px(hi) + self.CELL / 2 + 10 + count_w + 16
+        self.resize(max(640, right), height)
+        self.caption = title or (self.titles[0] if self.titles else "Stacked convolutions")
         if title:
             self.text(16, 22, title, size=fs * 1.3, weight="bold", ha="left")
         self._panels = []
@@ -214,10 +225,18 @@ class StackDiagram(FigureFrames):
         self._caption_text = None
         if pal.show_caption:
             self._caption_text = self.dynamic(self.text(16, height - 14, "", size=fs, ha="left"))
+        self.fit_texts()  # the caption and anything else the estimate above missed
 
     # -- geometry ----------------------------------------------------------------------------------
     def _px(self, x: Any) -> Any:
-        return self.LEFT + (np.asarray(x) - self.x0) * self.UNIT + self.CELL / 2
+        return self.left + (np.asarray(x) - self.x0) * self.UNIT + self.CELL / 2
+
+    @staticmethod
+    def _row_label(model: StackModel, r: int) -> str:
+        if r == 0:
+            return f"input (i={model.sizes[0]})"
+        label = model.describe_layer(r - 1)
+        return "output · " + label if r == model.layers else label
 
     def _draw_panel(self, model: StackModel, title: str, top: float) -> dict[str, Any]:
         from matplotlib.collections import LineCollection, PatchCollection
@@ -275,13 +294,7 @@ class StackDiagram(FigureFrames):
         # labels
         x_label = 16
         for r in range(model.layers + 1):
-            if r == 0:
-                label = f"input (i={model.sizes[0]})"
-            else:
-                label = model.describe_layer(r - 1)
-                if r == model.layers:
-                    label = "output · " + label
-            self.text(x_label, row_y[r], label, size=fs * 0.9, ha="left")
+            self.text(x_label, row_y[r], self._row_label(model, r), size=fs * 0.9, ha="left")
         # time indices under the input row
         for j, x in enumerate(model.x[0]):
             if self.numbers or j % 2 == 0 or len(model.x[0]) <= 12:
@@ -326,7 +339,7 @@ class StackDiagram(FigureFrames):
             top_x = self._px(model.x[-1][hl.output_index])
             panel["marker"].set_xy((top_x - half - 3, row_y[-1] - half - 3))
             inputs = np.flatnonzero(hl.cells[0])
-            panel["count"].set_text(f"{inputs.size} inputs")
+            panel["count"].set_text(f"{inputs.size:,} inputs")
         if self._caption_text is not None:
             hl = highlights[0]
             inputs = np.flatnonzero(hl.cells[0])
