@@ -1,0 +1,545 @@
+"""Tests of the gallery: view models against independent formulas, and the build pipeline.
+
+The view-model tests need no pictures. The build tests use ``tiny_renderer``,
+a deterministic Pillow stand-in for the drawing code (the pipeline —
+manifest, reuse, atomic writes, templates — is what they test); the browser
+test builds with the real renderers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import math
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+import convviz
+from convviz import site
+from convviz.presets import CLASSIC_NAMES, PRESETS
+from convviz.site_models import (
+    alt_text,
+    collect,
+    diagram_roles,
+    direct_formula,
+    hover_grid,
+    keras_code,
+    path_lengths,
+    pytorch_code,
+    separable_counts,
+    shape_row,
+    stack_receptive_field,
+    transposed_formula,
+    window_starts,
+)
+from convviz.site_text import TEXT
+from convviz.spec import ConvSpec
+
+from reference import direct_output_size, transposed_output_size
+
+
+FAIL: set[str] = set()  # picture paths tiny_renderer refuses (in-process builds only)
+
+
+def tiny_renderer(job) -> bytes:
+    """A small deterministic picture per job (its path written on it)."""
+    if job.path in FAIL:
+        raise RuntimeError("boom")
+    im = Image.new("RGB", (40, 30), "white")
+    ImageDraw.Draw(im).text((2, 2), job.path[-12:], fill="black")
+    buf = io.BytesIO()
+    im.save(buf, "PNG" if job.still else "GIF")
+    return buf.getvalue()
+
+
+class FakeDiagram:
+    def __init__(self, name):
+        self.name, self.title, self.family = name, f"Diagram {name}", "test"
+        self.description = f"About {name}."
+
+
+DIAGRAMS = {n: FakeDiagram(n) for n in ("path_length", "stack_plain_vs_dilated", "wavenet",
+                                        "separable_conv", "glu_block", "glu_block_same",
+                                        "highway_block")}
+
+
+def model(lang="en", **kw):
+    identities = {n: f"preset:{p.spec!r}" for n, p in PRESETS.items()}
+    args = dict(presets=PRESETS, diagrams=DIAGRAMS, available=lambda name: True,
+                identities=identities, version="test")
+    args.update(kw)
+    return collect(lang, **args)
+
+
+def cards_by_id(m):
+    return {c.id: c for c in m.cards}
+
+
+# -------------------------------------------------------------------------------------------
+# view models
+
+
+def test_sections_follow_the_seed_order():
+    en, _ = model("en")
+    assert [s.id for s in en.sections] == ["why", "basic", "transposed", "dilated", "separable",
+                                           "shapes", "gated"]
+    zh, _ = model("zh")
+    titles = [s.title for s in zh.sections]
+    # the seed's own headings
+    for heading in ("为什么使用 CNN 代替 RNN", "基本卷积", "转置卷积", "空洞卷积", "可分离卷积",
+                    "维度变化", "门卷积"):
+        assert heading in titles
+
+
+def test_unknown_lang_is_a_spec_error():
+    with pytest.raises(convviz.SpecError, match="lang"):
+        model("fr")
+
+
+def test_basic_section_has_the_seven_direct_cases_four_to_a_row():
+    m, _ = model()
+    block = [b for b in m.sections[1].blocks if b.kind == "cards"][0]
+    assert [c.id for c in block.cards] == list(CLASSIC_NAMES[:7])
+    assert block.per_row == 4
+
+
+def test_transposed_section_has_the_seven_classic_cases_and_ours():
+    m, _ = model()
+    ids = [c.id for b in m.sections[2].blocks for c in b.cards]
+    assert ids[:7] == list(CLASSIC_NAMES[7:14])
+    assert "output_padding_transposed" in ids and "dilation_transposed" in ids
+
+
+@pytest.mark.parametrize("name", CLASSIC_NAMES[:7] + ("dilation",))
+def test_direct_card_formula_matches_the_paper(name):
+    card = cards_by_id(model()[0])[name]
+    spec = PRESETS[name].spec
+    i, k, s, d = spec.input_size[0], spec.kernel_size[0], spec.stride[0], spec.dilation[0]
+    p = spec.padding_before[0]
+    o = direct_output_size(i, k, s, d, p, p)
+    (line,) = card.formula
+    # the numbers filled in, and the result of the independent reference
+    assert line.endswith(f"= {o}")
+    if d == 1:
+        assert f"⌊({i} + 2·{p} − {k})/{s}⌋ + 1" in line
+    else:
+        assert f"{d}·({k} − 1)" in line
+    assert card.caption == spec.describe()
+    assert f"i={i}" in card.caption and f"o={o}" in card.caption
+
+
+@pytest.mark.parametrize("name", CLASSIC_NAMES[7:14])
+def test_transposed_card_gives_both_parameter_sets(name):
+    card = cards_by_id(model()[0])[name]
+    spec = PRESETS[name].spec
+    g = spec.axes[0]
+    o = transposed_output_size(g.input_size, g.kernel_size, g.stride, g.dilation,
+                               g.pad_before, g.pad_after, g.output_padding)
+    assert card.formula[0].endswith(f"= {o}")
+    params = dict(card.params)
+    labels = TEXT["en"]
+    assert params[labels["transposes"]].startswith("nn.Conv2d(")
+    assert params[labels["own_params"]].startswith("nn.ConvTranspose2d(")
+    # gather and scatter views side by side
+    assert [f.label for f in card.figures] == [labels["gather_view"], labels["scatter_view"]]
+    assert card.figures[1].animation.path.endswith("-scatter.gif")
+
+
+def test_formulas_per_axis_for_non_square_specs():
+    spec = ConvSpec((5, 7), (3, 2), stride=(2, 1), padding=1)
+    lines = direct_formula(spec)
+    assert len(lines) == 2 and lines[0].startswith("H: ") and lines[1].startswith("W: ")
+    assert lines[0].endswith(f"= {direct_output_size(5, 3, 2, 1, 1, 1)}")
+    assert lines[1].endswith(f"= {direct_output_size(7, 2, 1, 1, 1, 1)}")
+    t = ConvSpec(3, 3, stride=2, padding=1, output_padding=1, transposed=True)
+    assert transposed_formula(t)[0].endswith(f"= {transposed_output_size(3, 3, 2, 1, 1, 1, 1)}")
+    with pytest.raises(convviz.SpecError):
+        direct_formula(t)
+    with pytest.raises(convviz.SpecError):
+        transposed_formula(spec)
+
+
+def test_asymmetric_padding_formula():
+    spec = ConvSpec((8,), 3, dilation=2, padding="causal")
+    (line,) = direct_formula(spec)
+    assert "p_before + p_after" in line and line.endswith("= 8")
+
+
+def _brute_input_taps(spec):
+    """Independent: output o reads input o·s − p_lo + t·d (semantics.md), −1 off the input."""
+    out = np.full(spec.output_size + spec.kernel_size + (spec.ndim,), -1)
+    for o in np.ndindex(*spec.output_size):
+        for t in np.ndindex(*spec.kernel_size):
+            pos = [o[a] * spec.stride[a] - spec.padding_before[a] + t[a] * spec.dilation[a]
+                   for a in range(spec.ndim)]
+            if all(0 <= pos[a] < spec.input_size[a] for a in range(spec.ndim)):
+                out[o + t] = pos
+    return out
+
+
+@pytest.mark.parametrize("name", [n for n, p in PRESETS.items()
+                                  if p.family in ("direct", "dilated", "ours")
+                                  and not p.spec.transposed])
+def test_hover_json_equals_the_engine_and_the_brute_force(name):
+    card = cards_by_id(model()[0])[name]
+    spec = PRESETS[name].spec
+    data = card.grid.data
+    n_out, n_k = math.prod(spec.output_size), math.prod(spec.kernel_size)
+    assert data["input_taps"] == spec.input_taps.reshape(n_out, n_k, spec.ndim).tolist()
+    assert data["taps"] == spec.taps.reshape(n_out, n_k, spec.ndim).tolist()
+    assert np.array_equal(np.array(data["input_taps"]).reshape(spec.input_taps.shape),
+                          _brute_input_taps(spec))
+    # one button per output cell, one canvas cell per padded-input cell
+    assert sum(len(r) for r in card.grid.output) == n_out
+    assert sum(len(r) for r in card.grid.canvas) == math.prod(spec.canvas_size)
+    inputs = {c.input for r in card.grid.canvas for c in r if c.kind == "input"}
+    assert len(inputs) == math.prod(spec.input_size)
+
+
+def test_hover_json_for_transposed_reads_only_real_input_cells():
+    spec = PRESETS["padding_strides_transposed"].spec
+    grid = hover_grid(spec, "g", "label", "out {pos}")
+    reads = {tuple(c) for row in grid.data["input_taps"] for c in row if c[0] >= 0}
+    assert reads == {(r, c) for r in range(3) for c in range(3)}
+    kinds = {c.kind for row in grid.canvas for c in row}
+    assert kinds == {"input", "padding", "zero"}
+    with pytest.raises(convviz.SpecError):
+        hover_grid(ConvSpec((4, 4, 4), 3), "g", "l", "{pos}")
+
+
+def test_framework_code_lines():
+    assert keras_code(PRESETS["padding_strides"].spec) == (
+        "layers.Conv2D(1, 3, strides=2, padding='same')",)
+    # TF 'same' pads 0/1 at i=6, s=2: PyTorch's padding=1 needs explicit padding in Keras
+    odd = keras_code(PRESETS["padding_strides_odd"].spec)
+    assert odd[0] == "layers.ZeroPadding2D(((1, 1), (1, 1)))" and "'valid'" in odd[1]
+    assert keras_code(PRESETS["causal_1d"].spec) == (
+        "layers.Conv1D(1, 3, padding='causal', dilation_rate=2)",)
+    assert pytorch_code(PRESETS["causal_1d"].spec) == (
+        "x = F.pad(x, (4, 0))", "nn.Conv1d(1, 1, kernel_size=3, dilation=2)")
+    assert pytorch_code(PRESETS["padding_strides_odd_transposed"].spec) == (
+        "nn.ConvTranspose2d(1, 1, kernel_size=3, stride=2, padding=1, output_padding=1)",)
+    assert keras_code(PRESETS["depthwise"].spec)[0].startswith("layers.DepthwiseConv2D(3")
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name", [n for n, p in PRESETS.items()
+                                  if p.family in ("direct", "transposed", "dilated", "ours")])
+def test_pytorch_lines_compute_the_engines_convolution(torch, name):
+    """Run the card's PyTorch line(s) and compare with convviz.apply on the same weights."""
+    spec = PRESETS[name].spec
+    nn, F = torch.nn, torch.nn.functional
+    c_in, _ = spec.channels
+    rng = np.random.default_rng(0)
+    x_np = rng.integers(0, 4, size=(1, c_in, *spec.input_size)).astype(np.float64)
+    x = torch.tensor(x_np)
+    layer = None
+    for line in pytorch_code(spec):
+        if line.startswith("x = "):
+            x = eval(line[4:], {"F": F, "x": x})
+        elif not line.startswith("#"):
+            layer = eval(line, {"nn": nn}).double()
+    with torch.no_grad():
+        layer.bias.zero_()
+        y = layer(x).numpy()
+    w = layer.weight.detach().numpy()
+    expected = convviz.apply(spec, x_np, w)
+    assert y.shape[2:] == spec.output_size
+    np.testing.assert_allclose(y, expected, atol=1e-9)
+    if spec.transposed:
+        direct = spec.transpose()
+        layer = eval(pytorch_code(direct)[-1], {"nn": nn})
+        assert tuple(layer(torch.zeros(1, direct.channels[0], *direct.input_size)).shape[2:]) \
+            == spec.input_size
+
+
+def test_path_lengths_rnn_conv_dilated():
+    for n, rnn, plain, dilated in path_lengths((16, 100, 1024)):
+        assert rnn == n
+        assert plain == math.ceil((n - 1) / 2)  # each k=3 layer adds 2 cells
+        assert dilated == math.ceil(math.log2(n))  # k=2, d=1,2,4,…: 2^L cells
+
+
+def test_stack_receptive_fields_match_the_seed():
+    assert stack_receptive_field(3, (1, 1, 1))[0] == 7
+    assert stack_receptive_field(3, (1, 2, 4))[0] == 15
+    assert stack_receptive_field(2, (1, 2, 4, 8))[0] == 16
+    # same parameters for plain and dilated
+    assert stack_receptive_field(3, (1, 1, 1))[1] == stack_receptive_field(3, (1, 2, 4))[1]
+
+
+def test_separable_worked_example():
+    ex = separable_counts()
+    assert ex["standard"].multiply_count == 1_228_800
+    assert ex["depthwise"].multiply_count + ex["pointwise"].multiply_count == 53_952
+    m, _ = model()
+    table = [b.table for b in m.sections[4].blocks if b.kind == "table"][0]
+    cells = [c for row in table.rows for c in row]
+    assert "1,228,800" in cells and "53,952" in cells
+    text = " ".join(p for b in m.sections[4].blocks for p in b.paragraphs)
+    assert "4.4%" in text
+
+
+def test_tf_same_versus_pytorch_window_starts():
+    tf, pt = PRESETS["tf_same_strides"].spec, PRESETS["padding_strides_odd"].spec
+    assert window_starts(tf) == (0, 2, 4)
+    assert window_starts(pt) == (-1, 1, 3)
+    m, _ = model()
+    text = " ".join(p for b in m.sections[5].blocks for p in b.paragraphs)
+    assert "0, 2, 4" in text and "-1, 1, 3" in text
+
+
+def test_shapes_table_rows():
+    torch_shape, keras_shape, pads = shape_row(PRESETS["depthwise"].spec)
+    assert torch_shape == "(1, 3, 5, 5) → (1, 3, 5, 5)"
+    assert keras_shape == "(1, 5, 5, 3) → (1, 5, 5, 3)"
+    assert pads == "1/1, 1/1"
+    assert shape_row(PRESETS["causal_1d"].spec) == ("(1, 1, 8) → (1, 1, 8)",
+                                                    "(1, 8, 1) → (1, 8, 1)", "4/0")
+    m, _ = model()
+    causal = " ".join(p for b in m.sections[5].blocks for p in b.paragraphs)
+    assert "t−4, t−2, t" in causal
+
+
+def test_alt_text_describes_each_spec():
+    spec = PRESETS["padding_strides"].spec
+    text = alt_text(spec, "en")
+    assert "3×3 kernel" in text and "5×5 input" in text and "stride 2" in text
+    assert "3×3 output" in text and "9 frames" in text
+    tr = alt_text(PRESETS["padding_strides_transposed"].spec, "en")
+    assert "transposed" in tr and "1 zero" in tr
+    assert "scatter" in alt_text(PRESETS["padding_strides_transposed"].spec, "en", view="scatter")
+    assert "卷积" in alt_text(spec, "zh")
+    m, _ = model()
+    for card in m.cards:
+        for fig in card.figures:
+            assert fig.animation.alt and fig.still.alt
+            assert fig.animation.alt != fig.still.alt
+
+
+def test_cards_link_stills_and_numbers():
+    m, jobs = model()
+    card = cards_by_id(m)["padding_strides"]
+    hrefs = [link.href for link in card.links]
+    assert "img/padding_strides.png" in hrefs and "img/padding_strides-numbers.png" in hrefs
+    assert jobs["img/padding_strides-numbers.png"].kwargs == {"numbers": True}
+    assert jobs["img/padding_strides.gif"].still is None
+    # every picture a card shows is a job
+    for c in m.cards:
+        for f in c.figures:
+            assert f.animation.path in jobs and f.still.path in jobs
+
+
+def test_missing_pictures_leave_cards_out():
+    m, _ = model(available=lambda name: name != "padding_strides")
+    assert "padding_strides" not in cards_by_id(m)
+    assert "padding_strides" in m.omitted
+    m, _ = model(failed={"img/padding_strides-numbers.png"})
+    links = [link.href for link in cards_by_id(m)["padding_strides"].links]
+    assert "img/padding_strides-numbers.png" not in links  # an optional picture: link only
+    m, _ = model(diagrams={})
+    assert "path_length" in m.omitted
+
+
+def test_diagram_roles_prefer_exact_names():
+    roles = diagram_roles(["wavenet", "stack_plain_vs_dilated", "glu_block_same", "glu_block"])
+    assert roles["glu_block"] == "glu_block" and roles["glu_same"] == "glu_block_same"
+    assert roles["dilated_stack"] == "stack_plain_vs_dilated" and roles["wavenet"] == "wavenet"
+
+
+def test_real_diagram_presets_fill_every_role():
+    diagrams = pytest.importorskip("convviz.diagrams")
+    roles = diagram_roles(diagrams.DIAGRAM_PRESETS)
+    assert set(roles) == {"path_length", "dilated_stack", "wavenet", "separable", "glu_block",
+                          "glu_same", "highway_block"}
+
+
+# -------------------------------------------------------------------------------------------
+# templates
+
+
+def test_pages_escape_everything():
+    m, _ = model()
+    evil = dataclasses.replace(m, title="<script>alert(1)</script>",
+                               subtitle='"quoted" & <b>bold</b>')
+    html = site.render_pages(evil)["index.html"].decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_pages_have_no_external_references():
+    m, _ = model()
+    files = site.render_pages(m)
+    html = files["index.html"].decode()
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "http" not in files["assets/gallery.js"].decode()
+    assert "url(" not in files["assets/style.css"].decode()
+    assert 'media="(prefers-reduced-motion: reduce)' in html
+    assert "prefers-color-scheme: dark" in files["assets/style.css"].decode()
+
+
+def test_embedded_json_parses_back_to_the_engine_maps():
+    m, _ = model()
+    html = site.render_pages(m)["index.html"].decode()
+    blocks = re.findall(r'<div class="hover-grid" id="grid-([a-z0-9_]+)">\s*'
+                        r'<script type="application/json" class="grid-data">(.*?)</script>',
+                        html, re.S)
+    assert len(blocks) >= 7
+    for name, text in blocks:
+        spec = PRESETS[name if name in PRESETS else name.replace("torch_", "")].spec
+        data = json.loads(text)
+        assert np.array_equal(np.array(data["input_taps"]).reshape(spec.input_taps.shape),
+                              spec.input_taps)
+
+
+def test_zh_page_is_in_chinese():
+    m, _ = model("zh")
+    html = site.render_pages(m)["index.html"].decode()
+    assert '<html lang="zh-Hans">' in html
+    assert "基本卷积" in html and "无填充、无步幅" in html
+
+
+def test_strict_undefined_catches_template_typos(tmp_path):
+    tdir = tmp_path / "t"
+    tdir.mkdir()
+    (tdir / "index.html").write_text("{{ site.no_such_field }}")
+    m, _ = model()
+    import jinja2
+
+    with pytest.raises(jinja2.UndefinedError):
+        site.render_pages(m, tdir)
+
+
+# -------------------------------------------------------------------------------------------
+# the build
+
+
+def _referenced(out: Path) -> set[str]:
+    html = (out / "index.html").read_text("utf-8")
+    return set(re.findall(r'(?:src|href|srcset)="((?:img|assets)/[^"]+)"', html))
+
+
+def test_build_writes_a_self_contained_site(tmp_path):
+    out = tmp_path / "site"
+    calls = []
+    report = site.build(out, jobs=1, renderer=tiny_renderer,
+                        progress=lambda done, total, name: calls.append((done, total, name)))
+    assert (out / "index.html").is_file()
+    refs = _referenced(out)
+    assert refs and all((out / r).is_file() for r in refs)
+    assert "assets/style.css" in refs and "assets/gallery.js" in refs
+    assert report.rendered == len(list((out / "img").iterdir())) and report.reused == 0
+    assert report.written == report.rendered + 3
+    assert not report.failed and not report.omitted
+    assert [c[0] for c in calls] == list(range(1, len(calls) + 1))
+    assert calls[-1][0] == calls[-1][1]
+    assert not list(out.rglob("*.tmp"))  # atomic writes leave no temp files
+    assert report.index == out / "index.html"
+
+
+def test_rebuild_without_changes_renders_nothing(tmp_path):
+    out = tmp_path / "site"
+    first = site.build(out, jobs=1, renderer=tiny_renderer)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = site.build(out, jobs=1, renderer=tiny_renderer)
+    assert again.rendered == 0 and again.written == 0
+    assert again.reused == first.rendered
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_changed_template_rerenders_pages_only(tmp_path):
+    out = tmp_path / "site"
+    site.build(out, jobs=1, renderer=tiny_renderer)
+    tdir = tmp_path / "templates"
+    tdir.mkdir()
+    import importlib.resources
+
+    packaged = Path(str(importlib.resources.files("convviz.templates")))
+    text = (packaged / "index.html").read_text("utf-8")
+    (tdir / "index.html").write_text(text.replace("<main id=\"main\">",
+                                                  "<main id=\"main\"><p>CUSTOM</p>"))
+    report = site.build(out, jobs=1, renderer=tiny_renderer, templates=tdir)
+    assert report.rendered == 0 and report.written == 1
+    assert "<p>CUSTOM</p>" in (out / "index.html").read_text("utf-8")
+
+
+def test_a_missing_picture_is_rendered_again_alone(tmp_path):
+    out = tmp_path / "site"
+    site.build(out, jobs=1, renderer=tiny_renderer)
+    (out / "img" / "dilation.gif").unlink()
+    report = site.build(out, jobs=1, renderer=tiny_renderer)
+    assert report.rendered == 1 and (out / "img" / "dilation.gif").is_file()
+    assert site.build(out, jobs=1, renderer=tiny_renderer, force=True).reused == 0
+
+
+def test_lang_changes_pages_not_pictures(tmp_path):
+    out = tmp_path / "site"
+    site.build(out, jobs=1, renderer=tiny_renderer)
+    report = site.build(out, jobs=1, renderer=tiny_renderer, lang="zh")
+    assert report.rendered == 0
+    assert "门卷积" in (out / "index.html").read_text("utf-8")
+
+
+def test_builds_are_deterministic_and_parallel_builds_agree(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    site.build(a, jobs=1, renderer=tiny_renderer)
+    site.build(b, jobs=2, renderer=tiny_renderer)
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert files_a == files_b
+    for rel in files_a:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_failed_picture_leaves_its_card_out(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    monkeypatch.setattr(__import__(__name__), "FAIL", {"img/padding_strides.gif"})
+    report = site.build(out, jobs=1, renderer=tiny_renderer)
+    assert list(report.failed) == ["img/padding_strides.gif"]
+    assert "boom" in report.failed["img/padding_strides.gif"]
+    html = (out / "index.html").read_text("utf-8")
+    assert 'id="padding_strides"' not in html
+    assert all((out / r).is_file() for r in _referenced(out))
+    # the next build tries it again
+    monkeypatch.setattr(__import__(__name__), "FAIL", set())
+    assert site.build(out, jobs=1, renderer=tiny_renderer).rendered == 1
+
+
+def test_bad_arguments(tmp_path):
+    afile = tmp_path / "file"
+    afile.write_text("x")
+    with pytest.raises(convviz.OutputError):
+        site.build(afile, renderer=tiny_renderer)
+    with pytest.raises(convviz.SpecError, match="jobs"):
+        site.build(tmp_path / "o", jobs=0, renderer=tiny_renderer)
+    with pytest.raises(convviz.SpecError, match="templates"):
+        site.build(tmp_path / "o", templates=tmp_path / "nowhere", renderer=tiny_renderer)
+    with pytest.raises(convviz.SpecError, match="lang"):
+        site.build(tmp_path / "o", lang="xx", renderer=tiny_renderer)
+
+
+def test_corrupt_manifest_means_a_full_build(tmp_path):
+    out = tmp_path / "site"
+    site.build(out, jobs=1, renderer=tiny_renderer)
+    (out / site.MANIFEST_NAME).write_text("{not json")
+    report = site.build(out, jobs=1, renderer=tiny_renderer)
+    assert report.reused == 0 and report.rendered > 0
+
+
+def test_the_real_renderer_draws_a_gif_and_its_still():
+    job = model()[1]["img/no_padding_no_strides.gif"]
+    gif = site.render_picture(job)
+    with Image.open(io.BytesIO(gif)) as im:
+        assert im.format == "GIF" and im.n_frames == PRESETS[job.source].spec.frame_count
+    still = model()[1]["img/no_padding_no_strides.png"]
+    with Image.open(io.BytesIO(site.render_picture(still))) as im:
+        assert im.format == "PNG"
+    with Image.open(io.BytesIO(site.render_draft(job))) as im:
+        assert im.n_frames == 1
