@@ -240,24 +240,34 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
         gap = SLICE_GAP * CELL
         in_w = slices * pw + (slices - 1) * gap
         out_w = oslices * opw + (oslices - 1) * gap
-        lift = ((rows + cols) / 2 + 1) * CELL  # T + 1 cells for a square canvas
-        top = max(ph, lift + oph)
         c_in, c_out = scene.spec.channels
         if ndim == 2 and theme.show_labels:
             # multi-channel: the other channels as coloured sheets behind each plane
             ghost_in, ghost_out = min(c_in, MAX_SHEETS) - 1, min(c_out, MAX_SHEETS) - 1
-        top_extra = ghost_out * SHEET_STEP + (0.6 * font_px if theme.show_labels else 0.0)
-        width = in_w + 2 * m
-        height = top + top_extra + 2 * m
-        bottom = m + top_extra + top  # the input's bottom corner
-        inputs = tuple(_oblique(rows, cols, m + z * (pw + gap), bottom) for z in range(slices))
         if ndim == 2:
             out_left = m + (rows - orows) * -EY[0] * CELL - OUTPUT_SHIFT
         else:
             out_left = m + (in_w - out_w) / 2
-        outputs = tuple(
-            _oblique(orows, ocols, out_left + z * (opw + gap), bottom - lift) for z in range(oslices)
-        )
+
+        def place(bottom: float, lift: float) -> tuple[tuple[_Plane, ...], tuple[_Plane, ...]]:
+            ins = tuple(_oblique(rows, cols, m + z * (pw + gap), bottom) for z in range(slices))
+            outs = tuple(
+                _oblique(orows, ocols, out_left + z * (opw + gap), bottom - lift)
+                for z in range(oslices)
+            )
+            return ins, outs
+
+        # T + 1 cells for a square canvas (the originals); higher when a long thin
+        # canvas would otherwise reach under the output plane
+        lift = ((rows + cols) / 2 + 1) * CELL
+        while _overlap(*place(0.0, lift), pad=3.0 + ghost_in * SHEET_STEP):
+            lift += 0.25 * CELL
+        top = max(ph, lift + oph)
+        top_extra = ghost_out * SHEET_STEP + (0.6 * font_px if theme.show_labels else 0.0)
+        width = in_w + 2 * m
+        height = top + top_extra + 2 * m
+        bottom = m + top_extra + top  # the input's bottom corner
+        inputs, outputs = place(bottom, lift)
         if theme.show_labels:
             # both labels run along the planes' x edges (EX, 26.6° up-right)
             ang = math.degrees(math.atan2(EX[1], EX[0]))
@@ -362,7 +372,6 @@ class ConvRenderer:
         self.caption: str = scene.caption
         self._fig: Any = None  # built lazily, on the first frame
         self._hiders = [p.outline_extent() for p in self._layout.outputs]
-        self._overlap = _overlap(self._layout.inputs, self._layout.outputs)
 
     def __repr__(self) -> str:
         return (
@@ -439,23 +448,19 @@ class ConvRenderer:
             extent_grid = LineCollection([], colors=[stroke], linewidths=sw,
                                          capstyle="projecting", animated=True)
             lines = LineCollection([], colors=[line], linewidths=lw, animated=True)
-            # the output planes hide the projection lines. Usually they lie clear of
-            # the input planes: then they go into the background and each line is
-            # clipped where it enters them; otherwise they are redrawn every frame.
-            out_artists = []
+            # the output planes hide the projection lines. The layout keeps them clear
+            # of the input planes, so they are part of the background and each line
+            # is clipped where it enters them (instead of redrawing them every frame)
             for plane in lay.outputs:
                 rc = np.argwhere(np.ones((plane.rows, plane.cols), bool))
-                out_artists.append(PolyCollection(
+                ax.add_collection(PolyCollection(
                     list(plane.cells(rc)), facecolors=[_rgba(th.output_fill)], edgecolors=[stroke],
-                    linewidths=sw, joinstyle="miter", animated=self._overlap, zorder=5))
-                ax.add_collection(out_artists[-1])
+                    linewidths=sw, joinstyle="miter", zorder=5))
             highlight = PolyCollection([], facecolors=[_rgba(th.shadow, th.shadow_alpha)],
                                        edgecolors=[stroke], linewidths=sw, joinstyle="miter",
                                        animated=True)
-            self._dynamic = [shadow, extent_grid, lines]
-            self._dynamic += out_artists if self._overlap else []
-            self._dynamic.append(highlight)
-            for artist in (shadow, extent_grid, lines, highlight):
+            self._dynamic = [shadow, extent_grid, lines, highlight]
+            for artist in self._dynamic:
                 ax.add_collection(artist)
             self._shadow, self._extent_grid, self._lines, self._highlight = (
                 shadow, extent_grid, lines, highlight)
@@ -494,8 +499,7 @@ class ConvRenderer:
                 lines.extend([[box[3], cell[0]], [box[2], cell[1]]])
             else:
                 lines.extend([[box[k], cell[k]] for k in range(4)])
-        if not self._overlap:
-            lines = [seg for seg in (_clip(a, b, self._hiders) for a, b in lines) if seg is not None]
+        lines = [seg for seg in (_clip(a, b, self._hiders) for a, b in lines) if seg is not None]
         return shadow, segs, lines, [cell]
 
     def frame(self, n: int) -> np.ndarray:

@@ -323,3 +323,16 @@ def test_absurd_sizes_are_refused():
         ConvRenderer(build_scene(ConvSpec(80, 2)))
     with pytest.raises(SpecError, match="px"):
         ConvRenderer(build_scene(ConvSpec(60, 59)), "classic", scale=8)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [ConvSpec((8, 5), (1, 4), stride=3, padding=2, transposed=True), ConvSpec((9, 3), (1, 3)),
+     ConvSpec((7, 1), (2, 4), stride=2, padding="full"), ConvSpec((12, 2), 1)],
+)
+def test_output_plane_stays_clear_of_long_thin_inputs(spec):
+    from convviz.render import _layout, _overlap
+
+    layout = _layout(build_scene(spec), get_theme("default"), 1.0)
+    assert not _overlap(layout.inputs, layout.outputs, pad=2.0)
+    assert ConvRenderer(build_scene(spec), "default").frame(0).shape[2] == 3
