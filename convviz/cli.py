@@ -34,14 +34,15 @@ import os
 import re
 import sys
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from .spec import ConvSpec
 
-__all__ = ["main", "info", "info_text", "preset_rows", "build_parser", "spec_from_flags"]
+__all__ = ["build_parser", "info", "info_text", "main", "preset_rows", "spec_from_flags"]
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         # "argument -s/--stride: msg" -> "--stride: msg" (the long name reads best)
-        m = re.match(r"argument ([^:]+): (.*)", message, re.S)
+        m = re.match(r"argument ([^:]+): (.*)", message, re.DOTALL)
         if m:
             names = m.group(1).split("/")
             longs = [n for n in names if n.startswith("--")]
@@ -229,7 +230,7 @@ def _spec_flags_given(args: argparse.Namespace) -> list[str]:
     return given
 
 
-def spec_from_flags(args: argparse.Namespace) -> "ConvSpec":
+def spec_from_flags(args: argparse.Namespace) -> ConvSpec:
     """Build the ConvSpec the spec flags describe; UsageError naming the flag if invalid."""
     from .errors import SpecError
     from .spec import ConvSpec
@@ -285,7 +286,7 @@ def spec_from_flags(args: argparse.Namespace) -> "ConvSpec":
     return spec
 
 
-def _check_size(spec: "ConvSpec", *, render: bool, where: str = "--input") -> None:
+def _check_size(spec: ConvSpec, *, render: bool, where: str = "--input") -> None:
     """Refuse absurd sizes before any work starts."""
     fmt = "×".join
     for what, sizes in (("input", spec.input_size), ("output", spec.output_size),
@@ -383,7 +384,7 @@ def preset_rows() -> list[dict[str, Any]]:
 # =====================================================================================
 # info: the arithmetic as data and as text
 # =====================================================================================
-def _spec_dict(spec: "ConvSpec") -> dict[str, Any]:
+def _spec_dict(spec: ConvSpec) -> dict[str, Any]:
     padding = spec.padding if isinstance(spec.padding, str) else [list(p) for p in spec.padding]
     c_in, c_out = spec.channels
     return {
@@ -408,7 +409,7 @@ def _num(values: Sequence[int]) -> str:
     return "(" + ", ".join(map(str, values)) + ")"
 
 
-def _axis_groups(spec: "ConvSpec") -> list[list[int]]:
+def _axis_groups(spec: ConvSpec) -> list[list[int]]:
     """Axes with identical geometry, grouped (one formula line per group)."""
     groups: dict[Any, list[int]] = {}
     for a, g in enumerate(spec.axes):
@@ -416,7 +417,7 @@ def _axis_groups(spec: "ConvSpec") -> list[list[int]]:
     return list(groups.values())
 
 
-def _formula(spec: "ConvSpec", axis: int) -> dict[str, Any]:
+def _formula(spec: ConvSpec, axis: int) -> dict[str, Any]:
     g = spec.axes[axis]
     if g.transposed:
         symbolic = "o = (i − 1)·s + k̂ − p_before − p_after + output_padding"
@@ -438,7 +439,7 @@ def _formula(spec: "ConvSpec", axis: int) -> dict[str, Any]:
     }
 
 
-def _padding_rule(spec: "ConvSpec", axis: int) -> str | None:
+def _padding_rule(spec: ConvSpec, axis: int) -> str | None:
     """How a named padding turns into numbers, filled in."""
     g = spec.axes[axis]
     k_hat = g.effective_kernel
@@ -473,7 +474,7 @@ def _pad_arg_last_axis_first(pairs: Sequence[tuple[int, int]]) -> str:
     return "(" + ", ".join(map(str, flat)) + ")"
 
 
-def _pytorch(spec: "ConvSpec") -> dict[str, Any]:
+def _pytorch(spec: ConvSpec) -> dict[str, Any]:
     """The PyTorch layer (an expression over ``nn``) plus any crop of its output."""
     n = spec.ndim
     c_in, c_out = spec.channels
@@ -532,7 +533,7 @@ def _pytorch(spec: "ConvSpec") -> dict[str, Any]:
     return {"code": code, "crop": crop, "exact": True, "note": note}
 
 
-def _keras(spec: "ConvSpec") -> dict[str, Any]:
+def _keras(spec: ConvSpec) -> dict[str, Any]:
     """The Keras 3 layer(s), or code None with the reason in note."""
     from .spec import ConvSpec
 
@@ -616,7 +617,7 @@ def _keras(spec: "ConvSpec") -> dict[str, Any]:
     return {"code": code, "exact": True, "layers": layers, "note": note}
 
 
-def _disagreements(spec: "ConvSpec") -> list[str]:
+def _disagreements(spec: ConvSpec) -> list[str]:
     """Where PyTorch and Keras differ for this spec (semantics.md), most specific first."""
     from .spec import ConvSpec
 
@@ -687,7 +688,7 @@ def _disagreements(spec: "ConvSpec") -> list[str]:
             out.append("groups: PyTorch's ConvTranspose takes groups, Keras' transposed layers "
                        "do not")
     if spec.groups != 1 and not spec.transposed:
-        c_in, c_out = spec.channels
+        c_in = spec.channels[0]
         depthwise = (f"; depthwise (groups = C_in = {c_in}) is DepthwiseConv{n}D in Keras"
                      if spec.groups == c_in else "")
         out.append(f"groups: both take groups={spec.groups}{depthwise}")
@@ -701,7 +702,7 @@ def _disagreements(spec: "ConvSpec") -> list[str]:
     return out
 
 
-def _pool_layers(spec: "ConvSpec", mode: str) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+def _pool_layers(spec: ConvSpec, mode: str) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """PyTorch and Keras pooling layers over the spec's windows, and their differences."""
     from .spec import ConvSpec
 
@@ -757,7 +758,7 @@ def _pool_layers(spec: "ConvSpec", mode: str) -> tuple[dict[str, Any], dict[str,
     return pytorch, keras, out
 
 
-def info(spec: "ConvSpec", name: str | None = None, pool: str | None = None) -> dict[str, Any]:
+def info(spec: ConvSpec, name: str | None = None, pool: str | None = None) -> dict[str, Any]:
     """The arithmetic of ``spec`` as a JSON-ready dict (schema ``convviz.info/1``).
 
     Keys: schema, name, title, describe, ndim, kind, spec (the parameters),
@@ -866,11 +867,14 @@ def info_text(data_or_spec: Any, name: str | None = None) -> str:
     elif data["name"]:
         head = f"{data['name']}\n{head}"
     c = data["channels"]
-    ch = lambda v: f"{v} channel" + ("" if v == 1 else "s")  # noqa: E731
+
+    def ch(count: int) -> str:
+        return f"{count} channel" + ("" if count == 1 else "s")
+
     rows: list[tuple[str, str]] = [
         ("input", f"{_fmt_size(data['input_size'])}, {ch(c['in'])}"),
-        ("kernel", f"{_fmt_size(data['kernel_size'])}, effective k̂ = d(k − 1) + 1 = "
-                   f"{_fmt_size(data['effective_kernel_size'])}"),
+        ("kernel", (f"{_fmt_size(data['kernel_size'])}, effective k̂ = d(k − 1) + 1 = "
+                    f"{_fmt_size(data['effective_kernel_size'])}")),
         ("stride", _fmt_size(data["stride"]) if len(set(data["stride"])) > 1 else str(data["stride"][0])),
         ("dilation", _fmt_size(data["dilation"]) if len(set(data["dilation"])) > 1
          else str(data["dilation"][0])),
@@ -896,9 +900,9 @@ def info_text(data_or_spec: Any, name: str | None = None) -> str:
         rows.append(("canvas", f"{_fmt_size(canvas['size'])}: the input with its padding"))
     else:
         zeros = [s - 1 for s in data["stride"]]
-        rows.append(("canvas", f"{_fmt_size(canvas['size'])}: the input with s − 1 = {_num(zeros)} "
-                     f"zero(s) between cells, padded k̂ − 1 − p ({pad_txt}); a stride-1 "
-                     "convolution with the kernel flipped"))
+        rows.append(("canvas", (f"{_fmt_size(canvas['size'])}: the input with s − 1 = "
+                                f"{_num(zeros)} zero(s) between cells, padded k̂ − 1 − p "
+                                f"({pad_txt}); a stride-1 convolution with the kernel flipped")))
     rows += [
         ("receptive field", _fmt_size(data["receptive_field"])),
         ("parameters", "0 (pooling has none)" if data.get("pool") else
@@ -938,7 +942,7 @@ class _Job:
     sheet: bool = False
 
 
-def _slug(spec: "ConvSpec") -> str:
+def _slug(spec: ConvSpec) -> str:
     def f(values: Sequence[int]) -> str:
         return "x".join(map(str, values)) if len(set(values)) > 1 else str(values[0])
 
@@ -1126,7 +1130,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
             missing = [p for p in [parent, *parent.parents] if not p.exists()]
             parent.mkdir(parents=True, exist_ok=True)
             created.extend(sorted(missing, key=lambda p: len(p.parts), reverse=True))
-        results = _run_jobs(jobs, args)
+        _run_jobs(jobs, args, lambda result, bar: _report_written(result, args.quiet, bar))
     except BaseException:
         for directory in created:
             try:
@@ -1134,17 +1138,25 @@ def _cmd_render(args: argparse.Namespace) -> int:
             except OSError:
                 pass
         raise
-    for result in results:
-        log.info("wrote %s", result["path"])
-        if result["frame"] is not None:
-            what = f"frame {result['frame']} of {result['frames']}"
-        elif result["sheet"]:
-            what = f"contact sheet of {result['frames']} frames"
-        else:
-            what = f"{result['frames']} frames"
-        if not args.quiet:
-            print(f"wrote {result['path']} ({what}, {_human_bytes(result['bytes'])})")
     return 0
+
+
+def _report_written(result: dict[str, Any], quiet: bool, bar: Any) -> None:
+    """One line per file, as soon as it is in place (above the progress bar, if any)."""
+    log.info("wrote %s", result["path"])
+    if quiet:
+        return
+    if result["frame"] is not None:
+        what = f"frame {result['frame']} of {result['frames']}"
+    elif result["sheet"]:
+        what = f"contact sheet of {result['frames']} frames"
+    else:
+        what = f"{result['frames']} frames"
+    line = f"wrote {result['path']} ({what}, {_human_bytes(result['bytes'])})"
+    if bar is not None:
+        bar.write(line, file=sys.stdout)
+    else:
+        print(line, flush=True)
 
 
 def _human_bytes(n: int) -> str:
@@ -1155,36 +1167,49 @@ def _human_bytes(n: int) -> str:
     return f"{n} B"  # pragma: no cover
 
 
-def _run_jobs(jobs: list[_Job], args: argparse.Namespace) -> list[dict[str, Any]]:
+def _run_jobs(jobs: list[_Job], args: argparse.Namespace,
+              done: Callable[[dict[str, Any], Any], None]) -> None:
+    """Render every job (in processes with --jobs N > 1); ``done(result, bar)`` after each.
+
+    Each output is rendered independently of the others, so the files are the same
+    whatever N is; only the order of the report lines may differ.
+    """
     workers = min(args.jobs or 1, len(jobs))
     bar = _progress(len(jobs), args.quiet, "render")
-    results: list[dict[str, Any] | None] = [None] * len(jobs)
     try:
         if workers <= 1:
-            for n, job in enumerate(jobs):
+            for job in jobs:
                 log.debug("rendering %s -> %s", job.label, job.path)
-                results[n] = _render_one(job)
+                result = _render_one(job)
                 if bar:
                     bar.update(1)
+                done(result, bar)
         else:
-            from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+            from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
             pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+            pending: set[Any] = set()
             try:
-                futures = {pool.submit(_render_one, job): n for n, job in enumerate(jobs)}
-                pending = set(futures)
+                pending = {pool.submit(_render_one, job) for job in jobs}
                 while pending:
-                    done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                    for fut in done:
-                        results[futures[fut]] = fut.result()  # re-raises a worker's error
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        result = fut.result()  # re-raises a worker's error
                         if bar:
                             bar.update(1)
+                        done(result, bar)
+            except KeyboardInterrupt:
+                # let running renders stop (or finish), then say which files did get written
+                pool.shutdown(wait=True, cancel_futures=True)
+                for fut in pending:
+                    if fut.done() and not fut.cancelled() and fut.exception() is None:
+                        done(fut.result(), bar)
+                raise
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
     finally:
         if bar:
             bar.close()
-    return [r for r in results if r is not None]
 
 
 def _cmd_list(args: argparse.Namespace) -> int:

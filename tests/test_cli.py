@@ -18,14 +18,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import require_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import convviz
 from convviz import ConvSpec, cli
 from convviz.presets import PRESETS
-
-from conftest import require_module
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 GIF_MAGIC = (b"GIF89a", b"GIF87a")
@@ -56,6 +55,7 @@ def console_script() -> list[str]:
 def run_script(args, cwd, **kw):
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     return subprocess.run(console_script() + [str(a) for a in args], cwd=cwd, capture_output=True,
+                          check=False,
                           text=True, env=env, timeout=120, **kw)
 
 
@@ -219,7 +219,7 @@ def test_bad_spec_values_name_the_flag(argv, flag, fragment, capsys):
 def test_spec_error_mapping_covers_every_parameter():
     # every ConvSpec parameter maps to a real flag of the parser
     parser = cli.build_parser()
-    info_parser = parser._subparsers._group_actions[0].choices["info"]  # noqa: SLF001
+    info_parser = parser._subparsers._group_actions[0].choices["info"]
     flags = {opt for action in info_parser._actions for opt in action.option_strings}
     import inspect
 
@@ -313,7 +313,7 @@ def _eval_filled(text: str) -> int:
     expr = (text.replace("−", "-").replace("·", "*").replace("⌊", "(").replace("⌋", ")")
             .replace(" / ", " // "))
     assert re.fullmatch(r"[0-9+\-*/() ]+", expr), expr
-    return eval(expr)  # noqa: S307 - digits and operators only (checked above)
+    return eval(expr)
 
 
 small_specs = st.builds(
@@ -449,7 +449,7 @@ def test_keras_line_reproduces_the_spec(spec):
             assert geometry[a] == (g.pad_before, g.output_size)
         else:
             assert geometry[a] == (g.pad_before, g.pad_after)
-    conv = [l for l in keras["layers"] if l["class"].startswith("Conv")][0]
+    conv = next(layer for layer in keras["layers"] if layer["class"].startswith("Conv"))
     assert f"keras.layers.{conv['class']}(" in keras["code"]
     for layer in keras["layers"]:
         assert f"keras.layers.{layer['class']}(" in keras["code"]
@@ -467,7 +467,7 @@ def test_keras_causal_and_same_by_name():
 
 def _torch_from_info(torch, spec, pytorch):
     nn = torch.nn
-    module = eval(pytorch["code"], {"nn": nn})  # noqa: S307 - our own generated code
+    module = eval(pytorch["code"], {"nn": nn})
     return module
 
 
@@ -480,7 +480,7 @@ def _set_weights(module, w, b):
         conv.bias.copy_(torch.from_numpy(b))
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(small_specs.filter(lambda s: s is not None), st.integers(0, 2**31 - 1))
 def test_pytorch_line_computes_the_spec(spec, seed):
     torch = require_module("torch")
@@ -733,7 +733,7 @@ def test_render_several_names_into_a_directory(tmp_path, capsys):
 
 
 def test_render_jobs_are_deterministic(tmp_path, capsys):
-    names = ["no_padding_no_strides", "no_padding_strides", "padding_strides"]
+    names = ["no_padding_no_strides", "no_padding_strides"]
     for jobs in (1, 2):
         status, _, err = run(["render", *names, "--scale", "0.4", "-j", jobs,
                               "-o", tmp_path / f"j{jobs}"], capsys)
@@ -834,7 +834,7 @@ def test_render_quiet_prints_nothing(tmp_path, capsys):
 
 
 def test_render_verbose_logs_to_stderr(tmp_path, capsys):
-    status, out, err = run(["render", "-v", *SMALL, "-o", tmp_path / "v.gif"], capsys)
+    status, _, err = run(["render", "-v", *SMALL, "-o", tmp_path / "v.gif"], capsys)
     assert status == 0
     assert "convviz: info: wrote" in err
 
@@ -893,7 +893,7 @@ def test_render_interrupted_leaves_nothing(tmp_path, monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(writers.os, "replace", interrupted)
-    status, out, err = run(["render", *SMALL, "-o", tmp_path / "new" / "x.gif"], capsys)
+    status, _, err = run(["render", *SMALL, "-o", tmp_path / "new" / "x.gif"], capsys)
     assert status == 130
     assert err == "convviz: interrupted\n"
     assert list(tmp_path.iterdir()) == []
@@ -952,14 +952,15 @@ def test_console_script_sigint_exits_130_and_leaves_no_partial_file(tmp_path):
     names = ["full_padding_no_strides", "arbitrary_padding_no_strides", "dilation_transposed",
              "same_padding_no_strides", "padding_strides_odd_transposed",
              "full_padding_no_strides_transposed"]
-    proc = subprocess.Popen(console_script() + ["render", *names, "-o", str(tmp_path)],
+    proc = subprocess.Popen(console_script() + ["render", *names, "--scale", "0.5",
+                                                "-o", str(tmp_path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
         while not any(tmp_path.iterdir()) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
     if proc.returncode == 0:
@@ -1141,7 +1142,7 @@ def test_pool_pytorch_line_computes_engine_pool(spec, mode, seed):
     if pytorch["code"] is None:
         assert mode == "avg" and any(d > 1 for d in spec.dilation)
         return
-    module = eval(pytorch["code"], {"nn": torch.nn})  # noqa: S307 - our generated code
+    module = eval(pytorch["code"], {"nn": torch.nn})
     y = module(torch.from_numpy(x)).numpy()
     assert y.shape == expected.shape
     np.testing.assert_allclose(y, expected, rtol=1e-12, atol=1e-12)

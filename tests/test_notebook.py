@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REQUIRE_REFERENCE, require_module
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "examples" / "convviz_tour.ipynb"
