@@ -523,11 +523,22 @@ class ConvRenderer:
         canvas.restore_region(self._background)
         for artist in self._dynamic:
             self._fig.draw_artist(artist)
-        return np.asarray(canvas.buffer_rgba())[..., :3].copy()
+        return _rgb(np.asarray(canvas.buffer_rgba()))
 
     def frames(self) -> list[np.ndarray]:
         """All frames, in order."""
         return [self.frame(n) for n in range(self.frame_count)]
+
+
+def _rgb(rgba: np.ndarray) -> np.ndarray:
+    """(H, W, 4) uint8 -> a new contiguous (H, W, 3) array (per-channel strided
+    copies: several times faster than ``rgba[..., :3].copy()``)."""
+    h, w = rgba.shape[:2]
+    flat = rgba.reshape(-1)
+    out = np.empty(h * w * 3, dtype=np.uint8)
+    for c in range(3):
+        out[c::3] = flat[c::4]
+    return out.reshape(h, w, 3)
 
 
 def _bbox(points: np.ndarray) -> tuple[float, float, float, float]:
