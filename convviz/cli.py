@@ -1079,6 +1079,13 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from .presets import PRESETS
 
     spec_flags = _spec_flags_given(args)
+    if args.all:
+        if args.names or spec_flags:
+            what = "NAMEs" if args.names else spec_flags[0]
+            raise UsageError(f"--all: renders every preset; drop the {what}")
+        if args.output is None:
+            raise UsageError("--all: give an output directory with -o DIR")
+        args.names = _all_preset_names()
     if args.names and spec_flags:
         raise UsageError(f"{spec_flags[0]}: give preset NAMEs or spec flags, not both")
     if not args.names and not spec_flags:
@@ -1338,10 +1345,11 @@ def _report_line(report: Any, out: Path) -> str:
 def _add_spec_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group(
         "spec (instead of a preset NAME)",
-        "Numbers are one value for every axis or one per axis (5,7). A bare --input is a "
-        "square 2-D input; 1-D/3-D: --input 16 --dims 1, --input 8,8,8. Padding: 1 (every "
-        "side), 1,2 (per axis), 1:2 (before:after on every axis), 1:2,0:1 (per axis), or "
-        "valid | same | full | causal. Before = top/left, after = bottom/right.")
+        "Sizes: one number for every axis or one per axis (5,7). A bare --input is a\n"
+        "square 2-D input; 1-D and 3-D: --input 16 --dims 1, --input 8,8,8.\n"
+        "Padding: 1 (every side), 1,2 (per axis), 1:2 (before:after, every axis),\n"
+        "1:2,0:1 (before:after per axis), or valid | same | full | causal.\n"
+        "Before is the top/left (start) side, after the bottom/right (end).")
     g.add_argument("-i", "--input", metavar="SIZE", help="input size, e.g. 5, 5,7, 8,8,8")
     g.add_argument("-k", "--kernel", metavar="SIZE", help="kernel size (default 3)")
     g.add_argument("-s", "--stride", metavar="N", help="stride (default 1)")
@@ -1384,12 +1392,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser(
         "render", parents=[common], help="write animations (GIF), stills or contact sheets (PNG)",
-        description="Render presets or a spec to GIF (or PNG with --frame/--sheet). Existing "
-                    "files are never overwritten without --force.",
-        epilog="examples: convviz render padding_strides; convviz render -i 5 -k 3 -s 2 -p 1 "
-               "-o conv.gif; convviz render --numbers -i 4 -k 3 --frame 0 -o still.png; "
-               "convviz render no_padding_strides dilation -o out/ --jobs 2")
+        description="Render presets or a spec to GIF (or PNG with --frame/--sheet).\n"
+                    "Existing files are never overwritten without --force.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  convviz render padding_strides                 # padding_strides.gif here\n"
+               "  convviz render -i 5 -k 3 -s 2 -p 1 -o conv.gif\n"
+               "  convviz render -i 8 --dims 1 -d 2 -p causal --numbers --frame 3 -o c.png\n"
+               "  convviz render padding_strides_transposed --scatter --sheet\n"
+               "  convviz render --all -o gifs/ --jobs 2")
     render.add_argument("names", nargs="*", metavar="NAME", help="preset names (convviz list)")
+    render.add_argument("--all", action="store_true",
+                        help="render every preset (with -o DIR)")
     _add_spec_flags(render)
     look = render.add_argument_group("picture")
     look.add_argument("--theme", choices=THEMES, default="default", help="colours and labels")
@@ -1427,11 +1441,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     inf = sub.add_parser(
         "info", parents=[common], help="the arithmetic of a preset or spec as text or JSON",
-        description="Output size, padding per side, the formula with numbers, receptive field, "
-                    "parameter and multiplication counts, the PyTorch and Keras layers and "
-                    "where the two disagree.",
-        epilog="examples: convviz info padding_strides_odd; convviz info -i 8 -k 3 -s 2 -p same;"
-               " convviz info -i 16 --dims 1 -k 3 -d 2 -p causal --json")
+        description="Output size, padding per side, the formula with the numbers filled in,\n"
+                    "receptive field, parameter and multiplication counts, the PyTorch and\n"
+                    "Keras layers, and where the two frameworks disagree.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  convviz info padding_strides_odd\n"
+               "  convviz info -i 8 -k 3 -s 2 -p same\n"
+               "  convviz info -i 4 -k 3 -s 2 -p 1 --output-padding 1 --transposed\n"
+               "  convviz info -i 16 --dims 1 -k 3 -d 2 -p causal --json")
     inf.add_argument("name", nargs="?", metavar="NAME", help="a preset name")
     _add_spec_flags(inf)
     inf.add_argument("--pool", choices=("max", "avg"),

@@ -1182,3 +1182,35 @@ def test_pool_of_a_transposed_spec_is_refused(capsys):
     status, _, err = run(["info", "-i", "3", "-t", "--pool", "max"], capsys)
     assert status == 2
     assert one_error_line(err).startswith("convviz: error: --pool: ")
+
+
+def test_render_all_plans_every_preset(tmp_path, monkeypatch, capsys):
+    from convviz import diagrams
+
+    planned = []
+
+    def fake_render(job):
+        planned.append(job)
+        return {"path": str(job.path), "frames": 1, "bytes": 0, "label": job.label,
+                "frame": job.frame, "sheet": job.sheet}
+
+    monkeypatch.setattr(cli, "_render_one", fake_render)
+    status, out, err = run(["render", "--all", "--frame", "0", "-o", tmp_path / "all"], capsys)
+    assert status == 0, err
+    expected = list(PRESETS) + [n for n in getattr(diagrams, "DIAGRAM_PRESETS", {})
+                                if n not in PRESETS]
+    assert [job.label for job in planned] == expected
+    assert all(job.path == tmp_path / "all" / f"{job.label}_frame0.png" for job in planned)
+    assert len(out.splitlines()) == len(expected)
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["render", "--all"], "-o DIR"),
+    (["render", "--all", "padding_strides", "-o", "d"], "drop the NAMEs"),
+    (["render", "--all", "-i", "5", "-o", "d"], "drop the --input"),
+])
+def test_render_all_usage(argv, fragment, capsys):
+    status, _, err = run(argv, capsys)
+    assert status == 2
+    line = one_error_line(err)
+    assert line.startswith("convviz: error: --all: ") and fragment in line
