@@ -40,6 +40,7 @@ BASELINE_CASES = [
     ("padding_strides_odd_transposed", "classic", (0, 35)),
     ("dilation", "classic", (4,)),
     ("causal_1d", "default", (0, 7)),
+    ("depthwise", "default", (12,)),
 ]
 
 
