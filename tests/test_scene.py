@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from convviz import CellKind, ConvSpec, SpecError
 from convviz.presets import CLASSIC_NAMES, PRESETS
@@ -158,3 +161,54 @@ def test_scene_and_themes_do_not_import_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@st.composite
+def small_specs(draw):
+    ndim = draw(st.sampled_from([1, 2]))
+    i = tuple(draw(st.integers(1, 7)) for _ in range(ndim))
+    k = tuple(draw(st.integers(1, 4)) for _ in range(ndim))
+    s = draw(st.integers(1, 3))
+    d = draw(st.integers(1, 2))
+    transposed = draw(st.booleans())
+    k_hat = [d * (kk - 1) + 1 for kk in k]
+    if transposed:
+        # PyTorch padding <= k̂ − 1 keeps the whole canvas pad non-negative
+        pads = tuple((draw(st.integers(0, kh - 1)),) * 2 for kh in k_hat)
+    else:
+        pads = tuple((draw(st.integers(0, 2)), draw(st.integers(0, 2))) for _ in range(ndim))
+    try:
+        return ConvSpec(i, k, stride=s, padding=pads, dilation=d, transposed=transposed)
+    except SpecError:
+        return ConvSpec(i, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_specs())
+def test_every_frame_reads_its_window(spec):
+    """Direct: output o reads canvas o·s + t·d. Transposed: the input spread s apart
+    after k̂ − 1 − p cells of padding, read at o + t·d (stride 1)."""
+    scene = build_scene(spec)
+    ndim = spec.ndim
+    outs = [tuple(int(v) for v in idx) for idx in np.ndindex(*spec.output_size)]
+    assert [f.output_index for f in scene.frames] == outs
+    for f in scene.frames:
+        per_axis = []
+        for a in range(ndim):
+            step = 1 if spec.transposed else spec.stride[a]
+            per_axis.append([f.output_index[a] * step + t * spec.dilation[a] for t in range(spec.kernel_size[a])])
+        expected = set(itertools.product(*per_axis))
+        assert {tuple(t) for t in f.taps.tolist()} == expected
+        for a in range(ndim):
+            start = per_axis[a][0]
+            assert f.extent[a] == (start, start + spec.dilation[a] * (spec.kernel_size[a] - 1) + 1)
+    # the input cells on the canvas, placed by the paper's rule
+    kind = scene.canvas_kind
+    for a in range(ndim):
+        k_hat = spec.dilation[a] * (spec.kernel_size[a] - 1) + 1
+        before = (k_hat - 1 - spec.padding_before[a]) if spec.transposed else spec.padding_before[a]
+        step = spec.stride[a] if spec.transposed else 1
+        line = np.moveaxis(kind, a, 0)
+        line = line.reshape(line.shape[0], -1).min(axis=1)  # INPUT (0) if any input on it
+        positions = [before + j * step for j in range(spec.input_size[a])]
+        assert [p for p in range(len(line)) if line[p] == CellKind.INPUT] == positions
