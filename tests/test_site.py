@@ -543,3 +543,12 @@ def test_the_real_renderer_draws_a_gif_and_its_still():
         assert im.format == "PNG"
     with Image.open(io.BytesIO(site.render_draft(job))) as im:
         assert im.n_frames == 1
+
+
+def test_importing_the_site_module_does_not_load_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys, convviz.site; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,69 @@
+"""Gallery build times: a cold build, then a rebuild with nothing changed.
+
+    python bench/bench_gallery.py [--jobs N] [--lang en|zh] [--draft] [--out DIR]
+
+Targets on a 2-core machine: cold < 10 s, no-change rebuild < 1 s. Prints the
+times, what each build did, the slowest pictures, and PASS/FAIL per target
+(exit status 1 if a target is missed). ``--draft`` times the one-frame draft
+renderer instead of the full animations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from convviz import site
+
+COLD_TARGET = 10.0
+REBUILD_TARGET = 1.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--lang", default="en")
+    parser.add_argument("--draft", action="store_true", help="one frame per animation")
+    parser.add_argument("--out", type=Path, default=None, help="keep the site here")
+    args = parser.parse_args(argv)
+    renderer = site.render_draft if args.draft else None
+
+    with tempfile.TemporaryDirectory(prefix="convviz-bench-") as tmp:
+        out = args.out or Path(tmp) / "site"
+        stamps: dict[str, float] = {}
+        last = [time.perf_counter()]
+
+        def progress(done: int, total: int, name: str) -> None:
+            now = time.perf_counter()
+            stamps[name] = now - last[0]  # time since the previous picture finished
+            last[0] = now
+
+        start = time.perf_counter()
+        cold = site.build(out, lang=args.lang, jobs=args.jobs, force=True, renderer=renderer,
+                          progress=progress)
+        cold_s = time.perf_counter() - start
+        start = time.perf_counter()
+        warm = site.build(out, lang=args.lang, jobs=args.jobs, renderer=renderer)
+        warm_s = time.perf_counter() - start
+
+    ok_cold, ok_warm = cold_s < COLD_TARGET, warm_s < REBUILD_TARGET
+    print(f"cold build     {cold_s:7.2f} s  (target < {COLD_TARGET:g} s)  "
+          f"{'PASS' if ok_cold else 'FAIL'}  rendered {cold.rendered}, written {cold.written}, "
+          f"failed {len(cold.failed)}")
+    print(f"no-change      {warm_s:7.2f} s  (target < {REBUILD_TARGET:g} s)  "
+          f"{'PASS' if ok_warm else 'FAIL'}  rendered {warm.rendered}, reused {warm.reused}, "
+          f"written {warm.written}")
+    slow = sorted(((t, n) for n, t in stamps.items() if n.startswith("img/")), reverse=True)[:5]
+    if slow:
+        print("slowest gaps between finished pictures:",
+              ", ".join(f"{n} {t:.1f} s" for t, n in slow))
+    for path, error in sorted(cold.failed.items()):
+        print(f"FAILED {path}: {error}")
+    return 0 if ok_cold and ok_warm and not cold.failed and warm.rendered == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

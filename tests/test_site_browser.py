@@ -1,0 +1,144 @@
+"""The built gallery in headless Chromium over file://: pictures decode, nothing is
+fetched from the network, no console errors, and the hover maps light exactly the
+input cells the engine's index map names.
+
+The site is built once with ``render_draft`` (the real renderers, one frame per
+animation) to keep the test fast.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import require_chromium, require_module
+from convviz import site
+from convviz.presets import PRESETS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def gallery(tmp_path_factory):
+    chromium = require_chromium()
+    out = tmp_path_factory.mktemp("gallery")
+    report = site.build(out, jobs=2, renderer=site.render_draft)
+    assert not report.failed, report.failed
+    return chromium, out
+
+
+@pytest.fixture(scope="module")
+def browser(gallery):
+    sync_api = require_module("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=gallery[0], args=ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, out, **kw):
+    page = browser.new_page(**kw)
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((out / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    return page, errors, requests
+
+
+def test_every_picture_decodes_and_nothing_leaves_file_urls(gallery, browser, tmp_path):
+    _, out = gallery
+    page, errors, requests = open_page(browser, out, viewport={"width": 1280, "height": 900})
+    images = page.evaluate(
+        "Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete, i.naturalWidth])")
+    assert len(images) > 30
+    bad = [src for src, complete, width in images if not complete or width == 0]
+    assert not bad
+    assert requests and all(url.startswith("file://") for url in requests), requests
+    assert not errors
+    page.screenshot(path=str(tmp_path / "gallery.png"), full_page=True)
+    assert (tmp_path / "gallery.png").stat().st_size > 0
+    page.close()
+
+
+def test_reduced_motion_shows_the_stills(gallery, browser):
+    _, out = gallery
+    page, errors, _ = open_page(browser, out, reduced_motion="reduce")
+    sources = page.evaluate("Array.from(document.querySelectorAll('.pic img'))"
+                            ".map(i => [i.currentSrc, i.naturalWidth])")
+    assert sources and all(src.endswith(".png") and width > 0 for src, width in sources)
+    assert not errors
+    page.close()
+
+
+def _lit(page, grid_id):
+    return page.evaluate(
+        """id => {
+            const root = document.getElementById(id);
+            const hit = Array.from(root.querySelectorAll('.canvas .cell.hit'))
+                .map(e => e.dataset.i);
+            const read = Array.from(root.querySelectorAll('.canvas .cell.read'))
+                .map(e => e.dataset.c);
+            return [hit, read];
+        }""", grid_id)
+
+
+@pytest.mark.parametrize("name", ["padding_strides", "padding_strides_odd_transposed",
+                                  "dilation", "causal_1d"])
+def test_hovering_an_output_cell_lights_the_engines_input_cells(gallery, browser, name):
+    _, out = gallery
+    spec = PRESETS[name].spec
+    page, errors, _ = open_page(browser, out, viewport={"width": 1280, "height": 900})
+    grid_id = f"grid-{name}"
+    buttons = page.locator(f"#{grid_id} .output .cell")
+    n_out = buttons.count()
+    assert n_out == spec.frame_count
+    k = spec.kernel_size
+    for n in range(n_out):
+        index = tuple(int(v) for v in __import__("numpy").unravel_index(n, spec.output_size))
+        buttons.nth(n).hover()
+        hit, read = _lit(page, grid_id)
+        taps = spec.input_taps[index].reshape(-1, spec.ndim)
+        expected = {",".join(map(str, t)) for t in taps if t[0] >= 0}
+        assert set(hit) == expected, (index, hit)
+        canvas = {",".join(map(str, t)) for t in spec.taps[index].reshape(-1, spec.ndim)}
+        assert set(read) == canvas
+        assert len(read) == int(__import__("math").prod(k))
+    page.mouse.move(0, 0)
+    assert _lit(page, grid_id) == [[], []]
+    assert not errors
+    page.close()
+
+
+def test_output_cells_are_reachable_by_keyboard(gallery, browser):
+    _, out = gallery
+    spec = PRESETS["padding_strides"].spec
+    page, errors, _ = open_page(browser, out)
+    page.focus("#grid-padding_strides .output .cell >> nth=0")
+    page.keyboard.press("Tab")  # moves focus to output cell 1
+    hit, _ = _lit(page, "grid-padding_strides")
+    expected = {",".join(map(str, t)) for t in spec.input_taps[0, 1].reshape(-1, 2) if t[0] >= 0}
+    assert set(hit) == expected
+    status = page.text_content("#grid-padding_strides .grid-hint")
+    assert "(0, 1)" in status
+    assert not errors
+    page.close()
+
+
+@pytest.mark.parametrize("width,scheme", [(1280, "light"), (390, "dark")])
+def test_layout_fits_the_viewport(gallery, browser, tmp_path, width, scheme):
+    _, out = gallery
+    page, errors, _ = open_page(browser, out, viewport={"width": width, "height": 800},
+                                color_scheme=scheme)
+    # nothing but the tables' own scrollers is wider than the page
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    dark = sum(int(v) for v in background[4:-1].split(",")[:3]) < 200
+    assert dark == (scheme == "dark")
+    page.screenshot(path=str(tmp_path / f"gallery-{width}-{scheme}.png"), full_page=True)
+    assert not errors
+    page.close()
