@@ -399,7 +399,10 @@ def contact_sheet(
     cell_w, cell_h = w + gap, h + label_height + gap
     sheet = Image.new("RGB", (columns * cell_w + gap, rows * cell_h + gap), background)
     draw = ImageDraw.Draw(sheet)
-    font = ImageFont.load_default(size=max(8, label_height - 3))
+    try:  # Pillow's bundled font at the label size (needs FreeType); the bitmap font otherwise
+        font: Any = ImageFont.load_default(size=max(8, label_height - 3))
+    except (TypeError, OSError, ImportError):
+        font = ImageFont.load_default()
     for k, frame in enumerate(frames):
         r, c = divmod(k, columns)
         x, y = gap + c * cell_w, gap + r * cell_h
