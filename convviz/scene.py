@@ -31,7 +31,7 @@ import numpy as np
 from .errors import SpecError
 from .spec import CellKind, ConvSpec
 
-__all__ = ["Scene", "FrameScene", "build_scene", "MAX_FRAMES", "MAX_CANVAS_CELLS"]
+__all__ = ["MAX_CANVAS_CELLS", "MAX_FRAMES", "FrameScene", "Scene", "build_scene"]
 
 #: the most frames a scene may have (one per output cell)
 MAX_FRAMES = 4096

@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import SpecError
 
-__all__ = ["Theme", "THEMES", "get_theme"]
+__all__ = ["THEMES", "Theme", "get_theme"]
 
 _HEX = re.compile(r"^#[0-9a-f]{6}$")
 
@@ -91,7 +91,7 @@ class Theme:
             "shadow_on_output": blend(self.shadow, self.output_fill, self.shadow_alpha),
         }
 
-    def with_(self, **changes: Any) -> "Theme":
+    def with_(self, **changes: Any) -> Theme:
         """A copy with some fields changed (validated)."""
         return replace(self, **changes)
 
@@ -153,7 +153,7 @@ THEMES: dict[str, Theme] = {
 }
 
 
-def get_theme(theme: "str | Theme") -> Theme:
+def get_theme(theme: str | Theme) -> Theme:
     """The Theme called ``theme`` (or ``theme`` itself); SpecError listing names otherwise."""
     if isinstance(theme, Theme):
         return theme
