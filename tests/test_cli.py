@@ -965,9 +965,9 @@ def test_console_script_sigint_exits_130_and_leaves_no_partial_file(tmp_path):
         proc.kill()
     if proc.returncode == 0:
         pytest.skip("the render finished before the signal arrived")
-    assert proc.returncode == 130, err
-    assert err == "convviz: interrupted\n"
     left = sorted(p.name for p in tmp_path.iterdir())
+    assert proc.returncode == 130, (proc.returncode, err, left)
+    assert err == "convviz: interrupted\n", (err, left)
     assert all(name.endswith(".gif") and not name.startswith(".") for name in left), left
     for name in left:  # every file there is complete
         frames = gif_frames(tmp_path / name)[0]
