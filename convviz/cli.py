@@ -610,10 +610,11 @@ def _keras(spec: ConvSpec) -> dict[str, Any]:
     parts = [p for p in (before_layer, layer, after_layer) if p]
     code = parts[0] if len(parts) == 1 else "keras.Sequential([" + ", ".join(parts) + "])"
     note = None
-    if spec.groups != 1 and spec.groups == spec.channels[0]:
-        mult = c_out // spec.groups
-        note = (f"depthwise: keras.layers.DepthwiseConv{n}D({_num(spec.kernel_size)}, "
-                f"depth_multiplier={mult}) is the same layer")
+    if spec.groups != 1 and spec.groups == spec.channels[0] and n <= 2:  # no DepthwiseConv3D
+        extra = "".join(f", {a}" for a in kw if not a.startswith("groups="))
+        where = " (after the same ZeroPadding)" if before_layer else ""
+        note = (f"depthwise: keras.layers.DepthwiseConv{n}D({_num(spec.kernel_size)}{extra}, "
+                f"depth_multiplier={c_out // spec.groups}) is the same layer{where}")
     return {"code": code, "exact": True, "layers": layers, "note": note}
 
 
@@ -687,11 +688,10 @@ def _disagreements(spec: ConvSpec) -> list[str]:
         if spec.groups != 1:
             out.append("groups: PyTorch's ConvTranspose takes groups, Keras' transposed layers "
                        "do not")
-    if spec.groups != 1 and not spec.transposed:
-        c_in = spec.channels[0]
-        depthwise = (f"; depthwise (groups = C_in = {c_in}) is DepthwiseConv{n}D in Keras"
-                     if spec.groups == c_in else "")
-        out.append(f"groups: both take groups={spec.groups}{depthwise}")
+    if spec.groups != 1 and not spec.transposed and spec.groups == spec.channels[0] and n <= 2:
+        out.append(f"depthwise (groups = C_in = {spec.groups}): PyTorch says groups={spec.groups}; "
+                   f"Keras has groups too, but the idiom is DepthwiseConv{n}D(depth_multiplier="
+                   f"{spec.channels[1] // spec.groups})")
     k = "*k"
     if spec.transposed:
         out.append("layouts: PyTorch N, C, *spatial with weights (C_in, C_out/g, *k); Keras "
