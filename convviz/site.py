@@ -35,14 +35,15 @@ import multiprocessing
 import os
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .errors import OutputError, SpecError
 from .site_models import ImageJob, SiteModel, collect
 
-__all__ = ["BuildReport", "build", "render_picture", "render_draft", "render_pages", "MANIFEST_NAME", "PAGE_FILES"]
+__all__ = ["MANIFEST_NAME", "PAGE_FILES", "BuildReport", "build", "render_draft", "render_pages", "render_picture"]
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +176,7 @@ def _sources(custom_renderer: bool = False
     try:
         diagrams_module = importlib.import_module("convviz.diagrams")
         diagrams = dict(getattr(diagrams_module, "DIAGRAM_PRESETS", {}))
-    except Exception as exc:  # a diagram module still in the works must not stop the site
+    except Exception as exc:  # noqa: BLE001 - a broken diagram module must not stop the site
         log.warning("diagrams unavailable: %s", exc)
         diagrams = {}
     has_animate = custom_renderer or importlib.util.find_spec("convviz.animation") is not None
@@ -240,7 +241,7 @@ def _cost(job: ImageJob, presets: Mapping[str, Any]) -> int:
 def _run(renderer: Renderer, job: ImageJob) -> tuple[str, bytes | None, str]:
     try:
         return job.path, renderer(job), ""
-    except Exception as exc:  # reported, the card is left out
+    except Exception as exc:  # noqa: BLE001 - reported in BuildReport.failed, card left out
         return job.path, None, f"{type(exc).__name__}: {exc}"
 
 
@@ -341,7 +342,7 @@ def build(
 
     # 1. gather: the view model and the pictures it needs
     presets, diagrams, available, identities = _sources(custom)
-    gather = dict(presets=presets, diagrams=diagrams, available=available,
+    gather: dict[str, Any] = dict(presets=presets, diagrams=diagrams, available=available,
                   identities=identities, version=__version__)
     _, wanted = collect(lang, **gather)
     _environment(templates)  # fail early on a bad templates directory
@@ -403,6 +404,13 @@ def build(
             for future in concurrent.futures.as_completed(futures):
                 for result in future.result():
                     store(*result)
+
+    # pictures of the previous build that this one no longer shows
+    for path in sorted(set(old_pictures) - set(wanted)):
+        stale = out / path
+        if path.startswith("img/") and stale.is_file():
+            stale.unlink()
+            log.info("removed %s (no longer in the gallery)", path)
 
     # 3. the final view model (failed pictures leave their cards out) and the pages
     model, _ = collect(lang, failed=failed, sizes=sizes, **gather)

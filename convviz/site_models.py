@@ -11,8 +11,9 @@ and :func:`~convviz.engine.receptive_field`; nothing is typed in.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from .engine import receptive_field
 from .errors import SpecError
@@ -20,31 +21,31 @@ from .site_text import DIAGRAM_TITLES_ZH, LANGS, PRESET_TITLES_ZH, TEXT
 from .spec import AxisGeometry, CellKind, ConvSpec
 
 __all__ = [
-    "Image",
-    "ImageJob",
-    "Link",
+    "Block",
+    "Card",
     "CodeLine",
     "Figure",
     "GridCell",
     "HoverGrid",
-    "Card",
-    "Table",
-    "Block",
+    "Image",
+    "ImageJob",
+    "Link",
     "Section",
     "SiteModel",
+    "Table",
+    "alt_text",
     "collect",
     "diagram_roles",
     "direct_formula",
-    "transposed_formula",
-    "pytorch_code",
-    "keras_code",
     "hover_grid",
-    "shape_row",
+    "keras_code",
     "path_lengths",
-    "stack_receptive_field",
+    "pytorch_code",
     "separable_counts",
+    "shape_row",
+    "stack_receptive_field",
+    "transposed_formula",
     "window_starts",
-    "alt_text",
 ]
 
 # -------------------------------------------------------------------------------------------
@@ -303,8 +304,8 @@ def pytorch_code(spec: ConvSpec) -> tuple[str, ...]:
     lines = []
     if spec.transposed:
         sym = spec.padding_before == spec.padding_after
-        p = _one(spec.padding_before) if sym else None
-        args = _kwargs([("stride", s, 1), ("padding", p, 0),
+        crop = _one(spec.padding_before) if sym else None
+        args = _kwargs([("stride", s, 1), ("padding", crop, 0),
                         ("output_padding", _one(spec.applied_output_padding), 0),
                         ("groups", spec.groups, 1), ("dilation", d, 1)])
         layer = f"nn.ConvTranspose{n}d({c_in}, {c_out}, kernel_size={k!r}"
@@ -519,10 +520,10 @@ def alt_text(spec: ConvSpec, lang: str, *, view: str = "gather", still: bool = F
         crop = t["alt_crop"].format(p=_one(p)) if any(p) else ""
         return t["alt_scatter"].format(what=what, i=i, k=k, o=o, s=_one(spec.stride), crop=crop)
     if spec.transposed:
-        (cb, ca) = spec.canvas_padding[0]
-        zeros = "" if set(spec.stride) == {1} else t["alt_zeros"].format(n=_one(spec.stride) - 1
-                                                                         if len(set(spec.stride)) == 1
-                                                                         else spec.stride)
+        cb = _one([before for before, _ in spec.canvas_padding])
+        ca = _one([after for _, after in spec.canvas_padding])
+        gaps = [st - 1 for st in spec.stride]
+        zeros = t["alt_zeros"].format(n=_one(gaps)) if any(gaps) else ""
         return t["alt_transposed"].format(what=what, i=i, zeros=zeros, cb=cb, ca=ca, k=k, dil=d,
                                           o=o, frames=spec.frame_count)
     lo, hi = spec.padding_before, spec.padding_after
@@ -801,13 +802,14 @@ class _Builder:
     def shapes(self) -> tuple[Block, ...]:
         t = self.t
         rows = []
-        for name, preset in self.presets.items():
+        for preset in self.presets.values():
             if preset.family not in ("direct", "transposed", "dilated", "ours"):
                 continue
-            rows.append((_title(preset, self.lang) + f" — {preset.spec.describe()}",
+            rows.append((_title(preset, self.lang), preset.spec.describe(),
                          *shape_row(preset.spec)))
-        table = Table(t["sh_table"], (t["sh_case"], t["sh_torch"], t["sh_keras"], t["sh_pad"]),
-                      tuple(rows), (False, False, False, False))
+        table = Table(t["sh_table"], (t["sh_case"], t["caption_label"], t["sh_torch"],
+                                      t["sh_keras"], t["sh_pad"]),
+                      tuple(rows), (False, False, False, False, False))
         blocks = [Block("text", paragraphs=(t["sh_p1"],)), Block("table", table=table)]
         tf, pt = self.presets.get("tf_same_strides"), self.presets.get("padding_strides_odd")
         if tf is not None and pt is not None:

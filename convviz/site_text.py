@@ -7,9 +7,9 @@ templates escape everything.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
-__all__ = ["LANGS", "TEXT", "PRESET_TITLES_ZH", "DIAGRAM_TITLES_ZH", "text"]
+__all__ = ["DIAGRAM_TITLES_ZH", "LANGS", "PRESET_TITLES_ZH", "TEXT", "text"]
 
 LANGS = ("en", "zh")
 

@@ -13,12 +13,12 @@ import io
 import json
 import math
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+from reference import direct_output_size, transposed_output_size
 
 import convviz
 from convviz import site
@@ -40,9 +40,6 @@ from convviz.site_models import (
 )
 from convviz.site_text import TEXT
 from convviz.spec import ConvSpec
-
-from reference import direct_output_size, transposed_output_size
-
 
 FAIL: set[str] = set()  # picture paths tiny_renderer refuses (in-process builds only)
 
@@ -104,7 +101,7 @@ def test_unknown_lang_is_a_spec_error():
 
 def test_basic_section_has_the_seven_direct_cases_four_to_a_row():
     m, _ = model()
-    block = [b for b in m.sections[1].blocks if b.kind == "cards"][0]
+    block = next(b for b in m.sections[1].blocks if b.kind == "cards")
     assert [c.id for c in block.cards] == list(CLASSIC_NAMES[:7])
     assert block.per_row == 4
 
@@ -279,7 +276,7 @@ def test_separable_worked_example():
     assert ex["standard"].multiply_count == 1_228_800
     assert ex["depthwise"].multiply_count + ex["pointwise"].multiply_count == 53_952
     m, _ = model()
-    table = [b.table for b in m.sections[4].blocks if b.kind == "table"][0]
+    table = next(b.table for b in m.sections[4].blocks if b.kind == "table")
     cells = [c for row in table.rows for c in row]
     assert "1,228,800" in cells and "53,952" in cells
     text = " ".join(p for b in m.sections[4].blocks for p in b.paragraphs)
@@ -390,7 +387,7 @@ def test_embedded_json_parses_back_to_the_engine_maps():
     html = site.render_pages(m)["index.html"].decode()
     blocks = re.findall(r'<div class="hover-grid" id="grid-([a-z0-9_]+)">\s*'
                         r'<script type="application/json" class="grid-data">(.*?)</script>',
-                        html, re.S)
+                        html, re.DOTALL)
     assert len(blocks) >= 7
     for name, text in blocks:
         spec = PRESETS[name if name in PRESETS else name.replace("torch_", "")].spec
@@ -552,3 +549,18 @@ def test_importing_the_site_module_does_not_load_matplotlib():
     code = "import sys, convviz.site; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_pictures_no_longer_shown_are_removed(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    site.build(out, jobs=1, renderer=tiny_renderer)
+    assert (out / "img" / "causal_1d.gif").is_file()
+    import convviz.presets
+
+    monkeypatch.delitem(convviz.presets.PRESETS, "causal_1d")
+    report = site.build(out, jobs=1, renderer=tiny_renderer)
+    assert report.rendered == 0
+    assert not list((out / "img").glob("causal_1d*"))
+    assert "causal_1d" not in (out / "index.html").read_text("utf-8")
+    manifest = json.loads((out / site.MANIFEST_NAME).read_text("utf-8"))
+    assert not any("causal_1d" in p for p in manifest["pictures"])

@@ -9,8 +9,8 @@ animation) to keep the test fast.
 from __future__ import annotations
 
 import pytest
-
 from conftest import require_chromium, require_module
+
 from convviz import site
 from convviz.presets import PRESETS
 
