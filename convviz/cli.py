@@ -22,6 +22,17 @@ Spec flags (``render`` and ``info``)::
                         before:after), or valid | same | full | causal
 
 ``before`` is the top/left (start) side, ``after`` the bottom/right (end).
+
+Files (``render``): ``-o`` is a file (``.gif`` animation, ``.png`` with
+``--frame N`` or ``--sheet``) or a directory (an existing one, a path ending
+in ``/``, or a path without suffix) that gets one ``NAME.gif`` per preset;
+without ``-o`` files go to the current directory. Every output is checked
+before anything is drawn: an existing file is refused unless ``--force``, a
+parent that is a file is refused, absurd sizes are refused. Files are written
+atomically (temp file + rename), so an error or Ctrl-C leaves no partial file;
+a directory created for the outputs is removed again if nothing was written
+into it. ``--jobs N`` renders the outputs in N processes; each file is the
+same whatever N is.
 """
 
 from __future__ import annotations

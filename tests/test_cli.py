@@ -1214,3 +1214,23 @@ def test_render_all_usage(argv, fragment, capsys):
     assert status == 2
     line = one_error_line(err)
     assert line.startswith("convviz: error: --all: ") and fragment in line
+
+
+def test_render_with_groups_and_channels(tmp_path, capsys):
+    target = tmp_path / "g.gif"
+    status, _, err = run(["render", "-i", "3", "-k", "2", "--groups", "2", "--in-channels", "2",
+                          "--out-channels", "4", "--scale", "0.4", "-o", target], capsys)
+    assert status == 0, err
+    assert gif_frames(target)[0] == 4  # one frame per output cell of one channel: 2×2
+    expected = convviz.animate(ConvSpec(3, 2, groups=2, in_channels=2, out_channels=4),
+                               scale=0.4).frame(0)
+    status, _, _ = run(["render", "-i", "3", "-k", "2", "--groups", "2", "--in-channels", "2",
+                        "--out-channels", "4", "--scale", "0.4", "--frame", "0",
+                        "-o", tmp_path / "g.png"], capsys)
+    np.testing.assert_array_equal(png_array(tmp_path / "g.png"), expected)
+
+
+def test_debug_verbosity_logs_each_render(tmp_path, capsys):
+    status, _, err = run(["-vv", "render", *SMALL, "-o", tmp_path / "v.gif"], capsys)
+    assert status == 0
+    assert "convviz: debug: rendering" in err
