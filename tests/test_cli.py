@@ -954,10 +954,11 @@ def test_console_script_sigint_exits_130_and_leaves_no_partial_file(tmp_path):
              "full_padding_no_strides_transposed"]
     # a shell that starts us in the background ignores SIGINT, and children inherit
     # that: give the CLI the default disposition, as a terminal would
-    proc = subprocess.Popen(console_script() + ["render", *names, "--scale", "0.5",
-                                                "-o", str(tmp_path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    command = console_script() + ["render", *names, "--scale", "0.5", "-o", str(tmp_path)]
+    default_sigint = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                      "os.execvp(sys.argv[1], sys.argv[1:])")
+    proc = subprocess.Popen([sys.executable, "-c", default_sigint, *command],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
         while not any(tmp_path.iterdir()) and proc.poll() is None and time.monotonic() < deadline:
