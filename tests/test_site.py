@@ -564,3 +564,14 @@ def test_pictures_no_longer_shown_are_removed(tmp_path, monkeypatch):
     assert "causal_1d" not in (out / "index.html").read_text("utf-8")
     manifest = json.loads((out / site.MANIFEST_NAME).read_text("utf-8"))
     assert not any("causal_1d" in p for p in manifest["pictures"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_ids_are_unique_and_anchors_resolve(lang):
+    import collections
+
+    m, _ = model(lang)
+    html = site.render_pages(m)["index.html"].decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert [i for i, n in collections.Counter(ids).items() if n > 1] == []
+    assert set(re.findall(r'href="#([^"]+)"', html)) <= set(ids)
