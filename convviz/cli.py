@@ -664,6 +664,17 @@ def _disagreements(spec: ConvSpec) -> list[str]:
         elif asym and not isinstance(spec.padding, str):
             out.append(f"per-side padding: PyTorch pads symmetrically (use nn.ZeroPad{n}d or "
                        f"F.pad), Keras only knows valid/same/causal (use ZeroPadding{n}D)")
+        if not isinstance(spec.padding, str) and any(lo or hi for lo, hi in pairs):
+            tf = ConvSpec(spec.input_size, spec.kernel_size, stride=spec.stride,
+                          dilation=spec.dilation, padding="same")
+            tf_pairs = list(zip(tf.padding_before, tf.padding_after))
+            if tf.output_size == spec.output_size and tf_pairs != pairs:
+                where = ", ".join(f"{names[a]}: {tf_pairs[a][0]} before, {tf_pairs[a][1]} after"
+                                  for a in range(n) if tf_pairs[a] != pairs[a])
+                out.append(
+                    "looks like 'same' but is not: Keras padding='same' gives the same output "
+                    f"size here but pads {where}, so its windows sit elsewhere; keep the "
+                    f"explicit ZeroPadding{n}D")
         if strided and dilated:
             out.append("stride > 1 with dilation > 1: PyTorch allows it, Keras refuses it")
     else:

@@ -1240,3 +1240,22 @@ def test_debug_verbosity_logs_each_render(tmp_path, capsys):
     status, _, err = run(["-vv", "render", *SMALL, "-o", tmp_path / "v.gif"], capsys)
     assert status == 0
     assert "convviz: debug: rendering" in err
+
+
+@settings(max_examples=100, deadline=None)
+@given(direct_specs)
+def test_looks_like_same_warning_exactly_when_keras_same_differs(spec):
+    """The warning appears iff explicit padding gives TF 'same''s output size with other pads."""
+    texts = cli.info(spec)["disagreements"]
+    warned = any("looks like 'same' but is not" in t for t in texts)
+    explicit = not isinstance(spec.padding, str) and any(spec.padding_before + spec.padding_after)
+    pads = [(_keras_same_pads(g.input_size, g.effective_kernel, g.stride)) for g in spec.axes]
+    out = [-(-g.input_size // g.stride) for g in spec.axes]
+    expected = (explicit and out == list(spec.output_size)
+                and pads != list(zip(spec.padding_before, spec.padding_after)))
+    assert warned == expected
+
+
+def test_padding_strides_odd_is_not_keras_same():
+    texts = cli.info(PRESETS["padding_strides_odd"].spec)["disagreements"]
+    assert any("pads rows: 0 before, 1 after, cols: 0 before, 1 after" in t for t in texts)
