@@ -1327,6 +1327,11 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
 
     kwargs: dict[str, Any] = {"lang": args.lang, "templates": args.templates, "jobs": args.jobs,
                               "progress": progress, "force": bool(args.force)}
+    if args.draft:
+        draft = getattr(site, "render_draft", None)
+        if draft is None:
+            raise CLIError("--draft: this convviz.site has no render_draft")
+        kwargs["renderer"] = draft
     try:
         report = site.build(str(out), **kwargs)
     finally:
@@ -1489,6 +1494,8 @@ def build_parser() -> argparse.ArgumentParser:
     gal.add_argument("-j", "--jobs", type=_int_type(1, MAX_JOBS), metavar="N",
                      help="render with N processes (default: all cores)")
     gal.add_argument("--force", action="store_true", help="rebuild everything")
+    gal.add_argument("--draft", action="store_true",
+                     help="one frame per animation: a fast preview of the pages")
     gal.set_defaults(func=_cmd_gallery)
     return parser
 

@@ -1032,6 +1032,16 @@ def test_gallery_defaults(tmp_path, monkeypatch, capsys):
     (out, kwargs), = calls
     assert out == "output" and kwargs["lang"] == "en" and kwargs["jobs"] is None
     assert kwargs["templates"] is None and kwargs["force"] is False
+    assert "renderer" not in kwargs  # the real pictures unless --draft
+
+
+def test_gallery_draft_uses_the_draft_renderer(tmp_path, monkeypatch, capsys):
+    from convviz import site
+
+    calls = []
+    monkeypatch.setattr(site, "build", lambda out, **kw: calls.append(kw) or _FakeReport(out))
+    assert run(["gallery", "--draft", "-o", tmp_path / "s"], capsys)[0] == 0
+    assert calls[0]["renderer"] is site.render_draft
 
 
 def test_gallery_progress_bar_only_on_a_terminal(tmp_path, monkeypatch, capsys):
