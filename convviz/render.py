@@ -379,95 +379,144 @@ class ConvRenderer:
             f"frames={self.frame_count}, size={self.size})"
         )
 
-    # -- figure construction -------------------------------------------------------
+    # -- drawing ---------------------------------------------------------------------
     def _build(self) -> None:
+        """Draw the static picture once (straight onto an Agg canvas: no Figure, no
+        Axes for the shapes), quantise it, and keep it as every frame's background."""
+        from matplotlib.backends._backend_agg import RendererAgg
+
+        lay, th, sc = self._layout, self.theme, self.scene
+        dpi = DPI * lay.scale
+        if lay.labels or lay.caption:
+            # text needs matplotlib's Python renderer (fonts); shapes still go
+            # straight to its Agg core
+            from matplotlib.backends.backend_agg import RendererAgg as TextRenderer
+
+            text_renderer: Any = TextRenderer(lay.width, lay.height, dpi)
+            agg = text_renderer._renderer
+        else:
+            text_renderer = None
+            agg = RendererAgg(lay.width, lay.height, dpi)
+        self._agg = agg
+        self._buffer = np.asarray(agg)  # (H, W, 4) RGBA view of the canvas
+        self._buffer[...] = (*hex_to_rgb(th.background), 255)
+        # layout px (y down, 150 dpi) -> Agg display px (y up)
+        self._transform = np.array([[lay.scale, 0.0, 0.0], [0.0, -lay.scale, lay.height],
+                                    [0.0, 0.0, 1.0]])
+        sw = th.stroke_width
+        stroke = _rgba(th.stroke)
+        dashes = (0.0, tuple(th.dash))
+        kind = sc.canvas_kind
+        ndim = sc.ndim
+
+        # channel sheets behind the planes (multi-channel specs, text themes)
+        sheet_fills = th.channel_fills
+        for planes, count in ((lay.inputs, lay.ghost_in), (lay.outputs, lay.ghost_out)):
+            for plane in planes:
+                for j in range(count, 0, -1):
+                    sheet = plane.outline_extent() - (0.0, j * SHEET_STEP)
+                    self._cells([sheet], _rgba(sheet_fills[j % len(sheet_fills)]), stroke, sw)
+
+        # the canvas: padding/zero fills, dashed grid, input cells
+        for z, plane in enumerate(lay.inputs):
+            plane_kind = kind[z] if ndim == 3 else kind.reshape(plane.rows, plane.cols)
+            rc = np.argwhere(plane_kind != CellKind.INPUT)
+            fills = [th.padding_fill if plane_kind[tuple(p)] == CellKind.PADDING else th.zero_fill
+                     for p in rc]
+            if len(rc) and (lay.ghost_in or any(f != th.background for f in fills)):
+                for fill in sorted(set(fills)):
+                    mine = np.array([f == fill for f in fills])
+                    self._cells(plane.cells(rc[mine]), _rgba(fill), None, 0.0)
+            if len(rc):
+                self._segments(plane.grid(0, plane.rows, 0, plane.cols), stroke, sw, "butt", dashes)
+            rc = np.argwhere(plane_kind == CellKind.INPUT)
+            if len(rc):
+                self._cells(plane.cells(rc), _rgba(th.input_fill), stroke, sw)
+
+        # the output planes hide the projection lines. The layout keeps them clear
+        # of the input planes, so they are part of the background and each line is
+        # clipped where it enters them (instead of redrawing them every frame)
+        for plane in lay.outputs:
+            rc = np.argwhere(np.ones((plane.rows, plane.cols), bool))
+            self._cells(plane.cells(rc), _rgba(th.output_fill), stroke, sw)
+
+        if text_renderer is not None:
+            self._draw_text(text_renderer)
+
+        self._background = self._buffer.copy()
+        self._palette = _frame_palette(th)
+        self._lut = _lut(self._palette)
+        self._palette0 = np.vstack([np.zeros((1, 3), np.uint8), self._palette])  # index 0 unused
+        self._out = np.empty((lay.height, lay.width, 3), dtype=np.uint8)
+        self._quantise_into(0, lay.height, 0, lay.width)
+        self._dirty: tuple[int, int, int, int] | None = None
+
+    def _draw_text(self, renderer: Any) -> None:
         import matplotlib
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.collections import LineCollection, PolyCollection
         from matplotlib.figure import Figure
 
+        lay, th, sc = self._layout, self.theme, self.scene
+        fig = Figure(figsize=(lay.width / (DPI * lay.scale), lay.height / (DPI * lay.scale)),
+                     dpi=DPI * lay.scale)
+        s, w, h = lay.scale, lay.width, lay.height
         with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
-            lay, th, sc = self._layout, self.theme, self.scene
-            dpi = DPI * lay.scale
-            fig = Figure(figsize=(lay.width / dpi, lay.height / dpi), dpi=dpi)
-            fig.patch.set_facecolor(th.background)
-            canvas = FigureCanvasAgg(fig)
-            ax = fig.add_axes((0, 0, 1, 1))
-            ax.set_axis_off()
-            ax.set_xlim(0, lay.width / lay.scale)
-            ax.set_ylim(lay.height / lay.scale, 0)
-            ax.patch.set_visible(False)
-
-            sw, lw = th.stroke_width, th.line_width
-            stroke, line = _rgba(th.stroke), _rgba(th.line)
-            dashes = (0, (th.dash[0], th.dash[1]))
-            kind = sc.canvas_kind
-            ndim = sc.ndim
-
-            # channel sheets behind the planes (multi-channel specs, text themes)
-            sheet_fills = th.channel_fills
-            for planes, count in ((lay.inputs, lay.ghost_in), (lay.outputs, lay.ghost_out)):
-                for plane in planes:
-                    for j in range(count, 0, -1):
-                        sheet = plane.outline_extent() - (0.0, j * SHEET_STEP)
-                        ax.add_collection(PolyCollection(
-                            [sheet], facecolors=[_rgba(sheet_fills[j % len(sheet_fills)])],
-                            edgecolors=[stroke], linewidths=sw, joinstyle="miter", zorder=0.5))
-
-            # static: the canvas (dashed grid, padding/zero fills, input cells)
-            for z, plane in enumerate(lay.inputs):
-                plane_kind = kind[z] if ndim == 3 else kind.reshape(plane.rows, plane.cols)
-                rc = np.argwhere(plane_kind != CellKind.INPUT)
-                fills = [th.padding_fill if plane_kind[tuple(p)] == CellKind.PADDING else th.zero_fill for p in rc]
-                if len(rc) and (lay.ghost_in or any(f != th.background for f in fills)):
-                    ax.add_collection(PolyCollection(
-                        list(plane.cells(rc)), facecolors=[_rgba(f) for f in fills],
-                        edgecolors="none", linewidths=0, zorder=1))
-                if len(rc):
-                    ax.add_collection(LineCollection(
-                        list(plane.grid(0, plane.rows, 0, plane.cols)), colors=[stroke],
-                        linewidths=sw, linestyles=[dashes], capstyle="butt", zorder=2))
-                rc = np.argwhere(plane_kind == CellKind.INPUT)
-                if len(rc):
-                    ax.add_collection(PolyCollection(
-                        list(plane.cells(rc)), facecolors=[_rgba(th.input_fill)],
-                        edgecolors=[stroke], linewidths=sw, joinstyle="miter", zorder=3))
-
-            # labels and caption (static)
-            for text, x, y, rot, ha, va in lay.labels:
-                ax.text(x, y, text, rotation=rot, ha=ha, va=va, color=th.text,
-                        fontsize=th.font_size, family=_FONT, rotation_mode="anchor", zorder=4)
+            texts = [
+                fig.text(x * s / w, 1 - y * s / h, text, rotation=rot, ha=ha, va=va,
+                         color=th.text, fontsize=th.font_size, family=_FONT,
+                         rotation_mode="anchor")
+                for text, x, y, rot, ha, va in lay.labels
+            ]
             for i, (text, x, y) in enumerate(lay.caption):
                 weight = "bold" if (sc.title and i == 0) else "normal"
-                ax.text(x, y, text, ha="center", va="center", color=th.text,
-                        fontsize=th.font_size, family=_FONT, weight=weight, zorder=4)
+                texts.append(fig.text(x * s / w, 1 - y * s / h, text, ha="center", va="center",
+                                      color=th.text, fontsize=th.font_size, family=_FONT,
+                                      weight=weight))
+            for text in texts:
+                text.draw(renderer)
 
-            # dynamic: shadow, extent grid, projection lines (animated = not in background)
-            shadow = PolyCollection([], facecolors=[_rgba(th.shadow, th.shadow_alpha)],
-                                    edgecolors="none", linewidths=0, animated=True)
-            extent_grid = LineCollection([], colors=[stroke], linewidths=sw,
-                                         capstyle="projecting", animated=True)
-            lines = LineCollection([], colors=[line], linewidths=lw, animated=True)
-            # the output planes hide the projection lines. The layout keeps them clear
-            # of the input planes, so they are part of the background and each line
-            # is clipped where it enters them (instead of redrawing them every frame)
-            for plane in lay.outputs:
-                rc = np.argwhere(np.ones((plane.rows, plane.cols), bool))
-                ax.add_collection(PolyCollection(
-                    list(plane.cells(rc)), facecolors=[_rgba(th.output_fill)], edgecolors=[stroke],
-                    linewidths=sw, joinstyle="miter", zorder=5))
-            highlight = PolyCollection([], facecolors=[_rgba(th.shadow, th.shadow_alpha)],
-                                       edgecolors=[stroke], linewidths=sw, joinstyle="miter",
-                                       animated=True)
-            self._dynamic = [shadow, extent_grid, lines, highlight]
-            for artist in self._dynamic:
-                ax.add_collection(artist)
-            self._shadow, self._extent_grid, self._lines, self._highlight = (
-                shadow, extent_grid, lines, highlight)
+    def _cells(self, polys: Any, face: Any, edge: Any, width: float) -> None:
+        """Filled polygons: the fill without antialiasing (a stroke covers its edge),
+        then the outlines (antialiased) on top."""
+        from matplotlib.path import Path
 
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(fig.bbox)
-            self._fig, self._canvas = fig, canvas
+        # (a closed Path ignores its last vertex: repeat the first, as PolyCollection does)
+        paths = [Path(np.concatenate([p, p[:1]]), closed=True)
+                 for p in (np.asarray(q, float) for q in polys)]
+        if not paths:
+            return
+        if face is not None:
+            self._agg.draw_path(_GC(antialiased=False, snap=False),
+                                _compound(paths), self._transform, face)
+        if edge is not None:
+            self._collection(paths, edge, width, "miter", "butt", (0.0, None))
+
+    def _segments(self, segs: Any, colour: Any, width: float, cap: str,
+                  dashes: tuple[float, Any] = (0.0, None)) -> None:
+        from matplotlib.path import Path
+
+        paths = [Path(np.asarray(s, float)) for s in segs]
+        if paths:
+            self._collection(paths, colour, width, "round", cap, dashes)
+
+    def _collection(self, paths: list, colour: Any, width: float, join: str, cap: str,
+                    dashes: tuple[float, Any]) -> None:
+        n = len(paths)
+        self._agg.draw_path_collection(
+            _GC(joinstyle=join, capstyle=cap), self._transform, paths, np.zeros((0, 3, 3)),
+            np.zeros((0, 2)), np.eye(3), np.zeros((0, 4)), np.array([colour] * n, float),
+            np.full(n, float(width)), [dashes], np.ones(n, np.uint8), None, "screen")
+
+    def _quantise_into(self, y0: int, y1: int, x0: int, x1: int) -> None:
+        """Snap the canvas region [y0:y1, x0:x1] to the frame palette, into self._out."""
+        if y1 <= y0 or x1 <= x0:
+            return
+        keys = self._buffer[y0:y1, x0:x1].view("<u4")[..., 0] & np.uint32(0xFFFFFF)
+        index = self._lut[keys]
+        if not index.all():
+            new = np.unique(keys[index == 0])
+            self._lut[new] = _nearest(_unpack_bgr(new), self._palette) + 1
+            index = self._lut[keys]
+        self._out[y0:y1, x0:x1] = np.take(self._palette0, index, axis=0)
 
     # -- per frame -------------------------------------------------------------------
     def _frame_geometry(self, n: int) -> tuple[list, list, list, list]:
@@ -513,21 +562,159 @@ class ConvRenderer:
         n = int(n) % self.frame_count
         if self._fig is None:
             self._build()
+            self._fig = True
+        th = self.theme
         shadow, segs, lines, cell = self._frame_geometry(n)
-        # (the rc settings that matter were fixed when the artists were made)
-        self._shadow.set_verts(shadow)
-        self._extent_grid.set_segments(segs)
-        self._lines.set_segments(lines)
-        self._highlight.set_verts(cell)
-        canvas = self._canvas
-        canvas.restore_region(self._background)
-        for artist in self._dynamic:
-            self._fig.draw_artist(artist)
-        return _rgb(np.asarray(canvas.buffer_rgba()))
+        sw = th.stroke_width
+        shade = _rgba(th.shadow, th.shadow_alpha)
+        stroke = _rgba(th.stroke)
+        # restore the background where the last frame drew, then draw this frame
+        if self._dirty is not None:
+            y0, y1, x0, x1 = self._dirty
+            self._buffer[y0:y1, x0:x1] = self._background[y0:y1, x0:x1]
+        self._cells(shadow, shade, None, 0.0)
+        self._segments(segs, stroke, sw, "projecting")
+        self._segments(lines, _rgba(th.line), th.line_width, "butt")
+        self._cells(cell, shade, stroke, sw)
+        box = self._dirty_box([*shadow, *segs, *lines, *cell])
+        y0, y1, x0, x1 = box
+        if self._dirty is not None:
+            py0, py1, px0, px1 = self._dirty
+            self._quantise_into(py0, py1, px0, px1)  # where the last frame was
+        self._quantise_into(y0, y1, x0, x1)
+        self._dirty = box
+        return self._out.copy()
+
+    def _dirty_box(self, shapes: list) -> tuple[int, int, int, int]:
+        """Pixel rows/cols [y0, y1) × [x0, x1) that the frame's shapes can touch."""
+        lay = self._layout
+        pts = np.concatenate([np.asarray(s, float).reshape(-1, 2) for s in shapes]) * lay.scale
+        pad = 3 + math.ceil(self.theme.stroke_width * PT * lay.scale)
+        x0 = max(0, math.floor(pts[:, 0].min()) - pad)
+        x1 = min(lay.width, math.ceil(pts[:, 0].max()) + pad)
+        y0 = max(0, math.floor(pts[:, 1].min()) - pad)
+        y1 = min(lay.height, math.ceil(pts[:, 1].max()) + pad)
+        return y0, y1, x0, x1
 
     def frames(self) -> list[np.ndarray]:
         """All frames, in order."""
         return [self.frame(n) for n in range(self.frame_count)]
+
+
+
+# -----------------------------------------------------------------------------------
+# drawing helpers: a graphics context for Agg, the frame palette
+# -----------------------------------------------------------------------------------
+class _GC:
+    """The few graphics-context fields matplotlib's Agg core reads (a stand-in for
+    ``GraphicsContextBase``, whose module pulls in most of matplotlib)."""
+
+    def __init__(self, *, antialiased: bool = True, joinstyle: str = "miter",
+                 capstyle: str = "butt", snap: bool | None = None) -> None:
+        self._alpha = 1.0
+        self._forced_alpha = False
+        self._antialiased = int(antialiased)
+        self._capstyle = capstyle
+        self._joinstyle = joinstyle
+        self._linewidth = 0.0
+        self._rgb = (0.0, 0.0, 0.0, 1.0)
+        self._dashes = (0.0, None)
+        self._snap = snap
+        self._cliprect = None
+        self._clippath = None
+        self._hatch = None
+        self._sketch = None
+
+    def get_antialiased(self) -> int:
+        return self._antialiased
+
+    def get_dashes(self) -> tuple[float, Any]:
+        return self._dashes
+
+    def get_clip_rectangle(self) -> None:
+        return None
+
+    def get_clip_path(self) -> tuple[None, None]:
+        return None, None
+
+    def get_snap(self) -> bool | None:
+        return self._snap
+
+    def get_hatch_path(self, density: float = 6.0) -> None:
+        return None
+
+    def get_hatch_color(self) -> tuple[float, float, float, float]:
+        return (0.0, 0.0, 0.0, 1.0)
+
+    def get_hatch_linewidth(self) -> float:
+        return 1.0
+
+    def get_sketch_params(self) -> None:
+        return None
+
+
+def _compound(paths: list) -> Any:
+    """One path made of several closed polygons (filled once: shared edges are
+    not painted twice, so a translucent fill stays even)."""
+    from matplotlib.path import Path
+
+    if len(paths) == 1:
+        return paths[0]
+    return Path.make_compound_path(*paths)
+
+
+#: antialiasing levels kept per (surface, ink) pair: a pixel that an ink (stroke,
+#: line, text) covers partly is snapped to surface + k/LEVELS·(ink − surface)
+LEVELS = 4
+
+
+def _frame_palette(theme: Theme) -> np.ndarray:
+    """The colours a frame may hold, (n, 3) uint8 sorted by 0xRRGGBB.
+
+    Surfaces: the background and every fill, each also under the shadow; inks:
+    stroke, line and text, each blended over every surface in LEVELS steps.
+    Fills are drawn without antialiasing and inks with it, so every rendered
+    pixel lies on (or, where inks cross, near) one of these blends.
+    """
+    def rgb(c: str) -> np.ndarray:
+        return np.array(hex_to_rgb(c), dtype=np.float64)
+
+    fills = [theme.background, theme.padding_fill, theme.zero_fill, theme.input_fill,
+             theme.output_fill, *theme.channel_fills[:MAX_SHEETS]]
+    surfaces = [rgb(c) for c in dict.fromkeys(fills)]
+    shade = rgb(theme.shadow)
+    surfaces += [s + theme.shadow_alpha * (shade - s) for s in surfaces]
+    inks = [rgb(c) for c in dict.fromkeys([theme.stroke, theme.line, theme.text])]
+    colours = [*surfaces, *inks]
+    for s in surfaces:
+        for ink in inks:
+            colours += [s + k / LEVELS * (ink - s) for k in range(1, LEVELS)]
+    packed = np.unique([(int(r) << 16) | (int(g) << 8) | int(b)
+                        for r, g, b in np.round(np.array(colours)).astype(int)])
+    return np.stack([packed >> 16, (packed >> 8) & 255, packed & 255], 1).astype(np.uint8)
+
+
+_LUTS: dict[bytes, np.ndarray] = {}
+
+
+def _lut(palette: np.ndarray) -> np.ndarray:
+    """A colour -> palette index + 1 table over all 2²⁴ colours (key 0xBBGGRR),
+    filled on demand (0 = not looked up yet); one per palette, shared."""
+    key = palette.tobytes()
+    if key not in _LUTS:
+        _LUTS[key] = np.zeros(1 << 24, dtype=np.uint8)
+    return _LUTS[key]
+
+
+def _unpack_bgr(keys: np.ndarray) -> np.ndarray:
+    keys = keys.astype(np.int64)
+    return np.stack([keys & 255, (keys >> 8) & 255, keys >> 16], 1)
+
+
+def _nearest(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    """Index of the nearest palette colour (squared RGB distance, first on ties)."""
+    d = ((rgb[:, None, :].astype(np.int64) - palette[None].astype(np.int64)) ** 2).sum(-1)
+    return d.argmin(1).astype(np.uint8)
 
 
 def _rgb(rgba: np.ndarray) -> np.ndarray:

@@ -184,16 +184,18 @@ def build_palette(
         raise SpecError(f"quantize_to must be a whole number 2…{max_colors}, got {quantize_to!r}")
     # Most pixels repeat the previous frame: take colours from frame 0 and from
     # the pixels that change, and index only those (fast for long animations).
-    packed = [_pack(f) for f in frames]
-    changes = [cur != prev for prev, cur in itertools.pairwise(packed)]
-    samples = [packed[0].reshape(-1)] + [p[c] for p, c in zip(packed[1:], changes)]
-    colours, inverse, counts = np.unique(
-        np.concatenate(samples), return_inverse=True, return_counts=True
-    )
+    changes = [_changed(prev, cur) for prev, cur in itertools.pairwise(frames)]
+    samples = [_pack(frames[0]).reshape(-1)] + [
+        _pack(np.take(f.reshape(-1, 3), c, axis=0)) for f, c in zip(frames[1:], changes)
+    ]
+    keys = np.concatenate(samples)
+    colours, table = _distinct(keys)
     if len(colours) <= max_colors:
         palette = _unpack(colours)
-        lookup = np.arange(len(colours), dtype=np.uint8)
+        table[colours] = np.arange(len(colours), dtype=np.uint8)
+        pixels = table[keys]
     else:
+        colours, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
         palette = _median_cut(_unpack(colours), counts, quantize_to)
         # nearest palette entry for every distinct colour: argmin |p|² − 2 c·p
         # (whole numbers well inside float64's exact range, so ties break the same everywhere)
@@ -204,15 +206,36 @@ def build_palette(
         for start in range(0, len(rgb), 8192):
             chunk = rgb[start : start + 8192]
             lookup[start : start + 8192] = (norms[None, :] - 2 * chunk @ pal.T).argmin(1)
-    pixels = lookup[inverse.reshape(-1)]
+        pixels = lookup[inverse.reshape(-1)]
     bounds = np.cumsum([len(sample) for sample in samples])
     first = pixels[: bounds[0]].reshape(frames[0].shape[:2])
     indexed: list[np.ndarray] = [first]
     for start, stop, changed in zip(bounds[:-1], bounds[1:], changes):
         index = indexed[-1].copy()
-        index[changed] = pixels[start:stop]
+        index.reshape(-1)[changed] = pixels[start:stop]
         indexed.append(index)
     return palette, indexed
+
+
+def _changed(prev: np.ndarray, cur: np.ndarray) -> np.ndarray:
+    """Flat indices (sorted) of the pixels where two (H, W, 3) uint8 frames differ."""
+    byte = np.flatnonzero(prev.reshape(-1) != cur.reshape(-1))
+    pixel = byte // 3
+    if len(pixel) > 1:
+        pixel = pixel[np.concatenate(([True], pixel[1:] != pixel[:-1]))]
+    return pixel
+
+
+def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values of ``keys`` (uint32 < 2²⁴) and a 2²⁴ uint8 table
+    marking them with 1: a scatter and two small scans instead of a sort."""
+    table = np.zeros(1 << 24, dtype=np.uint8)
+    table[keys] = 1
+    blocks = np.zeros(1 << 16, dtype=bool)
+    blocks[keys >> 8] = True
+    used = np.flatnonzero(blocks)
+    rows, cols = np.nonzero(table.reshape(-1, 256)[used])
+    return (used[rows].astype(np.uint32) << 8) | cols.astype(np.uint32), table
 
 
 def count_colours(frames: Sequence[np.ndarray]) -> int:
