@@ -22,6 +22,7 @@ _LAZY = {
     "Animation": "convviz.animation",
     "presets": "convviz.presets",
     "get_preset": "convviz.presets",
+    "list_presets": "convviz.presets",
     "glu": "convviz.gated",
     "highway": "convviz.gated",
 }
@@ -40,6 +41,7 @@ __all__ = [
     "get_preset",
     "glu",
     "highway",
+    "list_presets",
     "pool",
     "presets",
     "receptive_field",
