@@ -22,9 +22,22 @@ the input canvas is one oblique plane (left = depth 0), every output depth
 slice one plane in the row above; the kernel's shadow and extent grid appear
 on each slice its window reaches, with projection lines from each of them.
 
-Speed: the figure is drawn once; every frame restores that background and
-redraws only what changes (shadow, extent grid, lines, the output plane on
-top of them and the highlighted output cell), then reads the Agg buffer.
+Speed: shapes go straight to matplotlib's Agg rasteriser (no Figure, no
+Axes; matplotlib.figure is imported only for text). The static picture is
+drawn once; every frame restores that background where the last frame drew,
+draws what changes (shadow, extent grid, lines, the highlighted output cell;
+the output plane is background and the lines are clipped at it) and re-reads
+only that region.
+
+Colours: fills are drawn without antialiasing (an antialiased stroke always
+covers their edge), strokes, lines and text with it. Every frame is then
+snapped to the theme's *frame palette* (:func:`_frame_palette`): the
+background and fills, each also under the shadow, plus stroke, line and text
+blended over each of them in ``LEVELS`` = 4 steps — each pixel becomes the
+nearest such colour (squared RGB distance, first in 0xRRGGBB order on ties).
+A frame thus holds at most ~150 colours, GIFs store it exactly (decoded ==
+``frame(n)``) and compress well; a snapped pixel moves by at most about half a
+blend step (255/8 per channel), antialiased edges keep 3 intermediate levels.
 """
 
 from __future__ import annotations
@@ -477,24 +490,24 @@ class ConvRenderer:
     def _cells(self, polys: Any, face: Any, edge: Any, width: float) -> None:
         """Filled polygons: the fill without antialiasing (a stroke covers its edge),
         then the outlines (antialiased) on top."""
-        from matplotlib.path import Path
-
-        # (a closed Path ignores its last vertex: repeat the first, as PolyCollection does)
-        paths = [Path(np.concatenate([p, p[:1]]), closed=True)
-                 for p in (np.asarray(q, float) for q in polys)]
-        if not paths:
+        polys = np.asarray(polys, dtype=float).reshape(-1, 4, 2)
+        n = len(polys)
+        if not n:
             return
+        # closed quads: a closed path ignores its last vertex, so repeat the first
+        verts = np.concatenate([polys, polys[:, :1]], axis=1)
         if face is not None:
+            # one path for all (shared edges are filled once: a translucent fill stays even)
             self._agg.draw_path(_GC(antialiased=False, snap=False),
-                                _compound(paths), self._transform, face)
+                                _path(verts.reshape(-1, 2), np.tile(_QUAD_CODES, n)),
+                                self._transform, face)
         if edge is not None:
-            self._collection(paths, edge, width, "miter", "butt", (0.0, None))
+            self._collection([_path(v, _QUAD_CODES) for v in verts], edge, width, "miter",
+                             "butt", (0.0, None))
 
     def _segments(self, segs: Any, colour: Any, width: float, cap: str,
                   dashes: tuple[float, Any] = (0.0, None)) -> None:
-        from matplotlib.path import Path
-
-        paths = [Path(np.asarray(s, float)) for s in segs]
+        paths = [_path(np.asarray(s, dtype=float), None) for s in segs]
         if paths:
             self._collection(paths, colour, width, "round", cap, dashes)
 
@@ -578,9 +591,9 @@ class ConvRenderer:
         self._cells(cell, shade, stroke, sw)
         box = self._dirty_box([*shadow, *segs, *lines, *cell])
         y0, y1, x0, x1 = box
-        if self._dirty is not None:
+        if self._dirty is not None:  # also where the last frame drew (one box: they overlap)
             py0, py1, px0, px1 = self._dirty
-            self._quantise_into(py0, py1, px0, px1)  # where the last frame was
+            y0, y1, x0, x1 = min(y0, py0), max(y1, py1), min(x0, px0), max(x1, px1)
         self._quantise_into(y0, y1, x0, x1)
         self._dirty = box
         return self._out.copy()
@@ -653,14 +666,21 @@ class _GC:
         return None
 
 
-def _compound(paths: list) -> Any:
-    """One path made of several closed polygons (filled once: shared edges are
-    not painted twice, so a translucent fill stays even)."""
+#: path codes of a closed quadrilateral: MOVETO, 3 × LINETO, CLOSEPOLY
+_QUAD_CODES = np.array([1, 2, 2, 2, 79], dtype=np.uint8)
+_TEMPLATE: list[Any] = []
+
+
+def _path(vertices: np.ndarray, codes: np.ndarray | None) -> Any:
+    """A matplotlib Path without the constructor's checks (many per frame), never
+    simplified (as ``path.simplify: False`` asks)."""
     from matplotlib.path import Path
 
-    if len(paths) == 1:
-        return paths[0]
-    return Path.make_compound_path(*paths)
+    if not _TEMPLATE:
+        template = Path(np.zeros((2, 2)))
+        template.should_simplify = False
+        _TEMPLATE.append(template)
+    return Path._fast_from_codes_and_verts(vertices, codes, _TEMPLATE[0])
 
 
 #: antialiasing levels kept per (surface, ink) pair: a pixel that an ink (stroke,
@@ -752,22 +772,26 @@ def _overlap(inputs: Sequence[_Plane], outputs: Sequence[_Plane], pad: float = 3
     )
 
 
-def _clip(p: np.ndarray, q: np.ndarray, hiders: Sequence[np.ndarray]) -> np.ndarray | None:
+def _clip(p: Any, q: Any, hiders: Sequence[np.ndarray]) -> np.ndarray | None:
     """The part of segment p→q before it enters any convex polygon in ``hiders``
-    (Cyrus–Beck), or None when nothing of it shows."""
-    p, q = np.asarray(p, float), np.asarray(q, float)
-    d = q - p
+    (Cyrus–Beck), or None when nothing of it shows. (Plain floats: a handful of
+    tiny polygons per frame, where NumPy's per-call cost would dominate.)"""
+    px, py = float(p[0]), float(p[1])
+    dx, dy = float(q[0]) - px, float(q[1]) - py
     t_hide = 1.0
     for poly in hiders:
-        centre = poly.mean(axis=0)
+        pts = [(float(x), float(y)) for x, y in poly]
+        cx = sum(x for x, _ in pts) / len(pts)
+        cy = sum(y for _, y in pts) / len(pts)
         t0, t1 = 0.0, 1.0
-        for k in range(len(poly)):
-            v, w = poly[k], poly[(k + 1) % len(poly)]
-            edge = w - v
-            normal = np.array([-edge[1], edge[0]])
-            if np.dot(normal, centre - v) < 0:
-                normal = -normal  # point inwards
-            num, den = np.dot(normal, p - v), np.dot(normal, d)
+        for k in range(len(pts)):
+            vx, vy = pts[k]
+            wx, wy = pts[(k + 1) % len(pts)]
+            nx, ny = -(wy - vy), wx - vx
+            if nx * (cx - vx) + ny * (cy - vy) < 0:
+                nx, ny = -nx, -ny  # point inwards
+            num = nx * (px - vx) + ny * (py - vy)
+            den = nx * dx + ny * dy
             if abs(den) < 1e-12:
                 if num < 0:
                     t0, t1 = 1.0, 0.0  # parallel and outside
@@ -782,7 +806,7 @@ def _clip(p: np.ndarray, q: np.ndarray, hiders: Sequence[np.ndarray]) -> np.ndar
             t_hide = min(t_hide, t0)
     if t_hide <= 1e-9:
         return None
-    return np.array([p, p + t_hide * d])
+    return np.array([[px, py], [px + t_hide * dx, py + t_hide * dy]])
 
 
 def render_frame(scene: Scene, n: int = 0, theme: str | Theme = "default", scale: float = 1.0) -> np.ndarray:

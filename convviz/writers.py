@@ -9,7 +9,9 @@ ours to decide: one global palette built from the frames (exact when they
 hold at most 256 colours, which our flat-coloured pictures usually do, else
 a deterministic median cut), a NETSCAPE loop-forever block, and every frame
 after the first stored as the bounding box of what changed, with unchanged
-pixels inside it transparent. Same frames in, same bytes out.
+pixels inside it transparent — except along a row's run of one colour that
+holds a changed pixel, which keeps its colour whole (same picture, longer
+runs for LZW). Same frames in, same bytes out.
 
 No matplotlib here; Pillow and NumPy only (imageio for other formats, lazily).
 """
@@ -189,11 +191,12 @@ def build_palette(
         _pack(np.take(f.reshape(-1, 3), c, axis=0)) for f, c in zip(frames[1:], changes)
     ]
     keys = np.concatenate(samples)
-    colours, table = _distinct(keys)
+    colours, key_rank, marks = _distinct(keys)
     if len(colours) <= max_colors:
         palette = _unpack(colours)
-        table[colours] = np.arange(len(colours), dtype=np.uint8)
-        pixels = table[keys]
+        rows, cols = np.nonzero(marks)  # the same order as colours
+        marks[rows, cols] = np.arange(len(colours), dtype=np.uint8)
+        pixels = marks[key_rank, keys & 255]
     else:
         colours, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
         palette = _median_cut(_unpack(colours), counts, quantize_to)
@@ -219,23 +222,28 @@ def build_palette(
 
 def _changed(prev: np.ndarray, cur: np.ndarray) -> np.ndarray:
     """Flat indices (sorted) of the pixels where two (H, W, 3) uint8 frames differ."""
-    byte = np.flatnonzero(prev.reshape(-1) != cur.reshape(-1))
-    pixel = byte // 3
+    pixel = np.flatnonzero(prev.reshape(-1) != cur.reshape(-1)) // 3
     if len(pixel) > 1:
         pixel = pixel[np.concatenate(([True], pixel[1:] != pixel[:-1]))]
     return pixel
 
 
-def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted distinct values of ``keys`` (uint32 < 2²⁴) and a 2²⁴ uint8 table
-    marking them with 1: a scatter and two small scans instead of a sort."""
-    table = np.zeros(1 << 24, dtype=np.uint8)
-    table[keys] = 1
+def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sorted distinct values of ``keys`` (uint32 < 2²⁴) without sorting every
+    key: the used 256-colour blocks, then the used colours inside them. Also
+    returns (block rank of each key, marks) so :func:`_lookup` can index keys."""
+    high, low = keys >> 8, keys & 255
     blocks = np.zeros(1 << 16, dtype=bool)
-    blocks[keys >> 8] = True
+    blocks[high] = True
     used = np.flatnonzero(blocks)
-    rows, cols = np.nonzero(table.reshape(-1, 256)[used])
-    return (used[rows].astype(np.uint32) << 8) | cols.astype(np.uint32), table
+    rank = np.zeros(1 << 16, dtype=np.intp)
+    rank[used] = np.arange(len(used))
+    key_rank = rank[high]
+    marks = np.zeros((len(used), 256), dtype=np.uint8)
+    marks[key_rank, low] = 1
+    rows, cols = np.nonzero(marks)
+    colours = (used[rows].astype(np.uint32) << 8) | cols.astype(np.uint32)
+    return colours, key_rank, marks
 
 
 def count_colours(frames: Sequence[np.ndarray]) -> int:
@@ -337,13 +345,28 @@ def _gif_bytes(frames: list[np.ndarray], ticks: list[int], loop: int = 0, colors
             else:
                 cols = np.flatnonzero(changed.any(0))
                 top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-                patch = index[top:bottom, left:right].copy()
+                patch = index[top:bottom, left:right]
                 if transparent is not None:
-                    patch[~changed[top:bottom, left:right]] = transparent
+                    patch = _transparent_runs(patch, changed[top:bottom, left:right], transparent)
                 out += _lzw_frame(patch, int(left), int(top), delay, transparent, 1)
         previous = index
     out += b";"
     return bytes(out)
+
+
+def _transparent_runs(patch: np.ndarray, changed: np.ndarray, transparent: int) -> np.ndarray:
+    """The patch with unchanged pixels transparent, except inside a row's run of one
+    colour that holds a changed pixel: that run keeps its colour whole (the decoded
+    picture is the same; the runs are longer, so LZW stores them in fewer codes)."""
+    h, w = patch.shape
+    flat = patch.reshape(-1)
+    start = np.ones(flat.size, dtype=bool)
+    start[1:] = flat[1:] != flat[:-1]
+    start[::w] = True
+    run = np.cumsum(start) - 1
+    keep = np.zeros(int(run[-1]) + 1, dtype=bool)
+    keep[run[changed.reshape(-1)]] = True
+    return np.where(keep[run], flat, np.uint8(transparent)).reshape(h, w).astype(np.uint8)
 
 
 def write_gif(

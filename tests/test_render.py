@@ -337,3 +337,89 @@ def test_output_plane_stays_clear_of_long_thin_inputs(spec):
     layout = _layout(build_scene(spec), get_theme("default"), 1.0)
     assert not _overlap(layout.inputs, layout.outputs, pad=2.0)
     assert ConvRenderer(build_scene(spec), "default").frame(0).shape[2] == 3
+
+
+# -- the frame palette (frames are snapped to it; GIFs are then exact) -------------
+def _expected_palette(theme: Theme, levels: int) -> set[tuple[int, int, int]]:
+    """Independent statement of the rule in render._frame_palette."""
+    def rgb(c):
+        return np.array(hex_to_rgb(c), dtype=float)
+
+    fills = [theme.background, theme.padding_fill, theme.zero_fill, theme.input_fill,
+             theme.output_fill, *theme.channel_fills[:4]]
+    surfaces = [rgb(c) for c in fills]
+    surfaces += [s * (1 - theme.shadow_alpha) + rgb(theme.shadow) * theme.shadow_alpha for s in surfaces]
+    inks = [rgb(theme.stroke), rgb(theme.line), rgb(theme.text)]
+    out = {tuple(int(v) for v in np.round(c)) for c in surfaces + inks}
+    for s in surfaces:
+        for ink in inks:
+            for k in range(1, levels):
+                out.add(tuple(int(v) for v in np.round(s * (1 - k / levels) + ink * k / levels)))
+    return out
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_frame_palette_follows_the_rule(theme):
+    from convviz import render
+
+    pal = render._frame_palette(get_theme(theme))
+    got = {tuple(int(v) for v in c) for c in pal}
+    want = _expected_palette(get_theme(theme), render.LEVELS)
+    # rounding of a .5 may differ by one level between the two formulas
+    assert len(got) <= 255
+    for colour in want:
+        assert min(max(abs(a - b) for a, b in zip(colour, g)) for g in got) <= 1
+    packed = [(int(r) << 16) | (int(g) << 8) | int(b) for r, g, b in pal]
+    assert packed == sorted(set(packed))
+
+
+@pytest.mark.parametrize("name,theme,n", [
+    ("padding_strides_odd_transposed", "classic", 7),
+    ("dilation", "dark", 3),
+    ("depthwise", "default", 12),
+    ("causal_1d", "colorblind", 2),
+])
+def test_frames_are_the_canvas_snapped_to_the_nearest_palette_colour(name, theme, n):
+    """The rule: every pixel of a frame is the palette colour nearest (squared RGB
+    distance, first in 0xRRGGBB order on ties) to what Agg drew there."""
+    from convviz import render
+
+    r = renderer(name, theme)
+    r.frame(max(0, n - 1))
+    f = r.frame(n)
+    raw = r._buffer[..., :3].astype(np.int64)  # the canvas as drawn for frame n
+    pal = render._frame_palette(get_theme(theme)).astype(np.int64)
+    colours, inverse = np.unique(raw.reshape(-1, 3), axis=0, return_inverse=True)
+    nearest = ((colours[:, None, :] - pal[None]) ** 2).sum(-1).argmin(1)
+    want = pal[nearest][inverse.reshape(-1)].reshape(f.shape)
+    np.testing.assert_array_equal(f, want)
+    # and the snapping moves pixels little: within half a blend step of 255/LEVELS
+    err = np.abs(f.astype(int) - raw).max(-1)
+    assert err.max() <= 255 / render.LEVELS / 2 + 8
+    assert err.mean() < 1.0
+
+
+def test_frames_do_not_depend_on_the_order_they_are_asked_for():
+    a = renderer("padding_strides_odd_transposed")
+    b = renderer("padding_strides_odd_transposed")
+    forward = [a.frame(n) for n in range(a.frame_count)]
+    backward = [b.frame(n) for n in reversed(range(b.frame_count))][::-1]
+    for x, y in zip(forward, backward):
+        np.testing.assert_array_equal(x, y)
+    np.testing.assert_array_equal(b.frame(3), forward[3])  # again, after the last one
+
+
+def test_classic_gif_decodes_to_the_rendered_frames_exactly():
+    from PIL import Image
+    import io
+
+    from convviz import writers
+
+    r = renderer("dilation")
+    frames = r.frames()
+    data = writers.write_gif(frames, None, 1000)
+    image = Image.open(io.BytesIO(data))
+    assert image.n_frames == len(frames)
+    for n, want in enumerate(frames):
+        image.seek(n)
+        np.testing.assert_array_equal(np.asarray(image.convert("RGB")), want)

@@ -309,3 +309,59 @@ def test_write_frames_dispatches_on_extension(tmp_path):
     writers.write_frames(frames, tmp_path / "b.png", 100, frame=2)
     assert Image.open(tmp_path / "a.gif").n_frames == 3
     np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "b.png").convert("RGB")), frames[2])
+
+
+# -- palette and patch helpers against plain references ----------------------------------------------
+def test_distinct_colours_equal_numpy_unique():
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 1 << 24, size=5000).astype(np.uint32)
+    keys = np.concatenate([keys, keys[:100], np.array([0, (1 << 24) - 1], np.uint32)])
+    colours, _, marks = writers._distinct(keys)
+    np.testing.assert_array_equal(colours, np.unique(keys))
+    assert marks.sum() == len(colours)
+
+
+@pytest.mark.parametrize("shape", [(5, 7), (4, 4), (1, 3), (9, 11)])
+def test_changed_pixels_equal_a_plain_comparison(shape):
+    rng = np.random.default_rng(sum(shape))
+    a = rng.integers(0, 4, size=(*shape, 3)).astype(np.uint8)
+    b = a.copy()
+    mask = rng.random(shape) < 0.3
+    b[mask, rng.integers(0, 3)] += 1
+    want = np.flatnonzero((a != b).any(-1))
+    np.testing.assert_array_equal(writers._changed(a, b), want)
+
+
+def test_transparent_runs_follow_the_rule():
+    """Changed pixels keep their index; an unchanged pixel keeps it only when it lies
+    in a row's run of one index that holds a changed pixel; else transparent."""
+    rng = np.random.default_rng(7)
+    patch = rng.integers(0, 3, size=(9, 13)).astype(np.uint8)
+    changed = rng.random((9, 13)) < 0.2
+    got = writers._transparent_runs(patch, changed, 200)
+    for r in range(9):
+        c = 0
+        while c < 13:
+            end = c
+            while end + 1 < 13 and patch[r, end + 1] == patch[r, c]:
+                end += 1
+            keep = changed[r, c : end + 1].any()
+            for x in range(c, end + 1):
+                assert got[r, x] == (patch[r, x] if keep else 200), (r, x)
+            c = end + 1
+
+
+def test_gif_with_colour_runs_decodes_exactly():
+    """Frames whose changes sit inside long runs of one colour (the case the run
+    rule rewrites) still decode to exactly the input."""
+    base = np.zeros((20, 40, 3), np.uint8)
+    base[:, :20] = (200, 10, 10)
+    frames = [base]
+    for n in range(1, 5):
+        f = frames[-1].copy()
+        f[n * 3, 5 + n] = (10, 200, 10)
+        f[n * 3 + 1, 10:30] = (200, 10, 10)
+        frames.append(f)
+    decoded, _, _ = decode(writers.write_gif(frames, None, 100))
+    for got, want in zip(decoded, frames):
+        np.testing.assert_array_equal(got, want)
