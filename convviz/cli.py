@@ -736,8 +736,10 @@ def _pool_layers(spec: ConvSpec, mode: str) -> tuple[dict[str, Any], dict[str, A
     kw = [f"kernel_size={_num(spec.kernel_size)}", f"stride={_num(spec.stride)}"]
     pre = None
     symmetric = all(lo == hi for lo, hi in pairs)
-    # PyTorch allows padding up to half the kernel size (k, not k̂, even when dilated)
-    fits = all(2 * lo <= g.kernel_size for (lo, _), g in zip(pairs, spec.axes))
+    # PyTorch allows padding up to half the kernel size (k, not k̂, even when dilated), and
+    # its 3-D pooling wants the unpadded input to hold a window: else pad explicitly
+    fits = all(2 * lo <= g.kernel_size and g.input_size >= g.effective_kernel
+               for (lo, _), g in zip(pairs, spec.axes))
     if any(lo or hi for lo, hi in pairs):
         if symmetric and fits:
             kw.append(f"padding={_num([lo for lo, _ in pairs])}")
