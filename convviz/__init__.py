@@ -23,6 +23,8 @@ _LAZY = {
     "presets": "convviz.presets",
     "get_preset": "convviz.presets",
     "list_presets": "convviz.presets",
+    "info": "convviz.cli",
+    "info_text": "convviz.cli",
     "glu": "convviz.gated",
     "highway": "convviz.gated",
 }
@@ -41,6 +43,8 @@ __all__ = [
     "get_preset",
     "glu",
     "highway",
+    "info",
+    "info_text",
     "list_presets",
     "pool",
     "presets",
