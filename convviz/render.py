@@ -142,12 +142,13 @@ class _Plane:
         """Segments (n, 2, 2) of the grid lines over rows [r0, r1) × cols [c0, c1),
         each starting at its low-x / low-y end (where TikZ starts the dashes)."""
         y0, y1 = self.rows - r1, self.rows - r0
-        segs = []
-        for x in range(c0, c1 + 1):
-            segs.append(self.point([x, x], [y0, y1]))
-        for y in range(y0, y1 + 1):
-            segs.append(self.point([c0, c1], [y, y]))
-        return np.array(segs)
+        xs = np.arange(c0, c1 + 1, dtype=float)
+        ys = np.arange(y0, y1 + 1, dtype=float)
+        # lines of constant x (from y0 to y1), then of constant y (from c0 to c1)
+        seg_x = np.stack([np.repeat(xs[:, None], 2, 1), np.broadcast_to([y0, y1], (len(xs), 2))], -1)
+        seg_y = np.stack([np.broadcast_to([c0, c1], (len(ys), 2)), np.repeat(ys[:, None], 2, 1)], -1)
+        segs = np.concatenate([seg_x, seg_y]).astype(float)
+        return self.point(segs[..., 0], segs[..., 1])
 
     def outline_extent(self) -> np.ndarray:
         """The four corners (px) of the whole plane."""

@@ -184,6 +184,15 @@ def build_palette(
     quantize_to = max_colors if quantize_to is None else quantize_to
     if not isinstance(quantize_to, int) or not 2 <= quantize_to <= max_colors:
         raise SpecError(f"quantize_to must be a whole number 2…{max_colors}, got {quantize_to!r}")
+    palette, indexed, _ = _index_frames(frames, max_colors, quantize_to)
+    return palette, indexed
+
+
+def _index_frames(
+    frames: Sequence[np.ndarray], max_colors: int, quantize_to: int
+) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """:func:`build_palette`, plus for each later frame the flat indices of the
+    pixels whose palette index differs from the frame before."""
     # Most pixels repeat the previous frame: take colours from frame 0 and from
     # the pixels that change, and index only those (fast for long animations).
     changes = [_changed(prev, cur) for prev, cur in itertools.pairwise(frames)]
@@ -213,11 +222,16 @@ def build_palette(
     bounds = np.cumsum([len(sample) for sample in samples])
     first = pixels[: bounds[0]].reshape(frames[0].shape[:2])
     indexed: list[np.ndarray] = [first]
+    index_changes = []
     for start, stop, changed in zip(bounds[:-1], bounds[1:], changes):
         index = indexed[-1].copy()
-        index.reshape(-1)[changed] = pixels[start:stop]
+        flat = index.reshape(-1)
+        values = pixels[start:stop]
+        differs = flat[changed] != values  # (a quantised colour may keep its index)
+        flat[changed] = values
         indexed.append(index)
-    return palette, indexed
+        index_changes.append(changed[differs])
+    return palette, indexed, index_changes
 
 
 def _changed(prev: np.ndarray, cur: np.ndarray) -> np.ndarray:
@@ -322,7 +336,7 @@ def _gif_bytes(frames: list[np.ndarray], ticks: list[int], loop: int = 0, colors
     height, width = frames[0].shape[:2]
     # quantised frames keep one index free for transparency: unchanged pixels of
     # later frames compress far better as runs of one transparent index
-    palette, indexed = build_palette(frames, colors, quantize_to=min(colors, 255))
+    palette, indexed, changes = _index_frames(frames, colors, min(colors, 255))
     transparent: int | None = len(palette) if len(palette) < 256 else None
     table_bits = max(1, math.ceil(math.log2(len(palette) + (transparent is not None))))
     table = np.zeros((1 << table_bits, 3), dtype=np.uint8)
@@ -331,25 +345,25 @@ def _gif_bytes(frames: list[np.ndarray], ticks: list[int], loop: int = 0, colors
     out += struct.pack("<HHBBB", width, height, 0x80 | (table_bits - 1), 0, 0)
     out += table.tobytes()
     out += b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", loop) + b"\x00"
-    previous: np.ndarray | None = None
-    for index, delay in zip(indexed, ticks):
-        if previous is None:
+    for n, (index, delay) in enumerate(zip(indexed, ticks)):
+        if n == 0:
             out += _lzw_frame(index, 0, 0, delay, None, 1)
         else:
-            changed = index != previous
-            rows = np.flatnonzero(changed.any(1))
-            if rows.size == 0:
+            flat_changed = changes[n - 1]
+            if flat_changed.size == 0:
                 # identical frame: one transparent (or unchanged) pixel keeps the frame count
                 pixel = np.full((1, 1), transparent if transparent is not None else index[0, 0], np.uint8)
                 out += _lzw_frame(pixel, 0, 0, delay, transparent, 1)
             else:
-                cols = np.flatnonzero(changed.any(0))
-                top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+                rows, cols = np.divmod(flat_changed, width)
+                top, bottom = int(rows.min()), int(rows.max()) + 1
+                left, right = int(cols.min()), int(cols.max()) + 1
                 patch = index[top:bottom, left:right]
                 if transparent is not None:
-                    patch = _transparent_runs(patch, changed[top:bottom, left:right], transparent)
-                out += _lzw_frame(patch, int(left), int(top), delay, transparent, 1)
-        previous = index
+                    changed = np.zeros(patch.shape, dtype=bool)
+                    changed[rows - top, cols - left] = True
+                    patch = _transparent_runs(patch, changed, transparent)
+                out += _lzw_frame(patch, left, top, delay, transparent, 1)
     out += b";"
     return bytes(out)
 
