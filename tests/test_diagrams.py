@@ -343,12 +343,36 @@ def test_separable_costs_follow_the_formulas(i, k, cin, cout, m):
 
 
 def test_separable_diagram_phases(sources):
+    src = sources["separable_conv"]  # the diagonal: 8 depthwise frames, then 8 pointwise
+    assert src.frame_count == 2 * 8
+    assert [src.step(n) for n in range(8)] == [("depthwise", j, j) for j in range(8)]
+    assert [src.step(8 + n) for n in range(8)] == [("pointwise", j, j) for j in range(8)]
+    assert src.step(src.poster_frame) == ("depthwise", 4, 4)
+    every = DIAGRAM_PRESETS["separable_conv"].factory(positions="all")
+    assert every.frame_count == 2 * 8 * 8
+    assert every.step(0) == ("depthwise", 0, 0)
+    assert every.step(63) == ("depthwise", 7, 7)
+    assert every.step(64) == ("pointwise", 0, 0)
+    assert every.step(64 + 8 * 3 + 5) == ("pointwise", 3, 5)
+    with pytest.raises(SpecError, match="positions"):
+        DIAGRAM_PRESETS["separable_conv"].factory(positions="row")
+
+
+def test_separable_planes_fill_in_reading_order(sources):
+    """A frame's depthwise / output planes show every position up to the shown one as computed."""
     src = sources["separable_conv"]
-    assert src.frame_count == 2 * 8 * 8
-    assert src.step(0) == ("depthwise", 0, 0)
-    assert src.step(63) == ("depthwise", 7, 7)
-    assert src.step(64) == ("pointwise", 0, 0)
-    assert src.step(64 + 8 * 3 + 5) == ("pointwise", 3, 5)
+    o = src.o
+    for n in range(src.frame_count):
+        phase, r, c = src.step(n)
+        src.frame(n)
+        upto = np.arange(o * o) <= r * o + c
+        dw_done = upto if phase == "depthwise" else np.ones(o * o, dtype=bool)
+        out_done = upto if phase == "pointwise" else np.zeros(o * o, dtype=bool)
+        for cells, strong, _pale in src.dw_cells:
+            faces = cells.get_facecolor()[:, :3]
+            assert np.array_equal(np.isclose(faces, strong).all(axis=1), dw_done), (n, phase)
+        faces = src.out_cells.get_facecolor()[:, :3]
+        assert np.array_equal(np.isclose(faces, src.out_strong).all(axis=1), out_done), (n, phase)
 
 
 # -- path length -------------------------------------------------------------------------------------

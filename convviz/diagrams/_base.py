@@ -163,6 +163,64 @@ def fmt_int(value: int) -> str:
     return f"{value:,}"
 
 
+_AGG: dict[str, Any] = {}
+#: text metrics shared by every renderer: (text, font properties, dpi) -> (width, height, descent)
+_METRICS: dict[Any, tuple[float, float, float]] = {}
+
+
+def _agg_classes() -> tuple[type, type]:
+    """(renderer, canvas) classes that draw each line of plain text as one FreeType bitmap.
+
+    matplotlib >= 3.10 renders text glyph by glyph (~0.1 ms a glyph, mostly
+    Python); FreeType lays out and rasterises a whole line in one call, as
+    matplotlib's own Agg backend did up to 3.9 (same font, size, hinting and
+    layout: the metrics Text lays out with come from the same ``set_text``).
+    The metrics are cached across renderers, so the side canvas that
+    rasterises changing labels (:meth:`FigureFrames._rasterise`) reuses what
+    the figure measured. Rotated and math text keep the stock path.
+    """
+    if _AGG:
+        return _AGG["renderer"], _AGG["canvas"]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+
+    class StringRenderer(RendererAgg):
+        def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> Any:
+            if ismath:
+                return super().get_text_width_height_descent(s, prop, ismath)
+            key = (s, prop.copy(), self.dpi)
+            metrics = _METRICS.get(key)
+            if metrics is None:
+                if len(_METRICS) > 20_000:
+                    _METRICS.clear()
+                metrics = _METRICS[key] = super().get_text_width_height_descent(s, prop, ismath)
+            return metrics
+
+        def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
+                      ismath: Any = False, mtext: Any = None) -> None:
+            if ismath or angle:
+                return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+            font = self._prepare_font(prop)
+            font.set_text(s, 0, flags=get_hinting_flag())
+            font.draw_glyphs_to_bitmap(antialiased=gc.get_antialiased())
+            xo, yo = font.get_bitmap_offset()
+            x = round(x + xo / 64.0)
+            y = round(y + yo / 64.0 + font.get_descent() / 64.0)  # y: downwards, the baseline
+            self._renderer.draw_text_image(np.asarray(font.get_image()), x, y + 1, 0, gc)
+            return None
+
+    class StringCanvas(FigureCanvasAgg):
+        def get_renderer(self) -> Any:
+            w, h = self.get_width_height(physical=True)
+            key = w, h, self.figure.dpi
+            if self._lastKey != key:
+                self.renderer = StringRenderer(w, h, self.figure.dpi)
+                self._lastKey = key
+            return self.renderer
+
+    _AGG.update(renderer=StringRenderer, canvas=StringCanvas)
+    return StringRenderer, StringCanvas
+
+
 class FigureFrames:
     """A frame source drawn with matplotlib's object API (no pyplot).
 
@@ -179,15 +237,15 @@ class FigureFrames:
     poster_frame: int = 0
 
     def __init__(self, width: int, height: int, pal: Palette, scale: float) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
+        _renderer, canvas = _agg_classes()
         self.palette = pal
         self.scale = scale
         self.width, self.height = width, height
         self.fig = Figure(figsize=(width / 100, height / 100), dpi=100 * scale,
                           facecolor=pal.background)
-        self.canvas = FigureCanvasAgg(self.fig)
+        self.canvas = canvas(self.fig)
         self.ax = self.fig.add_axes((0, 0, 1, 1))
         self.ax.set_xlim(0, width)
         self.ax.set_ylim(height, 0)
@@ -280,14 +338,82 @@ class FigureFrames:
         if self._background is None:
             self.canvas.draw()  # animated artists are skipped: this is the static picture
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._text_cache: dict[Any, Any] = {}
+            self._side: Any = None
         else:
             self.canvas.restore_region(self._background)
         self._update(int(n))
+        pixels = np.asarray(self.canvas.buffer_rgba())
         for artist in self._dynamic:
-            if artist.get_visible():
+            if not artist.get_visible():
+                continue
+            if self._is_plain_text(artist):
+                self._paste_text(artist, pixels)
+            else:
                 self.fig.draw_artist(artist)
-        pixels = np.asarray(self.canvas.buffer_rgba())[..., :3]
-        return np.ascontiguousarray(pixels)
+        # one channel at a time: numpy copies a (h, w, 4) -> (h, w, 3) slice ~4× slower at once
+        out = np.empty(pixels.shape[:2] + (3,), dtype=np.uint8)
+        for channel in range(3):
+            out[..., channel] = pixels[..., channel]
+        return out
+
+    # -- changing texts: each distinct one rasterised once ------------------------------------------
+    @staticmethod
+    def _is_plain_text(artist: Any) -> bool:
+        from matplotlib.text import Text
+
+        return isinstance(artist, Text) and artist.get_bbox_patch() is None
+
+    def _paste_text(self, text: Any, pixels: np.ndarray) -> None:
+        """Composite a dynamic text onto the frame from its cached coverage mask.
+
+        Drawing a text costs ~0.1 ms a glyph (matplotlib renders glyph by glyph);
+        a label that comes back in later frames ("Step 1 of 2 …", "7 inputs") is
+        rasterised once, alone, on a transparent side canvas, and pasted from then
+        on with the same source-over blend Agg uses (integer arithmetic, so the
+        frames stay byte-identical across processes). The side canvas renders a
+        line of text as one FreeType bitmap (see :func:`_agg_classes`), several
+        times faster than glyph by glyph, so a label that changes every frame is
+        cheap too.
+        """
+        from matplotlib.colors import to_rgba
+
+        key = (id(text), text.get_text(), tuple(text.get_position()), to_rgba(text.get_color()),
+               text.get_fontsize(), text.get_fontweight(), text.get_fontfamily()[0],
+               text.get_ha(), text.get_va(), text.get_rotation(), text.get_alpha())
+        entry = self._text_cache.get(key)
+        if entry is None:
+            entry = self._text_cache[key] = self._rasterise(text, pixels.shape)
+        if entry is False:  # nothing drawn (blank text)
+            return
+        y0, x0, premultiplied, inverse = entry
+        h, w = inverse.shape[:2]
+        region = pixels[y0 : y0 + h, x0 : x0 + w, :3]
+        region[...] = (region * inverse + premultiplied + 127) // 255
+
+    def _rasterise(self, text: Any, shape: tuple[int, ...]) -> Any:
+        """(row, col, colour × coverage, 255 − coverage) of a text drawn alone, or False."""
+        if self._side is None:
+            self._side = _agg_classes()[0](shape[1], shape[0], self.fig.dpi)
+        side = self._side
+        text.draw(side)
+        # look for its pixels a few px around its layout box (display: y up)
+        box = text.get_window_extent(self.canvas.get_renderer())
+        height, width = shape[:2]
+        top, left = max(0, math.floor(height - box.y1) - 4), max(0, math.floor(box.x0) - 4)
+        rgba = np.asarray(side.buffer_rgba())[top : min(height, math.ceil(height - box.y0) + 5),
+                                               left : min(width, math.ceil(box.x1) + 5)]
+        alpha = rgba[..., 3]
+        rows = np.flatnonzero(alpha.any(axis=1))
+        entry: Any = False
+        if rows.size:
+            cols = np.flatnonzero(alpha[rows[0] : rows[-1] + 1].any(axis=0))
+            y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+            patch = rgba[y0:y1, x0:x1].astype(np.uint32)
+            a = patch[..., 3:4]
+            entry = (int(top + y0), int(left + x0), patch[..., :3] * a, 255 - a)
+        rgba[...] = (255, 255, 255, 0)  # the side canvas is transparent again
+        return entry
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.size[0]}×{self.size[1]}, {self.frame_count} frames: {self.caption}>"

@@ -85,15 +85,24 @@ def _mix(colour: str, background: str, amount: float) -> np.ndarray:
 
 
 class SeparableDiagram(FigureFrames):
-    """Step 1: depthwise over every output position; step 2: pointwise over every position."""
+    """Step 1: depthwise at each shown output position; step 2: pointwise at the same positions.
+
+    ``positions="diagonal"`` (default) shows the positions (0, 0), (1, 1), …
+    (o−1, o−1) — the window slides right and down — and fills the planes in
+    reading order up to the shown position, so the skipped positions read as
+    computed too; ``positions="all"`` steps through every one of the o²
+    positions (2·o² frames).
+    """
 
     CELL = 9
 
     def __init__(self, *, theme: Any = "default", scale: float = 1.0, numbers: bool = False,
                  input_size: int = 12, kernel_size: int = 5, in_channels: int = 3,
-                 out_channels: int = 256) -> None:
+                 out_channels: int = 256, positions: str = "diagonal") -> None:
         pal = palette(theme)
         check_bool("numbers", numbers)
+        if positions not in ("diagonal", "all"):
+            raise SpecError(f"positions must be 'diagonal' or 'all', got {positions!r}")
         if not (isinstance(in_channels, int) and 1 <= in_channels <= 4):
             raise SpecError(f"in_channels must be 1…4 to be drawn, got {in_channels!r}")
         if not (isinstance(input_size, int) and input_size <= 16):
@@ -115,8 +124,11 @@ class SeparableDiagram(FigureFrames):
         from matplotlib.collections import LineCollection, PatchCollection
         from matplotlib.patches import Rectangle
 
-        self.frame_count = 2 * o * o
-        self.poster_frame = (o // 2) * o + o // 2  # depthwise step, window in the middle
+        #: the output positions shown, in order (each once per phase)
+        self.positions = ([(j, j) for j in range(o)] if positions == "diagonal"
+                          else [(r, c) for r in range(o) for c in range(o)])
+        self.frame_count = 2 * len(self.positions)
+        self.poster_frame = self.positions.index((o // 2, o // 2))  # depthwise, window in the middle
         self.caption = (
             f"Depthwise separable convolution: {i}×{i}×{in_channels} input, {k}×{k} kernels, "
             f"{out_channels} outputs — {fmt_int(costs.separable_multiplications)} multiplications "
@@ -243,18 +255,19 @@ class SeparableDiagram(FigureFrames):
                   f"(= 1/{c_out} + 1/{k * k} = 1/C_out + 1/k²)", ha="left", size=fs * 0.95, weight="bold")
 
     def step(self, n: int) -> tuple[str, int, int]:
-        """Frame n as (phase, row, col): 'depthwise' for the first o² frames, then 'pointwise'."""
-        o = self.o
-        phase = "depthwise" if n < o * o else "pointwise"
-        r, c = divmod(n % (o * o), o)
+        """Frame n as (phase, row, col): 'depthwise' for the first half, then 'pointwise'."""
+        shown = len(self.positions)
+        phase = "depthwise" if n < shown else "pointwise"
+        r, c = self.positions[n % shown]
         return phase, r, c
 
     def _update(self, n: int) -> None:
         cs = self.CELL
         o = self.o
         phase, r, c = self.step(n)
-        done_dw = o * o if phase == "pointwise" else n + 1
-        done_pw = 0 if phase == "depthwise" else n - o * o + 1
+        # planes fill in reading order up to the shown position (skipped positions are computed too)
+        done_dw = o * o if phase == "pointwise" else r * o + c + 1
+        done_pw = 0 if phase == "depthwise" else r * o + c + 1
         flat = np.arange(o * o)
         for cells, strong, pale in self.dw_cells:
             cells.set_facecolor(np.where((flat < done_dw)[:, None], strong, pale))
@@ -303,13 +316,16 @@ class SeparableDiagram(FigureFrames):
             else:
                 text = (f"output position ({r}, {c}): the {ch} depthwise values there, weighted and summed, "
                         f"once per output channel")
+            shown = len(self.positions)
+            if shown < o * o:
+                text += f"  ({shown} of the {o * o} positions shown)"
             self._caption_text.set_text(text)
 
 
 def separable_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
                       **options: Any) -> SeparableDiagram:
     """Factory of the ``separable_conv`` preset (options: input_size, kernel_size,
-    in_channels, out_channels)."""
-    check_options(options, ("input_size", "kernel_size", "in_channels", "out_channels"),
+    in_channels, out_channels, positions: 'diagonal' (default, 2·o frames) or 'all' (2·o²))."""
+    check_options(options, ("input_size", "kernel_size", "in_channels", "out_channels", "positions"),
                   "the separable diagram")
     return SeparableDiagram(theme=theme, scale=scale, numbers=numbers, **options)
