@@ -92,6 +92,7 @@ class Animation:
         self.spec = spec
         self.kind = kind
         self._cache: dict[int, np.ndarray] = {}
+        self._indices: dict[int, np.ndarray] = {}  # palette indices, if the source has them
         self._gif: bytes | None = None
         self._html: str | None = None
 
@@ -147,16 +148,26 @@ class Animation:
         n = int(n) % count
         cached = self._cache.get(n)
         if cached is None:
-            cached = np.array(self.source.frame(n), dtype=np.uint8, copy=True)
+            source = self.source
+            cached = np.array(source.frame(n), dtype=np.uint8, copy=True)
             cached.flags.writeable = False
             self._cache[n] = cached
+            if hasattr(source, "frame_indices"):
+                self._indices[n] = source.frame_indices(n)  # (a copy of what frame(n) made)
         return cached
 
     # -- encoding ---------------------------------------------------------------------------------
     def to_gif_bytes(self) -> bytes:
         """The animated GIF (loops forever), encoded once and cached."""
         if self._gif is None:
-            data = writers.write_gif(list(self.frames), None, self.duration_ms)
+            frames = list(self.frames)
+            data: bytes | None
+            if len(self._indices) == len(frames) and hasattr(self.source, "frame_palette"):
+                # the renderer's own palette indices: the same bytes, less work
+                indices = [self._indices[n] for n in range(len(frames))]
+                data = writers.gif_from_indices(self.source.frame_palette, indices, self.duration_ms)
+            else:
+                data = writers.write_gif(frames, None, self.duration_ms)
             assert data is not None
             self._gif = data
         return self._gif

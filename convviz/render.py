@@ -397,7 +397,7 @@ class ConvRenderer:
     def _build(self) -> None:
         """Draw the static picture once (straight onto an Agg canvas: no Figure, no
         Axes for the shapes), quantise it, and keep it as every frame's background."""
-        from matplotlib.backends._backend_agg import RendererAgg
+        from matplotlib.backends._backend_agg import RendererAgg  # type: ignore[attr-defined]
 
         lay, th, sc = self._layout, self.theme, self.scene
         dpi = DPI * lay.scale
@@ -462,6 +462,8 @@ class ConvRenderer:
         self._lut = _lut(self._palette)
         self._palette0 = np.vstack([np.zeros((1, 3), np.uint8), self._palette])  # index 0 unused
         self._out = np.empty((lay.height, lay.width, 3), dtype=np.uint8)
+        self._index = np.empty((lay.height, lay.width), dtype=np.uint8)  # into _palette
+        self._current = -1  # the frame _out and _index hold
         self._quantise_into(0, lay.height, 0, lay.width)
         self._dirty: tuple[int, int, int, int] | None = None
 
@@ -485,8 +487,8 @@ class ConvRenderer:
                 texts.append(fig.text(x * s / w, 1 - y * s / h, text, ha="center", va="center",
                                       color=th.text, fontsize=th.font_size, family=_FONT,
                                       weight=weight))
-            for text in texts:
-                text.draw(renderer)
+            for artist in texts:
+                artist.draw(renderer)
 
     def _cells(self, polys: Any, face: Any, edge: Any, width: float) -> None:
         """Filled polygons: the fill without antialiasing (a stroke covers its edge),
@@ -531,6 +533,7 @@ class ConvRenderer:
             self._lut[new] = _nearest(_unpack_bgr(new), self._palette) + 1
             index = self._lut[keys]
         self._out[y0:y1, x0:x1] = np.take(self._palette0, index, axis=0)
+        self._index[y0:y1, x0:x1] = index - 1
 
     # -- per frame -------------------------------------------------------------------
     def _frame_geometry(self, n: int) -> tuple[list, list, list, list]:
@@ -597,7 +600,23 @@ class ConvRenderer:
             y0, y1, x0, x1 = min(y0, py0), max(y1, py1), min(x0, px0), max(x1, px1)
         self._quantise_into(y0, y1, x0, x1)
         self._dirty = box
+        self._current = n
         return self._out.copy()
+
+    @property
+    def frame_palette(self) -> np.ndarray:
+        """(n, 3) uint8, sorted by 0xRRGGBB: every colour a frame may hold."""
+        if self._fig is None:
+            self._build()
+            self._fig = True
+        return self._palette.copy()
+
+    def frame_indices(self, n: int) -> np.ndarray:
+        """Frame ``n`` as (height, width) uint8 indices into :attr:`frame_palette`
+        (``frame_palette[frame_indices(n)] == frame(n)``); cheap right after frame(n)."""
+        if self._fig is None or self._current != int(n) % self.frame_count:
+            self.frame(n)
+        return self._index.copy()
 
     def _dirty_box(self, shapes: list) -> tuple[int, int, int, int]:
         """Pixel rows/cols [y0, y1) × [x0, x1) that the frame's shapes can touch."""
@@ -681,7 +700,8 @@ def _path(vertices: np.ndarray, codes: np.ndarray | None) -> Any:
         template = Path(np.zeros((2, 2)))
         template.should_simplify = False
         _TEMPLATE.append(template)
-    return Path._fast_from_codes_and_verts(vertices, codes, _TEMPLATE[0])
+    return Path._fast_from_codes_and_verts(  # type: ignore[attr-defined]
+        vertices, codes, _TEMPLATE[0])
 
 
 #: antialiasing levels kept per (surface, ink) pair: a pixel that an ink (stroke,

@@ -40,6 +40,7 @@ __all__ = [
     "build_palette",
     "contact_sheet",
     "count_colours",
+    "gif_from_indices",
     "write_frames",
     "write_gif",
     "write_imageio",
@@ -333,10 +334,49 @@ def _lzw_frame(indices: np.ndarray, left: int, top: int, delay: int, transparent
 
 
 def _gif_bytes(frames: list[np.ndarray], ticks: list[int], loop: int = 0, colors: int = 256) -> bytes:
-    height, width = frames[0].shape[:2]
     # quantised frames keep one index free for transparency: unchanged pixels of
     # later frames compress far better as runs of one transparent index
     palette, indexed, changes = _index_frames(frames, colors, min(colors, 255))
+    return _encode_gif(palette, indexed, changes, ticks, loop)
+
+
+def gif_from_indices(palette: np.ndarray, indices: Sequence[np.ndarray],
+                     duration_ms: float | Sequence[float] = 1000, *, loop: int = 0) -> bytes:
+    """GIF bytes of frames given as (H, W) uint8 indices into ``palette`` ((n, 3)
+    uint8, at most 256 distinct colours, sorted by 0xRRGGBB).
+
+    The palette is reduced to the colours the frames use, so the bytes equal
+    ``write_gif([palette[i] for i in indices], None, duration_ms)`` — without
+    looking at every RGB pixel again (a renderer that already holds its frames
+    as palette indices skips that work).
+    """
+    palette = np.asarray(palette, dtype=np.uint8).reshape(-1, 3)
+    indices = [np.ascontiguousarray(i, dtype=np.uint8) for i in indices]
+    if not indices:
+        raise SpecError("frames must hold at least one frame, got none")
+    ticks = _durations(duration_ms, len(indices))
+    packed = _pack(palette)
+    if len(palette) > 256 or np.any(np.diff(packed.astype(np.int64)) <= 0):
+        raise SpecError("palette must hold at most 256 distinct colours sorted by 0xRRGGBB")
+    changes = [np.flatnonzero(cur.reshape(-1) != prev.reshape(-1))
+               for prev, cur in itertools.pairwise(indices)]
+    used = np.zeros(256, dtype=bool)
+    used[indices[0].reshape(-1)] = True
+    for cur, changed in zip(indices[1:], changes):
+        used[cur.reshape(-1)[changed]] = True
+    if int(np.flatnonzero(used).max()) >= len(palette):
+        raise SpecError(f"an index is beyond the palette's {len(palette)} colours")
+    remap = np.cumsum(used).astype(np.uint8) - 1  # old index -> index among the used
+    return _encode_gif(palette[used[: len(palette)]], indices, changes, ticks, loop, remap)
+
+
+def _encode_gif(palette: np.ndarray, indexed: list[np.ndarray], changes: list[np.ndarray],
+                ticks: list[int], loop: int, remap: np.ndarray | None = None) -> bytes:
+    """The GIF of index frames; ``remap`` (if given) maps their indices into
+    ``palette`` (applied only to the pixels stored)."""
+    height, width = indexed[0].shape
+    if remap is None:
+        remap = np.arange(256, dtype=np.uint8)
     transparent: int | None = len(palette) if len(palette) < 256 else None
     table_bits = max(1, math.ceil(math.log2(len(palette) + (transparent is not None))))
     table = np.zeros((1 << table_bits, 3), dtype=np.uint8)
@@ -347,18 +387,19 @@ def _gif_bytes(frames: list[np.ndarray], ticks: list[int], loop: int = 0, colors
     out += b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", loop) + b"\x00"
     for n, (index, delay) in enumerate(zip(indexed, ticks)):
         if n == 0:
-            out += _lzw_frame(index, 0, 0, delay, None, 1)
+            out += _lzw_frame(np.take(remap, index), 0, 0, delay, None, 1)
         else:
             flat_changed = changes[n - 1]
             if flat_changed.size == 0:
                 # identical frame: one transparent (or unchanged) pixel keeps the frame count
-                pixel = np.full((1, 1), transparent if transparent is not None else index[0, 0], np.uint8)
+                still = transparent if transparent is not None else remap[index[0, 0]]
+                pixel = np.full((1, 1), still, np.uint8)
                 out += _lzw_frame(pixel, 0, 0, delay, transparent, 1)
             else:
                 rows, cols = np.divmod(flat_changed, width)
                 top, bottom = int(rows.min()), int(rows.max()) + 1
                 left, right = int(cols.min()), int(cols.max()) + 1
-                patch = index[top:bottom, left:right]
+                patch = np.take(remap, index[top:bottom, left:right])
                 if transparent is not None:
                     changed = np.zeros(patch.shape, dtype=bool)
                     changed[rows - top, cols - left] = True

@@ -223,3 +223,12 @@ def test_saved_gifs_are_byte_identical_across_processes(tmp_path):
     assert runs[0] == runs[1]
     assert Image.open(io.BytesIO(runs[0][0])).n_frames == 4
     assert Image.open(io.BytesIO(runs[0][1])).n_frames == 5
+
+
+def test_renderer_gif_uses_its_palette_indices_and_equals_the_rgb_encoding():
+    from convviz import writers
+
+    anim = convviz.animate("padding_strides", "classic")
+    data = anim.to_gif_bytes()
+    assert len(anim._indices) == anim.frame_count  # the fast path was taken
+    assert data == writers.write_gif(list(anim.frames), None, anim.duration_ms)

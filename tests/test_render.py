@@ -410,8 +410,9 @@ def test_frames_do_not_depend_on_the_order_they_are_asked_for():
 
 
 def test_classic_gif_decodes_to_the_rendered_frames_exactly():
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     from convviz import writers
 
@@ -423,3 +424,13 @@ def test_classic_gif_decodes_to_the_rendered_frames_exactly():
     for n, want in enumerate(frames):
         image.seek(n)
         np.testing.assert_array_equal(np.asarray(image.convert("RGB")), want)
+
+
+def test_frame_indices_index_the_frame_palette():
+    r = renderer("padding_strides_odd_transposed", "default")
+    pal = r.frame_palette
+    for n in (3, 0, 35, 3):  # any order; frame_indices alone draws the frame too
+        np.testing.assert_array_equal(pal[r.frame_indices(n)], r.frame(n))
+    fresh = renderer("dilation", "dark")
+    idx = fresh.frame_indices(4)
+    np.testing.assert_array_equal(fresh.frame_palette[idx], renderer("dilation", "dark").frame(4))

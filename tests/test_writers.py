@@ -365,3 +365,38 @@ def test_gif_with_colour_runs_decodes_exactly():
     decoded, _, _ = decode(writers.write_gif(frames, None, 100))
     for got, want in zip(decoded, frames):
         np.testing.assert_array_equal(got, want)
+
+
+def _sorted_palette(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    keys = np.sort(rng.choice(1 << 24, size=n, replace=False))
+    return np.stack([keys >> 16, (keys >> 8) & 255, keys & 255], 1).astype(np.uint8)
+
+
+def test_gif_from_indices_equals_the_gif_of_the_rgb_frames():
+    """Same bytes as encoding the RGB frames, also when palette entries go unused."""
+    palette = _sorted_palette(40, 1)
+    rng = np.random.default_rng(2)
+    first = rng.choice([3, 7, 8, 20, 39], size=(30, 50)).astype(np.uint8)
+    indices = [first]
+    for n in range(5):
+        nxt = indices[-1].copy()
+        nxt[5 + n : 12 + n, 10 : 20 + 3 * n] = [0, 11, 7, 20, 3][n]
+        indices.append(nxt)
+    indices.append(indices[-1].copy())  # an identical frame
+    frames = [palette[i] for i in indices]
+    assert writers.gif_from_indices(palette, indices, 250) == writers.write_gif(frames, None, 250)
+    decoded, _, _ = decode(writers.gif_from_indices(palette, indices, 250))
+    for got, want in zip(decoded, frames):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_gif_from_indices_refuses_bad_palettes_and_indices():
+    palette = _sorted_palette(8, 3)
+    frame = np.zeros((4, 4), np.uint8)
+    with pytest.raises(SpecError, match="sorted"):
+        writers.gif_from_indices(palette[::-1], [frame])
+    with pytest.raises(SpecError, match="beyond the palette"):
+        writers.gif_from_indices(palette, [frame + 9])
+    with pytest.raises(SpecError, match="at least one frame"):
+        writers.gif_from_indices(palette, [])
