@@ -162,7 +162,23 @@ def _format_value(value: float) -> str:
 
 # -- a small base: one figure, pixel coordinates, y down -------------------------------------------
 class _FlatFigure:
-    """Figure + Agg canvas with an axes in pixel units, origin top-left."""
+    """Figure + Agg canvas with an axes in pixel units, origin top-left, redrawn incrementally.
+
+    The renderers build the figure once and change artists' colours, texts
+    and positions per frame; :meth:`read` then redraws only what changed:
+
+    - every artist's drawing in a given look is recorded once as the calls
+      it makes on the Agg renderer (paths, glyph images), and replayed from
+      then on — matplotlib's text layout and transforms run once per look;
+    - the artists whose look changed since the last read mark their old and
+      new pixel boxes dirty; each dirty box is cleared (the figure patch)
+      and every artist touching it is replayed, in the full draw's order,
+      clipped to the box (Agg blitting).
+
+    All shapes are axis-aligned and glyphs are blitted as images, so a
+    clipped redraw reproduces a full draw exactly: frame n's pixels never
+    depend on which frames were drawn before it.
+    """
 
     def __init__(self, width: int, height: int, background: str) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -181,6 +197,15 @@ class _FlatFigure:
         ax.set_ylim(self.height, 0)
         ax.set_facecolor(background)
         self.ax = ax
+        self._order: list[Any] = []  # figure patch + the axes' patches and texts, in draw order
+        self._looks: list[Any] = []  # each artist's look at the last read (None: not drawn yet)
+        self._boxes = np.zeros((0, 4))  # pixels each artist covers (x0, y0, x1, y1), y up
+        self._recorded: dict[tuple[int, Any], tuple[list[tuple[Any, ...]], tuple[int, ...]]] = {}
+        self._glyphs: dict[tuple[Any, ...], tuple[int, int, list[tuple[Any, ...]]]] = {}
+        self._rgb: np.ndarray | None = None  # the frame as last read, RGB
+        # calls of one artist per (shape, look), moved to other artists of that shape and look
+        self._shapes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._draw_xy: list[tuple[float, float]] = []
 
     def points(self, pixels: float) -> float:
         """Font size / line width in points for a length in pixels."""
@@ -190,11 +215,289 @@ class _FlatFigure:
         import matplotlib
 
         with matplotlib.rc_context(_RC):
-            self.canvas.draw()
-        buffer = np.asarray(self.canvas.buffer_rgba())
+            if not self._order:
+                self._start()
+            redrawn = self._redraw_changed()
+        buffer = np.asarray(self._renderer.buffer_rgba())
         if buffer.shape[:2] != (self.height, self.width):  # pragma: no cover - guard
             raise RuntimeError(f"canvas is {buffer.shape[:2]}, expected {(self.height, self.width)}")
-        return np.ascontiguousarray(buffer[..., :3])
+        if self._rgb is None:
+            self._rgb = np.ascontiguousarray(buffer[..., :3])
+        else:  # copy back only the redrawn boxes (rows from the top)
+            for x0, y0, x1, y1 in redrawn:
+                rows = slice(self.height - y1, self.height - y0)
+                self._rgb[rows, x0:x1] = buffer[rows, x0:x1, :3]
+        return self._rgb.copy()
+
+    # -- incremental redraw ---------------------------------------------------------------------
+    def _start(self) -> None:
+        """The draw order of a full draw: the figure patch, then the axes' artists by zorder."""
+        from matplotlib.patches import Rectangle
+        from matplotlib.text import Text
+
+        ax = self.ax
+        drawn = {id(a) for a in ax.patches} | {id(a) for a in ax.texts}
+        children = [a for a in ax.get_children() if id(a) in drawn]
+        unknown = [a for a in children if not isinstance(a, (Rectangle, Text))]
+        if unknown:  # pragma: no cover - the renderers only add rectangles and texts
+            raise RuntimeError(f"cannot redraw {unknown[0]!r} incrementally")
+        # Axes.draw sorts its children by zorder, stable in insertion order; with the axis
+        # off it draws neither its own patch nor spines, and empty titles draw nothing
+        self._order = [self.figure.patch] + sorted(children, key=lambda a: a.get_zorder())
+        self._renderer = self.canvas.get_renderer()
+        self._lin = np.array(ax.transData.get_matrix())[:2, :2]
+        self._looks = [None] * len(self._order)
+        self._boxes = np.zeros((len(self._order), 4))
+
+    def _calls(self, i: int, look: Any) -> tuple[list[tuple[Any, ...]], tuple[int, ...]]:
+        """Artist i's Agg calls in this look and the pixel box they cover (recorded once)."""
+        key = (i, look)
+        found = self._recorded.get(key)
+        if found is None:
+            artist = self._order[i]
+            shape = _shape_key(artist, look) if artist.get_transform() is self.ax.transData else None
+            base = self._shapes.get(shape) if shape is not None else None
+            if base is not None:
+                found = self._moved(base, artist)
+            if found is None:
+                self._draw_xy = []
+                calls, box = self._record(artist)
+                found = (calls, box)
+                if shape is not None and shape not in self._shapes:
+                    xy = _anchor(artist)
+                    self._shapes[shape] = (xy, tuple(self._draw_xy), calls)
+            self._recorded[key] = found
+        return found
+
+    def _moved(self, base: tuple[Any, ...], artist: Any) -> tuple[Any, ...] | None:
+        """An artist's calls from another artist's of the same shape and look, moved.
+
+        Rectangles: the recorded transform moved by the data offset (Agg snaps the
+        rectangle to pixels). Texts: the glyph images moved by whole pixels, when
+        Agg's rounding of the glyph origins to 1/64 pixel moves by whole pixels too;
+        otherwise None (the artist is recorded itself).
+        """
+        (bx, by), draw_xy, calls = base
+        x, y = _anchor(artist)
+        lin = self._lin
+        ddx = lin[0, 0] * (x - bx) + lin[0, 1] * (y - by)  # display offset, y up
+        ddy = lin[1, 0] * (x - bx) + lin[1, 1] * (y - by)
+        moved: list[tuple[Any, ...]] = []
+        if calls and calls[0][0] == "path":
+            for call in calls:
+                if call[0] != "path":
+                    return None
+                matrix = call[3].copy()
+                matrix[0, 2] += ddx
+                matrix[1, 2] += ddy
+                moved.append((call[0], call[1], call[2], matrix, call[4]))
+        else:
+            if len(draw_xy) != 1:
+                return None
+            (dx_x, dx_y), = draw_xy
+            shift = []
+            for old, new in ((64 * dx_x, 64 * (dx_x + ddx)), (64 * dx_y, 64 * (dx_y + ddy))):
+                if abs(new - math.floor(new) - 0.5) < 1e-6:  # a rounding tie: do not guess
+                    return None
+                step = round(new) - round(old)
+                if step % 64:
+                    return None
+                shift.append(step // 64)
+            for call in calls:
+                moved.append((call[0], call[1], call[2], call[3] + shift[0], call[4] - shift[1], call[5]))
+        return moved, _calls_box(moved, self.height)
+
+    def _record(self, artist: Any) -> tuple[list[tuple[Any, ...]], tuple[int, ...]]:
+        renderer = self._renderer
+        recorder = _AggRecorder()
+        real = renderer._renderer
+        renderer._renderer = recorder
+        renderer.draw_text = self._draw_text  # glyphs: reused across artists (see _draw_text)
+        try:
+            artist.draw(renderer)
+        finally:
+            renderer._renderer = real
+            del renderer.draw_text
+        return recorder.calls, _calls_box(recorder.calls, self.height)
+
+    def _draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
+                   ismath: Any = False, mtext: Any = None) -> None:
+        """RendererAgg.draw_text while recording, with each string's glyphs rendered once.
+
+        Agg places glyph i at round(64·(x + dx_i)) in 1/64 pixels (dx_i a multiple
+        of 1/64): a string drawn again at a position whose rounded 64ths differ by
+        whole pixels gets the very same glyph bitmaps, shifted by those pixels.
+        """
+        renderer = self._renderer
+        recorder = renderer._renderer
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        key = (s, prop, angle, bool(gc.get_antialiased()), features, language, bool(ismath))
+        self._draw_xy.append((x, self.height - y))  # display, y up
+        x64, y64 = round(64 * x), round(64 * (self.height - y))
+        found = self._glyphs.get(key) if angle == 0 and not ismath else None
+        if found is not None and (x64 - found[0]) % 64 == 0 and (y64 - found[1]) % 64 == 0:
+            dx, dy = (x64 - found[0]) // 64, (y64 - found[1]) // 64
+            for image, left, bottom in found[2]:
+                recorder.calls.append(("text", recorder.gc_copy(gc), image, left + dx, bottom - dy, 0))
+            return
+        first = len(recorder.calls)
+        type(renderer).draw_text(renderer, gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        calls = recorder.calls[first:]
+        if found is None and angle == 0 and not ismath and all(c[0] == "text" for c in calls):
+            self._glyphs[key] = (x64, y64, [(c[2], c[3], c[4]) for c in calls])
+
+    def _redraw_changed(self) -> list[tuple[int, int, int, int]]:
+        """Redraw the boxes of the artists whose look changed; returns the boxes."""
+        from matplotlib.transforms import Bbox
+
+        dirty: list[tuple[int, ...]] = []
+        for i, artist in enumerate(self._order):
+            look = _look(artist)
+            if look == self._looks[i]:
+                continue
+            self._looks[i] = look
+            old = tuple(int(v) for v in self._boxes[i])
+            new = self._calls(i, look)[1]
+            self._boxes[i] = new
+            dirty.extend(b for b in (old, new) if b[2] > b[0] and b[3] > b[1])
+        boxes = self._boxes
+        real = self._renderer._renderer
+        redrawn = []
+        for x0, y0, x1, y1 in _merge_boxes(dirty):
+            x0, y0 = max(x0, 0), max(y0, 0)
+            x1, y1 = min(x1, self.width), min(y1, self.height)
+            if x1 <= x0 or y1 <= y0:
+                continue
+            redrawn.append((x0, y0, x1, y1))
+            clip = Bbox.from_extents(x0, y0, x1, y1)
+            hit = np.flatnonzero((boxes[:, 0] < x1) & (boxes[:, 2] > x0)
+                                 & (boxes[:, 1] < y1) & (boxes[:, 3] > y0))
+            for i in hit:  # the figure patch (index 0) first: it clears the box
+                for call in self._calls(int(i), self._looks[i])[0]:
+                    gc = call[1]
+                    gc._cliprect = clip
+                    if call[0] == "path":
+                        real.draw_path(gc, call[2], call[3], call[4])
+                    else:
+                        real.draw_text_image(call[2], call[3], call[4], call[5], gc)
+        return redrawn
+
+
+class _AggRecorder:
+    """Stands in for the C++ Agg renderer while an artist draws: keeps the calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+
+    @staticmethod
+    def gc_copy(gc: Any) -> Any:
+        from matplotlib.backend_bases import GraphicsContextBase
+
+        copy = GraphicsContextBase()
+        copy.copy_properties(gc)
+        return copy
+
+    def draw_path(self, gc: Any, path: Any, transform: Any, rgbFace: Any = None) -> None:
+        matrix = np.array(transform.get_matrix() if hasattr(transform, "get_matrix") else transform,
+                          dtype=float)
+        face = None if rgbFace is None else tuple(rgbFace)
+        self.calls.append(("path", self.gc_copy(gc), path, matrix, face))
+
+    def draw_text_image(self, image: Any, x: int, y: int, angle: float, gc: Any) -> None:
+        self.calls.append(("text", self.gc_copy(gc), np.array(image, copy=True), x, y, angle))
+
+    def __getattr__(self, name: str) -> Any:  # pragma: no cover - guard
+        raise RuntimeError(f"flat renderers cannot record Agg calls to {name}")
+
+
+def _call_box(call: tuple[Any, ...], height: int) -> tuple[float, float, float, float]:
+    """Display pixels (y up) a recorded call may touch, generously."""
+    if call[0] == "path":
+        gc, path, matrix = call[1], call[2], call[3]
+        xy = path.vertices @ matrix[:2, :2].T + matrix[:2, 2]
+        pad = 3 + gc.get_linewidth() * _DPI / 72.0  # the stroke, its miter joins, snapping
+        return (xy[:, 0].min() - pad, xy[:, 1].min() - pad, xy[:, 0].max() + pad, xy[:, 1].max() + pad)
+    image, x, y = call[2], call[3], call[4]
+    h, w = image.shape[:2]
+    # draw_text_image's (x, y) is the bitmap's bottom-left, y downwards
+    return (x - 1, height - y - 1, x + w + 1, height - y + h + 1)
+
+
+def _calls_box(calls: list[tuple[Any, ...]], height: int) -> tuple[int, int, int, int]:
+    if not calls:
+        return (0, 0, 0, 0)
+    boxes = np.array([_call_box(call, height) for call in calls])
+    return (math.floor(boxes[:, 0].min()), math.floor(boxes[:, 1].min()),
+            math.ceil(boxes[:, 2].max()), math.ceil(boxes[:, 3].max()))
+
+
+def _anchor(artist: Any) -> tuple[float, float]:
+    """The data point an artist is placed by (a rectangle's corner, a text's position)."""
+    from matplotlib.text import Text
+
+    if isinstance(artist, Text):
+        x, y = artist.get_position()
+    else:
+        x, y = artist.get_x(), artist.get_y()
+    return float(x), float(y)
+
+
+def _shape_key(artist: Any, look: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """What an artist's drawing depends on apart from where it is (None: never shared)."""
+    from matplotlib.patches import Rectangle
+    from matplotlib.text import Text
+
+    if isinstance(artist, Text):
+        if artist.get_rotation() != 0:
+            return None
+        where = look[4]
+        return ("text", look[:4] + look[5:], artist.get_ha(), artist.get_va(),
+                artist.get_fontproperties(), artist.get_linespacing(), artist.get_clip_on(),
+                artist.get_zorder(), artist.get_fontfeatures(), artist.get_language(), where is None)
+    if type(artist) is not Rectangle or artist.get_angle() != 0:
+        return None
+    x, y, w, h = look[4]
+    return ("rect", look[:4] + look[5:], w, h, artist.get_joinstyle(), artist.get_capstyle(),
+            artist.get_antialiased(), artist.get_hatch(), artist.get_snap(), artist.get_clip_on())
+
+
+def _look(artist: Any) -> tuple[Any, ...]:
+    """Everything the renderers change on an artist between frames (what decides its pixels)."""
+    from matplotlib.text import Text
+
+    if isinstance(artist, Text):
+        return (artist.get_visible(), artist.get_text(), str(artist.get_color()),
+                artist.get_fontweight(), tuple(artist.get_position()), artist.get_alpha(),
+                artist.get_fontsize())
+    if hasattr(artist, "get_x"):
+        where: tuple[float, ...] = (artist.get_x(), artist.get_y(), artist.get_width(),
+                                    artist.get_height())
+    else:  # the figure patch: never changes
+        where = ()
+    return (artist.get_visible(), tuple(artist.get_facecolor()), tuple(artist.get_edgecolor()),
+            artist.get_alpha(), where, artist.get_linewidth(), artist.get_linestyle(),
+            artist.get_fill())
+
+
+def _merge_boxes(boxes: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """Unite overlapping or touching boxes until none overlap (fewer, larger redraws)."""
+    merged = [list(b) for b in boxes]
+    changed = True
+    while changed:
+        changed = False
+        out: list[list[int]] = []
+        for b in merged:
+            for m in out:
+                if b[0] <= m[2] and m[0] <= b[2] and b[1] <= m[3] and m[1] <= b[3]:
+                    m[0], m[1] = min(m[0], b[0]), min(m[1], b[1])
+                    m[2], m[3] = max(m[2], b[2]), max(m[3], b[3])
+                    changed = True
+                    break
+            else:
+                out.append(b)
+        merged = out
+    return [tuple(m) for m in merged]
 
 
 def _in_rc(build: Any) -> Any:
