@@ -91,6 +91,17 @@ def test_frames_are_identical_across_processes(sources):
     assert other.stdout.strip() == hashlib.sha256(here.tobytes()).hexdigest()
 
 
+@pytest.mark.parametrize("name", ["separable_conv", "stack_plain_vs_dilated"])
+def test_frames_do_not_depend_on_drawing_order(name):
+    """Labels that come back are pasted from a cache: the pixels must not depend on history."""
+    forward = DIAGRAM_PRESETS[name].factory()
+    backward = DIAGRAM_PRESETS[name].factory()
+    count = forward.frame_count
+    drawn = [forward.frame(n) for n in range(count)]
+    for n in reversed(range(count)):
+        assert np.array_equal(backward.frame(n), drawn[n]), n
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_themes_paint_the_background(theme):
     src = DIAGRAM_PRESETS["wavenet"].factory(theme=theme)

@@ -15,7 +15,15 @@ import numpy as np
 
 from ..errors import SpecError
 from ..gated import GatedTrace, gated_cost, gated_trace
-from ._base import FigureFrames, check_bool, check_options, check_scale, fmt_int, palette
+from ._base import (
+    FigureFrames,
+    check_bool,
+    check_options,
+    check_scale,
+    fmt_int,
+    palette,
+    rectangles,
+)
 
 __all__ = ["GatedBlockDiagram", "example_block", "glu_diagram", "highway_diagram"]
 
@@ -81,9 +89,6 @@ class _Strip:
                  values: np.ndarray, colour: str | None, *, cmap: Any = None,
                  first_col: int = 0, dashed: tuple[int, ...] = (), shape: str = "",
                  progressive: bool = True) -> None:
-        from matplotlib.collections import PatchCollection
-        from matplotlib.patches import Rectangle
-
         pal = diagram.palette
         cs = diagram.cs
         self.d, self.values, self.x0, self.y0 = diagram, values, x0, y0
@@ -97,7 +102,7 @@ class _Strip:
         self.pale = _rgb(pal.padding) if colour is None else _mix(colour, pal.background, 0.82)
         for c in range(self.rows):
             for j in range(self.cols):
-                rects.append(Rectangle(self.cell_xy(j, c), cs, cs))
+                rects.append(self.cell_xy(j, c))
         self.strong = np.empty((self.rows * self.cols, 3))
         for idx, (c, j) in enumerate(np.ndindex(self.rows, self.cols)):
             if j in self.dashed:
@@ -107,7 +112,7 @@ class _Strip:
             else:
                 self.strong[idx] = strong
         styles = ["--" if j in self.dashed else "-" for _, j in np.ndindex(self.rows, self.cols)]
-        self.cells = PatchCollection(rects, facecolor=self.strong, edgecolor=pal.stroke,
+        self.cells = rectangles(rects, cs, cs, facecolor=self.strong, edgecolor=pal.stroke,
                                      linewidth=0.9, linestyle=styles, zorder=3)
         if progressive:
             diagram.dynamic(self.cells)

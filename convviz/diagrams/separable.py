@@ -16,7 +16,15 @@ import numpy as np
 
 from ..errors import SpecError
 from ..spec import ConvSpec
-from ._base import FigureFrames, check_bool, check_options, check_scale, fmt_int, palette
+from ._base import (
+    FigureFrames,
+    check_bool,
+    check_options,
+    check_scale,
+    fmt_int,
+    palette,
+    rectangles,
+)
 
 __all__ = ["SeparableCosts", "SeparableDiagram", "separable_costs", "separable_diagram"]
 
@@ -121,7 +129,7 @@ class SeparableDiagram(FigureFrames):
         super().__init__(width, height, pal, check_scale(scale))
         fs = pal.font_size
         ax = self.ax
-        from matplotlib.collections import LineCollection, PatchCollection
+        from matplotlib.collections import LineCollection
         from matplotlib.patches import Rectangle
 
         #: the output positions shown, in order (each once per phase)
@@ -155,20 +163,20 @@ class SeparableDiagram(FigureFrames):
         for c, colour in enumerate(colours):
             y = top + c * (plane_i + gap)
             self.in_xy.append((x_in, y))
-            ax.add_collection(PatchCollection(
-                [Rectangle((x_in + a * cs, y + b * cs), cs, cs) for b in range(i) for a in range(i)],
+            ax.add_collection(rectangles(
+                [(x_in + a * cs, y + b * cs) for b in range(i) for a in range(i)], cs, cs,
                 facecolor=colour, edgecolor=pal.background if not pal.dark else pal.stroke, linewidth=0.5))
             ax.add_patch(Rectangle((x_in, y), plane_i, plane_i, fill=False, edgecolor=pal.stroke, linewidth=1))
             self.text(x_in - 8, y + plane_i / 2, f"ch {c}", ha="right", size=fs * 0.85)
             ky = y + (plane_i - k * cs) / 2
-            ax.add_collection(PatchCollection(
-                [Rectangle((x_kernel + a * cs, ky + b * cs), cs, cs) for b in range(k) for a in range(k)],
+            ax.add_collection(rectangles(
+                [(x_kernel + a * cs, ky + b * cs) for b in range(k) for a in range(k)], cs, cs,
                 facecolor=_mix(colour, pal.background, 0.35), edgecolor=pal.stroke, linewidth=0.5))
             self.text(x_kernel + k * cs / 2, ky + k * cs + 14, f"K{c}", size=fs * 0.8)
             dy = y + (plane_i - plane_o) / 2
             self.dw_xy.append((x_dw, dy))
-            cells = PatchCollection(
-                [Rectangle((x_dw + a * cs, dy + b * cs), cs, cs) for b in range(o) for a in range(o)],
+            cells = rectangles(
+                [(x_dw + a * cs, dy + b * cs) for b in range(o) for a in range(o)], cs, cs,
                 facecolor=_mix(colour, pal.background, 0.85), edgecolor=pal.stroke, linewidth=0.4)
             self.dw_cells.append((self.dynamic(cells), _rgb(colour), _mix(colour, pal.background, 0.85)))
             ax.add_collection(cells)
@@ -195,8 +203,8 @@ class SeparableDiagram(FigureFrames):
                                    facecolor=_mix(pal.output, pal.background, 0.6), edgecolor=pal.stroke,
                                    linewidth=0.8))
         self.out_xy = (x_out, oy)
-        self.out_cells = self.dynamic(PatchCollection(
-            [Rectangle((x_out + a * cs, oy + b * cs), cs, cs) for b in range(o) for a in range(o)],
+        self.out_cells = self.dynamic(rectangles(
+            [(x_out + a * cs, oy + b * cs) for b in range(o) for a in range(o)], cs, cs,
             facecolor=_mix(pal.output, pal.background, 0.85), edgecolor=pal.stroke, linewidth=0.4))
         ax.add_collection(self.out_cells)
         self.out_strong = _rgb(pal.output)

@@ -18,7 +18,7 @@ import numpy as np
 from ..engine import receptive_field
 from ..errors import SpecError
 from ..spec import ConvSpec
-from ._base import FigureFrames, check_bool, check_options, check_scale, palette
+from ._base import FigureFrames, check_bool, check_options, check_scale, palette, rectangles
 
 __all__ = [
     "StackDiagram",
@@ -239,7 +239,7 @@ class StackDiagram(FigureFrames):
         return "output · " + label if r == model.layers else label
 
     def _draw_panel(self, model: StackModel, title: str, top: float) -> dict[str, Any]:
-        from matplotlib.collections import LineCollection, PatchCollection
+        from matplotlib.collections import LineCollection
         from matplotlib.patches import Rectangle
 
         pal = self.palette
@@ -264,24 +264,25 @@ class StackDiagram(FigureFrames):
         pads = []
         for layer, xs in enumerate(model.pad_x):
             for x in xs:
-                pads.append(Rectangle((self._px(x) - half, row_y[layer] - half), self.CELL, self.CELL))
+                pads.append((self._px(x) - half, row_y[layer] - half))
         if pads:
-            ax.add_collection(PatchCollection(pads, facecolor=pal.padding, edgecolor=pal.muted,
-                                              linestyle=(0, (2.5, 2)), linewidth=0.9, zorder=2))
+            ax.add_collection(rectangles(pads, self.CELL, self.CELL, facecolor=pal.padding,
+                                         edgecolor=pal.muted, linestyle=(0, (2.5, 2)), linewidth=0.9,
+                                         zorder=2))
         # real cells: face colours change per frame
         rects, kinds = [], []
         for r, xs in enumerate(model.x):
             kind = "input" if r == 0 else ("output" if r == model.layers else "hidden")
             for x in xs:
-                rects.append(Rectangle((self._px(x) - half, row_y[r] - half), self.CELL, self.CELL))
+                rects.append((self._px(x) - half, row_y[r] - half))
                 kinds.append(kind)
         strong = {"input": pal.input, "hidden": pal.value, "output": pal.output}
         from matplotlib.colors import to_rgb
 
         strong_rgb = np.array([to_rgb(strong[k]) for k in kinds])
         pale_rgb = np.array([_mix(strong[k], pal.background, 0.78) for k in kinds])
-        cells = self.dynamic(PatchCollection(rects, facecolor=pale_rgb, edgecolor=pal.stroke,
-                                             linewidth=0.8, zorder=3))
+        cells = self.dynamic(rectangles(rects, self.CELL, self.CELL, facecolor=pale_rgb,
+                                        edgecolor=pal.stroke, linewidth=0.8, zorder=3))
         ax.add_collection(cells)
         bright_lines = self.dynamic(LineCollection([], colors=pal.highlight, linewidths=1.9, zorder=2.5))
         ax.add_collection(bright_lines)
