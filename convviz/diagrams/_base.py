@@ -253,7 +253,9 @@ class FigureFrames:
     axes spanning the figure in pixel units at scale 1, y pointing down),
     register what changes with :meth:`dynamic`, and implement
     ``_update(n)``. The static picture is rendered once and restored for
-    every frame; only the dynamic artists are redrawn on top of it.
+    every frame; only the dynamic artists are redrawn on top of it, dynamic
+    texts pasted from coverage masks rasterised once per distinct label.
+    All text is drawn a whole line at a time (:func:`_agg_classes`).
     """
 
     frame_count: int = 1
@@ -411,13 +413,14 @@ class FigureFrames:
             entry = self._text_cache[key] = self._rasterise(text, pixels.shape)
         if entry is False:  # nothing drawn (blank text)
             return
-        y0, x0, premultiplied, inverse = entry
-        h, w = inverse.shape[:2]
+        y0, x0, patch = entry
+        h, w = patch.shape[:2]
         region = pixels[y0 : y0 + h, x0 : x0 + w, :3]
-        region[...] = (region * inverse + premultiplied + 127) // 255
+        a = patch[..., 3:4].astype(np.uint32)
+        region[...] = (region * (255 - a) + patch[..., :3] * a + 127) // 255
 
     def _rasterise(self, text: Any, shape: tuple[int, ...]) -> Any:
-        """(row, col, colour × coverage, 255 − coverage) of a text drawn alone, or False."""
+        """(row, col, RGBA patch: colour and coverage) of a text drawn alone, or False."""
         if self._side is None:
             self._side = _agg_classes()[0](shape[1], shape[0], self.fig.dpi)
         side = self._side
@@ -434,9 +437,7 @@ class FigureFrames:
         if rows.size:
             cols = np.flatnonzero(alpha[rows[0] : rows[-1] + 1].any(axis=0))
             y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-            patch = rgba[y0:y1, x0:x1].astype(np.uint32)
-            a = patch[..., 3:4]
-            entry = (int(top + y0), int(left + x0), patch[..., :3] * a, 255 - a)
+            entry = (int(top + y0), int(left + x0), rgba[y0:y1, x0:x1].copy())
         rgba[...] = (255, 255, 255, 0)  # the side canvas is transparent again
         return entry
 
