@@ -12,9 +12,10 @@
   kernel; a last frame shows the whole count map.
 
 Both are frame sources (``frame_count``, ``size``, ``frame(n)``,
-``caption``): the figure is built once with matplotlib's object API and each
-frame only updates colours, texts and positions before reading the Agg
-buffer. The numbers behind every picture are public attributes (``x``,
+``caption``): the figure is built once with matplotlib's object API; each
+frame updates colours, texts and positions and redraws only the pixel boxes
+of what changed (Agg blitting of recorded draw calls, see ``_FlatFigure``),
+which reproduces a full draw exactly. The numbers behind every picture are public attributes (``x``,
 ``w``, ``output``, ``output_text``, ``counts``) so tests check the data the
 picture is drawn from, not pixels.
 """
@@ -43,7 +44,7 @@ SCATTER_LIMIT = 12
 _DPI = 100
 
 # rc settings that would otherwise let a user's matplotlibrc change our pixels
-_RC = {
+_RC: Any = {
     "path.simplify": False,
     "path.snap": True,
     "text.antialiased": True,
@@ -107,7 +108,7 @@ def flat_palette(theme: Any = "default") -> FlatPalette:
     try:
         from .themes import get_theme
     except ImportError:  # pragma: no cover - themes.py ships with convviz
-        get_theme = None
+        get_theme = None  # type: ignore[assignment]
     if get_theme is None:
         name = theme if isinstance(theme, str) else getattr(theme, "name", None)
         if name not in _PALETTES:
@@ -149,7 +150,8 @@ def _mix(a: Any, b: Any, t: float) -> tuple[float, float, float]:
     return tuple(float(v) for v in rgb)  # type: ignore[return-value]
 
 
-def _luma(rgb: Sequence[float]) -> float:
+def _luma(colour: Any) -> float:
+    rgb = _rgb(colour)
     return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
 
 
@@ -203,6 +205,7 @@ class _FlatFigure:
         self._recorded: dict[tuple[int, Any], tuple[list[tuple[Any, ...]], tuple[int, ...]]] = {}
         self._glyphs: dict[tuple[Any, ...], tuple[int, int, list[tuple[Any, ...]]]] = {}
         self._rgb: np.ndarray | None = None  # the frame as last read, RGB
+        self._full_redraw = False  # True: no incremental redraw (canvas.draw() per read)
         # calls of one artist per (shape, look), moved to other artists of that shape and look
         self._shapes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._draw_xy: list[tuple[float, float]] = []
@@ -215,13 +218,23 @@ class _FlatFigure:
         import matplotlib
 
         with matplotlib.rc_context(_RC):
-            if not self._order:
-                self._start()
-            redrawn = self._redraw_changed()
+            redrawn: list[tuple[int, int, int, int]] | None = None
+            if not self._full_redraw:
+                try:
+                    if not self._order:
+                        self._start()
+                    redrawn = self._redraw_changed()
+                except (AttributeError, RuntimeError, TypeError):  # pragma: no cover
+                    # a matplotlib whose Agg internals differ: draw every frame in full
+                    self._full_redraw = True
+            if redrawn is None:
+                self.canvas.draw()
+                self._renderer = self.canvas.get_renderer()
+                self._rgb = None
         buffer = np.asarray(self._renderer.buffer_rgba())
         if buffer.shape[:2] != (self.height, self.width):  # pragma: no cover - guard
             raise RuntimeError(f"canvas is {buffer.shape[:2]}, expected {(self.height, self.width)}")
-        if self._rgb is None:
+        if self._rgb is None or redrawn is None:
             self._rgb = np.ascontiguousarray(buffer[..., :3])
         else:  # copy back only the redrawn boxes (rows from the top)
             for x0, y0, x1, y1 in redrawn:
@@ -255,7 +268,7 @@ class _FlatFigure:
         found = self._recorded.get(key)
         if found is None:
             artist = self._order[i]
-            shape = _shape_key(artist, look) if artist.get_transform() is self.ax.transData else None
+            shape = _shape_key(artist, look) if _data_transform(artist) is self.ax.transData else None
             base = self._shapes.get(shape) if shape is not None else None
             if base is not None:
                 found = self._moved(base, artist)
@@ -332,7 +345,8 @@ class _FlatFigure:
         recorder = renderer._renderer
         features = mtext.get_fontfeatures() if mtext is not None else None
         language = mtext.get_language() if mtext is not None else None
-        key = (s, prop, angle, bool(gc.get_antialiased()), features, language, bool(ismath))
+        # a copy: the artist's FontProperties change in place (set_fontweight)
+        key = (s, prop.copy(), angle, bool(gc.get_antialiased()), features, language, bool(ismath))
         self._draw_xy.append((x, self.height - y))  # display, y up
         x64, y64 = round(64 * x), round(64 * (self.height - y))
         found = self._glyphs.get(key) if angle == 0 and not ismath else None
@@ -373,8 +387,8 @@ class _FlatFigure:
             clip = Bbox.from_extents(x0, y0, x1, y1)
             hit = np.flatnonzero((boxes[:, 0] < x1) & (boxes[:, 2] > x0)
                                  & (boxes[:, 1] < y1) & (boxes[:, 3] > y0))
-            for i in hit:  # the figure patch (index 0) first: it clears the box
-                for call in self._calls(int(i), self._looks[i])[0]:
+            for j in hit.tolist():  # the figure patch (index 0) first: it clears the box
+                for call in self._calls(j, self._looks[j])[0]:
                     gc = call[1]
                     gc._cliprect = clip
                     if call[0] == "path":
@@ -432,6 +446,13 @@ def _calls_box(calls: list[tuple[Any, ...]], height: int) -> tuple[int, int, int
             math.ceil(boxes[:, 2].max()), math.ceil(boxes[:, 3].max()))
 
 
+def _data_transform(artist: Any) -> Any:
+    """The transform from the artist's data to display (for a patch, not its own geometry)."""
+    from matplotlib.artist import Artist
+
+    return Artist.get_transform(artist)
+
+
 def _anchor(artist: Any) -> tuple[float, float]:
     """The data point an artist is placed by (a rectangle's corner, a text's position)."""
     from matplotlib.text import Text
@@ -452,12 +473,13 @@ def _shape_key(artist: Any, look: tuple[Any, ...]) -> tuple[Any, ...] | None:
         if artist.get_rotation() != 0:
             return None
         where = look[4]
-        return ("text", look[:4] + look[5:], artist.get_ha(), artist.get_va(),
-                artist.get_fontproperties(), artist.get_linespacing(), artist.get_clip_on(),
+        return ("text", look[:4] + look[5:], artist.get_horizontalalignment(),
+                artist.get_verticalalignment(),
+                artist.get_fontproperties().copy(), artist.get_linespacing(), artist.get_clip_on(),
                 artist.get_zorder(), artist.get_fontfeatures(), artist.get_language(), where is None)
     if type(artist) is not Rectangle or artist.get_angle() != 0:
         return None
-    x, y, w, h = look[4]
+    w, h = look[4][2:]
     return ("rect", look[:4] + look[5:], w, h, artist.get_joinstyle(), artist.get_capstyle(),
             artist.get_antialiased(), artist.get_hatch(), artist.get_snap(), artist.get_clip_on())
 
@@ -583,6 +605,7 @@ class NumbersRenderer:
         if pool:
             self.output = pool_values(spec, self.x, pool)
         else:
+            assert self.w is not None
             self.output = apply(spec, self.x, self.w)
         self.output_text = np.vectorize(_format_value, otypes=[object])(self.output)
         self.windows = np.asarray(spec.taps)  # (*o, *k, ndim)

@@ -160,6 +160,48 @@ def test_current_output_cell_is_drawn_in_the_output_colour():
     assert tuple(pixel) == (0xE6, 0x9F, 0x00)
 
 
+def full_draw(renderer):
+    """The figure drawn from scratch by matplotlib (Figure.draw), as RGB."""
+    import matplotlib
+
+    from convviz.flat import _RC
+
+    with matplotlib.rc_context(_RC):
+        renderer._fig.canvas.draw()
+    return np.asarray(renderer._fig.canvas.buffer_rgba())[..., :3].copy()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: NumbersRenderer(ConvSpec(5, 3, stride=2, padding=1), seed=1),
+        lambda: NumbersRenderer(ConvSpec(3, 3, stride=2, padding=1, transposed=True), theme="dark"),
+        lambda: NumbersRenderer(ConvSpec((6,), 3, dilation=2), pool="max", theme="colorblind"),
+        lambda: ScatterRenderer(ConvSpec(3, 3, stride=2, transposed=True), theme="colorblind"),
+        lambda: ScatterRenderer(ConvSpec(4, 3, padding=2, transposed=True), theme="classic"),
+    ],
+    ids=["numbers", "numbers-transposed-dark", "max-pool-1d", "scatter", "scatter-cropped"],
+)
+def test_incremental_frames_equal_a_full_draw(make):
+    """Frames redraw only what changed; in any order they equal matplotlib's full draw."""
+    r = make()
+    order = list(range(r.frame_count))
+    order = order + order[::-1][1:] + list(np.random.default_rng(0).permutation(r.frame_count))
+    frames = {}
+    for n in order:
+        frame = r.frame(n)
+        np.testing.assert_array_equal(frame, full_draw(r), err_msg=f"frame {n}")
+        if n in frames:
+            np.testing.assert_array_equal(frame, frames[n])
+        frames[n] = frame
+    # returned frames are the caller's: drawing others does not change them
+    kept = {n: f.copy() for n, f in frames.items()}
+    r.frame(0)
+    r.frame(r.frame_count - 1)
+    for n, f in frames.items():
+        np.testing.assert_array_equal(f, kept[n])
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
