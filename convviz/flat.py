@@ -197,6 +197,8 @@ class _FlatFigure:
         ax.set_axis_off()
         ax.set_xlim(0, self.width)
         ax.set_ylim(self.height, 0)
+        # the limits are fixed: artists go in with add_artist, not add_patch, whose
+        # data-limit update costs about 1 ms a patch and changes nothing here
         ax.set_facecolor(background)
         self.ax = ax
         self._order: list[Any] = []  # figure patch + the axes' patches and texts, in draw order
@@ -742,7 +744,7 @@ class NumbersRenderer:
                     edgecolor=pal.stroke, linewidth=lw,
                     linestyle="-" if real else (0, (3, 3)), zorder=1,
                 )
-                ax.add_patch(rect)
+                ax.add_artist(rect)
                 self._canvas_rects[r, c] = rect
                 text = ax.text(
                     x0 + u / 2, y0 + u * 0.47, _format_value(canvas[r, c]) if real else "0",
@@ -754,7 +756,7 @@ class NumbersRenderer:
         ek = _as_2d(spec.effective_kernel_size)
         self._extent = Rectangle((0, 0), ek[1] * u, ek[0] * u, fill=False, edgecolor=pal.stroke,
                                  linewidth=lw * 1.8, zorder=5)
-        ax.add_patch(self._extent)
+        ax.add_artist(self._extent)
         k_cells = int(math.prod(spec.kernel_size))
         self._weight_texts = []
         if self.tap_weights is not None:
@@ -772,7 +774,7 @@ class NumbersRenderer:
                 x0, y0 = self._ox + c * u, self._oy + r * u
                 rect = Rectangle((x0, y0), u, u, facecolor=pal.background, edgecolor=pal.stroke,
                                  linewidth=lw, zorder=1)
-                ax.add_patch(rect)
+                ax.add_artist(rect)
                 self._out_rects[r, c] = rect
                 self._out_texts[r, c] = ax.text(
                     x0 + u / 2, y0 + u * 0.47, "", ha="center", va="center",
@@ -1041,7 +1043,7 @@ class ScatterRenderer:
             for c in range(self._icols):
                 rect = Rectangle((self._ix + c * u, self._iy + r * u), u, u, facecolor=self._in_light,
                                  edgecolor=pal.stroke, linewidth=lw, zorder=1)
-                ax.add_patch(rect)
+                ax.add_artist(rect)
                 self._in_rects[r, c] = rect
         orows, ocols = _as_2d(spec.output_size)
         # the cropped frame: full-output cells outside the output, dashed
@@ -1051,7 +1053,7 @@ class ScatterRenderer:
                 if 0 <= r < orows and 0 <= c < ocols:
                     continue
                 x0, y0 = self._out_xy(r, c)
-                ax.add_patch(Rectangle((x0, y0), u, u, facecolor=pal.background, edgecolor=pal.muted,
+                ax.add_artist(Rectangle((x0, y0), u, u, facecolor=pal.background, edgecolor=pal.muted,
                                        linewidth=lw * 0.8, linestyle=(0, (3, 3)), zorder=1))
         self._out_rects = {}
         self._out_texts = {}
@@ -1060,7 +1062,7 @@ class ScatterRenderer:
                 x0, y0 = self._out_xy(r, c)
                 rect = Rectangle((x0, y0), u, u, facecolor=pal.background, edgecolor=pal.stroke,
                                  linewidth=lw, zorder=2)
-                ax.add_patch(rect)
+                ax.add_artist(rect)
                 self._out_rects[r, c] = rect
                 self._out_texts[r, c] = ax.text(x0 + u / 2, y0 + u * 0.47, "", ha="center",
                                                 va="center", fontsize=value_size, color=pal.text,
@@ -1071,7 +1073,7 @@ class ScatterRenderer:
         for _ in range(k_cells):
             rect = Rectangle((0, 0), u, u, facecolor=pal.input, alpha=0.55, edgecolor=pal.stroke,
                              linewidth=lw * 1.4, zorder=3, visible=False)
-            ax.add_patch(rect)
+            ax.add_artist(rect)
             self._patch_rects.append(rect)
         label_size = fig.points(0.34 * u)
         if pal.labels:

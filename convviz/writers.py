@@ -464,7 +464,8 @@ def _png_bytes(frame: np.ndarray) -> bytes:
     else:
         image = Image.fromarray(frame)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False, compress_level=9)
+    # level 6 (zlib's default): about 4x faster than 9 for 3% more bytes
+    image.save(buffer, format="PNG", optimize=False, compress_level=6)
     return buffer.getvalue()
 
 
