@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import convviz  # noqa: E402
+import convviz
 
 OUT = ROOT / "docs" / "images"
 
@@ -48,8 +48,8 @@ def main() -> int:
 
 
 def screenshot_gallery(target: Path) -> None:
-    from playwright.sync_api import sync_playwright
     from PIL import Image
+    from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
