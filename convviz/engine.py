@@ -202,7 +202,9 @@ def _axis_dependency(spec: ConvSpec, axis: int) -> np.ndarray:
     return dep
 
 
-def _stack(specs: ConvSpec | Sequence[ConvSpec]) -> list[ConvSpec]:
+def check_stack(specs: ConvSpec | Sequence[ConvSpec]) -> list[ConvSpec]:
+    """A stack of layers as a list, validated: at least one ConvSpec, and every
+    layer's input_size equal to the previous layer's output_size (SpecError)."""
     layers = [specs] if isinstance(specs, ConvSpec) else list(specs)
     if not layers:
         raise SpecError("specs must hold at least one ConvSpec, got an empty sequence")
@@ -227,7 +229,7 @@ def receptive_field(
     ``mask`` marks exactly the input cells that cell depends on, following
     every layer's ``input_taps`` (padding and inserted zeros excluded).
     """
-    layers = _stack(specs)
+    layers = check_stack(specs)
     ndim = layers[0].ndim
     if any(layer.ndim != ndim for layer in layers):
         raise SpecError("all specs of a stack must have the same number of dimensions")

@@ -162,6 +162,26 @@ def _format_value(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _place_pair(
+    ndim: int, u: int, margin: int, label_h: int, first: tuple[int, int], second: tuple[int, int]
+) -> tuple[tuple[int, int], tuple[int, int], int, int]:
+    """Top-left corners of two grids (w, h) px — 1-D: stacked and centred, the
+    second below; else side by side, centred vertically — and the picture's
+    width and the grids' bottom edge."""
+    (w1, h1), (w2, h2) = first, second
+    top = margin + label_h
+    if ndim == 1:
+        gap = round(1.0 * u) + label_h
+        width = 2 * margin + max(w1, w2)
+        one = (margin + (width - 2 * margin - w1) // 2, top)
+        two = (margin + (width - 2 * margin - w2) // 2, top + h1 + gap)
+        return one, two, width, two[1] + h2
+    gap = round(1.2 * u)
+    width = 2 * margin + w1 + gap + w2
+    body = max(h1, h2)
+    return (margin, top + (body - h1) // 2), (margin + w1 + gap, top + (body - h2) // 2), width, top + body
+
+
 # -- a small base: one figure, pixel coordinates, y down -------------------------------------------
 class _FlatFigure:
     """Figure + Agg canvas with an axes in pixel units, origin top-left, redrawn incrementally.
@@ -691,20 +711,9 @@ class NumbersRenderer:
         self._text_lines = lines
         cw, ch = self._ccols * u, self._crows * u
         ow, oh = self._ocols * u, self._orows * u
-        top = margin + label_h
-        if spec.ndim == 1:
-            gap = round(1.0 * u) + label_h
-            width = 2 * margin + max(cw, ow)
-            self._cx, self._cy = margin + (width - 2 * margin - cw) // 2, top
-            self._ox, self._oy = margin + (width - 2 * margin - ow) // 2, top + ch + gap
-            grid_bottom = self._oy + oh
-        else:
-            gap = round(1.2 * u)
-            width = 2 * margin + cw + gap + ow
-            body = max(ch, oh)
-            self._cx, self._cy = margin, top + (body - ch) // 2
-            self._ox, self._oy = margin + cw + gap, top + (body - oh) // 2
-            grid_bottom = top + body
+        (self._cx, self._cy), (self._ox, self._oy), width, grid_bottom = _place_pair(
+            spec.ndim, u, margin, label_h, (cw, ch), (ow, oh)
+        )
         self._caption_y = grid_bottom + round(0.35 * u)
         height = grid_bottom + caption_h + margin
         if lines:
@@ -996,20 +1005,9 @@ class ScatterRenderer:
         self._off_r, self._off_c = (0, lo2[1]) if spec.ndim == 1 else lo2
         iw, ih = self._icols * u, self._irows * u
         fw, fh = self._fcols * u, self._frows * u
-        top = margin + label_h
-        if spec.ndim == 1:
-            gap = round(1.0 * u) + label_h
-            width = 2 * margin + max(iw, fw)
-            self._ix, self._iy = margin + (width - 2 * margin - iw) // 2, top
-            self._fx, self._fy = margin + (width - 2 * margin - fw) // 2, top + ih + gap
-            bottom = self._fy + fh
-        else:
-            gap = round(1.2 * u)
-            width = 2 * margin + iw + gap + fw
-            body = max(ih, fh)
-            self._ix, self._iy = margin, top + (body - ih) // 2
-            self._fx, self._fy = margin + iw + gap, top + (body - fh) // 2
-            bottom = top + body
+        (self._ix, self._iy), (self._fx, self._fy), width, bottom = _place_pair(
+            spec.ndim, u, margin, label_h, (iw, ih), (fw, fh)
+        )
         self._caption_y = bottom + round(0.35 * u)
         if lines:
             # wide enough for the caption lines

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import receptive_field
+from ..engine import check_stack, receptive_field
 from ..errors import SpecError
 from ..spec import ConvSpec
 from ._base import FigureFrames, check_bool, check_options, check_scale, palette, rectangles
@@ -66,17 +66,12 @@ class StackModel:
     """
 
     def __init__(self, specs: Sequence[ConvSpec]) -> None:
-        specs = [specs] if isinstance(specs, ConvSpec) else list(specs)
-        if not specs:
-            raise SpecError("specs must hold at least one ConvSpec, got an empty sequence")
+        specs = check_stack(specs)  # ConvSpecs, chained (sizes match)
         for n, spec in enumerate(specs):
-            if not isinstance(spec, ConvSpec):
-                raise SpecError(f"specs[{n}] must be a ConvSpec, got {type(spec).__name__}")
             if spec.ndim != 1:
                 raise SpecError(f"specs[{n}] must be 1-D to be drawn as a stack, got input_size {spec.input_size}")
             if spec.transposed:
                 raise SpecError(f"specs[{n}] is transposed; a stack diagram draws direct convolutions")
-        receptive_field(specs)  # validates the chain (sizes must match)
         self.specs = specs
         self.sizes = [specs[0].input_size[0]] + [s.output_size[0] for s in specs]
         self.receptive_field = receptive_field(specs).size[0]
