@@ -160,14 +160,20 @@ class Animation:
     def to_gif_bytes(self) -> bytes:
         """The animated GIF (loops forever), encoded once and cached."""
         if self._gif is None:
-            frames = list(self.frames)
+            source = self.source
             data: bytes | None
-            if len(self._indices) == len(frames) and hasattr(self.source, "frame_palette"):
-                # the renderer's own palette indices: the same bytes, less work
-                indices = [self._indices[n] for n in range(len(frames))]
-                data = writers.gif_from_indices(self.source.frame_palette, indices, self.duration_ms)
+            if hasattr(source, "frame_indices") and hasattr(source, "frame_palette"):
+                # the renderer's own palette indices: the same bytes, less work (and no
+                # RGB frames: those are drawn only if .frames / .frame(n) ask for them)
+                indices = []
+                for n in range(self.frame_count):
+                    index = self._indices.get(n)
+                    if index is None:
+                        index = self._indices[n] = source.frame_indices(n)
+                    indices.append(index)
+                data = writers.gif_from_indices(source.frame_palette, indices, self.duration_ms)
             else:
-                data = writers.write_gif(frames, None, self.duration_ms)
+                data = writers.write_gif(list(self.frames), None, self.duration_ms)
             assert data is not None
             self._gif = data
         return self._gif

@@ -460,10 +460,10 @@ class ConvRenderer:
         self._background = self._buffer.copy()
         self._palette = _frame_palette(th)
         self._lut = _lut(self._palette)
-        self._palette0 = np.vstack([np.zeros((1, 3), np.uint8), self._palette])  # index 0 unused
         self._out = np.empty((lay.height, lay.width, 3), dtype=np.uint8)
         self._index = np.empty((lay.height, lay.width), dtype=np.uint8)  # into _palette
-        self._current = -1  # the frame _out and _index hold
+        self._current = -1  # the frame _index holds
+        self._stale: tuple[int, int, int, int] | None = None  # where _out lags _index
         self._quantise_into(0, lay.height, 0, lay.width)
         self._dirty: tuple[int, int, int, int] | None = None
 
@@ -523,17 +523,32 @@ class ConvRenderer:
             np.full(n, float(width)), [dashes], np.ones(n, np.uint8), None, "screen")
 
     def _quantise_into(self, y0: int, y1: int, x0: int, x1: int) -> None:
-        """Snap the canvas region [y0:y1, x0:x1] to the frame palette, into self._out."""
+        """Snap the canvas region [y0:y1, x0:x1] to the frame palette, into self._index
+        (self._out, the RGB picture, follows on demand: :meth:`_refresh_rgb`)."""
         if y1 <= y0 or x1 <= x0:
             return
         keys = self._buffer[y0:y1, x0:x1].view("<u4")[..., 0] & np.uint32(0xFFFFFF)
-        index = self._lut[keys]
-        if not index.all():
-            new = np.unique(keys[index == 0])
+        index = np.take(self._lut, keys)  # (faster than self._lut[keys])
+        missing = index == 0
+        if missing.any():
+            unknown = keys[missing]
+            new = np.unique(unknown)
             self._lut[new] = _nearest(_unpack_bgr(new), self._palette) + 1
-            index = self._lut[keys]
-        self._out[y0:y1, x0:x1] = np.take(self._palette0, index, axis=0)
-        self._index[y0:y1, x0:x1] = index - 1
+            index[missing] = self._lut[unknown]
+        index -= 1
+        self._index[y0:y1, x0:x1] = index
+        if self._stale is None:
+            self._stale = (y0, y1, x0, x1)
+        else:
+            sy0, sy1, sx0, sx1 = self._stale
+            self._stale = (min(y0, sy0), max(y1, sy1), min(x0, sx0), max(x1, sx1))
+
+    def _refresh_rgb(self) -> None:
+        """Bring self._out (RGB) up to date with self._index."""
+        if self._stale is not None:
+            y0, y1, x0, x1 = self._stale
+            self._out[y0:y1, x0:x1] = np.take(self._palette, self._index[y0:y1, x0:x1], axis=0)
+            self._stale = None
 
     # -- per frame -------------------------------------------------------------------
     def _frame_geometry(self, n: int) -> tuple[list, list, list, list]:
@@ -576,7 +591,12 @@ class ConvRenderer:
             raise SpecError(
                 f"frame index {n} is out of range: this animation has {self.frame_count} frames"
             )
-        n = int(n) % self.frame_count
+        self._draw(int(n) % self.frame_count)
+        self._refresh_rgb()
+        return self._out.copy()
+
+    def _draw(self, n: int) -> None:
+        """Draw frame ``n`` (0 ≤ n < frame_count) into self._index."""
         if self._fig is None:
             self._build()
             self._fig = True
@@ -601,7 +621,6 @@ class ConvRenderer:
         self._quantise_into(y0, y1, x0, x1)
         self._dirty = box
         self._current = n
-        return self._out.copy()
 
     @property
     def frame_palette(self) -> np.ndarray:
@@ -614,8 +633,15 @@ class ConvRenderer:
     def frame_indices(self, n: int) -> np.ndarray:
         """Frame ``n`` as (height, width) uint8 indices into :attr:`frame_palette`
         (``frame_palette[frame_indices(n)] == frame(n)``); cheap right after frame(n)."""
-        if self._fig is None or self._current != int(n) % self.frame_count:
-            self.frame(n)
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise SpecError(f"frame index must be a whole number, got {n!r}")
+        if not -self.frame_count <= n < self.frame_count:
+            raise SpecError(
+                f"frame index {n} is out of range: this animation has {self.frame_count} frames"
+            )
+        n = int(n) % self.frame_count
+        if self._fig is None or self._current != n:
+            self._draw(n)
         return self._index.copy()
 
     def _dirty_box(self, shapes: list) -> tuple[int, int, int, int]:
@@ -754,7 +780,11 @@ def _unpack_bgr(keys: np.ndarray) -> np.ndarray:
 
 def _nearest(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:
     """Index of the nearest palette colour (squared RGB distance, first on ties)."""
-    d = ((rgb[:, None, :].astype(np.int64) - palette[None].astype(np.int64)) ** 2).sum(-1)
+    # |c − p|² = |c|² + (|p|² − 2 c·p): the first term is the same for every p, so
+    # the argmin (first on ties) is that of the second; whole numbers far inside
+    # float64's exact range, so the comparisons are exact
+    pal = palette.astype(np.float64)
+    d = (pal * pal).sum(1)[None, :] - 2.0 * (np.asarray(rgb, dtype=np.float64) @ pal.T)
     return d.argmin(1).astype(np.uint8)
 
 

@@ -401,8 +401,8 @@ def _encode_gif(palette: np.ndarray, indexed: list[np.ndarray], changes: list[np
                 left, right = int(cols.min()), int(cols.max()) + 1
                 patch = np.take(remap, index[top:bottom, left:right])
                 if transparent is not None:
-                    changed = np.zeros(patch.shape, dtype=bool)
-                    changed[rows - top, cols - left] = True
+                    # the changed pixels' flat positions inside the patch
+                    changed = (rows - top) * (right - left) + (cols - left)
                     patch = _transparent_runs(patch, changed, transparent)
                 out += _lzw_frame(patch, left, top, delay, transparent, 1)
     out += b";"
@@ -412,16 +412,20 @@ def _encode_gif(palette: np.ndarray, indexed: list[np.ndarray], changes: list[np
 def _transparent_runs(patch: np.ndarray, changed: np.ndarray, transparent: int) -> np.ndarray:
     """The patch with unchanged pixels transparent, except inside a row's run of one
     colour that holds a changed pixel: that run keeps its colour whole (the decoded
-    picture is the same; the runs are longer, so LZW stores them in fewer codes)."""
+    picture is the same; the runs are longer, so LZW stores them in fewer codes).
+    ``changed``: a boolean mask of the patch's shape, or the changed pixels' flat
+    positions in it."""
     h, w = patch.shape
     flat = patch.reshape(-1)
-    start = np.ones(flat.size, dtype=bool)
-    start[1:] = flat[1:] != flat[:-1]
+    start = np.empty(flat.size, dtype=bool)
+    np.not_equal(flat[1:], flat[:-1], out=start[1:])
     start[::w] = True
-    run = np.cumsum(start) - 1
+    run = np.cumsum(start, dtype=np.int32)  # run number + 1
     keep = np.zeros(int(run[-1]) + 1, dtype=bool)
-    keep[run[changed.reshape(-1)]] = True
-    return np.where(keep[run], flat, np.uint8(transparent)).reshape(h, w).astype(np.uint8)
+    changed = np.asarray(changed)
+    keep[run[changed.reshape(-1)] if changed.dtype == bool else run.take(changed)] = True
+    out = np.where(keep.take(run), flat, np.uint8(transparent))  # (take: faster than keep[run])
+    return out.reshape(h, w).astype(np.uint8, copy=False)
 
 
 def write_gif(

@@ -434,3 +434,16 @@ def test_frame_indices_index_the_frame_palette():
     fresh = renderer("dilation", "dark")
     idx = fresh.frame_indices(4)
     np.testing.assert_array_equal(fresh.frame_palette[idx], renderer("dilation", "dark").frame(4))
+
+
+
+def test_frames_drawn_as_indices_alone_leave_later_rgb_frames_right():
+    """frame_indices draws without the RGB picture; a later frame(n) must still be whole."""
+    r = renderer("padding_strides", "classic")
+    r.frame(0)
+    for n in (8, 3, 5):  # boxes far apart: the RGB picture lags in several places
+        r.frame_indices(n)
+    reference = renderer("padding_strides", "classic")
+    for n in (5, 1, 1, 8):
+        np.testing.assert_array_equal(r.frame(n), reference.frame(n))
+        np.testing.assert_array_equal(r.frame_palette[r.frame_indices(n)], r.frame(n))

@@ -351,6 +351,16 @@ def test_transparent_runs_follow_the_rule():
             c = end + 1
 
 
+def test_transparent_runs_take_flat_positions_or_a_mask_alike():
+    rng = np.random.default_rng(11)
+    patch = rng.integers(0, 3, size=(17, 23)).astype(np.uint8)
+    changed = rng.random((17, 23)) < 0.15
+    by_mask = writers._transparent_runs(patch, changed, 9)
+    by_positions = writers._transparent_runs(patch, np.flatnonzero(changed), 9)
+    assert by_positions.dtype == np.uint8 and by_positions.shape == patch.shape
+    np.testing.assert_array_equal(by_positions, by_mask)
+
+
 def test_gif_with_colour_runs_decodes_exactly():
     """Frames whose changes sit inside long runs of one colour (the case the run
     rule rewrites) still decode to exactly the input."""
