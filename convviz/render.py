@@ -385,7 +385,7 @@ class ConvRenderer:
         self.size: tuple[int, int] = (self._layout.width, self._layout.height)
         self.caption: str = scene.caption
         self._fig: Any = None  # built lazily, on the first frame
-        self._hiders = [p.outline_extent() for p in self._layout.outputs]
+        self._hiders = [_inward_edges(p.outline_extent()) for p in self._layout.outputs]
 
     def __repr__(self) -> str:
         return (
@@ -823,24 +823,37 @@ def _overlap(inputs: Sequence[_Plane], outputs: Sequence[_Plane], pad: float = 3
     )
 
 
-def _clip(p: Any, q: Any, hiders: Sequence[np.ndarray]) -> np.ndarray | None:
+def _inward_edges(poly: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """(vx, vy, nx, ny) per edge of convex ``poly``: a vertex and the edge's normal
+    pointing inwards (what :func:`_clip` needs of a hider, worked out once)."""
+    pts = [(float(x), float(y)) for x, y in poly]
+    cx = sum(x for x, _ in pts) / len(pts)
+    cy = sum(y for _, y in pts) / len(pts)
+    edges = []
+    for k in range(len(pts)):
+        vx, vy = pts[k]
+        wx, wy = pts[(k + 1) % len(pts)]
+        nx, ny = -(wy - vy), wx - vx
+        if nx * (cx - vx) + ny * (cy - vy) < 0:
+            nx, ny = -nx, -ny  # point inwards
+        edges.append((vx, vy, nx, ny))
+    return edges
+
+
+def _clip(p: Any, q: Any, hiders: Sequence[Any]) -> np.ndarray | None:
     """The part of segment p→q before it enters any convex polygon in ``hiders``
-    (Cyrus–Beck), or None when nothing of it shows. (Plain floats: a handful of
-    tiny polygons per frame, where NumPy's per-call cost would dominate.)"""
+    (Cyrus–Beck), or None when nothing of it shows. A hider is a polygon or its
+    :func:`_inward_edges`. (Plain floats: a handful of tiny polygons per frame,
+    where NumPy's per-call cost would dominate.)"""
     px, py = float(p[0]), float(p[1])
     dx, dy = float(q[0]) - px, float(q[1]) - py
     t_hide = 1.0
-    for poly in hiders:
-        pts = [(float(x), float(y)) for x, y in poly]
-        cx = sum(x for x, _ in pts) / len(pts)
-        cy = sum(y for _, y in pts) / len(pts)
+    for hider in hiders:
+        prepared = isinstance(hider, list) and hider and isinstance(hider[0], tuple) \
+            and len(hider[0]) == 4
+        edges = hider if prepared else _inward_edges(hider)
         t0, t1 = 0.0, 1.0
-        for k in range(len(pts)):
-            vx, vy = pts[k]
-            wx, wy = pts[(k + 1) % len(pts)]
-            nx, ny = -(wy - vy), wx - vx
-            if nx * (cx - vx) + ny * (cy - vy) < 0:
-                nx, ny = -nx, -ny  # point inwards
+        for vx, vy, nx, ny in edges:
             num = nx * (px - vx) + ny * (py - vy)
             den = nx * dx + ny * dy
             if abs(den) < 1e-12:
