@@ -17,35 +17,6 @@ from ..errors import SpecError
 
 __all__ = ["FigureFrames", "Palette", "check_bool", "check_scale", "fmt_int", "palette", "rectangles"]
 
-# Used until/unless convviz.themes is importable: the Solarized colours of the
-# conv_arithmetic figures.
-_FALLBACK_THEMES: dict[str, dict[str, Any]] = {
-    "classic": dict(
-        background="#ffffff", input_fill="#268BD2", output_fill="#2AA198",
-        padding_fill="#ffffff", stroke="#002B36", shadow="#073642", shadow_alpha=0.25,
-        text="#002B36", accent="#CB4B16", muted="#93A1A1", show_labels=False,
-        show_caption=False, font_size=8,
-    ),
-    "default": dict(
-        background="#ffffff", input_fill="#268BD2", output_fill="#2AA198",
-        padding_fill="#ffffff", stroke="#002B36", shadow="#073642", shadow_alpha=0.25,
-        text="#002B36", accent="#CB4B16", muted="#93A1A1", show_labels=True,
-        show_caption=True, font_size=8,
-    ),
-    "dark": dict(
-        background="#002B36", input_fill="#268BD2", output_fill="#2AA198",
-        padding_fill="#073642", stroke="#93A1A1", shadow="#000000", shadow_alpha=0.4,
-        text="#EEE8D5", accent="#CB4B16", muted="#586E75", show_labels=True,
-        show_caption=True, font_size=8,
-    ),
-    "colorblind": dict(
-        background="#ffffff", input_fill="#0072B2", output_fill="#56B4E9",
-        padding_fill="#ffffff", stroke="#000000", shadow="#333333", shadow_alpha=0.25,
-        text="#000000", accent="#D55E00", muted="#999999", show_labels=True,
-        show_caption=True, font_size=8,
-    ),
-}
-
 # Colours the theme has no field for: the value lane (A = X∗W) and the gate
 # lane (B = X∗V), chosen per theme so they stay apart from input/output/accent.
 _LANES = {
@@ -78,15 +49,9 @@ class Palette:
 
 
 def _get_theme(name: str) -> Any:
-    try:
-        from ..themes import get_theme  # type: ignore[attr-defined]
-    except ImportError:
-        get_theme = None
-    if get_theme is not None:
-        return get_theme(name)
-    if name not in _FALLBACK_THEMES:
-        raise SpecError(f"theme {name!r} is unknown; use one of {', '.join(_FALLBACK_THEMES)}")
-    return type("Theme", (), dict(_FALLBACK_THEMES[name], name=name))()
+    from ..themes import get_theme  # no matplotlib: themes are data
+
+    return get_theme(name)
 
 
 def _luminance(colour: str) -> float:
