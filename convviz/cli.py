@@ -53,6 +53,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from .spec import ConvSpec
 
+from .scene import MAX_CANVAS_CELLS  # data only: no matplotlib
+
 __all__ = ["build_parser", "info", "info_text", "main", "preset_rows", "spec_from_flags"]
 
 log = logging.getLogger(__name__)
@@ -60,8 +62,8 @@ log = logging.getLogger(__name__)
 # -- limits: refused before any work starts -----------------------------------------
 #: cells per axis any spec may have (input, output or canvas) — info and list
 MAX_AXIS_CELLS = 4096
-#: cells per axis of a canvas or output that render will draw
-RENDER_MAX_CELLS = 64
+#: cells per axis of a canvas or output that render will draw: the renderer's own bound
+RENDER_MAX_CELLS = MAX_CANVAS_CELLS
 #: frames one animation may have (one per output cell)
 RENDER_MAX_FRAMES = 1024
 #: bounds of --scale and --duration
