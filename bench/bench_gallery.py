@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from convviz import site
+from convviz.site import builder as site
 
 COLD_TARGET = 10.0
 REBUILD_TARGET = 1.0

@@ -10,9 +10,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .engine import ReceptiveField, apply, pool, receptive_field
-from .errors import ConvvizError, OutputError, SpecError
-from .spec import CellKind, ConvSpec
+from convviz.core.engine import ReceptiveField, apply, pool, receptive_field
+from convviz.core.spec import CellKind, ConvSpec
+from convviz.errors import ConvvizError, OutputError, SpecError
 
 __version__ = "0.1.0"
 
@@ -23,10 +23,10 @@ _LAZY = {
     "presets": "convviz.presets",
     "get_preset": "convviz.presets",
     "list_presets": "convviz.presets",
-    "info": "convviz.cli",
-    "info_text": "convviz.cli",
-    "glu": "convviz.gated",
-    "highway": "convviz.gated",
+    "info": "convviz.cli.app",
+    "info_text": "convviz.cli.app",
+    "glu": "convviz.core.gated",
+    "highway": "convviz.core.gated",
 }
 
 __all__ = [

@@ -6,8 +6,8 @@
 <Animation 'padding_strides' i=5, k=3, s=2, p=1, o=3: 9 frames 395×426>
 >>> anim.save("padding_strides.gif")               # doctest: +SKIP
 
-An Animation wraps a frame source (the oblique :class:`convviz.render.ConvRenderer`,
-:class:`convviz.flat.NumbersRenderer`, :class:`convviz.flat.ScatterRenderer`
+An Animation wraps a frame source (the oblique :class:`convviz.draw.oblique.ConvRenderer`,
+:class:`convviz.draw.flat.NumbersRenderer`, :class:`convviz.draw.flat.ScatterRenderer`
 or a diagram) and adds lazily computed, cached ``frames``, ``save()`` by
 extension, and ``_repr_html_`` / ``_repr_mimebundle_`` that show the GIF
 inline as a data-URI ``<img>`` (cached; capped at ``embed_limit`` bytes, as
@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from . import writers
-from .errors import SpecError
-from .spec import ConvSpec
+from convviz.core.spec import ConvSpec
+from convviz.encode import writers
+from convviz.errors import SpecError
 
 __all__ = ["EMBED_LIMIT", "Animation", "animate"]
 
@@ -295,7 +295,7 @@ def _check_number(name: str, value: Any) -> float:
 
 def _resolve(spec_or_preset: Any) -> tuple[str | None, Any]:
     """(name, ConvSpec | Preset | DiagramPreset) for a spec, a preset or a preset name."""
-    from .presets import Preset, get_preset
+    from convviz.presets import Preset, get_preset
 
     if isinstance(spec_or_preset, ConvSpec):
         return None, spec_or_preset
@@ -328,7 +328,7 @@ def animate(
     ``spec_or_preset_name``: a :class:`ConvSpec` or a name from
     ``convviz.presets()``. ``theme``: "classic", "default", "dark",
     "colorblind" (or a Theme). ``numbers=True``: the paper's flat numerical
-    figure (:class:`convviz.flat.NumbersRenderer`); ``pool="max"|"avg"``
+    figure (:class:`convviz.draw.flat.NumbersRenderer`); ``pool="max"|"avg"``
     draws pooling that way (and implies ``numbers``); ``seed`` picks its
     random inputs. ``view="scatter"``: the scatter view of a transposed
     convolution. ``duration``: seconds per frame; ``scale``: pixel scale.
@@ -349,7 +349,7 @@ def animate(
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise SpecError(f"seed must be a whole number >= 0, got {seed!r}")
 
-    from .themes import get_theme
+    from convviz.look.themes import get_theme
 
     theme_obj = get_theme(theme)  # SpecError naming the theme and the known ones
     if labels is not None:
@@ -367,7 +367,7 @@ def animate(
         return Animation(lambda: source, duration=duration, name=name, source=source,
                          kind="diagram")
 
-    from .presets import Preset
+    from convviz.presets import Preset
 
     spec: ConvSpec
     if isinstance(target, Preset):
@@ -403,7 +403,7 @@ def animate(
                 f"view='scatter' needs a transposed spec; {spec.describe()} is direct "
                 "(its transpose is spec.transpose())"
             )
-        from .flat import ScatterRenderer
+        from convviz.draw.flat import ScatterRenderer
 
         _only(options, ("title",), "view='scatter'")
         source = ScatterRenderer(spec, theme=theme_obj, scale=scale, **options)
@@ -411,7 +411,7 @@ def animate(
                          kind="scatter", source=source)
 
     if numbers:
-        from .flat import NumbersRenderer
+        from convviz.draw.flat import NumbersRenderer
 
         _only(options, ("x", "w", "title"), "numbers=True")
         source = NumbersRenderer(spec, pool=pool, theme=theme_obj, scale=scale, seed=int(seed),
@@ -420,13 +420,13 @@ def animate(
         return Animation(lambda: source, duration=duration, name=name, spec=spec, kind=kind,
                          source=source)
 
-    from .scene import build_scene
+    from convviz.look.scene import build_scene
 
     _only(options, ("title", "channel"), "the oblique view")
     scene = build_scene(spec, **options)  # validates: size limits, channel
 
     def factory() -> Any:
-        from .render import ConvRenderer
+        from convviz.draw.oblique import ConvRenderer
 
         return ConvRenderer(scene, theme_obj, scale)
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import SpecError
-from .spec import ConvSpec
+from convviz.core.spec import ConvSpec
+from convviz.errors import SpecError
 
 __all__ = [
     "CLASSIC_NAMES",
@@ -113,7 +113,7 @@ _OURS = [
 ]
 
 # The paper's numerical figures (flat, with numbers) and the scatter view:
-# rendered by convviz.flat; ``options`` are animate()'s defaults for them.
+# rendered by convviz.draw.flat; ``options`` are animate()'s defaults for them.
 _NUMBERS = [
     Preset(
         "numbers_convolution",
@@ -187,14 +187,14 @@ PRESETS: dict[str, Preset] = {
     p.name: p for p in _DIRECT + _TRANSPOSED + [_DILATION] + _OURS + _NUMBERS
 }
 
-#: families in listing order; "diagram" covers convviz.diagrams.DIAGRAM_PRESETS
+#: families in listing order; "diagram" covers convviz.draw.diagrams.DIAGRAM_PRESETS
 FAMILIES = ("direct", "transposed", "dilated", "ours", "numbers", "scatter", "diagram")
 
 
 def _diagram_presets() -> Mapping[str, Any]:
-    """convviz.diagrams.DIAGRAM_PRESETS, or {} while that part is absent."""
+    """convviz.draw.diagrams.DIAGRAM_PRESETS, or {} while that part is absent."""
     try:
-        from .diagrams import DIAGRAM_PRESETS  # type: ignore[attr-defined]
+        from convviz.draw.diagrams import DIAGRAM_PRESETS  # type: ignore[attr-defined]
     except (ImportError, AttributeError):
         return {}
     return DIAGRAM_PRESETS

@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from convviz.draw.oblique import ConvRenderer
+from convviz.look.scene import build_scene
+from convviz.look.themes import get_theme, hex_to_rgb
 from convviz.presets import CLASSIC_NAMES, PRESETS
-from convviz.render import ConvRenderer
-from convviz.scene import build_scene
-from convviz.themes import get_theme, hex_to_rgb
 
 
 def palette() -> np.ndarray:

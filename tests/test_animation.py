@@ -166,7 +166,7 @@ def test_bad_options_raise_spec_error_naming_them(args, kwargs, message):
 
 
 def test_preset_options_choose_the_picture():
-    from convviz.flat import NumbersRenderer, ScatterRenderer
+    from convviz.draw.flat import NumbersRenderer, ScatterRenderer
 
     pooled = animate("numbers_max_pooling")
     assert isinstance(pooled.source, NumbersRenderer) and pooled.source.pool == "max"
@@ -198,7 +198,7 @@ def test_convviz_exports_animate():
 
 def test_diagram_presets_animate_when_present():
     try:
-        from convviz.diagrams import DIAGRAM_PRESETS
+        from convviz.draw.diagrams import DIAGRAM_PRESETS
     except (ImportError, AttributeError):
         pytest.skip("no diagram presets yet")
     name = next(iter(DIAGRAM_PRESETS))
@@ -226,7 +226,7 @@ def test_saved_gifs_are_byte_identical_across_processes(tmp_path):
 
 
 def test_renderer_gif_uses_its_palette_indices_and_equals_the_rgb_encoding():
-    from convviz import writers
+    from convviz.encode import writers
 
     anim = convviz.animate("padding_strides", "classic")
     data = anim.to_gif_bytes()

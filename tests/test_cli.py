@@ -1,4 +1,4 @@
-"""Tests of the command line (convviz.cli): every command through main(argv), the
+"""Tests of the command line (convviz.cli.app): every command through main(argv), the
 error paths through the installed console script in a subprocess.
 
 References are independent of cli.py: ConvSpec built directly, the formulas of
@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import convviz
-from convviz import ConvSpec, cli
+from convviz import ConvSpec
+from convviz.cli import app as cli
 from convviz.presets import PRESETS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -104,7 +105,7 @@ def test_python_dash_m_is_the_same_program(tmp_path):
 
 @pytest.mark.parametrize("argv", [["--help"], ["info", "padding_strides"], ["list"]])
 def test_help_info_list_do_not_import_matplotlib(argv):
-    code = ("import sys; from convviz.cli import main; "
+    code = ("import sys; from convviz.cli.app import main; "
             f"status = main({argv!r}); "
             "assert status == 0, status; "
             "print('MPL', 'matplotlib' in sys.modules, 'jinja2' in sys.modules)")
@@ -118,7 +119,7 @@ def test_console_script_help_does_not_import_matplotlib(tmp_path):
     cmd = [sys.executable, "-X", "importtime", "-m", "convviz", "--help"]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, check=True)
     imported = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
-    assert "convviz.cli" in imported
+    assert "convviz.cli.app" in imported
     assert not any(name.split(".")[0] == "matplotlib" for name in imported)
 
 
@@ -296,7 +297,7 @@ def test_list_json(capsys):
 
 
 def test_list_includes_diagram_presets(capsys):
-    from convviz import diagrams
+    from convviz.draw import diagrams
 
     extra = getattr(diagrams, "DIAGRAM_PRESETS", {})
     _, out, _ = run(["list", "--json"], capsys)
@@ -605,7 +606,7 @@ def test_info_json_schema(capsys):
 
 
 def test_info_of_a_diagram_is_a_usage_error(capsys):
-    from convviz import diagrams
+    from convviz.draw import diagrams
 
     names = list(getattr(diagrams, "DIAGRAM_PRESETS", {}))
     if not names:
@@ -814,7 +815,7 @@ def test_render_seed_changes_numbers(tmp_path, capsys):
 
 
 def test_render_diagram_preset(tmp_path, capsys):
-    from convviz import diagrams
+    from convviz.draw import diagrams
 
     names = list(getattr(diagrams, "DIAGRAM_PRESETS", {}))
     if not names:
@@ -887,7 +888,7 @@ def test_render_parent_is_a_file(tmp_path, capsys):
 
 def test_render_interrupted_leaves_nothing(tmp_path, monkeypatch, capsys):
     """Ctrl-C while the file is being put in place: exit 130, no temp file, no directory."""
-    from convviz import writers
+    from convviz.encode import writers
 
     def interrupted(src, dst):
         raise KeyboardInterrupt
@@ -995,7 +996,7 @@ class _FakeReport:
 
 
 def test_gallery_passes_its_options_to_site_build(tmp_path, monkeypatch, capsys):
-    from convviz import site
+    from convviz.site import builder as site
 
     calls = []
 
@@ -1022,7 +1023,7 @@ def test_gallery_passes_its_options_to_site_build(tmp_path, monkeypatch, capsys)
 
 
 def test_gallery_defaults(tmp_path, monkeypatch, capsys):
-    from convviz import site
+    from convviz.site import builder as site
 
     calls = []
     monkeypatch.setattr(site, "build", lambda out, **kw: calls.append((out, kw)) or
@@ -1036,7 +1037,7 @@ def test_gallery_defaults(tmp_path, monkeypatch, capsys):
 
 
 def test_gallery_draft_uses_the_draft_renderer(tmp_path, monkeypatch, capsys):
-    from convviz import site
+    from convviz.site import builder as site
 
     calls = []
     monkeypatch.setattr(site, "build", lambda out, **kw: calls.append(kw) or _FakeReport(out))
@@ -1045,7 +1046,7 @@ def test_gallery_draft_uses_the_draft_renderer(tmp_path, monkeypatch, capsys):
 
 
 def test_gallery_progress_bar_only_on_a_terminal(tmp_path, monkeypatch, capsys):
-    from convviz import site
+    from convviz.site import builder as site
 
     def fake_build(out_dir, **kwargs):
         for n in range(1, 3):
@@ -1062,7 +1063,7 @@ def test_gallery_progress_bar_only_on_a_terminal(tmp_path, monkeypatch, capsys):
 
 
 def test_gallery_failed_pictures_exit_1(tmp_path, monkeypatch, capsys):
-    from convviz import site
+    from convviz.site import builder as site
 
     def fake_build(out_dir, **kwargs):
         report = _FakeReport(out_dir)
@@ -1087,7 +1088,7 @@ def test_gallery_failed_pictures_exit_1(tmp_path, monkeypatch, capsys):
     ],
 )
 def test_gallery_errors(argv, status, fragment, tmp_path, monkeypatch, capsys):
-    from convviz import site
+    from convviz.site import builder as site
 
     monkeypatch.setattr(site, "build", lambda *a, **k: pytest.fail("build must not run"))
     monkeypatch.chdir(tmp_path)
@@ -1102,7 +1103,7 @@ def test_gallery_builds_a_site(tmp_path, monkeypatch, capsys):
     """The real site.build, with a stand-in for the (slow) picture renderer."""
     from PIL import Image
 
-    from convviz import site
+    from convviz.site import builder as site
 
     def tiny_picture(job):
         import io
@@ -1201,7 +1202,7 @@ def test_pool_of_a_transposed_spec_is_refused(capsys):
 
 
 def test_render_all_plans_every_preset(tmp_path, monkeypatch, capsys):
-    from convviz import diagrams
+    from convviz.draw import diagrams
 
     planned = []
 

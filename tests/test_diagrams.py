@@ -16,7 +16,7 @@ import pytest
 
 import convviz
 from convviz import ConvSpec, SpecError, receptive_field
-from convviz.diagrams import DIAGRAM_PRESETS, DiagramPreset, diagram
+from convviz.draw.diagrams import DIAGRAM_PRESETS, DiagramPreset, diagram
 
 THEMES = ("classic", "default", "dark", "colorblind")
 
@@ -40,7 +40,7 @@ def test_registry_lists_the_promised_presets():
 
 def test_registry_does_not_import_matplotlib():
     code = (
-        "import sys, convviz.diagrams as d; names = list(d.DIAGRAM_PRESETS); "
+        "import sys, convviz.draw.diagrams as d; names = list(d.DIAGRAM_PRESETS); "
         "d.DIAGRAM_PRESETS['glu_block'].title; print(len(names), 'matplotlib' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -82,7 +82,7 @@ def test_frame_source_contract(sources, name):
 
 def test_frames_are_identical_across_processes(sources):
     code = (
-        "import hashlib, convviz.diagrams as d; "
+        "import hashlib, convviz.draw.diagrams as d; "
         "s = d.DIAGRAM_PRESETS['glu_block'].factory(numbers=True); "
         "print(hashlib.sha256(s.frame(3).tobytes()).hexdigest())"
     )
@@ -185,7 +185,7 @@ def test_seed_receptive_fields_7_15_16(sources):
 
 
 def test_stack_diagram_with_strides_and_mixed_kernels():
-    from convviz.diagrams import stack_diagram
+    from convviz.draw.diagrams import stack_diagram
 
     specs = [ConvSpec((17,), 3, stride=2), ConvSpec((8,), 2, dilation=2), ConvSpec((6,), 3, stride=2, padding=1)]
     src = stack_diagram(specs, title="strided")
@@ -204,7 +204,7 @@ def test_stack_diagram_with_strides_and_mixed_kernels():
 
 
 def test_stack_diagram_rejects_what_it_cannot_draw():
-    from convviz.diagrams import stack_diagram
+    from convviz.draw.diagrams import stack_diagram
 
     with pytest.raises(SpecError, match="1-D"):
         stack_diagram([ConvSpec(5, 3)])
@@ -329,7 +329,7 @@ def test_gated_diagram_options():
 
 # -- separable -----------------------------------------------------------------------------------
 def test_separable_worked_example():
-    from convviz.diagrams import separable_costs
+    from convviz.draw.diagrams import separable_costs
 
     c = separable_costs(12, 5, 3, 256)
     assert c.standard_multiplications == 1_228_800
@@ -342,7 +342,7 @@ def test_separable_worked_example():
 
 @pytest.mark.parametrize("i, k, cin, cout, m", [(12, 5, 3, 256, 1), (10, 3, 4, 8, 2), (7, 1, 2, 5, 3)])
 def test_separable_costs_follow_the_formulas(i, k, cin, cout, m):
-    from convviz.diagrams import separable_costs
+    from convviz.draw.diagrams import separable_costs
 
     c = separable_costs(i, k, cin, cout, depth_multiplier=m)
     o = i - k + 1
@@ -388,7 +388,7 @@ def test_separable_planes_fill_in_reading_order(sources):
 
 # -- path length -------------------------------------------------------------------------------------
 def test_path_lengths_follow_the_formulas():
-    from convviz.diagrams.path_length import path_lengths
+    from convviz.draw.diagrams.path_length import path_lengths
 
     n = np.array([1, 2, 3, 4, 5, 7, 8, 9, 100, 1000, 1024, 1025])
     got = path_lengths(n, 3)
@@ -439,8 +439,8 @@ def test_stack_texts_fit_in_every_theme_and_frame(theme):
 
 
 def test_user_stack_texts_fit():
-    from convviz.diagrams import stack_diagram
-    from convviz.diagrams.stack import dilated_stack
+    from convviz.draw.diagrams import stack_diagram
+    from convviz.draw.diagrams.stack import dilated_stack
 
     stacks = [
         [ConvSpec((17,), 3, stride=2), ConvSpec((8,), 2, dilation=2), ConvSpec((6,), 3, stride=2, padding=1)],

@@ -3,8 +3,8 @@
 import doctest
 from pathlib import Path
 
-import convviz.engine
-import convviz.spec
+import convviz.core.engine
+import convviz.core.spec
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,6 +16,6 @@ def test_readme_examples():
 
 
 def test_engine_docstring_examples():
-    for module in (convviz.spec, convviz.engine):
+    for module in (convviz.core.spec, convviz.core.engine):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__

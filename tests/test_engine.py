@@ -19,7 +19,7 @@ from reference import (
 )
 
 from convviz import CellKind, ConvSpec, SpecError, apply, pool, receptive_field
-from convviz.engine import canvas_values
+from convviz.core.engine import canvas_values
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 

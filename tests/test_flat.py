@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from convviz import ConvSpec, SpecError
-from convviz.flat import NumbersRenderer, ScatterRenderer, flat_palette
+from convviz.draw.flat import NumbersRenderer, ScatterRenderer, flat_palette
 
 
 def brute_direct(x, w, s, p_lo, d, o_size):
@@ -164,7 +164,7 @@ def full_draw(renderer):
     """The figure drawn from scratch by matplotlib (Figure.draw), as RGB."""
     import matplotlib
 
-    from convviz.flat import _RC
+    from convviz.draw.flat import _RC
 
     with matplotlib.rc_context(_RC):
         renderer._fig.canvas.draw()

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import convviz
-from convviz import SpecError, gated
-from convviz.gated import gated_cost, gated_trace, sigmoid
+from convviz import SpecError
+from convviz.core import gated
+from convviz.core.gated import gated_cost, gated_trace, sigmoid
 
 
 def _data(seed, channels, n, k, length, bias):

@@ -147,9 +147,9 @@ def test_convviz_presets_lists_every_preset():
 
 def test_diagram_presets_are_listed_when_present():
     try:
-        from convviz.diagrams import DIAGRAM_PRESETS
+        from convviz.draw.diagrams import DIAGRAM_PRESETS
     except (ImportError, AttributeError):
-        pytest.skip("convviz.diagrams has no DIAGRAM_PRESETS yet")
+        pytest.skip("convviz.draw.diagrams has no DIAGRAM_PRESETS yet")
     names = convviz.presets()
     for name in DIAGRAM_PRESETS:
         assert name in names

@@ -23,10 +23,10 @@ import numpy as np
 import pytest
 
 from convviz import ConvSpec, SpecError
+from convviz.draw.oblique import ConvRenderer, frame_size
+from convviz.look.scene import build_scene
+from convviz.look.themes import THEMES, Theme, get_theme, hex_to_rgb
 from convviz.presets import CLASSIC_NAMES, PRESETS
-from convviz.render import ConvRenderer, frame_size
-from convviz.scene import build_scene
-from convviz.themes import THEMES, Theme, get_theme, hex_to_rgb
 
 U = 0.5 / 2.54 * 150  # one cell, px at 150 dpi
 M = 21.6  # margin, px
@@ -260,8 +260,8 @@ def test_pixel_baselines():
 _HASH_CODE = """
 import hashlib
 from convviz.presets import PRESETS
-from convviz.render import ConvRenderer
-from convviz.scene import build_scene
+from convviz.draw.oblique import ConvRenderer
+from convviz.look.scene import build_scene
 r = ConvRenderer(build_scene(PRESETS['padding_strides_odd_transposed'].spec, title='t'), 'default')
 print(hashlib.sha256(r.frame(7).tobytes()).hexdigest())
 """
@@ -306,7 +306,7 @@ def test_channel_sheets_for_multi_channel_specs():
 
 
 def test_clip_stops_lines_at_the_output_plane():
-    from convviz.render import _clip, _convex_overlap
+    from convviz.draw.oblique import _clip, _convex_overlap
 
     square = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]])
     seg = _clip(np.array([-10.0, 5.0]), np.array([5.0, 5.0]), [square])
@@ -332,7 +332,7 @@ def test_absurd_sizes_are_refused():
      ConvSpec((7, 1), (2, 4), stride=2, padding="full"), ConvSpec((12, 2), 1)],
 )
 def test_output_plane_stays_clear_of_long_thin_inputs(spec):
-    from convviz.render import _layout, _overlap
+    from convviz.draw.oblique import _layout, _overlap
 
     layout = _layout(build_scene(spec), get_theme("default"), 1.0)
     assert not _overlap(layout.inputs, layout.outputs, pad=2.0)
@@ -360,7 +360,7 @@ def _expected_palette(theme: Theme, levels: int) -> set[tuple[int, int, int]]:
 
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_frame_palette_follows_the_rule(theme):
-    from convviz import render
+    from convviz.draw import oblique as render
 
     pal = render._frame_palette(get_theme(theme))
     got = {tuple(int(v) for v in c) for c in pal}
@@ -382,7 +382,7 @@ def test_frame_palette_follows_the_rule(theme):
 def test_frames_are_the_canvas_snapped_to_the_nearest_palette_colour(name, theme, n):
     """The rule: every pixel of a frame is the palette colour nearest (squared RGB
     distance, first in 0xRRGGBB order on ties) to what Agg drew there."""
-    from convviz import render
+    from convviz.draw import oblique as render
 
     r = renderer(name, theme)
     r.frame(max(0, n - 1))
@@ -414,7 +414,7 @@ def test_classic_gif_decodes_to_the_rendered_frames_exactly():
 
     from PIL import Image
 
-    from convviz import writers
+    from convviz.encode import writers
 
     r = renderer("dilation")
     frames = r.frames()

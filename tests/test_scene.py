@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convviz import CellKind, ConvSpec, SpecError
+from convviz.look.scene import MAX_CANVAS_CELLS, MAX_FRAMES, build_scene
 from convviz.presets import CLASSIC_NAMES, PRESETS
-from convviz.scene import MAX_CANVAS_CELLS, MAX_FRAMES, build_scene
 
 
 def expected_direct_taps(i, k, s, p, d, out):
@@ -155,8 +155,8 @@ def test_absurd_sizes_are_refused_before_drawing():
 
 def test_scene_and_themes_do_not_import_matplotlib():
     code = (
-        "import sys, convviz.scene, convviz.themes;"
-        "convviz.scene.build_scene(convviz.ConvSpec(4, 3));"
+        "import sys, convviz.look.scene, convviz.look.themes;"
+        "convviz.look.scene.build_scene(convviz.ConvSpec(4, 3));"
         "print('matplotlib' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

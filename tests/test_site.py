@@ -21,9 +21,10 @@ from PIL import Image, ImageDraw
 from reference import direct_output_size, transposed_output_size
 
 import convviz
-from convviz import site
+from convviz.core.spec import ConvSpec
 from convviz.presets import CLASSIC_NAMES, PRESETS
-from convviz.site_models import (
+from convviz.site import builder as site
+from convviz.site.models import (
     alt_text,
     collect,
     diagram_roles,
@@ -38,8 +39,7 @@ from convviz.site_models import (
     transposed_formula,
     window_starts,
 )
-from convviz.site_text import TEXT
-from convviz.spec import ConvSpec
+from convviz.site.text import TEXT
 
 FAIL: set[str] = set()  # picture paths tiny_renderer refuses (in-process builds only)
 
@@ -351,7 +351,7 @@ def test_diagram_roles_prefer_exact_names():
 
 
 def test_real_diagram_presets_fill_every_role():
-    diagrams = pytest.importorskip("convviz.diagrams")
+    diagrams = pytest.importorskip("convviz.draw.diagrams")
     roles = diagram_roles(diagrams.DIAGRAM_PRESETS)
     assert set(roles) == {"path_length", "dilated_stack", "wavenet", "separable", "glu_block",
                           "glu_same", "highway_block"}
@@ -546,7 +546,7 @@ def test_importing_the_site_module_does_not_load_matplotlib():
     import subprocess
     import sys
 
-    code = "import sys, convviz.site; print('matplotlib' in sys.modules)"
+    code = "import sys, convviz.site.builder; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from conftest import require_chromium, require_module
 
-from convviz import site
 from convviz.presets import PRESETS
+from convviz.site import builder as site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -42,7 +42,9 @@ def test_wheel_contains_the_templates(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("index.html", "_macros.html", "style.css", "gallery.js", "__init__.py"):
         assert f"convviz/templates/{name}" in names
-    assert "convviz/site.py" in names and "convviz/py.typed" in names
+    assert "convviz/site/builder.py" in names and "convviz/py.typed" in names
+    for package in ("core", "look", "draw", "draw/diagrams", "encode", "site", "cli"):
+        assert f"convviz/{package}/__init__.py" in names
     assert not any(n.startswith("templates/") for n in names)
 
 

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from convviz import OutputError, SpecError, writers
+from convviz import OutputError, SpecError
+from convviz.encode import writers
 
 WHITE, BLUE, CYAN, INK = (255, 255, 255), (38, 139, 210), (42, 161, 152), (0, 43, 54)
 
@@ -163,7 +164,7 @@ _DETERMINISM_SCRIPT = """
 import hashlib, sys
 sys.path.insert(0, {tests!r})
 from test_writers import moving_square_frames
-from convviz import writers
+from convviz.encode import writers
 import numpy as np
 rng = np.random.default_rng(7)
 frames = moving_square_frames() + [rng.integers(0, 256, (40, 56, 3), dtype=np.uint8)]

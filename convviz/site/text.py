@@ -1,6 +1,6 @@
 """The gallery's words, in English and in Chinese (the seed notes' language).
 
-Data only: plain strings with ``{name}`` fields that :mod:`convviz.site_models`
+Data only: plain strings with ``{name}`` fields that :mod:`convviz.site.models`
 fills with numbers computed by the engine. Nothing here is HTML; the
 templates escape everything.
 """

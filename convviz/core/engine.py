@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import SpecError
-from .spec import ConvSpec
+from convviz.core.spec import ConvSpec
+from convviz.errors import SpecError
 
 __all__ = ["ReceptiveField", "apply", "canvas_values", "pool", "receptive_field"]
 

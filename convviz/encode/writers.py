@@ -32,7 +32,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from .errors import OutputError, SpecError
+from convviz.errors import OutputError, SpecError
 
 __all__ = [
     "as_frames",

@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from .engine import apply
-from .errors import SpecError
-from .spec import ConvSpec
+from convviz.core.engine import apply
+from convviz.core.spec import ConvSpec
+from convviz.errors import SpecError
 
 __all__ = [
     "GatedCost",

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import SpecError
+from convviz.errors import SpecError
 
 __all__ = [
     "DIAGRAM_PRESETS",

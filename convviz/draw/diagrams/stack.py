@@ -15,10 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import check_stack, receptive_field
-from ..errors import SpecError
-from ..spec import ConvSpec
-from ._base import FigureFrames, check_bool, check_options, check_scale, palette, rectangles
+from convviz.core.engine import check_stack, receptive_field
+from convviz.core.spec import ConvSpec
+from convviz.draw.diagrams._base import (
+    FigureFrames,
+    check_bool,
+    check_options,
+    check_scale,
+    palette,
+    rectangles,
+)
+from convviz.errors import SpecError
 
 __all__ = [
     "StackDiagram",

@@ -51,9 +51,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .spec import ConvSpec
+    from convviz.core.spec import ConvSpec
 
-from .scene import MAX_CANVAS_CELLS  # data only: no matplotlib
+from convviz.look.scene import MAX_CANVAS_CELLS  # data only: no matplotlib
 
 __all__ = ["build_parser", "info", "info_text", "main", "preset_rows", "spec_from_flags"]
 
@@ -171,7 +171,7 @@ def _padding_value(text: str) -> Any:
     """Padding: a name, 'p', 'p,q', 'lo:hi' or 'lo:hi,lo:hi' (see module docstring)."""
     flag = "--padding"
     text = text.strip()
-    from .spec import PADDING_NAMES
+    from convviz.core.spec import PADDING_NAMES
 
     if text.lower() in PADDING_NAMES:
         return text.lower()
@@ -245,8 +245,8 @@ def _spec_flags_given(args: argparse.Namespace) -> list[str]:
 
 def spec_from_flags(args: argparse.Namespace) -> ConvSpec:
     """Build the ConvSpec the spec flags describe; UsageError naming the flag if invalid."""
-    from .errors import SpecError
-    from .spec import ConvSpec
+    from convviz.core.spec import ConvSpec
+    from convviz.errors import SpecError
 
     if args.input is None:
         raise UsageError("--input: required to describe a convolution (or give a preset NAME)")
@@ -327,16 +327,16 @@ def _check_size(spec: ConvSpec, *, render: bool, where: str = "--input") -> None
 # presets
 # =====================================================================================
 def _diagram_presets() -> dict[str, Any]:
-    """Diagram presets (helper module convviz.diagrams), or {} if it has none."""
+    """Diagram presets (helper module convviz.draw.diagrams), or {} if it has none."""
     try:
-        from . import diagrams
+        from convviz.draw import diagrams
     except ImportError:  # pragma: no cover - package always present
         return {}
     return dict(getattr(diagrams, "DIAGRAM_PRESETS", {}) or {})
 
 
 def _all_preset_names() -> list[str]:
-    from .presets import PRESETS
+    from convviz.presets import PRESETS
 
     return list(PRESETS) + [n for n in _diagram_presets() if n not in PRESETS]
 
@@ -356,7 +356,7 @@ def _fmt_size(values: Sequence[int]) -> str:
 
 def preset_rows() -> list[dict[str, Any]]:
     """One row per preset (convolution presets, then diagrams), as `convviz list --json`."""
-    from .presets import PRESETS
+    from convviz.presets import PRESETS
 
     rows: list[dict[str, Any]] = []
     for preset in PRESETS.values():
@@ -548,7 +548,7 @@ def _pytorch(spec: ConvSpec) -> dict[str, Any]:
 
 def _keras(spec: ConvSpec) -> dict[str, Any]:
     """The Keras 3 layer(s), or code None with the reason in note."""
-    from .spec import ConvSpec
+    from convviz.core.spec import ConvSpec
 
     n = spec.ndim
     _, c_out = spec.channels
@@ -633,7 +633,7 @@ def _keras(spec: ConvSpec) -> dict[str, Any]:
 
 def _disagreements(spec: ConvSpec) -> list[str]:
     """Where PyTorch and Keras differ for this spec (semantics.md), most specific first."""
-    from .spec import ConvSpec
+    from convviz.core.spec import ConvSpec
 
     out: list[str] = []
     n = spec.ndim
@@ -728,7 +728,7 @@ def _disagreements(spec: ConvSpec) -> list[str]:
 
 def _pool_layers(spec: ConvSpec, mode: str) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """PyTorch and Keras pooling layers over the spec's windows, and their differences."""
-    from .spec import ConvSpec
+    from convviz.core.spec import ConvSpec
 
     n = spec.ndim
     pairs = [(g.pad_before, g.pad_after) for g in spec.axes]
@@ -797,19 +797,19 @@ def info(spec: ConvSpec, name: str | None = None, pool: str | None = None) -> di
     keras {code, exact, layers, note}, disagreements (list of str), pool
     (None, "max" or "avg": then the layers are pooling layers, with no parameters).
     """
-    from .engine import receptive_field
-    from .presets import PRESETS
+    from convviz.core.engine import receptive_field
+    from convviz.presets import PRESETS
 
     c_in, c_out = spec.channels
     weights = c_out * (c_in // spec.groups) * math.prod(spec.kernel_size)
     biases, parameters, multiplies = c_out, spec.parameter_count, spec.multiply_count
     if pool is not None:
         if pool not in ("max", "avg"):
-            from .errors import SpecError
+            from convviz.errors import SpecError
 
             raise SpecError(f"pool must be None, 'max' or 'avg', got {pool!r}")
         if spec.transposed:
-            from .errors import SpecError
+            from convviz.errors import SpecError
 
             raise SpecError("pool needs a direct spec; pooling is not transposed")
         pytorch, keras, differ = _pool_layers(spec, pool)
@@ -1046,7 +1046,7 @@ def _plan_outputs(args: argparse.Namespace, targets: list[tuple[str, Any]]) -> l
 
 def _animation(job: _Job) -> Any:
     """The (lazy, not yet drawn) Animation of a job; SpecError if its options are invalid."""
-    from . import animate
+    from convviz import animate
 
     return animate(job.target, **job.options)
 
@@ -1102,7 +1102,7 @@ def _progress(total: int, quiet: bool, desc: str) -> Any:
 # commands
 # =====================================================================================
 def _cmd_render(args: argparse.Namespace) -> int:
-    from .presets import PRESETS
+    from convviz.presets import PRESETS
 
     spec_flags = _spec_flags_given(args)
     if args.all:
@@ -1267,7 +1267,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from .presets import PRESETS
+    from convviz.presets import PRESETS
 
     spec_flags = _spec_flags_given(args)
     if args.name and spec_flags:
@@ -1297,11 +1297,11 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 def _cmd_gallery(args: argparse.Namespace) -> int:
     try:
-        from . import site
+        from convviz.site import builder as site
     except ImportError as exc:
         raise CLIError(f"gallery: the site builder is not available ({exc})") from exc
     if not hasattr(site, "build"):
-        raise CLIError("gallery: convviz.site has no build()")
+        raise CLIError("gallery: convviz.site.builder has no build()")
     out = Path(args.output)
     if out.exists() and not out.is_dir():
         raise CLIError(f"-o: {out} is a file, not a directory")
@@ -1334,7 +1334,7 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
     if args.draft:
         draft = getattr(site, "render_draft", None)
         if draft is None:
-            raise CLIError("--draft: this convviz.site has no render_draft")
+            raise CLIError("--draft: this convviz.site.builder has no render_draft")
         kwargs["renderer"] = draft
     try:
         report = site.build(str(out), **kwargs)
@@ -1401,7 +1401,7 @@ def _add_spec_flags(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of ``convviz`` (one sub-parser per command)."""
-    from . import __version__
+    from convviz import __version__
 
     common = _Parser(add_help=False)
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
@@ -1486,7 +1486,7 @@ def build_parser() -> argparse.ArgumentParser:
     inf.add_argument("--pool", choices=("max", "avg"),
                      help="pooling over the same windows instead of a convolution")
     inf.add_argument("--json", action="store_true",
-                     help="JSON (schema 'convviz.info/1', see convviz.cli.info)")
+                     help="JSON (schema 'convviz.info/1', see convviz.info)")
     inf.set_defaults(func=_cmd_info)
 
     gal = sub.add_parser("gallery", parents=[common], help="build the static HTML gallery",
@@ -1570,7 +1570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 1
     except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
-        from .errors import ConvvizError, SpecError
+        from convviz.errors import ConvvizError, SpecError
 
         if debug:
             traceback.print_exc()

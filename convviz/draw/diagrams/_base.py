@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SpecError
+from convviz.errors import SpecError
 
 __all__ = ["FigureFrames", "Palette", "check_bool", "check_scale", "fmt_int", "palette", "rectangles"]
 
@@ -49,7 +49,7 @@ class Palette:
 
 
 def _get_theme(name: str) -> Any:
-    from ..themes import get_theme  # no matplotlib: themes are data
+    from convviz.look.themes import get_theme  # no matplotlib: themes are data
 
     return get_theme(name)
 

@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from .engine import apply, canvas_values
-from .engine import pool as pool_values
-from .errors import SpecError
-from .spec import CellKind, ConvSpec
+from convviz.core.engine import apply, canvas_values
+from convviz.core.engine import pool as pool_values
+from convviz.core.spec import CellKind, ConvSpec
+from convviz.errors import SpecError
 
 __all__ = ["NUMBERS_LIMIT", "FlatPalette", "NumbersRenderer", "ScatterRenderer", "flat_palette"]
 
@@ -98,15 +98,15 @@ THEME_NAMES = tuple(_PALETTES)
 
 
 def flat_palette(theme: Any = "default") -> FlatPalette:
-    """The flat renderers' colours for a theme name or a ``convviz.themes.Theme``.
+    """The flat renderers' colours for a theme name or a ``convviz.look.themes.Theme``.
 
-    Reads ``convviz.themes`` (the one source of theme colours); the built-in
+    Reads ``convviz.look.themes`` (the one source of theme colours); the built-in
     table is only a fallback for a checkout without that module.
     """
     if isinstance(theme, FlatPalette):
         return theme
     try:
-        from .themes import get_theme
+        from convviz.look.themes import get_theme
     except ImportError:  # pragma: no cover - themes.py ships with convviz
         get_theme = None  # type: ignore[assignment]
     if get_theme is None:

@@ -11,8 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SpecError
-from ._base import FigureFrames, check_bool, check_options, check_scale, palette
+from convviz.draw.diagrams._base import (
+    FigureFrames,
+    check_bool,
+    check_options,
+    check_scale,
+    palette,
+)
+from convviz.errors import SpecError
 
 __all__ = ["PathLengthPlot", "path_length_plot", "path_lengths"]
 

@@ -4,8 +4,8 @@ Pure data (NumPy only, no drawing, no Jinja): :func:`collect` turns the preset
 and diagram tables into a :class:`SiteModel` (sections → blocks → cards) and
 the list of :class:`ImageJob` s the pictures need. Every number on the page —
 output sizes, paddings, formulas, parameter and multiplication counts,
-receptive fields, the hover maps — comes from :class:`~convviz.spec.ConvSpec`
-and :func:`~convviz.engine.receptive_field`; nothing is typed in.
+receptive fields, the hover maps — comes from :class:`~convviz.core.spec.ConvSpec`
+and :func:`~convviz.core.engine.receptive_field`; nothing is typed in.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .engine import receptive_field
-from .errors import SpecError
-from .site_text import DIAGRAM_TITLES_ZH, LANGS, PRESET_TITLES_ZH, TEXT
-from .spec import AxisGeometry, CellKind, ConvSpec
+from convviz.core.engine import receptive_field
+from convviz.core.spec import AxisGeometry, CellKind, ConvSpec
+from convviz.errors import SpecError
+from convviz.site.text import DIAGRAM_TITLES_ZH, LANGS, PRESET_TITLES_ZH, TEXT
 
 __all__ = [
     "Block",

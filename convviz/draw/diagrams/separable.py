@@ -14,9 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SpecError
-from ..spec import ConvSpec
-from ._base import (
+from convviz.core.spec import ConvSpec
+from convviz.draw.diagrams._base import (
     FigureFrames,
     check_bool,
     check_options,
@@ -25,6 +24,7 @@ from ._base import (
     palette,
     rectangles,
 )
+from convviz.errors import SpecError
 
 __all__ = ["SeparableCosts", "SeparableDiagram", "separable_costs", "separable_diagram"]
 

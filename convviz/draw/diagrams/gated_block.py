@@ -1,7 +1,7 @@
 """Data-flow diagrams of a gated convolution block (GLU) and of DGCNN's highway form.
 
 Drawn from a small real example (seeded random weights) computed by
-:func:`convviz.gated.gated_trace`, animated over the time steps t: both lanes
+:func:`convviz.core.gated.gated_trace`, animated over the time steps t: both lanes
 read the same window of the padded input (the engine's ``spec.taps``):
 t − d(k−1) … t for causal padding, t − p_lo … t + p_hi for 'same', in steps of d, σ scales the value lane, ⊗ gives H, and the input comes back
 through ⊕ (residual) or through the highway gate 1 − σ.
@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SpecError
-from ..gated import GatedTrace, gated_cost, gated_trace
-from ._base import (
+from convviz.core.gated import GatedTrace, gated_cost, gated_trace
+from convviz.draw.diagrams._base import (
     FigureFrames,
     check_bool,
     check_options,
@@ -24,6 +23,7 @@ from ._base import (
     palette,
     rectangles,
 )
+from convviz.errors import SpecError
 
 __all__ = ["GatedBlockDiagram", "example_block", "glu_diagram", "highway_diagram"]
 

@@ -14,7 +14,7 @@ rebuild renders only pictures whose hash changed or whose file is gone.
 Pictures are rendered in parallel (``jobs`` processes). The library never
 prints: progress goes to the ``progress(done, total, name)`` callback.
 
->>> from convviz.site import build
+>>> from convviz.site.builder import build
 >>> report = build("output", lang="en")           # doctest: +SKIP
 >>> report.rendered, report.reused, report.written  # doctest: +SKIP
 """
@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError, SpecError
-from .site_models import ImageJob, SiteModel, collect
+from convviz.errors import OutputError, SpecError
+from convviz.site.models import ImageJob, SiteModel, collect
 
 __all__ = ["MANIFEST_NAME", "PAGE_FILES", "BuildReport", "build", "render_draft", "render_pages", "render_picture"]
 
@@ -170,11 +170,11 @@ def _sources(custom_renderer: bool = False
     With the default renderer a picture is available once convviz.animation
     exists; a custom renderer is trusted to draw every preset and diagram.
     """
-    from . import presets as presets_module
+    from convviz import presets as presets_module
 
     presets = dict(presets_module.PRESETS)
     try:
-        diagrams_module = importlib.import_module("convviz.diagrams")
+        diagrams_module = importlib.import_module("convviz.draw.diagrams")
         diagrams = dict(getattr(diagrams_module, "DIAGRAM_PRESETS", {}))
     except Exception as exc:  # noqa: BLE001 - a broken diagram module must not stop the site
         log.warning("diagrams unavailable: %s", exc)
@@ -198,7 +198,7 @@ def _sources(custom_renderer: bool = False
 @functools.lru_cache(maxsize=2)
 def _animation(source: str, options: tuple[tuple[str, Any], ...]) -> Any:
     """The Animation of one picture group: its GIF and its still share the drawn frames."""
-    from .animation import animate
+    from convviz.animation import animate
 
     return animate(source, theme=THEME, **dict(options))
 
@@ -217,7 +217,7 @@ def render_draft(job: ImageJob) -> bytes:
     A draft gallery draws one frame per picture with the real renderers: a fast
     preview of the layout (and what the tests build).
     """
-    from .writers import write_gif
+    from convviz.encode.writers import write_gif
 
     anim = _animation(job.source, job.options)
     if job.still is not None:
@@ -338,7 +338,7 @@ def build(
         raise OutputError(f"out_dir {str(out)!r} exists and is not a directory")
     custom = renderer is not None
     renderer = renderer or render_picture
-    from . import __version__
+    from convviz import __version__
 
     # 1. gather: the view model and the pictures it needs
     presets, diagrams, available, identities = _sources(custom)

@@ -1,4 +1,4 @@
-"""The oblique conv_arithmetic renderer: draws a :class:`~convviz.scene.Scene`.
+"""The oblique conv_arithmetic renderer: draws a :class:`~convviz.look.scene.Scene`.
 
 Geometry (at 150 dpi, the originals' resolution; ``scale`` multiplies it):
 one grid cell is u = 0.5 cm = 29.53 px, a margin of 21.6 px surrounds the
@@ -49,10 +49,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SpecError
-from .scene import Scene
-from .spec import CellKind
-from .themes import Theme, get_theme, hex_to_rgb
+from convviz.core.spec import CellKind
+from convviz.errors import SpecError
+from convviz.look.scene import Scene
+from convviz.look.themes import Theme, get_theme, hex_to_rgb
 
 __all__ = ["CELL", "DPI", "MARGIN", "ConvRenderer", "frame_size", "render_frame"]
 
@@ -368,7 +368,7 @@ class ConvRenderer:
     (height, width, 3) uint8 array; the same inputs give the same bytes.
 
     >>> from convviz import ConvSpec
-    >>> from convviz.scene import build_scene
+    >>> from convviz.look.scene import build_scene
     >>> r = ConvRenderer(build_scene(ConvSpec(4, 3)), "classic")
     >>> r.frame_count, r.size, r.frame(0).shape
     (4, (244, 259), (259, 244, 3))
@@ -376,7 +376,7 @@ class ConvRenderer:
 
     def __init__(self, scene: Scene, theme: str | Theme = "default", scale: float = 1.0):
         if not isinstance(scene, Scene):
-            raise SpecError(f"scene must be a convviz.scene.Scene, got {type(scene).__name__}")
+            raise SpecError(f"scene must be a convviz.look.scene.Scene, got {type(scene).__name__}")
         self.scene = scene
         self.theme = get_theme(theme)
         self.scale = _check_scale(scale)

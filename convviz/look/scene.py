@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import SpecError
-from .spec import CellKind, ConvSpec
+from convviz.core.spec import CellKind, ConvSpec
+from convviz.errors import SpecError
 
 __all__ = ["MAX_CANVAS_CELLS", "MAX_FRAMES", "FrameScene", "Scene", "build_scene"]
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from .errors import SpecError
+from convviz.errors import SpecError
 
 __all__ = ["THEMES", "Theme", "get_theme"]
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SpecError
+from convviz.errors import SpecError
 
 __all__ = ["PADDING_NAMES", "AxisGeometry", "CellKind", "ConvSpec"]
 

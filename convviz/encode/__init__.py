@@ -1,0 +1,1 @@
+"""Encoding frame sources into files: GIF, PNG, contact sheets; atomic writes."""
