@@ -90,3 +90,60 @@ def reads_loops(isz, ksz, stride, dilation, pads):
                 cells.add(pos)
         reads[o] = cells
     return reads
+
+
+def layer_dependency(i, k, s, d, lo, o, transposed):
+    """Boolean (o, i) matrix of one axis of one layer, from the reading rules above:
+    direct output o reads input o·s − p_lo + t·d; transposed input j reaches output
+    j·s − p_lo + t·d."""
+    dep = np.zeros((o, i), dtype=bool)
+    for t in range(k):
+        if transposed:
+            for j in range(i):
+                out = j * s - lo + t * d
+                if 0 <= out < o:
+                    dep[out, j] = True
+        else:
+            for out in range(o):
+                j = out * s - lo + t * d
+                if 0 <= j < i:
+                    dep[out, j] = True
+    return dep
+
+
+def receptive_field_matrix(specs, output_index=None):
+    """The matrix method: per axis the product of the layers' dependency matrices.
+
+    Returns (size per axis, mask or None). Size: the textbook 1 + Σ(k̂ − 1)Π s for a
+    direct stack, else the widest span (last − first + 1) over every output.
+    """
+    ndim = specs[0].ndim
+    deps = []
+    for a in range(ndim):
+        dep = None
+        for spec in specs:
+            m = layer_dependency(
+                spec.input_size[a], spec.kernel_size[a], spec.stride[a], spec.dilation[a],
+                spec.padding_before[a], spec.output_size[a], spec.transposed,
+            ).astype(np.int64)
+            dep = m if dep is None else (m @ dep > 0).astype(np.int64)
+        deps.append(dep > 0)
+    if any(spec.transposed for spec in specs):
+        size = []
+        for dep in deps:
+            widths = [row.nonzero()[0] for row in dep]
+            size.append(max((int(w[-1] - w[0] + 1) for w in widths if w.size), default=0))
+    else:
+        size = []
+        for a in range(ndim):
+            r, jump = 1, 1
+            for spec in specs:
+                r += spec.dilation[a] * (spec.kernel_size[a] - 1) * jump
+                jump *= spec.stride[a]
+            size.append(r)
+    if output_index is None:
+        return tuple(size), None
+    mask = deps[0][output_index[0]]
+    for dep, v in zip(deps[1:], output_index[1:]):
+        mask = np.logical_and.outer(mask, dep[v])
+    return tuple(size), mask

@@ -2,27 +2,76 @@
 
 ``apply`` and ``pool`` gather canvas cells with ``spec.taps`` and weight them
 with ``spec.weight_taps``: they prove the maps that every picture is drawn
-from. ``receptive_field`` follows ``spec.input_taps`` back through a stack.
-NumPy only.
+from. ``receptive_field`` (in :mod:`convviz.core.field`, re-exported here)
+follows the same reading rules back through a stack in closed form.
+
+Inputs are arrays of real numbers. Booleans and integers of any width are
+computed as int64 (so int8 or uint8 inputs never wrap around); floats keep
+their type; complex, string and object arrays are refused with a TypeError
+naming the argument. NaN and ±inf propagate as IEEE arithmetic says (a NaN
+in a window gives NaN, inf − inf gives NaN). NumPy only.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from convviz.core.field import ReceptiveField, check_stack, receptive_field
 from convviz.core.spec import ConvSpec
 from convviz.errors import SpecError
 
-__all__ = ["ReceptiveField", "apply", "canvas_values", "pool", "receptive_field"]
+__all__ = [
+    "ReceptiveField",
+    "apply",
+    "canvas_values",
+    "check_stack",
+    "pool",
+    "real_array",
+    "receptive_field",
+]
+
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+def real_array(name: str, value: Any) -> np.ndarray:
+    """``value`` as an array of real numbers, named ``name`` in errors.
+
+    Booleans and integers become int64 (wide enough that small integer types
+    never wrap); floating types are kept; complex, text and object values
+    raise TypeError.
+    """
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got the text {value!r:.60}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of numbers, got {value!r:.60} ({exc})") from None
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError(
+            f"{name} must hold real numbers, got complex dtype {arr.dtype}; convolve the real "
+            "and imaginary parts separately"
+        )
+    if kind == "u" and arr.dtype.itemsize == 8 and arr.size and int(arr.max()) > _INT64_MAX:
+        raise SpecError(f"{name} holds values above {_INT64_MAX}, too large for int64 arithmetic")
+    if kind in "biu":
+        return arr.astype(np.int64)
+    if kind != "f":
+        raise TypeError(f"{name} must be an array of numbers, got dtype {arr.dtype}")
+    return arr
+
+
+def _check_spec(spec: Any) -> ConvSpec:
+    if not isinstance(spec, ConvSpec):
+        raise TypeError(f"spec must be a ConvSpec, got {type(spec).__name__} {spec!r:.60}")
+    return spec
 
 
 def _split_batch(spec: ConvSpec, x: np.ndarray) -> tuple[np.ndarray, int]:
     """Return x as (N, C, *input) and how many leading dims the caller gave (0, 1, 2)."""
-    x = np.asarray(x)
     extra = x.ndim - spec.ndim
     if extra not in (0, 1, 2):
         raise SpecError(
@@ -34,6 +83,8 @@ def _split_batch(spec: ConvSpec, x: np.ndarray) -> tuple[np.ndarray, int]:
             f"x has spatial shape {tuple(x.shape[extra:])} but the spec's input_size is "
             f"{spec.input_size}"
         )
+    if extra and x.shape[-spec.ndim - 1] == 0:
+        raise SpecError(f"x must have at least one channel, got shape {x.shape}")
     return x.reshape((1,) * (2 - extra) + x.shape), extra
 
 
@@ -42,9 +93,18 @@ def canvas_values(spec: ConvSpec, x: np.ndarray, fill: float = 0) -> np.ndarray:
 
     x is (..., *input_size); the leading dimensions are kept.
     """
-    x = np.asarray(x)
+    spec = _check_spec(spec)
+    x = real_array("x", x)
+    fill_value = real_array("fill", fill)
+    if fill_value.ndim:
+        raise TypeError(f"fill must be one number, got {fill!r:.60}")
+    if x.ndim < spec.ndim or x.shape[x.ndim - spec.ndim :] != spec.input_size:
+        raise SpecError(
+            f"x must have shape (..., *input_size) with input_size {spec.input_size}, "
+            f"got shape {x.shape}"
+        )
     lead = x.shape[: x.ndim - spec.ndim]
-    dtype = x.dtype if fill == 0 else np.result_type(x.dtype, np.asarray(fill).dtype)
+    dtype = x.dtype if fill == 0 else np.result_type(x.dtype, fill_value.dtype)
     canvas = np.full(lead + spec.canvas_size, fill, dtype=dtype)
     positions = np.ix_(*[g.input_positions() for g in spec.axes])
     canvas[(Ellipsis,) + positions] = x
@@ -57,7 +117,7 @@ def _gather(spec: ConvSpec, canvas: np.ndarray) -> np.ndarray:
     out_cells = math.prod(spec.output_size)
     flat_taps = flat_taps.reshape(out_cells, -1)
     lead = canvas.shape[: canvas.ndim - spec.ndim]
-    return canvas.reshape(lead + (-1,))[..., flat_taps]
+    return canvas.reshape(lead + (math.prod(spec.canvas_size),))[..., flat_taps]
 
 
 def apply(
@@ -73,14 +133,17 @@ def apply(
 
     Cross-correlation, as PyTorch and Keras compute it; a transposed spec
     equals ``torch.nn.functional.conv_transpose``. Integer inputs give
-    integer outputs. The result has x's leading dimensions and ``output_size``.
+    integer outputs, computed in int64 (bool and small integer types are
+    widened, never wrapped); complex inputs raise TypeError. The result has
+    x's leading dimensions (a batch may be empty) and ``output_size``.
 
     >>> apply(ConvSpec(3, 2), np.arange(9).reshape(3, 3), np.ones((2, 2), int))
     array([[ 8, 12],
            [20, 24]])
     """
-    xb, extra = _split_batch(spec, x)
-    w = np.asarray(w)
+    spec = _check_spec(spec)
+    xb, extra = _split_batch(spec, real_array("x", x))
+    w = real_array("w", w)
     g = spec.groups
     if extra == 0:
         if w.shape != spec.kernel_size:
@@ -127,11 +190,16 @@ def apply(
     out = np.einsum("ngcok,gdck->ngdo", gathered, wg, optimize=True)
     out = out.reshape((n, c_out) + spec.output_size)
     if bias is not None:
-        bias = np.asarray(bias)
+        bias = real_array("bias", bias)
         if bias.shape != (c_out,):
             raise SpecError(f"bias must have shape ({c_out},), got {bias.shape}")
         out = out + bias.reshape((c_out,) + (1,) * spec.ndim)
     return out.reshape(out.shape[2 - extra :]) if extra < 2 else out
+
+
+def _real_counts(spec: ConvSpec) -> np.ndarray:
+    """How many real input cells every window holds, shape (Π output_size,)."""
+    return _gather(spec, canvas_values(spec, np.ones(spec.input_size, np.int64))).sum(axis=-1)
 
 
 def pool(
@@ -142,17 +210,21 @@ def pool(
     ``x`` is ``input_size``, (C, *input_size) or (N, C, *input_size). Max
     pooling ignores padding (as PyTorch pads with −∞); average pooling divides
     by the window size, or by the real cells in it when
-    ``count_include_pad=False`` (Keras 'same').
+    ``count_include_pad=False`` (Keras 'same'). Computed in float64; complex
+    inputs raise TypeError; NaN propagates (a NaN in a window gives NaN).
     """
-    if mode not in ("max", "avg"):
+    spec = _check_spec(spec)
+    if not isinstance(mode, str) or mode not in ("max", "avg"):
         raise SpecError(f"mode must be 'max' or 'avg', got {mode!r}")
+    if not isinstance(count_include_pad, (bool, np.bool_)):
+        raise TypeError(f"count_include_pad must be True or False, got {count_include_pad!r}")
     if spec.transposed:
         raise SpecError("pooling needs a direct spec, got transposed=True")
-    xb, extra = _split_batch(spec, x)
+    xb, extra = _split_batch(spec, real_array("x", x))
     if mode == "max":
         gathered = _gather(spec, canvas_values(spec, xb.astype(np.float64), fill=-np.inf))
         out = gathered.max(axis=-1)
-        if np.isneginf(out).any():
+        if np.isneginf(out).any() and not _real_counts(spec).all():  # −inf may be data
             raise SpecError(
                 f"padding={spec.padding!r} leaves a max-pooling window with no input cell"
             )
@@ -161,111 +233,6 @@ def pool(
         if count_include_pad:
             out = gathered.mean(axis=-1)
         else:
-            real = _gather(spec, canvas_values(spec, np.ones(spec.input_size)))
-            out = gathered.sum(axis=-1) / real.sum(axis=-1)
+            out = gathered.sum(axis=-1) / _real_counts(spec)
     out = out.reshape(xb.shape[:2] + spec.output_size)
     return out.reshape(out.shape[2 - extra :]) if extra < 2 else out
-
-
-@dataclass(frozen=True)
-class ReceptiveField:
-    """Which input cells of a stack's first layer an output cell depends on.
-
-    ``size``: per axis, 1 + Σ_l (k̂_l − 1)·Π_{j<l} s_j for a stack of direct
-    convolutions (the receptive field away from the borders); for stacks with
-    transposed layers, the widest span any output cell depends on.
-    ``output_index``: the chosen output cell (or None); ``mask``: boolean array
-    shaped like the first input, True on the cells it depends on.
-    """
-
-    size: tuple[int, ...]
-    output_index: tuple[int, ...] | None
-    mask: np.ndarray | None
-
-    @property
-    def cells(self) -> np.ndarray:
-        """Coordinates of the cells in ``mask``, shape (n, ndim)."""
-        if self.mask is None:
-            raise SpecError("cells needs an output_index")
-        return np.argwhere(self.mask)
-
-
-def _axis_dependency(spec: ConvSpec, axis: int) -> np.ndarray:
-    """Boolean (o, i) matrix: output o reads input i along one axis."""
-    g = spec.axes[axis]
-    taps = g.input_taps()
-    dep = np.zeros((g.output_size, g.input_size), dtype=bool)
-    rows = np.repeat(np.arange(g.output_size), g.kernel_size)
-    cols = taps.reshape(-1)
-    keep = cols >= 0
-    dep[rows[keep], cols[keep]] = True
-    return dep
-
-
-def check_stack(specs: ConvSpec | Sequence[ConvSpec]) -> list[ConvSpec]:
-    """A stack of layers as a list, validated: at least one ConvSpec, and every
-    layer's input_size equal to the previous layer's output_size (SpecError)."""
-    layers = [specs] if isinstance(specs, ConvSpec) else list(specs)
-    if not layers:
-        raise SpecError("specs must hold at least one ConvSpec, got an empty sequence")
-    for n, layer in enumerate(layers):
-        if not isinstance(layer, ConvSpec):
-            raise SpecError(f"specs[{n}] must be a ConvSpec, got {type(layer).__name__}")
-    for n in range(1, len(layers)):
-        if layers[n].input_size != layers[n - 1].output_size:
-            raise SpecError(
-                f"specs[{n}].input_size={layers[n].input_size} must equal "
-                f"specs[{n - 1}].output_size={layers[n - 1].output_size}"
-            )
-    return layers
-
-
-def receptive_field(
-    specs: ConvSpec | Sequence[ConvSpec], output_index: Sequence[int] | int | None = None
-) -> ReceptiveField:
-    """The receptive field of a stack of convolutions (layer 0 reads the input).
-
-    With ``output_index`` (a cell of the last layer's output) the result's
-    ``mask`` marks exactly the input cells that cell depends on, following
-    every layer's ``input_taps`` (padding and inserted zeros excluded).
-    """
-    layers = check_stack(specs)
-    ndim = layers[0].ndim
-    if any(layer.ndim != ndim for layer in layers):
-        raise SpecError("all specs of a stack must have the same number of dimensions")
-    # per axis: dependency matrix of the whole stack, (o_last, i_first)
-    deps = []
-    for axis in range(ndim):
-        dep = _axis_dependency(layers[-1], axis)
-        for layer in reversed(layers[:-1]):
-            dep = (dep.astype(np.int64) @ _axis_dependency(layer, axis).astype(np.int64)) > 0
-        deps.append(dep)
-    if all(not layer.transposed for layer in layers):
-        size = []
-        for axis in range(ndim):
-            r, jump = 1, 1
-            for layer in layers:
-                g = layer.axes[axis]
-                r += (g.effective_kernel - 1) * jump
-                jump *= g.stride
-            size.append(r)
-    else:
-        size = []
-        for dep in deps:
-            spans = [np.flatnonzero(row) for row in dep]
-            size.append(max((s[-1] - s[0] + 1 for s in spans if s.size), default=0))
-    mask = None
-    index: tuple[int, ...] | None = None
-    if output_index is not None:
-        index = (output_index,) * ndim if isinstance(output_index, (int, np.integer)) else tuple(output_index)
-        out_size = layers[-1].output_size
-        if len(index) != ndim or not all(0 <= v < n for v, n in zip(index, out_size)):
-            raise SpecError(
-                f"output_index={output_index!r} is not a cell of the output {out_size}"
-            )
-        rows = [dep[v] for dep, v in zip(deps, index)]
-        mask = rows[0]
-        for row in rows[1:]:
-            mask = np.logical_and.outer(mask, row)
-        mask.flags.writeable = False
-    return ReceptiveField(tuple(int(v) for v in size), index, mask)
