@@ -147,3 +147,25 @@ def receptive_field_matrix(specs, output_index=None):
     for dep, v in zip(deps[1:], output_index[1:]):
         mask = np.logical_and.outer(mask, dep[v])
     return tuple(size), mask
+
+
+def field_by_sets(specs, output_index):
+    """Per axis, the set of first-layer inputs one output reads, by walking the reading
+    rules back layer by layer with Python sets (cheap for small fields on long axes)."""
+    fields = []
+    for a, index in enumerate(output_index):
+        cells = {index}
+        for spec in reversed(specs):
+            i, k, s, d = spec.input_size[a], spec.kernel_size[a], spec.stride[a], spec.dilation[a]
+            lo = spec.padding_before[a]
+            found = set()
+            for o in cells:
+                for t in range(k):
+                    if spec.transposed:
+                        if (o + lo - t * d) % s == 0 and 0 <= (o + lo - t * d) // s < i:
+                            found.add((o + lo - t * d) // s)
+                    elif 0 <= o * s - lo + t * d < i:
+                        found.add(o * s - lo + t * d)
+            cells = found
+        fields.append(sorted(cells))
+    return fields

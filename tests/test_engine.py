@@ -13,13 +13,16 @@ from reference import (
     conv_loops,
     conv_transpose_loops,
     direct_output_size,
+    field_by_sets,
     reads_loops,
+    receptive_field_matrix,
     same_padding,
     transposed_output_size,
 )
 
 from convviz import CellKind, ConvSpec, SpecError, apply, pool, receptive_field
 from convviz.core.engine import canvas_values
+from convviz.core.field import _widest_span, _window_span
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 
@@ -325,3 +328,73 @@ def test_receptive_field_errors():
         receptive_field(ConvSpec((10,), 3), 8)
     with pytest.raises(SpecError, match="at least one"):
         receptive_field([])
+
+
+@st.composite
+def stacks(draw, max_ndim=3, max_layers=4):
+    """Chained stacks mixing direct, transposed, strided, dilated and padded layers."""
+    ndim = draw(st.integers(1, max_ndim))
+    size = tuple(draw(st.integers(1, (40, 10, 5)[ndim - 1])) for _ in range(ndim))
+    layers = []
+    for _ in range(draw(st.integers(1, max_layers))):
+        transposed = draw(st.booleans())
+        k, s, d = draw(st.integers(1, 5)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
+        names = ["valid", "same"] if transposed else ["valid", "same", "full", "causal"]
+        padding = draw(st.one_of(st.integers(0, 4), st.sampled_from(names),
+                                 st.just(tuple((draw(st.integers(0, 3)), draw(st.integers(0, 3)))
+                                               for _ in range(ndim)))))
+        op = draw(st.integers(0, max(s, d) - 1)) if transposed and padding != "same" else 0
+        try:
+            layer = ConvSpec(size, k, stride=s, padding=padding, dilation=d,
+                             transposed=transposed, output_padding=op)
+        except SpecError:
+            continue
+        if max(layer.output_size) > (240, 24, 8)[ndim - 1]:
+            break
+        layers.append(layer)
+        size = layer.output_size
+    assume(layers)
+    index = tuple(draw(st.integers(0, n - 1)) for n in layers[-1].output_size)
+    return layers, index
+
+
+@given(stacks())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+def test_receptive_field_equals_the_matrix_method(case):
+    """Closed form per axis == the product of the layers' dependency matrices, for the
+    size (textbook formula or widest span) and for the cells of one output."""
+    layers, index = case
+    size, mask = receptive_field_matrix(layers, index)
+    rf = receptive_field(layers, index)
+    assert rf.size == size
+    np.testing.assert_array_equal(rf.mask, mask)
+    np.testing.assert_array_equal(rf.cells, np.argwhere(mask))
+    assert receptive_field(layers).size == size
+    for axis in range(layers[0].ndim):  # both routes to the widest span agree
+        last = layers[-1].output_size[axis] - 1
+        if any(layer.transposed for layer in layers):
+            assert _window_span(layers, axis, 0, last) == _widest_span(layers, axis) == size[axis]
+        pieces = rf.progressions[axis]
+        covered = sum(int(c) for _, _, c in pieces)
+        assert covered == len(rf.axis_cells(axis))  # progressions are disjoint
+
+
+def test_widest_span_uses_borders_and_one_period():
+    """A long transposed stack: the periodic route equals the matrix method."""
+    layers = [ConvSpec((300,), 5, stride=3, dilation=2, padding=1, transposed=True)]
+    layers.append(ConvSpec(layers[-1].output_size, 3, stride=2, transposed=True, output_padding=1))
+    layers.append(ConvSpec(layers[-1].output_size, 4, stride=5, dilation=3, padding=2))
+    assert receptive_field(layers).size == receptive_field_matrix(layers)[0]
+
+
+@pytest.mark.parametrize("index", [0, 7, 49_999, 99_990])
+def test_receptive_field_on_long_axes_equals_walking_the_sets(index):
+    """10⁵-cell layers (the matrix method would need 10¹⁰ cells): the cells one output
+    depends on equal a walk over the reading rules with Python sets."""
+    layers = [ConvSpec((100_000,), 3, stride=2, dilation=3, padding=2, transposed=True)]
+    layers.append(ConvSpec(layers[-1].output_size, 4, stride=3, dilation=2, padding="same"))
+    layers.append(ConvSpec(layers[-1].output_size, 3, dilation=5, padding="causal"))
+    layers.append(ConvSpec(layers[-1].output_size, 2, stride=2, transposed=True))
+    rf = receptive_field(layers, index)
+    assert rf.axis_cells(0).tolist() == field_by_sets(layers, (index,))[0]
+    assert np.flatnonzero(rf.mask).tolist() == field_by_sets(layers, (index,))[0]

@@ -226,9 +226,11 @@ def _range_reduce(values: np.ndarray, step: int, starts: np.ndarray, counts: np.
         levels.append(op(prev[:-half], prev[half:]) if prev.size > half else prev[:0])
     out = np.empty(starts.size, dtype=values.dtype)
     level = np.frexp(counts.astype(np.float64))[1].astype(np.int64) - 1  # ⌊log2 count⌋
-    for lv in np.unique(level):
+    for lv, table in enumerate(levels):
         sel = level == lv
-        table, width = levels[lv], 1 << int(lv)
+        if not sel.any():
+            continue
+        width = 1 << lv
         out[sel] = op(table[pos[sel]], table[pos[sel] + counts[sel] - width])
     return out
 

@@ -15,7 +15,9 @@ weights ``w`` and ``v`` are (n, C, k), the biases (n,). Both convolutions run
 through :func:`convviz.apply` with a ``ConvSpec((T,), k, dilation=d,
 padding=...)``: ``"causal"`` pads d(k−1) zeros before the sequence (output t
 reads inputs t − d(k−1) … t), ``"same"`` splits them around it (the odd cell
-after). NumPy only.
+after). Inputs are real numbers, computed in float64 (complex inputs raise
+TypeError naming the argument; NaN and ±inf propagate as IEEE arithmetic
+says). NumPy only.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.core.engine import apply
+from convviz.core.engine import apply, real_array
 from convviz.core.spec import ConvSpec
 from convviz.errors import SpecError
 
@@ -45,7 +47,7 @@ _PADDINGS = ("causal", "same")
 
 def sigmoid(z: Any) -> np.ndarray:
     """σ(z) = 1 / (1 + e^−z), computed without overflow (as ½(1 + tanh(z/2)))."""
-    z = np.asarray(z, dtype=np.float64)
+    z = real_array("z", z).astype(np.float64)
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
@@ -54,6 +56,8 @@ def gated_spec(
     in_channels: int | None = None, out_channels: int | None = None,
 ) -> ConvSpec:
     """The ConvSpec of one of the block's two convolutions (T inputs, T outputs)."""
+    _whole("length", length)
+    _whole("kernel_size", kernel_size)
     if not isinstance(padding, str) or padding.lower() not in _PADDINGS:
         raise SpecError(
             f"padding must be 'causal' or 'same' for a gated block (the output keeps the "
@@ -91,13 +95,19 @@ class GatedTrace:
     bias_v: np.ndarray | None = None  #: c (n,) or None
 
 
+def _whole(name: str, value: Any) -> None:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a whole number, got {value!r:.60}")
+    if value < 1:
+        raise SpecError(f"{name} must be >= 1, got {value}")
+
+
 def _array(name: str, value: Any, ndim: int, shape_text: str) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise SpecError(f"{name} must be an array of numbers {shape_text}, got {value!r}") from None
+    arr = real_array(name, value).astype(np.float64)
     if arr.ndim != ndim:
         raise SpecError(f"{name} must have shape {shape_text}, got shape {arr.shape}")
+    if ndim > 1 and 0 in arr.shape:
+        raise SpecError(f"{name} must have shape {shape_text} with no empty axis, got {arr.shape}")
     return arr
 
 
@@ -220,6 +230,10 @@ def gated_cost(
     """Counts of one gated block, from the engine's ``parameter_count``/``multiply_count``."""
     if form not in ("glu", "highway"):
         raise SpecError(f"form must be 'glu' or 'highway', got {form!r}")
+    if not isinstance(residual, (bool, np.bool_)):
+        raise SpecError(f"residual must be True or False, got {residual!r}")
+    _whole("in_channels", in_channels)
+    _whole("out_channels", out_channels)
     spec = gated_spec(
         length, kernel_size, dilation=dilation, padding=padding,
         in_channels=in_channels, out_channels=out_channels,

@@ -35,6 +35,7 @@ from convviz.errors import SpecError
 __all__ = ["PADDING_NAMES", "AxisGeometry", "CellKind", "ConvSpec"]
 
 PADDING_NAMES = ("valid", "same", "full", "causal")
+MAX_MAP_ENTRIES = 1 << 28  #: the largest index map (entries) a spec builds, about 2 GB
 TRANSPOSED_PADDING_NAMES = ("valid", "same")
 MAX_NDIM = 3
 
@@ -90,6 +91,18 @@ class AxisGeometry:
     pad_after: int
     transposed: bool
     output_padding: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("input_size", "kernel_size", "stride", "dilation"):
+            value = getattr(self, name)
+            if not _is_int(value) or value < 1:
+                raise SpecError(f"{name} must be a whole number >= 1, got {value!r}")
+        for name in ("pad_before", "pad_after", "output_padding"):
+            value = getattr(self, name)
+            if not _is_int(value) or value < 0:
+                raise SpecError(f"{name} must be a whole number >= 0, got {value!r}")
+        if not isinstance(self.transposed, (bool, np.bool_)):
+            raise SpecError(f"transposed must be True or False, got {self.transposed!r}")
 
     @property
     def effective_kernel(self) -> int:
@@ -466,14 +479,26 @@ class ConvSpec:
         return math.prod(self.output_size)
 
     # -- index maps (read-only arrays, computed once) ----------------------------------
+    def _check_map(self, name: str, shape: tuple[int, ...]) -> None:
+        """Refuse to build an index map too large for memory (SpecError naming it)."""
+        entries = math.prod(shape)
+        if entries > MAX_MAP_ENTRIES:
+            raise SpecError(
+                f"{name} of {self.describe()} would hold {entries:,} entries, more than the "
+                f"{MAX_MAP_ENTRIES:,} an index map may have; sizes, counts and describe() "
+                "need no map"
+            )
+
     @cached_property
     def canvas_kind(self) -> np.ndarray:
         """CellKind of every canvas cell, shape canvas_size (int8)."""
+        self._check_map("canvas_kind", self.canvas_size)
         return _readonly(_outer_kind([g.canvas_kind() for g in self._axes]))
 
     @cached_property
     def canvas_input(self) -> np.ndarray:
         """For every canvas cell the input cell it shows, shape (*canvas, ndim); −1 if none."""
+        self._check_map("canvas_input", self.canvas_size + (self.ndim,))
         return _readonly(_combine([g.canvas_input() for g in self._axes], invalid_if_any=True))
 
     @cached_property
@@ -483,11 +508,13 @@ class ConvSpec:
         Shape (*output_size, *kernel_size, ndim). For a transposed convolution the
         window position t uses weight tap ``weight_taps[t]`` (the kernel flipped).
         """
+        self._check_map("taps", self.output_size + self.kernel_size + (self.ndim,))
         return _readonly(_combine_pairs([g.canvas_taps() for g in self._axes]))
 
     @cached_property
     def weight_taps(self) -> np.ndarray:
         """Kernel tap used at every window position, shape (*kernel_size, ndim)."""
+        self._check_map("weight_taps", self.kernel_size + (self.ndim,))
         return _readonly(_combine([g.weight_taps() for g in self._axes], invalid_if_any=False))
 
     @cached_property
@@ -497,6 +524,7 @@ class ConvSpec:
         Shape (*output_size, *kernel_size, ndim); all coordinates −1 where the
         window position lies on padding or an inserted zero.
         """
+        self._check_map("input_taps", self.output_size + self.kernel_size + (self.ndim,))
         return _readonly(
             _combine_pairs([g.input_taps() for g in self._axes], invalid_if_any=True)
         )
@@ -508,6 +536,7 @@ class ConvSpec:
         Shape (*input_size, *kernel_size, ndim); all −1 where the contribution
         is cropped (or, for a direct convolution, never made).
         """
+        self._check_map("scatter_taps", self.input_size + self.kernel_size + (self.ndim,))
         return _readonly(
             _combine_pairs([g.scatter_taps() for g in self._axes], invalid_if_any=True)
         )
