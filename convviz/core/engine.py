@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from convviz.core.field import ReceptiveField, check_stack, receptive_field
-from convviz.core.spec import ConvSpec
+from convviz.core.spec import MAX_MAP_ENTRIES, ConvSpec
 from convviz.errors import SpecError
 
 __all__ = [
@@ -104,6 +104,12 @@ def canvas_values(spec: ConvSpec, x: np.ndarray, fill: float = 0) -> np.ndarray:
             f"got shape {x.shape}"
         )
     lead = x.shape[: x.ndim - spec.ndim]
+    cells = math.prod(lead + spec.canvas_size)
+    if cells > MAX_MAP_ENTRIES:
+        raise SpecError(
+            f"the canvas of {spec.describe()} would hold {cells:,} cells, more than the "
+            f"{MAX_MAP_ENTRIES:,} an array here may have"
+        )
     dtype = x.dtype if fill == 0 else np.result_type(x.dtype, fill_value.dtype)
     canvas = np.full(lead + spec.canvas_size, fill, dtype=dtype)
     positions = np.ix_(*[g.input_positions() for g in spec.axes])
@@ -177,9 +183,14 @@ def apply(
         if c_out % g:
             raise SpecError(f"w has {c_out} output channels, not divisible by groups={g}")
         wg = w.reshape(g, c_out // g, c_in // g, -1)
+    if bias is not None:
+        bias = real_array("bias", bias)
+        if bias.shape != (c_out,):
+            raise SpecError(f"bias must have shape ({c_out},), got {bias.shape}")
     for name, expected, got in (("in_channels", spec.in_channels, c_in), ("out_channels", spec.out_channels, c_out)):
         if expected is not None and expected != got:
             raise SpecError(f"the spec has {name}={expected} but x and w give {got}")
+    _check_integer_range(xb, wg, bias)
     # window position t uses weight tap weight_taps[t] (flipped when transposed)
     flat_weight = np.ravel_multi_index(
         np.moveaxis(spec.weight_taps, -1, 0), spec.kernel_size
@@ -190,9 +201,6 @@ def apply(
     out = np.einsum("ngcok,gdck->ngdo", gathered, wg, optimize=True)
     out = out.reshape((n, c_out) + spec.output_size)
     if bias is not None:
-        bias = real_array("bias", bias)
-        if bias.shape != (c_out,):
-            raise SpecError(f"bias must have shape ({c_out},), got {bias.shape}")
         out = out + bias.reshape((c_out,) + (1,) * spec.ndim)
     return out.reshape(out.shape[2 - extra :]) if extra < 2 else out
 
@@ -200,6 +208,29 @@ def apply(
 def _real_counts(spec: ConvSpec) -> np.ndarray:
     """How many real input cells every window holds, shape (Π output_size,)."""
     return _gather(spec, canvas_values(spec, np.ones(spec.input_size, np.int64))).sum(axis=-1)
+
+
+def _largest(arr: np.ndarray) -> int:
+    return max(abs(int(arr.min())), abs(int(arr.max()))) if arr.size else 0
+
+
+def _check_integer_range(
+    x: np.ndarray, w: np.ndarray, bias: np.ndarray | None
+) -> None:
+    """Integer inputs are summed in int64: refuse values whose sums could leave it.
+
+    ``w`` is grouped, (g, C_out/g, C_in/g, K): every output sums C_in/g · K products.
+    """
+    arrays = [a for a in (x, w, bias) if a is not None]
+    if not all(a.dtype == np.int64 for a in arrays):
+        return
+    terms = w.shape[2] * w.shape[3]
+    bound = _largest(x) * _largest(w) * terms + (_largest(bias) if bias is not None else 0)
+    if bound > _INT64_MAX:
+        raise SpecError(
+            f"x and w hold integers up to {_largest(x)} and {_largest(w)}: a sum of {terms} "
+            f"products may reach {bound}, beyond int64; pass float64 arrays or smaller values"
+        )
 
 
 def pool(

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from convviz.core.engine import apply, real_array
-from convviz.core.spec import ConvSpec
+from convviz.core.spec import MAX_MAP_ENTRIES, ConvSpec
 from convviz.errors import SpecError
 
 __all__ = [
@@ -158,6 +158,11 @@ def gated_trace(
     spec = gated_spec(
         length, k, dilation=dilation, padding=padding, in_channels=channels, out_channels=n
     )
+    if spec.canvas_size[0] > MAX_MAP_ENTRIES // max(channels, 1):
+        raise SpecError(
+            f"dilation={dilation!r} with kernel size {k} pads the sequence to "
+            f"{spec.canvas_size[0]:,} steps, too long to compute"
+        )
     a = apply(spec, x, w, biases[0])
     pre_gate = apply(spec, x, v, biases[1])
     gate = sigmoid(pre_gate)
