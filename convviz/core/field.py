@@ -25,6 +25,7 @@ one a period earlier. NumPy only.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -142,7 +143,7 @@ def _clip(start: int, step: int, count: int, n: int) -> Progression | None:
 
 def _normalise(pieces: list[Progression], n: int) -> list[Progression]:
     """Clip to [0, n), merge runs and same-class progressions, drop covered ones."""
-    clipped = [c for p in pieces if (c := _clip(*p, n)) is not None]
+    clipped = [q for p in pieces if (q := _clip(*p, n)) is not None]
     runs = sorted((a, a + c - 1) for a, b, c in clipped if b == 1)
     merged: list[list[int]] = []
     for lo, hi in runs:
@@ -156,8 +157,8 @@ def _normalise(pieces: list[Progression], n: int) -> list[Progression]:
         if b == 1:
             continue
         last = a + b * (c - 1)
-        k = int(np.searchsorted(starts, a, side="right")) - 1 if starts else -1
-        if k >= 0 and merged[k][1] >= last:
+        run = bisect.bisect_right(starts, a) - 1
+        if run >= 0 and merged[run][1] >= last:
             continue  # inside a run
         classes.setdefault((b, a % b), []).append((a, last))
     out: list[Progression] = [(lo, 1, hi - lo + 1) for lo, hi in merged]
@@ -279,11 +280,10 @@ def _window_span(layers: Sequence[ConvSpec], axis: int, first: int, last: int) -
     windows = [(first, last)]
     for layer in reversed(layers):
         g = layer.axes[axis]
-        lo, hi = _hull_before(g, *windows[-1])
-        windows.append((max(lo, 0), min(hi, g.input_size - 1)))
+        first_read, last_read = _hull_before(g, *windows[-1])
+        windows.append((max(first_read, 0), min(last_read, g.input_size - 1)))
     windows.reverse()  # windows[l]: cells of layer l's input that matter (l = len: output)
-    a, b = windows[0]
-    lo = np.arange(a, b + 1, dtype=np.int64)
+    lo = np.arange(windows[0][0], windows[0][1] + 1, dtype=np.int64)
     hi = lo.copy()
     for n, layer in enumerate(layers):
         out_a, out_b = windows[n + 1]

@@ -137,7 +137,7 @@ def gated_trace(
         raise SpecError(
             f"w has shape {w.shape}: w.shape[1]={c_in} must equal x's channels C={channels}"
         )
-    biases = []
+    biases: list[np.ndarray | None] = []
     for name, bias in (("b", b), ("c", c)):
         if bias is None:
             biases.append(None)
