@@ -398,3 +398,14 @@ def test_receptive_field_on_long_axes_equals_walking_the_sets(index):
     rf = receptive_field(layers, index)
     assert rf.axis_cells(0).tolist() == field_by_sets(layers, (index,))[0]
     assert np.flatnonzero(rf.mask).tolist() == field_by_sets(layers, (index,))[0]
+
+
+def test_field_and_axis_docstring_examples():
+    import doctest
+
+    import convviz.core.axis
+    import convviz.core.field
+
+    result = doctest.testmod(convviz.core.field, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+    assert doctest.testmod(convviz.core.axis).failed == 0
