@@ -374,9 +374,16 @@ def test_receptive_field_equals_the_matrix_method(case):
         last = layers[-1].output_size[axis] - 1
         if any(layer.transposed for layer in layers):
             assert _window_span(layers, axis, 0, last) == _widest_span(layers, axis) == size[axis]
-        pieces = rf.progressions[axis]
-        covered = sum(int(c) for _, _, c in pieces)
-        assert covered == len(rf.axis_cells(axis))  # progressions are disjoint
+        cells = set()
+        for start, step, count in rf.progressions[axis].tolist():
+            assert step >= 1 and count >= 1
+            cells.update(range(start, start + step * count, step))
+        assert sorted(cells) == rf.axis_cells(axis).tolist()
+        if mask.any():  # the field is the product of the per-axis sets
+            others = tuple(a for a in range(mask.ndim) if a != axis)
+            assert sorted(cells) == np.flatnonzero(mask.any(axis=others)).tolist()
+    if not mask.any():
+        assert any(rf.axis_cells(a).size == 0 for a in range(layers[0].ndim))
 
 
 def test_widest_span_uses_borders_and_one_period():

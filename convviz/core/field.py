@@ -49,9 +49,9 @@ class ReceptiveField:
     convolutions (the receptive field away from the borders); for stacks with
     transposed layers, the widest span (last − first + 1) any output cell
     depends on. ``output_index``: the chosen output cell (or None).
-    ``progressions``: per axis, the input cells of that output as disjoint
-    arithmetic progressions, an (n, 3) int64 array of (start, step, count)
-    rows. ``mask``: boolean array shaped like the first input, True on the
+    ``progressions``: per axis, the input cells of that output as a union of
+    arithmetic progressions (they may overlap), an (n, 3) int64 array of
+    (start, step, count) rows. ``mask``: boolean array shaped like the first input, True on the
     cells the output depends on; built on first use from the progressions.
     """
 
