@@ -74,6 +74,10 @@ def test_huge_index_maps_are_refused_by_name():
 def test_receptive_field_mask_is_lazy():
     rf = receptive_field(ConvSpec((HUGE,), 3, stride=2), 10)
     assert rf.axis_cells(0).tolist() == [20, 21, 22]
+    big = receptive_field(ConvSpec((10**5, 10**5), 3, stride=2), (10, 10))
+    with pytest.raises(SpecError, match="mask of an input of 10,000,000,000 cells"):
+        _ = big.mask
+    assert big.cells.tolist() == [[a, b] for a in (20, 21, 22) for b in (20, 21, 22)]
     small = receptive_field(ConvSpec((50,), 3, stride=2), 10)
     assert np.flatnonzero(small.mask).tolist() == [20, 21, 22]
 

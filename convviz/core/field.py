@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.core.spec import AxisGeometry, ConvSpec
+from convviz.core.spec import MAX_MAP_ENTRIES, AxisGeometry, ConvSpec
 from convviz.errors import SpecError
 
 __all__ = ["ReceptiveField", "check_stack", "receptive_field"]
@@ -79,6 +79,12 @@ class ReceptiveField:
     def mask(self) -> np.ndarray | None:
         """Boolean array shaped like the first input (None without an output_index)."""
         if self._mask is None and self.progressions is not None and self._input_size:
+            cells = math.prod(self._input_size)
+            if cells > MAX_MAP_ENTRIES:
+                raise SpecError(
+                    f"mask of an input of {cells:,} cells is more than the {MAX_MAP_ENTRIES:,} "
+                    "an array here may have; use progressions or axis_cells(axis)"
+                )
             rows = [_dense(p, n) for p, n in zip(self.progressions, self._input_size)]
             mask = rows[0]
             for row in rows[1:]:
@@ -99,10 +105,10 @@ class ReceptiveField:
     @property
     def cells(self) -> np.ndarray:
         """Coordinates of the cells in ``mask``, shape (n, ndim), in C order."""
-        if self.mask is None:
-            raise SpecError("cells needs an output_index")
         if self.progressions is None:
-            return np.argwhere(self.mask)
+            if self._mask is None:
+                raise SpecError("cells needs an output_index")
+            return np.argwhere(self._mask)
         axes = [self.axis_cells(a) for a in range(len(self.progressions))]
         grid = np.meshgrid(*axes, indexing="ij")
         return np.stack(grid, axis=-1).reshape(-1, len(axes)).astype(np.intp)
