@@ -386,12 +386,31 @@ def test_receptive_field_equals_the_matrix_method(case):
         assert any(rf.axis_cells(a).size == 0 for a in range(layers[0].ndim))
 
 
-def test_widest_span_uses_borders_and_one_period():
-    """A long transposed stack: the periodic route equals the matrix method."""
+def test_widest_span_uses_borders_and_one_period(monkeypatch):
+    """A long transposed stack: the periodic route (two border windows, not every
+    output) equals the matrix method."""
+    import convviz.core.field as field
+
     layers = [ConvSpec((300,), 5, stride=3, dilation=2, padding=1, transposed=True)]
     layers.append(ConvSpec(layers[-1].output_size, 3, stride=2, transposed=True, output_padding=1))
     layers.append(ConvSpec(layers[-1].output_size, 4, stride=5, dilation=3, padding=2))
+    windows = []
+
+    def spy(layers, axis, first, last):
+        windows.append((first, last))
+        return _window_span(layers, axis, first, last)
+
+    monkeypatch.setattr(field, "_window_span", spy)
     assert receptive_field(layers).size == receptive_field_matrix(layers)[0]
+    assert sum(last - first + 1 for first, last in windows) < layers[-1].output_size[0] // 4
+
+
+@pytest.mark.parametrize("n", [2000, 4000, 100_000])
+def test_the_reported_two_layer_stack(n):
+    """receptive_field([ConvSpec((n,), 3), ConvSpec((n − 2,), 3)], 0) once took n³ steps."""
+    rf = receptive_field([ConvSpec((n,), 3), ConvSpec((n - 2,), 3)], 0)
+    assert rf.size == (5,)
+    assert np.flatnonzero(rf.mask).tolist() == [0, 1, 2, 3, 4]
 
 
 @pytest.mark.parametrize("index", [0, 7, 49_999, 99_990])
