@@ -389,7 +389,7 @@ def test_receptive_field_equals_the_matrix_method(case):
 def test_widest_span_uses_borders_and_one_period(monkeypatch):
     """A long transposed stack: the periodic route (two border windows, not every
     output) equals the matrix method."""
-    import convviz.core.field as field
+    from convviz.core import field
 
     layers = [ConvSpec((300,), 5, stride=3, dilation=2, padding=1, transposed=True)]
     layers.append(ConvSpec(layers[-1].output_size, 3, stride=2, transposed=True, output_padding=1))
