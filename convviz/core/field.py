@@ -51,8 +51,9 @@ class ReceptiveField:
     depends on. ``output_index``: the chosen output cell (or None).
     ``progressions``: per axis, the input cells of that output as a union of
     arithmetic progressions (they may overlap), an (n, 3) int64 array of
-    (start, step, count) rows. ``mask``: boolean array shaped like the first input, True on the
-    cells the output depends on; built on first use from the progressions.
+    (start, step, count) rows. ``mask``: boolean array shaped like the first
+    input, True on the cells the output depends on; built on first use from
+    the progressions.
     """
 
     __slots__ = ("_input_size", "_mask", "output_index", "progressions", "size")
@@ -221,11 +222,13 @@ def _axis_field(layers: Sequence[ConvSpec], axis: int, index: int) -> np.ndarray
 def _range_reduce(values: np.ndarray, step: int, starts: np.ndarray, counts: np.ndarray,
                   op: Any) -> np.ndarray:
     """op over values[x], values[x + step], … (count terms) for every start x (counts >= 1)."""
-    n = values.size
-    order = np.concatenate([np.arange(r, n, step) for r in range(step)]) if step > 1 else None
-    flat = values[order] if order is not None else values
-    first = np.cumsum([0] + [len(range(r, n, step)) for r in range(step - 1)]) if step > 1 else [0]
-    pos = np.asarray(first, dtype=np.int64)[starts % step] + starts // step if step > 1 else starts
+    flat, pos = values, starts
+    if step > 1:  # lay each residue class mod step out contiguously
+        cell = np.arange(values.size, dtype=np.int64)
+        order = np.argsort(cell % step, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = cell
+        flat, pos = values[order], rank[starts]
     levels = [flat]
     while (1 << len(levels)) <= int(counts.max(initial=1)):
         half = 1 << (len(levels) - 1)
