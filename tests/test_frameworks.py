@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 import convviz
 from convviz import ConvSpec, SpecError
-from convviz.core import frameworks
 from convviz.core.info import info
 from convviz.presets import PRESETS
 

@@ -251,7 +251,7 @@ def _keras_transposed(spec: ConvSpec) -> dict[str, Any]:
             default = max(k_hat, s) - k_hat
             need = g.pad_before + g.output_size
             q = min(max(0, need - ((i - 1) * s + k_hat)), s - 1)
-            q = default if q <= default else q
+            q = max(default, q)
             length = (i - 1) * s + k_hat + q
             more = max(0, -(-(need - length) // s))
             length += more * s
