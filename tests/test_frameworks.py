@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import convviz
 from convviz import ConvSpec, SpecError
+from convviz.core import frameworks
 from convviz.core.info import info
 from convviz.presets import PRESETS
 
@@ -146,3 +147,296 @@ def specs(draw):
 @given(specs().filter(lambda s: s is not None), st.integers(0, 2**16))
 def test_generated_specs_run_in_both_frameworks(torch, keras, spec, seed):
     check_spec(spec, torch, keras, seed)
+
+
+# -- pooling --------------------------------------------------------------------------------
+@st.composite
+def pool_specs(draw):
+    n = draw(st.integers(1, 3))
+    size = 7 if n < 3 else 4
+    i = tuple(draw(st.integers(1, size)) for _ in range(n))
+    k = tuple(draw(st.integers(1, 3)) for _ in range(n))
+    s = tuple(draw(st.integers(1, 3)) for _ in range(n))
+    form = draw(st.sampled_from(("int", "pairs", "valid", "same")))
+    padding = (draw(st.integers(0, 1)) if form == "int" else
+               tuple((draw(st.integers(0, 1)), draw(st.integers(0, 1))) for _ in range(n))
+               if form == "pairs" else form)
+    try:
+        return ConvSpec(i, k, stride=s, padding=padding)
+    except SpecError:
+        return None
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(pool_specs().filter(lambda s: s is not None), st.sampled_from(["max", "avg"]),
+       st.integers(0, 2**16))
+def test_pooling_code_runs_in_both_frameworks(torch, keras, spec, mode, seed):
+    x = np.random.default_rng(seed).standard_normal((1, 2) + spec.input_size)
+    try:
+        expected = convviz.pool(spec, x, mode)
+    except SpecError:  # a max window with no input cell: nothing to compare
+        return
+    data = info(spec, pool=mode)
+    y = eval(data["pytorch"]["code"], {"nn": torch.nn})(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(y, expected, rtol=1e-12, atol=1e-12)
+    layer = eval(data["keras"]["code"], {"keras": keras})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = layer(np.ascontiguousarray(np.moveaxis(x, 1, -1)).astype(np.float32))
+    y = np.moveaxis(y.detach().cpu().numpy(), -1, 1)
+    assert y.shape == expected.shape, data["keras"]["code"]
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_dilated_pooling_has_no_keras_layer(keras):
+    spec = ConvSpec(7, 2, dilation=2)
+    for mode in ("max", "avg"):
+        assert info(spec, pool=mode)["keras"]["code"] is None
+    # the claim: Keras' pooling layers take no dilation
+    assert _raises(lambda: keras.layers.MaxPooling2D(2, dilation_rate=2))
+    assert info(spec, pool="avg")["pytorch"]["code"] is None
+    nn = require_module("torch").nn
+    assert _raises(lambda: nn.AvgPool2d(2, dilation=2))  # nor does nn.AvgPool2d
+
+
+# -- every disagreement sentence, tried ------------------------------------------------------
+def _raises(f) -> bool:
+    try:
+        f()
+    except (ValueError, TypeError, RuntimeError, AttributeError):
+        return True
+    return False
+
+
+def _torch_out(torch, spec, x, w, **kw):
+    f = torch.nn.functional
+    conv = {1: f.conv1d, 2: f.conv2d, 3: f.conv3d}[spec.ndim]
+    return conv(torch.from_numpy(x), torch.from_numpy(w), **kw).numpy()
+
+
+def check_same_with_stride(torch, keras, spec, text):
+    x = np.random.default_rng(1).standard_normal((1, 1) + spec.input_size)
+    w = np.random.default_rng(2).standard_normal((1, 1) + spec.kernel_size)
+    nn = torch.nn
+    assert _raises(lambda: nn.Conv2d(1, 1, 3, stride=2, padding="same")(torch.zeros(1, 1, 8, 8)))
+    p = int(text.split("padding=")[-1].split()[0]) if "matches" in text else spec.padding_after[0]
+    y = _torch_out(torch, spec, x, w, stride=spec.stride, padding=p)
+    expected = convviz.apply(spec, x, w)
+    if "matches" in text:
+        np.testing.assert_allclose(y, expected, atol=1e-12)
+    else:
+        assert y.shape == expected.shape and not np.allclose(y, expected)
+
+
+def check_causal(torch, keras, spec, text):
+    assert _raises(lambda: torch.nn.Conv1d(1, 1, 3, padding="causal"))
+    assert _raises(lambda: keras.layers.Conv2D(1, 3, padding="causal"))
+    assert not _raises(lambda: keras.layers.Conv1D(1, 3, padding="causal"))
+
+
+def check_full(torch, keras, spec, text):
+    assert _raises(lambda: torch.nn.Conv2d(1, 1, 3, padding="full"))
+    assert _raises(lambda: keras.layers.Conv2D(1, 3, padding="full"))
+    assert f"padding=d(k − 1) = {spec.padding_before[0]}" in text
+
+
+def check_per_side(torch, keras, spec, text):
+    pairs = tuple(zip(spec.padding_before, spec.padding_after))
+    assert _raises(lambda: torch.nn.Conv2d(1, 1, 3, padding=pairs)(torch.zeros(1, 1, 8, 8)))
+    assert _raises(lambda: keras.layers.Conv2D(1, 3, padding=pairs)(
+        np.zeros((1, 8, 8, 1), np.float32)))
+
+
+def check_looks_like_same(torch, keras, spec, text):
+    x = np.random.default_rng(1).standard_normal((1, 1) + spec.input_size).astype(np.float32)
+    w = np.random.default_rng(2).standard_normal((1, 1) + spec.kernel_size).astype(np.float32)
+    cls = getattr(keras.layers, f"Conv{spec.ndim}D")
+    code_same = cls(1, spec.kernel_size, strides=spec.stride, padding="same")
+    y = run_keras_layer(keras, code_same, x, w)
+    expected = convviz.apply(spec, x.astype(np.float64), w.astype(np.float64))
+    assert y.shape == expected.shape and not np.allclose(y, expected, atol=1e-4)
+
+
+def check_stride_and_dilation(torch, keras, spec, text):
+    n = spec.ndim
+    layer = getattr(torch.nn, f"Conv{n}d" if not spec.transposed else f"ConvTranspose{n}d")
+    assert not _raises(lambda: layer(1, 1, 3, stride=2, dilation=2))
+    cls = getattr(keras.layers, f"Conv{n}D" + ("Transpose" if spec.transposed else ""))
+    assert _raises(lambda: cls(1, 3, strides=2, dilation_rate=2))
+
+
+def check_depthwise(torch, keras, spec, text):
+    c_in, c_out = spec.channels
+    m = c_out // c_in
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((1, c_in) + spec.input_size).astype(np.float32)
+    w = rng.standard_normal((c_out, 1) + spec.kernel_size).astype(np.float32)
+    expected = convviz.apply(spec, x.astype(np.float64), w.astype(np.float64))
+    layer = getattr(keras.layers, f"DepthwiseConv{spec.ndim}D")(
+        spec.kernel_size, depth_multiplier=m, use_bias=False)
+    pad = getattr(keras.layers, f"ZeroPadding{spec.ndim}D")(
+        tuple(zip(spec.padding_before, spec.padding_after)))
+    x_last = np.ascontiguousarray(np.moveaxis(x, 1, -1))
+    padded = pad(x_last)
+    layer(padded)
+    # torch out channel c·M + j ↔ Keras depthwise kernel[..., c, j]
+    kernel = np.moveaxis(w[:, 0].reshape((c_in, m) + spec.kernel_size), (0, 1), (-2, -1))
+    layer.set_weights([kernel])
+    y = np.moveaxis(layer(padded).detach().cpu().numpy(), -1, 1)
+    np.testing.assert_allclose(y, expected, rtol=2e-4, atol=2e-4)
+    assert f"DepthwiseConv{spec.ndim}D(depth_multiplier={m})" in text
+
+
+def check_layouts(torch, keras, spec, text):
+    n = spec.ndim
+    c_in, c_out = spec.channels
+    if spec.transposed:
+        t = getattr(torch.nn, f"ConvTranspose{n}d")(c_in, c_out, spec.kernel_size)
+        k = getattr(keras.layers, f"Conv{n}DTranspose")(c_out, spec.kernel_size)
+        assert tuple(t.weight.shape) == (c_in, c_out) + spec.kernel_size
+        k.build((1, *spec.input_size, c_in))
+        assert tuple(k.kernel.shape) == spec.kernel_size + (c_out, c_in)
+    else:
+        g = spec.groups
+        t = getattr(torch.nn, f"Conv{n}d")(c_in, c_out, spec.kernel_size, groups=g)
+        k = getattr(keras.layers, f"Conv{n}D")(c_out, spec.kernel_size, groups=g)
+        assert tuple(t.weight.shape) == (c_out, c_in // g) + spec.kernel_size
+        k.build((1, *spec.input_size, c_in))
+        assert tuple(k.kernel.shape) == spec.kernel_size + (c_in // g, c_out)
+
+
+def check_transposed_same_by_name(torch, keras, spec, text):
+    assert _raises(lambda: torch.nn.ConvTranspose2d(1, 1, 3, stride=2, padding="same")(
+        torch.zeros(1, 1, 4, 4)))
+    y = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same")(
+        np.zeros((1, 4, 4, 1), np.float32))
+    assert tuple(y.shape) == (1, 8, 8, 1)
+
+
+def check_transposed_same_shift(torch, keras, spec, text):
+    # "padding=P, output_padding=Q has the same size but is shifted by S cell(s)"
+    p = int(text.split("padding=")[1].split(",")[0])
+    q = int(text.split("output_padding=")[1].split()[0])
+    shift = int(text.split("shifted by ")[1].split()[0])
+    x = np.random.default_rng(1).standard_normal((1, 1) + spec.input_size)
+    w = np.random.default_rng(2).standard_normal((1, 1) + spec.kernel_size)
+    f = torch.nn.functional
+    conv = {1: f.conv_transpose1d, 2: f.conv_transpose2d, 3: f.conv_transpose3d}[spec.ndim]
+    y = conv(torch.from_numpy(x), torch.from_numpy(w), stride=spec.stride, padding=p,
+             output_padding=q).numpy()
+    expected = convviz.apply(spec, x, w)
+    assert y.shape == expected.shape and not np.allclose(y, expected)
+    tail = (Ellipsis,) + (slice(None, -shift),) * spec.ndim
+    head = (Ellipsis,) + (slice(shift, None),) * spec.ndim
+    np.testing.assert_allclose(y[tail], expected[head], atol=1e-12)
+
+
+def check_output_padding(torch, keras, spec, text):
+    assert not _raises(lambda: torch.nn.ConvTranspose1d(1, 1, 2, dilation=3, output_padding=2)(
+        torch.zeros(1, 1, 4)))
+    assert _raises(lambda: keras.layers.Conv1DTranspose(1, 2, dilation_rate=3,
+                                                        output_padding=2))
+    y = keras.layers.Conv1DTranspose(1, 3, strides=2, output_padding=1)(
+        np.zeros((1, 4, 1), np.float32))
+    assert tuple(y.shape) == (1, 10, 1)  # (i − 1)s + k̂ + output_padding: Keras takes it
+
+
+def check_valid_extra(torch, keras, spec, text):
+    g = spec.axes[0]
+    extra = max(g.effective_kernel, g.stride) - g.effective_kernel
+    x = np.zeros((1, g.input_size, 1), np.float32)
+    y = keras.layers.Conv1DTranspose(1, g.kernel_size, strides=g.stride,
+                                     dilation_rate=g.dilation)(x)
+    t = torch.nn.ConvTranspose1d(1, 1, g.kernel_size, stride=g.stride, dilation=g.dilation)(
+        torch.zeros(1, 1, g.input_size))
+    assert y.shape[1] - t.shape[-1] == extra > 0
+    assert f"= {extra} cells" in text
+
+
+def check_transposed_groups(torch, keras, spec, text):
+    assert not _raises(lambda: torch.nn.ConvTranspose2d(2, 2, 3, groups=2))
+    assert _raises(lambda: keras.layers.Conv2DTranspose(2, 3, groups=2))
+
+
+def check_avg_pool(torch, keras, spec, text):
+    x = np.random.default_rng(1).standard_normal((1, 1) + spec.input_size)
+    y = keras.layers.AveragePooling2D(spec.kernel_size, strides=spec.stride, padding="same")(
+        np.moveaxis(x, 1, -1).astype(np.float32))
+    y = np.moveaxis(y.detach().cpu().numpy(), -1, 1)
+    np.testing.assert_allclose(y, convviz.pool(spec, x, "avg", count_include_pad=False),
+                               rtol=1e-5, atol=1e-5)
+    assert not np.allclose(y, convviz.pool(spec, x, "avg"), atol=1e-5)
+    t = torch.nn.AvgPool2d(spec.kernel_size, stride=spec.stride, padding=spec.padding_before[0])
+    np.testing.assert_allclose(t(torch.from_numpy(x)).numpy(), convviz.pool(spec, x, "avg"))
+
+
+def run_keras_layer(keras, layer, x, w):
+    x_last = np.ascontiguousarray(np.moveaxis(x, 1, -1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        layer(x_last)
+        layer.set_weights([_to_keras_kernel(w), np.zeros(layer.filters, np.float32)])
+        y = layer(x_last)
+    return np.moveaxis(y.detach().cpu().numpy(), -1, 1)
+
+
+#: sentence start -> the check that tries what it claims
+CHECKS = {
+    "'same' with stride > 1": check_same_with_stride,
+    "'causal' padding exists only in Keras": check_causal,
+    "neither framework has 'full'": check_full,
+    "per-side padding": check_per_side,
+    "looks like 'same' but is not": check_looks_like_same,
+    "stride > 1 with dilation > 1": check_stride_and_dilation,
+    "depthwise (groups = C_in": check_depthwise,
+    "layouts:": check_layouts,
+    "transposed 'same': Keras gives o = i·s by name": check_transposed_same_by_name,
+    "transposed 'same': Keras gives o = i·s by cropping": check_transposed_same_shift,
+    "output_padding:": check_output_padding,
+    "transposed 'valid' with stride > k̂": check_valid_extra,
+    "groups: PyTorch's ConvTranspose takes groups": check_transposed_groups,
+    "average pooling over padding": check_avg_pool,
+}
+
+CLAIM_SPECS = [
+    ConvSpec(8, 3, stride=2, padding="same"),
+    ConvSpec(5, 3, stride=2, padding="same"),
+    ConvSpec((8,), 3, dilation=2, padding="causal"),
+    ConvSpec(5, 3, padding="full"),
+    ConvSpec(5, 3, padding=((1, 0), (0, 1))),
+    ConvSpec(6, 3, stride=2, padding=1),
+    ConvSpec(9, 3, stride=2, dilation=2),
+    ConvSpec(5, 3, padding=1, groups=3, in_channels=3, out_channels=6),
+    ConvSpec(4, 3, stride=2, padding="same", transposed=True),
+    ConvSpec(4, 4, stride=2, padding="same", transposed=True),
+    ConvSpec(4, 3, stride=2, padding=1, output_padding=1, transposed=True),
+    ConvSpec((4,), 2, dilation=3, output_padding=2, transposed=True),
+    ConvSpec((4,), 1, stride=3, transposed=True),
+    ConvSpec((5,), 3, stride=2, dilation=2, transposed=True),
+    ConvSpec(4, 3, groups=2, in_channels=2, out_channels=4, transposed=True),
+    *(p.spec for p in PRESETS.values()),
+]
+
+
+def _claims():
+    for spec in CLAIM_SPECS:
+        for text in frameworks.disagreements(spec):
+            yield spec, text
+    spec = ConvSpec(5, 3, stride=2, padding=1)
+    for text in info(spec, pool="avg")["disagreements"]:
+        yield spec, text
+
+
+@pytest.mark.parametrize("spec, text", list(_claims()))
+def test_every_disagreement_sentence_holds(torch, keras, spec, text):
+    checks = [check for start, check in CHECKS.items() if text.startswith(start)]
+    assert checks, f"no test tries this sentence: {text!r}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        checks[0](torch, keras, spec, text)
+
+
+def test_the_claims_cover_every_kind_of_sentence():
+    starts = {start for _, text in _claims() for start in CHECKS if text.startswith(start)}
+    assert starts == set(CHECKS)
