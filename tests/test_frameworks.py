@@ -440,3 +440,30 @@ def test_every_disagreement_sentence_holds(torch, keras, spec, text):
 def test_the_claims_cover_every_kind_of_sentence():
     starts = {start for _, text in _claims() for start in CHECKS if text.startswith(start)}
     assert starts == set(CHECKS)
+
+
+# -- the arithmetic behind info, at any size --------------------------------------------------
+def test_info_of_a_billion_cell_input_makes_no_big_array():
+    import tracemalloc
+
+    from convviz import info_text
+
+    tracemalloc.start()
+    try:
+        for spec in (ConvSpec(10**9, 3), ConvSpec(10**9, 3, stride=2, padding=1, transposed=True),
+                     ConvSpec((10**9,), 5, stride=3, dilation=2, padding="same")):
+            text = info_text(spec)
+            assert f"{spec.output_size[0]:,}" in text.replace("×", " ") or str(
+                spec.output_size[0]) in text
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000, peak
+
+
+@settings(max_examples=300, deadline=None)
+@given(specs().filter(lambda s: s is not None))
+def test_receptive_field_of_info_equals_the_engine(spec):
+    from convviz.core.arithmetic import receptive_field_size
+
+    assert receptive_field_size(spec) == convviz.receptive_field(spec).size
