@@ -467,3 +467,18 @@ def test_receptive_field_of_info_equals_the_engine(spec):
     from convviz.core.arithmetic import receptive_field_size
 
     assert receptive_field_size(spec) == convviz.receptive_field(spec).size
+
+
+def test_info_text_words_a_negative_canvas_padding_truthfully():
+    from convviz import info_text
+
+    # k̂ − 1 − p = 2 − 1 − 2 = −1 on every side: the windows skip one cell, nothing is padded
+    spec = ConvSpec((5, 6), 2, padding=2, transposed=True)
+    text = info_text(spec)
+    assert "1 skipped before, 1 skipped after" in text
+    assert "0 before, 0 after" not in text
+    # the first window starts one cell inside the drawn input, the last ends one before its end
+    assert spec.taps[0, 0, 0, 0].tolist() == [1, 1]
+    assert spec.taps[-1, -1, -1, -1].tolist() == [3, 4]
+    assert "s − 1 = 1 zero between" in info_text(ConvSpec(3, 3, stride=2, transposed=True))
+    assert "no zeros between cells" in text

@@ -151,7 +151,7 @@ def _padding_text(data: dict[str, Any]) -> str:
 
 
 def _side(value: int, where: str) -> str:
-    return f"{value} {where}" if value >= 0 else f"{-value} cut off {where}"
+    return f"{value} {where}" if value >= 0 else f"{-value} skipped {where}"
 
 
 def _canvas_text(data: dict[str, Any]) -> str:
@@ -168,8 +168,9 @@ def _canvas_text(data: dict[str, Any]) -> str:
     where = sides[0] if len(set(signed)) == 1 else "; ".join(
         f"{names[n]} {text}" for n, text in enumerate(sides))
     return (f"{size}: the input with {between}, then k̂ − 1 − p_before cells before and "
-            f"k̂ − 1 − p_after + output_padding after (a negative count cuts cells off "
-            f"instead): {where}; a stride-1 convolution over it with the kernel flipped")
+            f"k̂ − 1 − p_after + output_padding after (a negative count: the windows skip "
+            f"that many cells of it instead): {where}; a stride-1 convolution over it with "
+            "the kernel flipped")
 
 
 def info_text(data_or_spec: Any, name: str | None = None) -> str:
