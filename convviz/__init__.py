@@ -23,8 +23,8 @@ _LAZY = {
     "presets": "convviz.presets",
     "get_preset": "convviz.presets",
     "list_presets": "convviz.presets",
-    "info": "convviz.cli.app",
-    "info_text": "convviz.cli.app",
+    "info": "convviz.core.info",
+    "info_text": "convviz.core.info",
     "glu": "convviz.core.gated",
     "highway": "convviz.core.gated",
 }

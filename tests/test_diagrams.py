@@ -388,16 +388,21 @@ def test_separable_planes_fill_in_reading_order(sources):
 
 # -- path length -------------------------------------------------------------------------------------
 def test_path_lengths_follow_the_formulas():
-    from convviz.draw.diagrams.path_length import path_lengths
+    from convviz.core import arithmetic
+    from convviz.draw.diagrams import path_length
 
+    # the diagram plots core's numbers: one definition for plot, table and text
+    assert path_length.path_lengths is arithmetic.path_lengths
     n = np.array([1, 2, 3, 4, 5, 7, 8, 9, 100, 1000, 1024, 1025])
-    got = path_lengths(n, 3)
-    assert got["rnn"].tolist() == n.tolist()
-    assert got["conv"].tolist() == [math.ceil(v / 2) for v in n]
+    got = path_length.path_lengths(n, 3)
+    assert got["rnn"].tolist() == (n - 1).tolist()
+    assert got["conv"].tolist() == [math.ceil((v - 1) / 2) for v in n]
     assert got["dilated"].tolist() == [math.ceil(math.log2(v)) for v in n]
-    assert path_lengths(np.array([10]), 5)["conv"].tolist() == [3]
+    assert path_length.path_lengths(np.array([10]), 5)["conv"].tolist() == [3]
     with pytest.raises(SpecError, match="kernel_size"):
-        path_lengths(n, 1)
+        path_length.path_lengths(n, 1)
+    plot = DIAGRAM_PRESETS["path_length"].factory(max_n=16)
+    assert plot.caption == arithmetic.PATH_LENGTH_DEFINITION
 
 
 # -- layout: every label inside the picture, no two labels on top of each other -----------------------

@@ -21,6 +21,13 @@ from PIL import Image, ImageDraw
 from reference import direct_output_size, transposed_output_size
 
 import convviz
+from convviz.core.arithmetic import (
+    formula_lines,
+    path_lengths,
+    separable_example,
+    stack_receptive_field,
+)
+from convviz.core.frameworks import keras_layer, pytorch_layer
 from convviz.core.spec import ConvSpec
 from convviz.presets import CLASSIC_NAMES, PRESETS
 from convviz.site import builder as site
@@ -28,15 +35,9 @@ from convviz.site.models import (
     alt_text,
     collect,
     diagram_roles,
-    direct_formula,
+    drawn_as,
     hover_grid,
-    keras_code,
-    path_lengths,
-    pytorch_code,
-    separable_counts,
     shape_row,
-    stack_receptive_field,
-    transposed_formula,
     window_starts,
 )
 from convviz.site.text import TEXT
@@ -122,11 +123,9 @@ def test_direct_card_formula_matches_the_paper(name):
     o = direct_output_size(i, k, s, d, p, p)
     (line,) = card.formula
     # the numbers filled in, and the result of the independent reference
-    assert line.endswith(f"= {o}")
-    if d == 1:
-        assert f"⌊({i} + 2·{p} − {k})/{s}⌋ + 1" in line
-    else:
-        assert f"{d}·({k} − 1)" in line
+    k_hat = d * (k - 1) + 1
+    assert f"⌊({i} + {p} + {p} − {k_hat}) / {s}⌋ + 1 = {o}," in line
+    assert f"where k̂ = d(k − 1) + 1 = {d}·({k} − 1) + 1 = {k_hat}" in line
     assert card.caption == spec.describe()
     assert f"i={i}" in card.caption and f"o={o}" in card.caption
 
@@ -138,7 +137,7 @@ def test_transposed_card_gives_both_parameter_sets(name):
     g = spec.axes[0]
     o = transposed_output_size(g.input_size, g.kernel_size, g.stride, g.dilation,
                                g.pad_before, g.pad_after, g.output_padding)
-    assert card.formula[0].endswith(f"= {o}")
+    assert f" = {o}, where k̂" in card.formula[0]
     params = dict(card.params)
     labels = TEXT["en"]
     assert params[labels["transposes"]].startswith("nn.Conv2d(")
@@ -150,22 +149,20 @@ def test_transposed_card_gives_both_parameter_sets(name):
 
 def test_formulas_per_axis_for_non_square_specs():
     spec = ConvSpec((5, 7), (3, 2), stride=(2, 1), padding=1)
-    lines = direct_formula(spec)
-    assert len(lines) == 2 and lines[0].startswith("H: ") and lines[1].startswith("W: ")
-    assert lines[0].endswith(f"= {direct_output_size(5, 3, 2, 1, 1, 1)}")
-    assert lines[1].endswith(f"= {direct_output_size(7, 2, 1, 1, 1, 1)}")
+    lines = formula_lines(spec)
+    assert len(lines) == 2 and lines[0].startswith("rows: ") and lines[1].startswith("cols: ")
+    assert f"= {direct_output_size(5, 3, 2, 1, 1, 1)}, where" in lines[0]
+    assert f"= {direct_output_size(7, 2, 1, 1, 1, 1)}, where" in lines[1]
     t = ConvSpec(3, 3, stride=2, padding=1, output_padding=1, transposed=True)
-    assert transposed_formula(t)[0].endswith(f"= {transposed_output_size(3, 3, 2, 1, 1, 1, 1)}")
-    with pytest.raises(convviz.SpecError):
-        direct_formula(t)
-    with pytest.raises(convviz.SpecError):
-        transposed_formula(spec)
+    (line,) = formula_lines(t)
+    assert "+ output_padding" in line  # no unnamed symbol: output_padding is spelled out
+    assert f"= {transposed_output_size(3, 3, 2, 1, 1, 1, 1)}, where" in line
 
 
 def test_asymmetric_padding_formula():
     spec = ConvSpec((8,), 3, dilation=2, padding="causal")
-    (line,) = direct_formula(spec)
-    assert "p_before + p_after" in line and line.endswith("= 8")
+    (line,) = formula_lines(spec)
+    assert "p_before + p_after" in line and "⌊(8 + 4 + 0 − 5) / 1⌋ + 1 = 8," in line
 
 
 def _brute_input_taps(spec):
@@ -210,57 +207,63 @@ def test_hover_json_for_transposed_reads_only_real_input_cells():
         hover_grid(ConvSpec((4, 4, 4), 3), "g", "l", "{pos}")
 
 
-def test_framework_code_lines():
-    assert keras_code(PRESETS["padding_strides"].spec) == (
-        "layers.Conv2D(1, 3, strides=2, padding='same')",)
-    # TF 'same' pads 0/1 at i=6, s=2: PyTorch's padding=1 needs explicit padding in Keras
-    odd = keras_code(PRESETS["padding_strides_odd"].spec)
-    assert odd[0] == "layers.ZeroPadding2D(((1, 1), (1, 1)))" and "'valid'" in odd[1]
-    assert keras_code(PRESETS["causal_1d"].spec) == (
-        "layers.Conv1D(1, 3, padding='causal', dilation_rate=2)",)
-    assert pytorch_code(PRESETS["causal_1d"].spec) == (
-        "x = F.pad(x, (4, 0))", "nn.Conv1d(1, 1, kernel_size=3, dilation=2)")
-    assert pytorch_code(PRESETS["padding_strides_odd_transposed"].spec) == (
-        "nn.ConvTranspose2d(1, 1, kernel_size=3, stride=2, padding=1, output_padding=1)",)
-    assert keras_code(PRESETS["depthwise"].spec)[0].startswith("layers.DepthwiseConv2D(3")
+@pytest.mark.parametrize("name", [n for n, p in PRESETS.items()
+                                  if p.family in ("direct", "transposed", "dilated", "ours")])
+def test_cards_show_the_core_framework_code(name):
+    """The gallery prints exactly the lines tests/test_frameworks.py runs (one copy)."""
+    card = cards_by_id(model()[0]).get(name)
+    if card is None:  # not every preset has a card
+        return
+    spec = PRESETS[name].spec
+    code = {line.label: line.code for line in card.code}
+    keras = keras_layer(spec)
+    assert code["Keras"] == (keras["code"] or keras["note"])
+    if spec.transposed:
+        params = dict(card.params)
+        assert params[TEXT["en"]["own_params"]] == pytorch_layer(spec)["code"]
+        assert params[TEXT["en"]["transposes"]].startswith(
+            pytorch_layer(spec.transpose())["code"] + "  # ")
+    else:
+        assert code["PyTorch"] == pytorch_layer(spec)["code"]
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("name", [n for n, p in PRESETS.items()
-                                  if p.family in ("direct", "transposed", "dilated", "ours")])
-def test_pytorch_lines_compute_the_engines_convolution(torch, name):
-    """Run the card's PyTorch line(s) and compare with convviz.apply on the same weights."""
+@pytest.mark.parametrize("name", [n for n, p in PRESETS.items() if p.spec.transposed])
+def test_transposed_cards_name_the_direct_layer_they_transpose(torch, name):
     spec = PRESETS[name].spec
-    nn, F = torch.nn, torch.nn.functional
-    c_in, _ = spec.channels
-    rng = np.random.default_rng(0)
-    x_np = rng.integers(0, 4, size=(1, c_in, *spec.input_size)).astype(np.float64)
-    x = torch.tensor(x_np)
-    layer = None
-    for line in pytorch_code(spec):
-        if line.startswith("x = "):
-            x = eval(line[4:], {"F": F, "x": x})
-        elif not line.startswith("#"):
-            layer = eval(line, {"nn": nn}).double()
-    with torch.no_grad():
-        layer.bias.zero_()
-        y = layer(x).numpy()
-    w = layer.weight.detach().numpy()
-    expected = convviz.apply(spec, x_np, w)
-    assert y.shape[2:] == spec.output_size
-    np.testing.assert_allclose(y, expected, atol=1e-9)
-    if spec.transposed:
-        direct = spec.transpose()
-        layer = eval(pytorch_code(direct)[-1], {"nn": nn})
-        assert tuple(layer(torch.zeros(1, direct.channels[0], *direct.input_size)).shape[2:]) \
-            == spec.input_size
+    direct = spec.transpose()
+    layer = eval(pytorch_layer(direct)["code"], {"nn": torch.nn})
+    y = layer(torch.zeros(1, direct.channels[0], *direct.input_size))
+    assert tuple(y.shape[2:]) == spec.input_size
+
+
+def test_transposed_card_words_a_cropping_canvas_truthfully():
+    # k̂ − 1 − p = 2 − 1 − 2 = −1: the canvas is cut, not padded
+    spec = ConvSpec((5, 6), 2, padding=2, transposed=True)
+    text = drawn_as(spec, "en")
+    assert "cut off before: 1" in text and "cut off after: 1" in text
+    assert "padded" not in text
+    assert "padded before: 1, padded after: 1" in drawn_as(
+        ConvSpec(3, 3, stride=2, padding=1, transposed=True), "en")
 
 
 def test_path_lengths_rnn_conv_dilated():
-    for n, rnn, plain, dilated in path_lengths((16, 100, 1024)):
-        assert rnn == n
-        assert plain == math.ceil((n - 1) / 2)  # each k=3 layer adds 2 cells
-        assert dilated == math.ceil(math.log2(n))  # k=2, d=1,2,4,…: 2^L cells
+    ns = (2, 3, 5, 9, 16, 100, 1024, 1025)
+    got = path_lengths(ns, 3, 2)
+    for r, n in enumerate(ns):
+        assert got["rnn"][r] == n - 1  # N − 1 steps from the first position to the last
+        for key, layer in (("conv", lambda l: ConvSpec((1,), 3, padding="same")),
+                           ("dilated", lambda l: ConvSpec((1,), 2, dilation=2**l,
+                                                          padding="same"))):
+            count = int(got[key][r])
+            # the fewest stride-1 layers whose receptive field spans n inputs (engine)
+            assert convviz.receptive_field([layer(l) for l in range(count)]).size[0] >= n
+            if count > 1:
+                fewer = [layer(l) for l in range(count - 1)]
+                assert convviz.receptive_field(fewer).size[0] < n
+    m, _ = model()
+    table = next(b.table for b in m.sections[0].blocks if b.kind == "table")
+    assert table.rows[0] == ("16", "15", "8", "4")
 
 
 def test_stack_receptive_fields_match_the_seed():
@@ -272,7 +275,7 @@ def test_stack_receptive_fields_match_the_seed():
 
 
 def test_separable_worked_example():
-    ex = separable_counts()
+    ex = separable_example()
     assert ex["standard"].multiply_count == 1_228_800
     assert ex["depthwise"].multiply_count + ex["pointwise"].multiply_count == 53_952
     m, _ = model()

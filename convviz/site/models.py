@@ -4,8 +4,9 @@ Pure data (NumPy only, no drawing, no Jinja): :func:`collect` turns the preset
 and diagram tables into a :class:`SiteModel` (sections → blocks → cards) and
 the list of :class:`ImageJob` s the pictures need. Every number on the page —
 output sizes, paddings, formulas, parameter and multiplication counts,
-receptive fields, the hover maps — comes from :class:`~convviz.core.spec.ConvSpec`
-and :func:`~convviz.core.engine.receptive_field`; nothing is typed in.
+receptive fields, framework code, the hover maps — comes from
+:class:`~convviz.core.spec.ConvSpec` and :mod:`convviz.core.arithmetic` /
+:mod:`convviz.core.frameworks`; nothing is typed in or computed twice.
 """
 
 from __future__ import annotations
@@ -15,8 +16,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from convviz.core.engine import receptive_field
-from convviz.core.spec import AxisGeometry, CellKind, ConvSpec
+from convviz.core.arithmetic import (
+    canvas_pads,
+    formula_lines,
+    path_lengths,
+    separable_example,
+    stack_receptive_field,
+)
+from convviz.core.frameworks import keras_layer, pytorch_layer
+from convviz.core.spec import CellKind, ConvSpec
 from convviz.errors import SpecError
 from convviz.site.text import DIAGRAM_TITLES_ZH, LANGS, PRESET_TITLES_ZH, TEXT
 
@@ -36,15 +44,9 @@ __all__ = [
     "alt_text",
     "collect",
     "diagram_roles",
-    "direct_formula",
+    "drawn_as",
     "hover_grid",
-    "keras_code",
-    "path_lengths",
-    "pytorch_code",
-    "separable_counts",
     "shape_row",
-    "stack_receptive_field",
-    "transposed_formula",
     "window_starts",
 ]
 
@@ -214,179 +216,26 @@ def _one(values: Sequence[int]) -> int | tuple[int, ...]:
     return values[0] if len(set(values)) == 1 else tuple(values)
 
 
-def _axis_names(ndim: int) -> tuple[str, ...]:
-    return {1: ("",), 2: ("H: ", "W: "), 3: ("D: ", "H: ", "W: ")}[ndim]
+def drawn_as(spec: ConvSpec, lang: str) -> str:
+    """How the gather view draws a transposed spec (its first axis), in words.
 
-
-def _distinct_axes(spec: ConvSpec) -> list[tuple[str, AxisGeometry]]:
-    """One axis when all axes are alike (square), else every axis with its name."""
-    axes = spec.axes
-    if all(a == axes[0] for a in axes):
-        return [("", axes[0])]
-    return list(zip(_axis_names(spec.ndim), axes))
-
-
-# -------------------------------------------------------------------------------------------
-# formulas, with the numbers filled in
-
-
-def direct_formula(spec: ConvSpec) -> tuple[str, ...]:
-    """``o = ⌊(i + 2p − k)/s⌋ + 1 = ⌊(5 + 2·1 − 3)/2⌋ + 1 = 3``, one line per distinct axis.
-
-    The value is evaluated from the filled-in numbers and checked against the
-    engine's output size.
+    The input is stretched with s − 1 zeros between neighbouring cells, then
+    k̂ − 1 − p cells are added on each side; a negative count cuts cells off.
     """
-    if spec.transposed:
-        raise SpecError("direct_formula needs a direct convolution; use transposed_formula")
-    lines = []
-    for name, g in _distinct_axes(spec):
-        i, k, s, d, lo, hi = (g.input_size, g.kernel_size, g.stride, g.dilation,
-                              g.pad_before, g.pad_after)
-        if lo == hi and d == 1:
-            value = (i + 2 * lo - k) // s + 1
-            text = f"o = ⌊(i + 2p − k)/s⌋ + 1 = ⌊({i} + 2·{lo} − {k})/{s}⌋ + 1 = {value}"
-        elif lo == hi:
-            value = (i + 2 * lo - d * (k - 1) - 1) // s + 1
-            text = (f"o = ⌊(i + 2p − d(k − 1) − 1)/s⌋ + 1 = "
-                    f"⌊({i} + 2·{lo} − {d}·({k} − 1) − 1)/{s}⌋ + 1 = {value}")
-        else:
-            value = (i + lo + hi - d * (k - 1) - 1) // s + 1
-            text = (f"o = ⌊(i + p_before + p_after − d(k − 1) − 1)/s⌋ + 1 = "
-                    f"⌊({i} + {lo} + {hi} − {d}·({k} − 1) − 1)/{s}⌋ + 1 = {value}")
-        _check(value, g.output_size, text)
-        lines.append(name + text)
-    return tuple(lines)
+    t = TEXT[lang]
+    g = spec.axes[0]
+    before, after = canvas_pads(spec)[0]
+    zeros = g.stride - 1
+    gaps = (t["zeros_none"] if zeros == 0 else t["zeros_one"] if zeros == 1
+            else t["zeros_many"].format(n=zeros))
 
+    def side(count: int, where: str) -> str:
+        return (t["side_pad"] if count >= 0 else t["side_cut"]).format(n=abs(count),
+                                                                      where=t[where])
 
-def transposed_formula(spec: ConvSpec) -> tuple[str, ...]:
-    """``o = s(i − 1) + a + k − 2p = …`` (PyTorch's ConvTranspose size), per distinct axis."""
-    if not spec.transposed:
-        raise SpecError("transposed_formula needs a transposed convolution; use direct_formula")
-    lines = []
-    for name, g in _distinct_axes(spec):
-        i, k, s, d, lo, hi, a = (g.input_size, g.kernel_size, g.stride, g.dilation,
-                                 g.pad_before, g.pad_after, g.output_padding)
-        if lo == hi and d == 1:
-            value = s * (i - 1) + a + k - 2 * lo
-            text = f"o = s(i − 1) + a + k − 2p = {s}·({i} − 1) + {a} + {k} − 2·{lo} = {value}"
-        elif lo == hi:
-            value = (i - 1) * s - 2 * lo + d * (k - 1) + a + 1
-            text = (f"o = (i − 1)s − 2p + d(k − 1) + a + 1 = "
-                    f"({i} − 1)·{s} − 2·{lo} + {d}·({k} − 1) + {a} + 1 = {value}")
-        else:
-            value = (i - 1) * s - lo - hi + d * (k - 1) + a + 1
-            text = (f"o = (i − 1)s − p_before − p_after + d(k − 1) + a + 1 = "
-                    f"({i} − 1)·{s} − {lo} − {hi} + {d}·({k} − 1) + {a} + 1 = {value}")
-        _check(value, g.output_size, text)
-        lines.append(name + text)
-    return tuple(lines)
-
-
-def _check(value: int, engine: int, text: str) -> None:
-    if value != engine:  # pragma: no cover - would be an engine/formula disagreement
-        raise AssertionError(f"formula {text!r} disagrees with the engine's output size {engine}")
-
-
-# -------------------------------------------------------------------------------------------
-# framework code lines
-
-
-def _kwargs(pairs: Iterable[tuple[str, Any, Any]]) -> str:
-    """``name=value`` for every (name, value, default) whose value is not the default."""
-    return ", ".join(f"{n}={v!r}" for n, v, default in pairs if v != default)
-
-
-def pytorch_code(spec: ConvSpec) -> tuple[str, ...]:
-    """The PyTorch layer(s) computing ``spec`` (one channel unless the spec has more)."""
-    c_in, c_out = spec.channels
-    n = spec.ndim
-    k, s, d = _one(spec.kernel_size), _one(spec.stride), _one(spec.dilation)
-    lines = []
-    if spec.transposed:
-        sym = spec.padding_before == spec.padding_after
-        crop = _one(spec.padding_before) if sym else None
-        args = _kwargs([("stride", s, 1), ("padding", crop, 0),
-                        ("output_padding", _one(spec.applied_output_padding), 0),
-                        ("groups", spec.groups, 1), ("dilation", d, 1)])
-        layer = f"nn.ConvTranspose{n}d({c_in}, {c_out}, kernel_size={k!r}"
-        lines.append(layer + (", " + args if args else "") + ")")
-        if not sym:
-            lines.append("# PyTorch crops the same padding on both sides; crop the output by hand")
-        return tuple(lines)
-    sym = spec.padding_before == spec.padding_after
-    if sym:
-        p: Any = _one(spec.padding_before)
-    else:
-        # F.pad takes (before, after) pairs from the last axis backwards
-        pads = tuple(v for lo, hi in reversed(list(zip(spec.padding_before, spec.padding_after)))
-                     for v in (lo, hi))
-        lines.append(f"x = F.pad(x, {pads!r})")
-        p = 0
-    args = _kwargs([("stride", s, 1), ("padding", p, 0), ("dilation", d, 1),
-                    ("groups", spec.groups, 1)])
-    layer = f"nn.Conv{n}d({c_in}, {c_out}, kernel_size={k!r}"
-    lines.append(layer + (", " + args if args else "") + ")")
-    return tuple(lines)
-
-
-def _same_as(spec: ConvSpec, padding: str) -> bool:
-    """Whether padding=<name> gives exactly spec's geometry."""
-    try:
-        other = ConvSpec(spec.input_size, spec.kernel_size, stride=spec.stride,
-                         dilation=spec.dilation, padding=padding, transposed=spec.transposed)
-    except SpecError:
-        return False
-    return (other.output_size == spec.output_size
-            and other.padding_before == spec.padding_before
-            and other.padding_after == spec.padding_after
-            and other.applied_output_padding == spec.applied_output_padding)
-
-
-def keras_code(spec: ConvSpec) -> tuple[str, ...]:
-    """The Keras 3 layer(s) computing ``spec``: a padding name where one fits, else explicit
-    ZeroPadding / Cropping layers (Keras pads symmetrically only through them)."""
-    c_in, c_out = spec.channels
-    n = spec.ndim
-    k, s, d = _one(spec.kernel_size), _one(spec.stride), _one(spec.dilation)
-    pads = list(zip(spec.padding_before, spec.padding_after))
-    pad_arg: Any = tuple(pads) if n > 1 else pads[0]
-    lines = []
-    if spec.transposed:
-        if _same_as(spec, "same"):
-            padding = "same"
-        else:
-            padding = "valid"
-        args = _kwargs([("strides", s, 1), ("padding", padding, None),
-                        ("dilation_rate", d, 1)])
-        a = spec.applied_output_padding
-        default = tuple(max(k_hat, st) - k_hat
-                        for k_hat, st in zip(spec.effective_kernel_size, spec.stride))
-        if padding == "valid" and a != default:
-            args += f", output_padding={_one(a)!r}"
-        lines.append(f"layers.Conv{n}DTranspose({c_out}, {k!r}, {args})")
-        if padding == "valid" and any(v for pair in pads for v in pair):
-            lines.append(f"layers.Cropping{n}D({pad_arg!r})")
-        return tuple(lines)
-    if not any(v for pair in pads for v in pair):
-        padding = "valid"
-    elif _same_as(spec, "same"):
-        padding = "same"
-    elif n == 1 and _same_as(spec, "causal"):
-        padding = "causal"
-    else:
-        lines.append(f"layers.ZeroPadding{n}D({pad_arg!r})")
-        padding = "valid"
-    if spec.groups == c_in and c_out % c_in == 0 and spec.groups > 1 and n == 2:
-        args = _kwargs([("strides", s, 1), ("padding", padding, None),
-                        ("depth_multiplier", c_out // c_in, 1), ("dilation_rate", d, 1)])
-        lines.append(f"layers.DepthwiseConv2D({k!r}, {args})")
-    else:
-        args = _kwargs([("strides", s, 1), ("padding", padding, None),
-                        ("dilation_rate", d, 1), ("groups", spec.groups, 1)])
-        lines.append(f"layers.Conv{n}D({c_out}, {k!r}, {args})")
-    if set(spec.stride) != {1} and set(spec.dilation) != {1}:
-        lines.append("# Keras refuses strides > 1 together with dilation_rate > 1")
-    return tuple(lines)
+    return t["drawn_as_value"].format(
+        stretched=_size(tuple(a.stretched_size for a in spec.axes)), zeros=gaps,
+        before=side(before, "before"), after=side(after, "after"))
 
 
 # -------------------------------------------------------------------------------------------
@@ -454,52 +303,6 @@ def window_starts(spec: ConvSpec, axis: int = 0) -> tuple[int, ...]:
     """Input position of every window's first tap along ``axis`` (negative: in the padding)."""
     g = spec.axes[axis]
     return tuple(int(v) for v in g.canvas_taps()[:, 0] - g.canvas_padding[0])
-
-
-def stack_receptive_field(kernel: int, dilations: Sequence[int]) -> tuple[int, int]:
-    """(receptive field, parameter count) of a stride-1 stack of 1-D convolutions."""
-    specs = [ConvSpec((1,), kernel, dilation=d, padding="same") for d in dilations]
-    return receptive_field(specs).size[0], sum(s.parameter_count for s in specs)
-
-
-def _layers_needed(n: int, layer: Callable[[int], ConvSpec]) -> int:
-    """Fewest layers ``layer(0), layer(1), …`` (stride 1) whose receptive field spans n inputs.
-
-    A stride-1 stack's receptive field grows by each layer's own field minus one,
-    so one engine call per distinct layer suffices (no n-layer dependency chains).
-    """
-    growth: dict[ConvSpec, int] = {}
-    span, count = 1, 0
-    while span < n:
-        spec = layer(count)
-        if set(spec.stride) != {1}:
-            raise SpecError("_layers_needed counts stride-1 stacks only")
-        if spec not in growth:
-            growth[spec] = receptive_field(spec).size[0] - 1
-        span += growth[spec]
-        count += 1
-    return count
-
-
-def path_lengths(ns: Sequence[int], kernel: int = 3, dilated_kernel: int = 2
-                 ) -> list[tuple[int, int, int, int]]:
-    """Rows (N, RNN steps, plain-conv layers, dilated-conv layers) for each N."""
-    rows = []
-    for n in ns:
-        plain = _layers_needed(n, lambda l: ConvSpec((1,), kernel, padding="same"))
-        dilated = _layers_needed(
-            n, lambda l: ConvSpec((1,), dilated_kernel, dilation=2**l, padding="same"))
-        rows.append((n, n, plain, dilated))
-    return rows
-
-
-def separable_counts(i: int = 12, k: int = 5, c_in: int = 3, c_out: int = 256
-                     ) -> dict[str, ConvSpec]:
-    """The standard, depthwise and pointwise convolutions of the worked example."""
-    standard = ConvSpec(i, k, in_channels=c_in, out_channels=c_out)
-    depthwise = ConvSpec(i, k, groups=c_in, in_channels=c_in, out_channels=c_in)
-    pointwise = ConvSpec(depthwise.output_size, 1, in_channels=c_in, out_channels=c_out)
-    return {"standard": standard, "depthwise": depthwise, "pointwise": pointwise}
 
 
 # -------------------------------------------------------------------------------------------
@@ -672,21 +475,17 @@ class _Builder:
             figures = (fig,)
         params: list[tuple[str, str]] = []
         code: list[CodeLine] = []
+        formula = formula_lines(spec)
         if spec.transposed:
-            formula = transposed_formula(spec)
             direct = spec.transpose()
-            params.append((self.t["transposes"],
-                           " ".join(pytorch_code(direct)) + f"  # {_size(direct.input_size)} → "
-                           f"{_size(direct.output_size)}"))
-            params.append((self.t["own_params"], " ".join(pytorch_code(spec))))
-            g = spec.axes[0]
-            params.append((self.t["drawn_as"], self.t["drawn_as_value"].format(
-                stretched=_size(tuple(a.stretched_size for a in spec.axes)),
-                zeros=g.stride - 1, before=g.canvas_padding[0], after=g.canvas_padding[1])))
+            shapes = f"{_size(direct.input_size)} → {_size(direct.output_size)}"
+            params.append((self.t["transposes"], f"{pytorch_layer(direct)['code']}  # {shapes}"))
+            params.append((self.t["own_params"], pytorch_layer(spec)["code"]))
+            params.append((self.t["drawn_as"], drawn_as(spec, self.lang)))
         else:
-            formula = direct_formula(spec)
-            code.extend(CodeLine("PyTorch", line) for line in pytorch_code(spec))
-        code.extend(CodeLine("Keras", line) for line in keras_code(spec))
+            code.append(CodeLine("PyTorch", pytorch_layer(spec)["code"]))
+        keras = keras_layer(spec)
+        code.append(CodeLine("Keras", keras["code"] or keras["note"]))
         hover = None
         if grid and spec.ndim <= 2:
             hover = hover_grid(spec, f"grid-{anchor}", self.t["grid_label"].format(title=title),
@@ -726,11 +525,14 @@ class _Builder:
     # -- sections ---------------------------------------------------------------------------
     def why(self) -> tuple[Block, ...]:
         t = self.t
-        rows = path_lengths((16, 128, 1024))
+        ns = (16, 128, 1024)
+        lengths = path_lengths(ns, 3, 2)
+        rows = [(n, lengths["rnn"][r], lengths["conv"][r], lengths["dilated"][r])
+                for r, n in enumerate(ns)]
         table = Table(t["why_table"],
                       (t["why_n"], t["why_rnn"], t["why_plain"].format(k=3),
                        t["why_dilated"].format(k=2)),
-                      tuple(tuple(_num(v) for v in row) for row in rows),
+                      tuple(tuple(_num(int(v)) for v in row) for row in rows),
                       (True, True, True, True))
         return (Block("text", paragraphs=(t["why_p1"],)),
                 Block("cards", cards=self._cards(self.diagram_card("path_length")), per_row=1),
@@ -760,12 +562,9 @@ class _Builder:
         table = Table(t["dil_table"], (t["dil_layers"], t["dil_kernel"], t["dil_dilations"],
                                        t["dil_rf"], t["dil_params"]),
                       tuple(rows), (True, True, False, True, True))
-        code = (
-            CodeLine("Keras", "Conv1D(filters=config.filters,\n       "
-                              "kernel_size=config.kernel_size,\n       dilation_rate=2)"),
-            CodeLine("PyTorch", "nn.Conv1d(in_channels, config.filters,\n          "
-                                "kernel_size=config.kernel_size,\n          dilation=2)"),
-        )
+        example = ConvSpec((16,), 3, dilation=2, in_channels=4, out_channels=8)
+        code = (CodeLine("Keras", str(keras_layer(example)["code"])),
+                CodeLine("PyTorch", str(pytorch_layer(example)["code"])))
         return (Block("text", paragraphs=(t["dil_p1"],)),
                 Block("cards", cards=self._cards(self.conv_card("dilation")), per_row=2),
                 Block("heading", title=t["dil_stack"]),
@@ -776,7 +575,7 @@ class _Builder:
 
     def separable(self) -> tuple[Block, ...]:
         t = self.t
-        ex = separable_counts()
+        ex = separable_example()
         std, dw, pw = ex["standard"], ex["depthwise"], ex["pointwise"]
         k = std.kernel_size[0]
         rows = (

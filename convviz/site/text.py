@@ -41,17 +41,18 @@ TEXT: dict[str, dict[str, str]] = {
         "s_gated": "Gated convolution",
         # section 1
         "why_p1": (
-            "Between two positions N steps apart, information travels N steps through an "
-            "RNN chain, about N/(k−1) layers through stacked convolutions, and about "
-            "log₂N layers through dilated convolutions or a tree of summaries. Shorter "
-            "paths keep gradients alive, and every position of a convolution is computed "
-            "at once, which suits hardware made for parallel arithmetic."
+            "To connect the first and the last of N consecutive positions (N − 1 apart), "
+            "information crosses N − 1 steps of an RNN chain, ⌈(N − 1)/(k − 1)⌉ layers of "
+            "stacked convolutions with kernel k, and ⌈log₂N⌉ layers of dilated convolutions "
+            "with kernel 2 and dilations 1, 2, 4, …. Shorter paths keep gradients alive, "
+            "and every position of a convolution is computed at once, which suits hardware "
+            "made for parallel arithmetic."
         ),
         "why_p2": (
-            "The table counts the layers a stack needs before its receptive field spans N "
-            "inputs (computed with convviz.receptive_field)."
+            "The table counts, for each N, the RNN steps and the fewest stride-1 layers "
+            "whose receptive field spans N inputs."
         ),
-        "why_table": "Path length between positions N apart",
+        "why_table": "Path length across N consecutive positions (first to last, N − 1 apart)",
         "why_n": "N",
         "why_rnn": "RNN / LSTM (steps)",
         "why_plain": "plain convolutions, k = {k} (layers)",
@@ -85,9 +86,16 @@ TEXT: dict[str, dict[str, str]] = {
         "own_params": "Its own parameters",
         "drawn_as": "Drawn as",
         "drawn_as_value": (
-            "stride-1 convolution over {stretched} (input with {zeros} zero(s) between "
-            "cells), padded {before} before and {after} after"
+            "stride-1 convolution over {stretched} (the input with {zeros} between "
+            "neighbouring cells): {before}, {after}"
         ),
+        "zeros_none": "no zeros",
+        "zeros_one": "1 zero",
+        "zeros_many": "{n} zeros",
+        "side_pad": "padded {where}: {n}",
+        "side_cut": "cut off {where}: {n} (k̂ − 1 − p is negative)",
+        "before": "before",
+        "after": "after",
         # section 4
         "dil_p1": (
             "Dilated (atrous) convolution spreads the kernel's taps d cells apart: the "
@@ -228,12 +236,13 @@ TEXT: dict[str, dict[str, str]] = {
         "s_shapes": "维度变化",
         "s_gated": "门卷积",
         "why_p1": (
-            "相距 N 的两个位置之间，信息在 RNN 链中要走 N 步，在堆叠的普通卷积中约需 "
-            "N/(k−1) 层，在空洞卷积（或分层的树形结构）中只需约 log₂N 层。路径越短越不容易"
-            "梯度消失；而且卷积的所有位置可以同时计算，与硬件加速相匹配。"
+            "要连接 N 个连续位置中的第一个与最后一个（相距 N − 1），信息在 RNN 链中要走 "
+            "N − 1 步，在卷积核为 k 的堆叠普通卷积中需要 ⌈(N − 1)/(k − 1)⌉ 层，在卷积核为 2、"
+            "空洞率为 1, 2, 4, … 的空洞卷积中只需 ⌈log₂N⌉ 层。路径越短越不容易梯度消失；"
+            "而且卷积的所有位置可以同时计算，与硬件加速相匹配。"
         ),
-        "why_p2": "下表给出感受野覆盖 N 个输入所需的层数（由 convviz.receptive_field 计算）。",
-        "why_table": "相距 N 的两个位置之间的路径长度",
+        "why_p2": "下表给出每个 N 对应的 RNN 步数，以及感受野覆盖 N 个输入所需的最少步幅为 1 的层数。",
+        "why_table": "跨越 N 个连续位置的路径长度（首尾相距 N − 1）",
         "why_n": "N",
         "why_rnn": "RNN / LSTM（步）",
         "why_plain": "普通卷积，k = {k}（层）",
@@ -261,9 +270,15 @@ TEXT: dict[str, dict[str, str]] = {
         "own_params": "自身参数",
         "drawn_as": "画法",
         "drawn_as_value": (
-            "在 {stretched}（输入格之间插入 {zeros} 个零）上做步幅为 1 的卷积，"
-            "前面填充 {before}，后面填充 {after}"
+            "在 {stretched}（相邻输入格之间插入{zeros}）上做步幅为 1 的卷积：{before}，{after}"
         ),
+        "zeros_none": " 0 个零",
+        "zeros_one": " 1 个零",
+        "zeros_many": " {n} 个零",
+        "side_pad": "{where}填充 {n} 格",
+        "side_cut": "{where}裁掉 {n} 格（k̂ − 1 − p 为负）",
+        "before": "前面",
+        "after": "后面",
         "dil_p1": (
             "空洞卷积（Atrous Convolution）也称扩张卷积、膨胀卷积：卷积核的各个抽头相隔 d 格，"
             "能捕捉更远的信息、获得更大的感受野，同时不增加参数数量，也不影响训练速度。"

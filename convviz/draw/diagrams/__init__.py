@@ -57,8 +57,8 @@ def _lazy(module: str, function: str, **preset_options: Any) -> Callable[..., An
 _PRESETS = [
     DiagramPreset(
         "path_length", "Why CNNs for sequences: path length", "why-cnn",
-        "Steps between two positions N apart: N through an RNN chain, ⌈N/(k−1)⌉ plain "
-        "convolution layers, ⌈log₂N⌉ dilated layers (log scale).",
+        "Steps from the first to the last of N consecutive positions: N − 1 through an RNN "
+        "chain, ⌈(N−1)/(k−1)⌉ plain convolution layers, ⌈log₂N⌉ dilated layers (log scale).",
         _lazy("path_length", "path_length_plot"),
     ),
     DiagramPreset(

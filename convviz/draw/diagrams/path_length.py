@@ -1,8 +1,10 @@
 """Why convolutions for sequences: the path between two positions N apart.
 
-Through an RNN chain a signal crosses N steps; through plain convolutions of
-kernel k about ⌈N/(k−1)⌉ layers; through dilated convolutions (dilations
-1, 2, 4, …, k=2 or 3) about ⌈log₂N⌉ layers. One still frame, log-log axes.
+Across N consecutive positions (first to last, N − 1 apart) a signal crosses
+N − 1 steps of an RNN chain, ⌈(N − 1)/(k − 1)⌉ plain convolution layers of
+kernel k, ⌈log₂N⌉ dilated layers of kernel 2 (dilations 1, 2, 4, …): the
+counts and their definition come from ``convviz.core.arithmetic``. One still
+frame, log-log axes.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from convviz.core.arithmetic import PATH_LENGTH_DEFINITION, path_lengths
 from convviz.draw.diagrams._base import (
     FigureFrames,
     check_bool,
@@ -21,25 +24,6 @@ from convviz.draw.diagrams._base import (
 from convviz.errors import SpecError
 
 __all__ = ["PathLengthPlot", "path_length_plot", "path_lengths"]
-
-
-def path_lengths(n: Any, kernel_size: int = 3) -> dict[str, np.ndarray]:
-    """Path length between positions ``n`` apart, for each architecture.
-
-    ``rnn`` = N, ``conv`` = ⌈N/(k−1)⌉ layers of kernel k, ``dilated`` = ⌈log₂N⌉.
-    """
-    if isinstance(kernel_size, bool) or not isinstance(kernel_size, (int, np.integer)) or kernel_size < 2:
-        raise SpecError(f"kernel_size must be a whole number >= 2, got {kernel_size!r}")
-    n = np.asarray(n)
-    if n.size == 0 or not np.issubdtype(n.dtype, np.integer) or n.min() < 1:
-        raise SpecError(f"n must hold whole numbers >= 1, got {n!r}")
-    n = n.astype(np.int64)
-    return {
-        "rnn": n.copy(),
-        "conv": -(-n // (kernel_size - 1)),
-        # ⌈log₂N⌉ exactly, without floating point: bit length of N − 1
-        "dilated": np.array([int(v - 1).bit_length() for v in n.reshape(-1)], dtype=np.int64).reshape(n.shape),
-    }
 
 
 class PathLengthPlot(FigureFrames):
@@ -55,10 +39,7 @@ class PathLengthPlot(FigureFrames):
         k = int(kernel_size)
         n = np.arange(2, int(max_n) + 1)
         lengths = path_lengths(n, k)
-        self.caption = (
-            f"Path length between two positions N apart: an RNN chain needs N steps, plain "
-            f"convolutions (k={k}) ⌈N/{k - 1}⌉ layers, dilated convolutions ⌈log₂N⌉ layers."
-        )
+        self.caption = PATH_LENGTH_DEFINITION
         self.ax.remove()
         fs = pal.font_size
         ax = self.fig.add_axes((0.1, 0.17, 0.64, 0.70))
@@ -66,9 +47,9 @@ class PathLengthPlot(FigureFrames):
         ax.set_xscale("log", base=2)
         ax.set_yscale("log", base=2)
         series = [
-            ("rnn", "RNN chain: N steps", pal.accent),
-            ("conv", f"plain convolutions, k={k}: ⌈N/{k - 1}⌉ layers", pal.input),
-            ("dilated", "dilated convolutions (d = 1, 2, 4, …): ⌈log₂N⌉ layers", pal.gate),
+            ("rnn", "RNN chain: N − 1 steps", pal.accent),
+            ("conv", f"plain convolutions, k={k}: ⌈(N − 1)/{k - 1}⌉ layers", pal.input),
+            ("dilated", "dilated convolutions, k=2 (d = 1, 2, 4, …): ⌈log₂N⌉ layers", pal.gate),
         ]
         last = int(n[-1])
         for key, label, colour in series:
@@ -92,7 +73,8 @@ class PathLengthPlot(FigureFrames):
         for side in ax.spines.values():
             side.set_color(pal.muted)
         ax.grid(True, color=pal.muted, alpha=0.35, linewidth=0.6)
-        ax.set_xlabel("distance N between two positions (log scale)", color=pal.text, fontsize=fs)
+        ax.set_xlabel("N consecutive positions, first to last (log scale)", color=pal.text,
+                      fontsize=fs)
         ax.set_ylabel("steps / layers a signal crosses (log scale)", color=pal.text, fontsize=fs)
         legend = ax.legend(loc="upper left", fontsize=fs * 0.85, frameon=True)
         legend.get_frame().set_facecolor(pal.background)
