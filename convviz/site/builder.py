@@ -302,13 +302,20 @@ def render_pages(model: SiteModel, templates: str | os.PathLike[str] | None = No
 # the build
 
 
-def _picture_dir(out: Path) -> None:
-    """OutputError if the gallery's picture folder is not a folder inside ``out``."""
+def _check_places(out: Path) -> None:
+    """OutputError, before anything is drawn, if a file of the gallery cannot go where it goes.
+
+    ``img/`` must be a folder inside ``out`` (not a link out of it); pages,
+    assets and the manifest must not be folders.
+    """
     img = out / PICTURE_DIR
     if os.path.lexists(img) and (img.is_symlink() or not img.is_dir()
                                  or not inside(out.resolve(), img)):
         raise OutputError(f"{str(img)!r} is not a folder inside {str(out)!r} (a link or a file "
                           "is in the way); the gallery writes its pictures only there")
+    for rel in (*PAGE_FILES.values(), *ASSET_FILES.values(), MANIFEST_NAME):
+        if (out / rel).is_dir():
+            raise OutputError(f"cannot write {str(out / rel)!r}: it is a directory")
 
 
 def build(
@@ -341,7 +348,7 @@ def build(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(f"out_dir {str(out)!r} exists and is not a directory")
-    _picture_dir(out)
+    _check_places(out)
     custom = renderer is not None
     renderer = renderer or render_picture
     from convviz import __version__
