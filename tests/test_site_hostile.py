@@ -84,7 +84,7 @@ def test_reading_any_manifest_yields_only_pictures_inside_the_folder(tmp_path_fa
     for path, e in entries.items():
         assert re.fullmatch(r"img/[A-Za-z0-9_][A-Za-z0-9_.-]*\.(gif|png)", path)
         assert (out / path).resolve().is_relative_to(root / "img")
-        assert isinstance(e.bytes, int) and e.bytes > 0
+        assert isinstance(e.length, int) and e.length > 0
         assert re.fullmatch(r"[0-9a-f]{64}", e.key) and re.fullmatch(r"[0-9a-f]{64}", e.sha256)
 
 

@@ -65,7 +65,7 @@ class Entry:
     """One picture of the manifest: the hash of its inputs and of the file written."""
 
     key: str
-    bytes: int
+    length: int  # bytes of the file
     sha256: str
 
     @classmethod
@@ -73,7 +73,7 @@ class Entry:
         return cls(key, len(data), hashlib.sha256(data).hexdigest())
 
     def as_json(self) -> dict[str, Any]:
-        return {"bytes": self.bytes, "key": self.key, "sha256": self.sha256}
+        return {"bytes": self.length, "key": self.key, "sha256": self.sha256}
 
 
 def inside(root: Path, path: Path) -> bool:
@@ -159,8 +159,9 @@ def read_manifest(out: Path) -> dict[str, Entry]:
         data = json.loads(raw.decode("utf-8")) if raw is not None else None
     except (ValueError, RecursionError):  # not JSON, a huge number, deep nesting
         data = None
-    pictures = data.get("pictures") if isinstance(data, dict) else None
-    version = data.get("version") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        data = {}
+    pictures, version = data.get("pictures"), data.get("version")
     if (not isinstance(pictures, dict) or not isinstance(version, str)
             or set(data) != {"version", "pictures"}):
         log.warning("ignoring %s: not a gallery manifest; drawing every picture", where)
@@ -200,14 +201,14 @@ def reusable(out: Path, path: str, entry: Entry) -> tuple[int, int] | None:
         info = target.lstat()
     except OSError:
         return None
-    if (not stat.S_ISREG(info.st_mode) or info.st_size != entry.bytes
+    if (not stat.S_ISREG(info.st_mode) or info.st_size != entry.length
             or not inside(out.resolve(), target)):
         return None
     try:
         data = target.read_bytes()
     except OSError:
         return None
-    if len(data) != entry.bytes or hashlib.sha256(data).hexdigest() != entry.sha256:
+    if len(data) != entry.length or hashlib.sha256(data).hexdigest() != entry.sha256:
         return None
     return picture_size(data, path)
 
