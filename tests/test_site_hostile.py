@@ -234,6 +234,19 @@ def test_leftovers_of_earlier_builds_are_removed_and_nothing_else(tmp_path, buil
     assert [rel for rel in kept if not (out / rel).exists()] == []
 
 
+def test_a_temporary_file_of_a_build_running_now_is_kept(tmp_path, built):
+    import time
+
+    out = tmp_path / "site"
+    _restore(out, built)
+    running = out / "img" / ".dilation.gif.a1b2c3d4.tmp"
+    running.write_bytes(b"half written")
+    later = time.time() + 3600  # written after this build started
+    os.utime(running, (later, later))
+    site.build(out, jobs=1, renderer=tiny_renderer)
+    assert running.read_bytes() == b"half written"
+
+
 def test_an_img_link_out_of_the_folder_is_refused(tmp_path, built):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -331,6 +344,14 @@ def test_a_template_link_out_of_its_folder_is_refused(tmp_path):
     (tdir / "leak.html").symlink_to(secret)
     with pytest.raises(TemplateError, match="leak.html"):
         site.build(tmp_path / "site", jobs=1, renderer=_no_drawing, templates=tdir)
+
+
+def test_a_link_loop_in_the_templates_folder_is_harmless(tmp_path):
+    tdir = _templates(tmp_path)
+    (tdir / "loop").symlink_to(tdir)
+    (tdir / "up").symlink_to(tmp_path)
+    report = site.build(tmp_path / "site", jobs=1, renderer=tiny_renderer, templates=tdir)
+    assert not report.failed
 
 
 def test_a_dynamic_include_out_of_the_folders_is_refused_while_rendering(tmp_path):

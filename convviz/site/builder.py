@@ -342,7 +342,7 @@ def build(
     that the gallery does not show is removed. Nothing outside ``out_dir`` is
     written or removed.
     """
-    start = time.perf_counter()
+    start, started = time.perf_counter(), time.time()
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
         raise SpecError(f"jobs must be a whole number >= 1 or None, got {jobs!r}")
     out = Path(out_dir)
@@ -423,7 +423,7 @@ def build(
                     store(*result)
 
     # pictures this build no longer shows, temporary files of interrupted builds
-    sweep(out, wanted, [*PAGE_FILES.values(), *ASSET_FILES.values(), MANIFEST_NAME])
+    sweep(out, wanted, [*PAGE_FILES.values(), *ASSET_FILES.values(), MANIFEST_NAME], started)
 
     # 3. the final view model (failed pictures leave their cards out) and the pages
     model, _ = collect(lang, failed=failed, sizes=sizes, **gather)

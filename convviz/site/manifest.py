@@ -238,13 +238,23 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
         return []
 
 
-def sweep(out: Path, wanted: Iterable[str], own_files: Iterable[str]) -> list[str]:
+def _older(entry: os.DirEntry[str], started: float) -> bool:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime <= started
+    except OSError:
+        return False
+
+
+def sweep(out: Path, wanted: Iterable[str], own_files: Iterable[str],
+          started: float | None = None) -> list[str]:
     """Remove what earlier builds left in ``out``; return the paths removed.
 
     Removed: pictures in ``img/`` (``<name>.gif|png``) that are not in
     ``wanted``, and the atomic writer's temporary files (``.<name>.<x>.tmp``)
-    of a picture or of one of ``own_files`` (the pages, assets and manifest).
-    Nothing else is touched, and nothing whose folder resolves outside ``out``.
+    of a picture or of one of ``own_files`` (the pages, assets and manifest)
+    last modified before ``started`` (a ``time.time()``; so a build running
+    at the same time keeps its own). Nothing else is touched, and nothing whose
+    folder resolves outside ``out``.
     """
     root = out.resolve()
     keep = set(wanted)
@@ -267,6 +277,8 @@ def sweep(out: Path, wanted: Iterable[str], own_files: Iterable[str]) -> list[st
                 target_rel = f"{rel_dir}/{target}" if rel_dir else target
                 ours = target in owned[rel_dir] or (rel_dir == PICTURE_DIR
                                                      and PICTURE_PATH.fullmatch(target_rel))
+                if ours and started is not None and not _older(entry, started):
+                    continue
                 if ours and _unlink(folder / entry.name, "a temporary file of an earlier build"):
                     removed.append(rel)
             elif (rel_dir == PICTURE_DIR and PICTURE_PATH.fullmatch(rel) and rel not in keep

@@ -86,10 +86,11 @@ def _loader_class() -> type:
         def list_templates(self) -> list[str]:
             names: set[str] = set()
             for folder in self.folders:
-                for path in folder.rglob("*"):
-                    rel = path.relative_to(folder)
-                    if path.is_file() and "__pycache__" not in rel.parts:
-                        names.add(rel.as_posix())
+                # os.walk does not follow links to folders (no loops, nothing outside)
+                for where, dirs, files in os.walk(folder):
+                    dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                    rel = Path(where).relative_to(folder)
+                    names.update((rel / name).as_posix() for name in files)
             return sorted(names)
 
     return FolderLoader
