@@ -3,7 +3,8 @@
     python bench/bench_gallery.py [--jobs N] [--lang en|zh] [--draft] [--out DIR]
 
 Targets on a 2-core machine: cold < 10 s, no-change rebuild < 1 s. Prints the
-times, what each build did, the slowest pictures, and PASS/FAIL per target
+times, what each build did, the slowest pictures, the peak resident memory of
+the build process and of its largest worker, and PASS/FAIL per target
 (exit status 1 if a target is missed). ``--draft`` times the one-frame draft
 renderer instead of the full animations.
 """
@@ -11,6 +12,7 @@ renderer instead of the full animations.
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 import time
@@ -20,6 +22,12 @@ from convviz.site import builder as site
 
 COLD_TARGET = 10.0
 REBUILD_TARGET = 1.0
+
+
+def _peak_mb(who: int) -> float:
+    """Peak resident set size in MB (Linux reports kB, macOS bytes)."""
+    peak = resource.getrusage(who).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if slow:
         print("slowest gaps between finished pictures:",
               ", ".join(f"{n} {t:.1f} s" for t, n in slow))
+    print(f"peak RSS       build process {_peak_mb(resource.RUSAGE_SELF):.0f} MB, "
+          f"largest worker {_peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
     for path, error in sorted(cold.failed.items()):
         print(f"FAILED {path}: {error}")
     return 0 if ok_cold and ok_warm and not cold.failed and warm.rendered == 0 else 1

@@ -411,9 +411,9 @@ def test_strict_undefined_catches_template_typos(tmp_path):
     tdir.mkdir()
     (tdir / "index.html").write_text("{{ site.no_such_field }}")
     m, _ = model()
-    import jinja2
+    from convviz.site.templating import TemplateError
 
-    with pytest.raises(jinja2.UndefinedError):
+    with pytest.raises(TemplateError, match=r"index\.html:1: .*no_such_field"):
         site.render_pages(m, tdir)
 
 

@@ -8,9 +8,14 @@ A pipeline in four steps::
     write       every file atomically, only if its bytes changed
 
 What a picture depends on (its preset's spec and options, the animate()
-options, the convviz version and the source of the drawing modules) is hashed
-into a manifest kept in the output directory (``.convviz-manifest.json``); a
-rebuild renders only pictures whose hash changed or whose file is gone.
+options, the convviz version and the source of every module and template of
+the package) is hashed into a manifest kept in the output directory
+(``.convviz-manifest.json``, see :mod:`convviz.site.manifest`); a rebuild
+renders only pictures whose hash changed or whose file is not exactly the one
+written. The templates are compiled before any picture is drawn. The build
+writes only inside the output directory: its pictures, pages, assets and
+manifest, each atomically with the user's umask; it removes only pictures of
+its ``img/`` folder it no longer shows and temporary files of its own.
 Pictures are rendered in parallel (``jobs`` processes). The library never
 prints: progress goes to the ``progress(done, total, name)`` callback.
 
@@ -27,35 +32,46 @@ import hashlib
 import importlib
 import importlib.resources
 import importlib.util
-import io
 import json
 import logging
 import math
 import multiprocessing
 import os
-import tempfile
+import stat
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from convviz.encode.writers import atomic_write
 from convviz.errors import OutputError, SpecError
+from convviz.site import templating
+from convviz.site.manifest import (
+    MANIFEST_NAME,
+    PICTURE_DIR,
+    Entry,
+    inside,
+    manifest_bytes,
+    picture_size,
+    read_manifest,
+    reusable,
+    sweep,
+)
 from convviz.site.models import ImageJob, SiteModel, collect
 
 __all__ = ["MANIFEST_NAME", "PAGE_FILES", "BuildReport", "build", "render_draft", "render_pages", "render_picture"]
 
 log = logging.getLogger(__name__)
 
-MANIFEST_NAME = ".convviz-manifest.json"
 #: template name -> output file, rendered with the view model
 PAGE_FILES = {"index.html": "index.html"}
 #: static assets copied from the templates directory
 ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js"}
 #: the gallery's picture theme (classic look plus input/output labels)
 THEME = "default"
-#: modules whose source decides what a picture looks like (hashed into every key)
-DRAWING_MODULES = ("animation", "render", "flat", "scene", "themes", "writers", "diagrams")
+#: file suffixes of the package's sources hashed into every picture's key
+SOURCE_SUFFIXES = (".py", ".html", ".css", ".js")
 
 Renderer = Callable[[ImageJob], bytes]
 
@@ -89,63 +105,55 @@ class BuildReport:
 # files
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same directory + os.replace."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError) as exc:
-        raise OutputError(f"cannot create directory {path.parent}: a file is in the way") from exc
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (a temp file beside it, then a rename)."""
+    with atomic_write(path) as handle:
+        handle.write(data)
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` unless ``path`` is a regular file holding exactly these bytes."""
     try:
-        if path.read_bytes() == data:
+        info = path.lstat()
+        if (stat.S_ISREG(info.st_mode) and info.st_size == len(data)
+                and path.read_bytes() == data):
             return False
     except OSError:
         pass
-    _atomic_write(path, data)
+    _write(path, data)
     return True
-
-
-def _read_manifest(out: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((out / MANIFEST_NAME).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 # -------------------------------------------------------------------------------------------
 # what pictures depend on
 
 
+def _source_files() -> list[tuple[str, Path]]:
+    """(name, path) of every module of the package and every packaged template, sorted."""
+    import convviz
+
+    roots = [("convviz", Path(convviz.__file__).parent),
+             ("templates", Path(str(importlib.resources.files("convviz.templates"))))]
+    files: list[tuple[str, Path]] = []
+    for label, root in roots:
+        for path in root.rglob("*"):
+            rel = path.relative_to(root)
+            if (path.suffix in SOURCE_SUFFIXES and "__pycache__" not in rel.parts
+                    and path.is_file()):
+                files.append((f"{label}/{rel.as_posix()}", path))
+    return sorted(files)
+
+
+def _read_source(path: Path) -> bytes:
+    return path.read_bytes()
+
+
 def _code_digest() -> str:
-    """Hash of the drawing modules' source: a change there re-renders every picture."""
+    """Hash of the package's sources: a change to any module re-renders every picture."""
     h = hashlib.sha256()
-    for name in DRAWING_MODULES:
-        spec = importlib.util.find_spec(f"convviz.{name}")
-        if spec is None or not spec.origin:
-            continue
-        paths = [Path(spec.origin)]
-        if spec.submodule_search_locations:
-            for location in spec.submodule_search_locations:
-                paths = sorted(Path(location).glob("*.py"))
-        for path in paths:
-            try:
-                h.update(path.name.encode() + b"\0" + path.read_bytes())
-            except OSError:
-                pass
+    for name, path in _source_files():
+        data = _read_source(path)
+        h.update(f"{name}\0{len(data)}\0".encode() + data)
     return h.hexdigest()
 
 
@@ -259,55 +267,55 @@ def _groups(todo: list[ImageJob], presets: Mapping[str, Any]) -> list[list[Image
                   key=lambda g: (-sum(_cost(j, presets) for j in g), g[0].path))
 
 
-def _image_size(data: bytes) -> tuple[int, int]:
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as im:
-        return im.size
-
-
 # -------------------------------------------------------------------------------------------
 # templates
 
 
-def _environment(templates: str | os.PathLike[str] | None):
-    import jinja2
-
-    loaders: list[Any] = []
-    if templates is not None:
-        tdir = Path(templates)
-        if not tdir.is_dir():
-            raise SpecError(f"templates={str(templates)!r} is not a directory of templates")
-        loaders.append(jinja2.FileSystemLoader(str(tdir)))
-    packaged = importlib.resources.files("convviz.templates")
-    loaders.append(jinja2.FileSystemLoader(str(packaged)))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+def _environment(templates: str | os.PathLike[str] | None) -> Any:
+    """The gallery's Jinja2 environment with every template compiled (TemplateError if not)."""
+    env = templating.environment(templates)
+    templating.check(env)
     return env
 
 
-def render_pages(model: SiteModel, templates: str | os.PathLike[str] | None = None
-                 ) -> dict[str, bytes]:
-    """Output path -> bytes of every page and asset, from the view model."""
-    env = _environment(templates)
+def _render_pages(model: SiteModel, env: Any) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for name, target in PAGE_FILES.items():
-        html = env.get_template(name).render(site=model, t=model.text)
-        files[target] = html.encode("utf-8")
+        files[target] = templating.render(env, name, site=model, t=model.text).encode("utf-8")
     for name, target in ASSET_FILES.items():
         source, _, _ = env.loader.get_source(env, name)
         files[target] = source.encode("utf-8")
     return files
 
 
+def render_pages(model: SiteModel, templates: str | os.PathLike[str] | None = None
+                 ) -> dict[str, bytes]:
+    """Output path -> bytes of every page and asset, from the view model.
+
+    A template that cannot be compiled or rendered raises
+    :class:`~convviz.site.templating.TemplateError` (``file:line: …``).
+    """
+    return _render_pages(model, _environment(templates))
+
+
 # -------------------------------------------------------------------------------------------
 # the build
+
+
+def _check_places(out: Path) -> None:
+    """OutputError, before anything is drawn, if a file of the gallery cannot go where it goes.
+
+    ``img/`` must be a folder inside ``out`` (not a link out of it); pages,
+    assets and the manifest must not be folders.
+    """
+    img = out / PICTURE_DIR
+    if os.path.lexists(img) and (img.is_symlink() or not img.is_dir()
+                                 or not inside(out.resolve(), img)):
+        raise OutputError(f"{str(img)!r} is not a folder inside {str(out)!r} (a link or a file "
+                          "is in the way); the gallery writes its pictures only there")
+    for rel in (*PAGE_FILES.values(), *ASSET_FILES.values(), MANIFEST_NAME):
+        if (out / rel).is_dir():
+            raise OutputError(f"cannot write {str(out / rel)!r}: it is a directory")
 
 
 def build(
@@ -328,35 +336,47 @@ def build(
     pictures (default: the CPU count); ``progress(done, total, name)`` is
     called after every picture and page; ``force`` re-renders every picture;
     ``renderer(job) -> bytes`` replaces :func:`render_picture` (it must be
-    picklable when ``jobs`` > 1).
+    picklable when ``jobs`` > 1, and return a GIF or PNG as the path says).
+
+    ``img/`` belongs to the gallery: a ``<name>.gif`` or ``<name>.png`` there
+    that the gallery does not show is removed. Nothing outside ``out_dir`` is
+    written or removed.
     """
-    start = time.perf_counter()
+    start, started = time.perf_counter(), time.time()
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
         raise SpecError(f"jobs must be a whole number >= 1 or None, got {jobs!r}")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(f"out_dir {str(out)!r} exists and is not a directory")
+    _check_places(out)
     custom = renderer is not None
     renderer = renderer or render_picture
     from convviz import __version__
 
-    # 1. gather: the view model and the pictures it needs
+    # 1. gather: the view model and the pictures it needs; every template compiled and the
+    #    page rendered once, so a template error stops the build before any drawing
     presets, diagrams, available, identities = _sources(custom)
     gather: dict[str, Any] = dict(presets=presets, diagrams=diagrams, available=available,
-                  identities=identities, version=__version__)
-    _, wanted = collect(lang, **gather)
-    _environment(templates)  # fail early on a bad templates directory
+                                  identities=identities, version=__version__)
+    draft_model, wanted = collect(lang, **gather)
+    env = _environment(templates)
+    _render_pages(draft_model, env)
 
-    # 2. render what changed
+    # 2. render what changed: a picture is reused only if its key is unchanged and its file
+    #    is exactly the one written (length, hash, readable header)
     code = _code_digest()
-    old = _read_manifest(out)
-    old_pictures = old.get("pictures", {}) if isinstance(old.get("pictures"), dict) else {}
+    old = {} if force else read_manifest(out)
     rname = _renderer_name(renderer)
     keys = {path: _job_key(job, __version__, code, rname) for path, job in wanted.items()}
-    todo = [job for path, job in sorted(wanted.items())
-            if force or old_pictures.get(path, {}).get("key") != keys[path]
-            or not (out / path).is_file()]
-    reused = [path for path in sorted(wanted) if path not in {j.path for j in todo}]
+    sizes: dict[str, tuple[int, int]] = {}
+    manifest: dict[str, Entry] = {}
+    for path in sorted(wanted):
+        entry = old.get(path)
+        size = reusable(out, path, entry) if entry is not None and entry.key == keys[path] else None
+        if size is not None and entry is not None:
+            sizes[path], manifest[path] = size, entry
+    todo = [job for path, job in sorted(wanted.items()) if path not in manifest]
+    reused = sorted(manifest)
     total = len(wanted) + len(PAGE_FILES) + len(ASSET_FILES)
     done = 0
 
@@ -366,27 +386,24 @@ def build(
         if progress is not None:
             progress(done, total, name)
 
-    sizes: dict[str, tuple[int, int]] = {}
-    manifest: dict[str, Any] = {}
     for path in reused:
-        entry = old_pictures[path]
-        sizes[path] = tuple(entry.get("size", (0, 0)))  # type: ignore[assignment]
-        manifest[path] = entry
         tick(path)
     failed: dict[str, str] = {}
     written = 0
 
     def store(path: str, data: bytes | None, error: str) -> None:
         nonlocal written
-        if data is None:
+        size = picture_size(data, path) if isinstance(data, bytes) else None
+        if data is not None and size is None:
+            error = f"the renderer returned no {path.rpartition('.')[2].upper()} picture"
+        if size is None or not isinstance(data, bytes):
             failed[path] = error
             log.warning("picture %s failed: %s", path, error)
         else:
-            _atomic_write(out / path, data)
+            _write(out / path, data)
             written += 1
-            size = _image_size(data)
             sizes[path] = size
-            manifest[path] = {"key": keys[path], "size": list(size)}
+            manifest[path] = Entry.of(keys[path], data)
         tick(path)
 
     groups = _groups(todo, presets)
@@ -405,23 +422,17 @@ def build(
                 for result in future.result():
                     store(*result)
 
-    # pictures of the previous build that this one no longer shows
-    for path in sorted(set(old_pictures) - set(wanted)):
-        stale = out / path
-        if path.startswith("img/") and stale.is_file():
-            stale.unlink()
-            log.info("removed %s (no longer in the gallery)", path)
+    # pictures this build no longer shows, temporary files of interrupted builds
+    sweep(out, wanted, [*PAGE_FILES.values(), *ASSET_FILES.values(), MANIFEST_NAME], started)
 
     # 3. the final view model (failed pictures leave their cards out) and the pages
     model, _ = collect(lang, failed=failed, sizes=sizes, **gather)
-    files = render_pages(model, templates)
+    files = _render_pages(model, env)
     for target, data in sorted(files.items()):
         if _write_if_changed(out / target, data):
             written += 1
         tick(target)
-    manifest_bytes = json.dumps({"version": __version__, "pictures": dict(sorted(manifest.items()))},
-                                indent=1, sort_keys=True).encode()
-    _write_if_changed(out / MANIFEST_NAME, manifest_bytes)
+    _write_if_changed(out / MANIFEST_NAME, manifest_bytes(__version__, manifest))
     return BuildReport(
         out_dir=out, rendered=len(todo) - len(failed), reused=len(reused), written=written,
         elapsed=time.perf_counter() - start, pages=tuple(sorted(files)),
