@@ -18,21 +18,20 @@ No matplotlib here; Pillow and NumPy only (imageio for other formats, lazily).
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import io
 import itertools
 import math
 import os
 import struct
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
-from convviz.errors import OutputError, SpecError
+from convviz.encode.atomic import atomic_write
+from convviz.errors import SpecError
 
 __all__ = [
     "as_frames",
@@ -52,67 +51,7 @@ __all__ = [
 _GIF_TICK_MS = 10
 
 
-# -- atomic files -----------------------------------------------------------------------------
-@contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
-    """Open a temporary file next to ``path``; rename it onto ``path`` on success.
-
-    The temporary file lives in the same directory (so ``os.replace`` is
-    atomic) and is removed if the body raises anything, KeyboardInterrupt
-    included. Missing parent directories are created; a parent that is a file
-    raises :class:`OutputError` naming the path.
-
-    >>> with atomic_write("/tmp/convviz-doctest.txt", "w") as f:
-    ...     _ = f.write("hello")
-    """
-    if mode not in ("wb", "w"):
-        raise SpecError(f"mode must be 'wb' or 'w', got {mode!r}")
-    target = Path(os.fspath(path))
-    if target.is_dir():
-        raise OutputError(f"cannot write {str(target)!r}: it is a directory")
-    parent = target.parent
-    _ensure_directory(parent, target)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if mode == "w" else {})) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates 0600; give the file the permissions a plain open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-
-
-def _ensure_directory(parent: Path, target: Path) -> None:
-    """Create ``parent`` (and its parents) or explain why it cannot exist."""
-    if parent.is_dir():
-        return
-    # walk up to the first existing ancestor: if it is a file, say so
-    for ancestor in [parent, *parent.parents]:
-        if ancestor.exists():
-            if not ancestor.is_dir():
-                raise OutputError(
-                    f"cannot write {str(target)!r}: {str(ancestor)!r} is a file, not a directory"
-                )
-            break
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write {str(target)!r}: cannot create directory {str(parent)!r} "
-            f"({exc.strerror or exc})"
-        ) from exc
-
-
+# -- atomic files: one writer for the package (convviz.encode.atomic) ----------------------------
 def _write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     with atomic_write(path) as handle:
         handle.write(data)
