@@ -226,9 +226,9 @@ def test_saved_gifs_are_byte_identical_across_processes(tmp_path):
 
 
 def test_renderer_gif_uses_its_palette_indices_and_equals_the_rgb_encoding():
-    from convviz.encode import writers
+    from convviz.encode.gif import write_gif
 
     anim = convviz.animate("padding_strides", "classic")
     data = anim.to_gif_bytes()
-    assert len(anim._indices) == anim.frame_count  # the fast path was taken
-    assert data == writers.write_gif(list(anim.frames), None, anim.duration_ms)
+    assert anim.rendered == 0  # the fast path was taken: no RGB frame was drawn or kept
+    assert data == write_gif(list(anim.frames), None, anim.duration_ms)

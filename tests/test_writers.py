@@ -18,7 +18,8 @@ import pytest
 from PIL import Image, ImageSequence
 
 from convviz import OutputError, SpecError
-from convviz.encode import writers
+from convviz.encode import atomic, gif, imageio_formats, png, sheet
+from convviz.encode import palette as pal
 
 WHITE, BLUE, CYAN, INK = (255, 255, 255), (38, 139, 210), (42, 161, 152), (0, 43, 54)
 
@@ -91,7 +92,7 @@ def gif_blocks(data: bytes) -> dict:
 # -- GIF --------------------------------------------------------------------------------------------
 def test_gif_loops_forever_and_decodes_to_the_input_frames():
     frames = moving_square_frames()
-    data = writers.write_gif(frames, None, 1000)
+    data = gif.write_gif(frames, None, 1000)
     decoded, durations, info = decode(data)
     assert info["loop"] == 0
     assert len(decoded) == len(frames)
@@ -105,7 +106,7 @@ def test_gif_loops_forever_and_decodes_to_the_input_frames():
 
 def test_gif_per_frame_durations_in_milliseconds():
     frames = moving_square_frames(4)
-    data = writers.write_gif(frames, None, [100, 250, 1000, 40])
+    data = gif.write_gif(frames, None, [100, 250, 1000, 40])
     _, durations, _ = decode(data)
     assert durations == [100, 250, 1000, 40]
     delays = [control[0] for control, _ in gif_blocks(data)["frames"]]
@@ -114,7 +115,7 @@ def test_gif_per_frame_durations_in_milliseconds():
 
 def test_later_frames_store_only_the_changed_rectangle():
     frames = moving_square_frames()
-    parsed = gif_blocks(writers.write_gif(frames, None, 500))
+    parsed = gif_blocks(gif.write_gif(frames, None, 500))
     (_, first_rect), *rest = parsed["frames"]
     assert first_rect == (0, 0, 56, 40)
     for n, (control, rect) in enumerate(rest, start=1):
@@ -129,8 +130,8 @@ def test_later_frames_store_only_the_changed_rectangle():
 def test_identical_frames_are_kept_as_frames():
     frames = moving_square_frames(2)
     frames = [frames[0], frames[0].copy(), frames[1]]
-    decoded, durations, _ = decode(writers.write_gif(frames, None, 300))
-    assert len(gif_blocks(writers.write_gif(frames, None, 300))["frames"]) == 3
+    decoded, durations, _ = decode(gif.write_gif(frames, None, 300))
+    assert len(gif_blocks(gif.write_gif(frames, None, 300))["frames"]) == 3
     assert sum(durations) == 900
     np.testing.assert_array_equal(decoded[-1], frames[-1])
 
@@ -141,8 +142,8 @@ def test_many_colours_are_quantised_closely():
     for k in range(3):
         f = np.stack([x * 4, y * 5, np.full_like(x, 60 * k)], -1).astype(np.uint8)
         frames.append(f)
-    assert writers.count_colours(frames) > 256
-    decoded, _, _ = decode(writers.write_gif(frames, None, 100))
+    assert pal.count_colours(frames) > 256
+    decoded, _, _ = decode(gif.write_gif(frames, None, 100))
     assert len(decoded) == 3
     for got, want in zip(decoded, frames):
         error = np.abs(got.astype(int) - want.astype(int))
@@ -151,7 +152,7 @@ def test_many_colours_are_quantised_closely():
 
 def test_palette_is_exact_and_sorted_for_few_colours():
     frames = moving_square_frames()
-    palette, indexed = writers.build_palette(frames)
+    palette, indexed = pal.build_palette(frames)
     colours = {tuple(c) for f in frames for c in f.reshape(-1, 3)}
     assert {tuple(c) for c in palette} == colours
     keys = [(r << 16) | (g << 8) | b for r, g, b in palette.astype(int)]
@@ -164,11 +165,11 @@ _DETERMINISM_SCRIPT = """
 import hashlib, sys
 sys.path.insert(0, {tests!r})
 from test_writers import moving_square_frames
-from convviz.encode import writers
+from convviz.encode import gif
 import numpy as np
 rng = np.random.default_rng(7)
 frames = moving_square_frames() + [rng.integers(0, 256, (40, 56, 3), dtype=np.uint8)]
-print(hashlib.sha256(writers.write_gif(frames, None, [200] * 6)).hexdigest())
+print(hashlib.sha256(gif.write_gif(frames, None, [200] * 6)).hexdigest())
 """
 
 
@@ -181,15 +182,15 @@ def test_gif_bytes_are_identical_across_processes():
     ]
     rng = np.random.default_rng(7)
     frames = moving_square_frames() + [rng.integers(0, 256, (40, 56, 3), dtype=np.uint8)]
-    here = hashlib.sha256(writers.write_gif(frames, None, [200] * 6)).hexdigest()
+    here = hashlib.sha256(gif.write_gif(frames, None, [200] * 6)).hexdigest()
     assert runs[0] == runs[1] == here
 
 
 def test_write_gif_to_a_path_equals_the_bytes(tmp_path):
     frames = moving_square_frames()
     path = tmp_path / "sub" / "anim.gif"
-    assert writers.write_gif(frames, path, 1000) is None
-    assert path.read_bytes() == writers.write_gif(frames, None, 1000)
+    assert gif.write_gif(frames, path, 1000) is None
+    assert path.read_bytes() == gif.write_gif(frames, None, 1000)
 
 
 def test_a_frame_source_is_accepted():
@@ -203,7 +204,7 @@ def test_a_frame_source_is_accepted():
         def frame(self, n):
             return frames[n]
 
-    assert writers.write_gif(Source(), None, 100) == writers.write_gif(frames, None, 100)
+    assert gif.write_gif(Source(), None, 100) == gif.write_gif(frames, None, 100)
 
 
 @pytest.mark.parametrize(
@@ -219,37 +220,37 @@ def test_a_frame_source_is_accepted():
 )
 def test_bad_frames_and_durations_raise_spec_error(frames, duration, message):
     with pytest.raises(SpecError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        writers.write_gif(frames, None, duration)
+        gif.write_gif(frames, None, duration)
 
 
 # -- PNG and contact sheets ----------------------------------------------------------------------------
 def test_png_round_trip_is_exact(tmp_path):
     frame = moving_square_frames(1)[0]
-    writers.write_png(frame, tmp_path / "still.png")
+    png.write_png(frame, tmp_path / "still.png")
     np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "still.png").convert("RGB")), frame)
     rng = np.random.default_rng(1)
     noisy = rng.integers(0, 256, (20, 30, 3), dtype=np.uint8)  # > 256 colours: RGB PNG
-    data = writers.write_png(noisy, None)
+    data = png.write_png(noisy, None)
     np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(data)).convert("RGB")), noisy)
 
 
 def test_contact_sheet_holds_every_frame_in_a_grid():
     frames = moving_square_frames(5)
-    sheet = writers.contact_sheet(frames, columns=3, gap=4, label_height=12)
+    grid = sheet.contact_sheet(frames, columns=3, gap=4, label_height=12)
     h, w = frames[0].shape[:2]
-    assert sheet.shape == (2 * (h + 12 + 4) + 4, 3 * (w + 4) + 4, 3)
+    assert grid.shape == (2 * (h + 12 + 4) + 4, 3 * (w + 4) + 4, 3)
     for k, frame in enumerate(frames):
         r, c = divmod(k, 3)
         y, x = 4 + r * (h + 12 + 4), 4 + c * (w + 4)
-        np.testing.assert_array_equal(sheet[y : y + h, x : x + w], frame)
-        label = sheet[y + h : y + h + 12, x : x + w]
+        np.testing.assert_array_equal(grid[y : y + h, x : x + w], frame)
+        label = grid[y + h : y + h + 12, x : x + w]
         assert (label != 255).any(), f"frame {k + 1} has no number under it"
 
 
 # -- atomic writes ------------------------------------------------------------------------------------
 def test_atomic_write_leaves_nothing_behind_on_error(tmp_path):
     target = tmp_path / "out.gif"
-    with pytest.raises(RuntimeError), writers.atomic_write(target) as handle:
+    with pytest.raises(RuntimeError), atomic.atomic_write(target) as handle:
         handle.write(b"partial")
         raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
@@ -258,7 +259,7 @@ def test_atomic_write_leaves_nothing_behind_on_error(tmp_path):
 def test_atomic_write_keeps_the_old_file_on_keyboard_interrupt(tmp_path):
     target = tmp_path / "out.gif"
     target.write_bytes(b"old")
-    with pytest.raises(KeyboardInterrupt), writers.atomic_write(target) as handle:
+    with pytest.raises(KeyboardInterrupt), atomic.atomic_write(target) as handle:
         handle.write(b"new")
         raise KeyboardInterrupt
     assert target.read_bytes() == b"old"
@@ -267,7 +268,7 @@ def test_atomic_write_keeps_the_old_file_on_keyboard_interrupt(tmp_path):
 
 def test_atomic_write_replaces_on_success(tmp_path):
     target = tmp_path / "deep" / "er" / "out.txt"
-    with writers.atomic_write(target, "w") as handle:
+    with atomic.atomic_write(target, "w") as handle:
         handle.write("hello")
     assert target.read_text() == "hello"
     assert [p.name for p in target.parent.iterdir()] == ["out.txt"]
@@ -277,21 +278,21 @@ def test_atomic_write_refuses_a_parent_that_is_a_file(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     target = blocker / "sub" / "x.gif"
-    with pytest.raises(OutputError, match="is a file") as info, writers.atomic_write(target) as f:
+    with pytest.raises(OutputError, match="is a file") as info, atomic.atomic_write(target) as f:
         f.write(b"x")
     assert str(target) in str(info.value)
     assert blocker.read_text() == "not a directory"
 
 
 def test_atomic_write_refuses_a_directory(tmp_path):
-    with pytest.raises(OutputError, match="directory"), writers.atomic_write(tmp_path):
+    with pytest.raises(OutputError, match="directory"), atomic.atomic_write(tmp_path):
         pass
 
 
 # -- other formats -------------------------------------------------------------------------------------
 def test_unknown_extension_names_the_extension(tmp_path):
     with pytest.raises(SpecError, match=r"\.xyz"):
-        writers.write_imageio(moving_square_frames(2), tmp_path / "a.xyz", 100)
+        imageio_formats.write_imageio(moving_square_frames(2), tmp_path / "a.xyz", 100)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -301,15 +302,77 @@ def test_video_without_a_plugin_says_what_to_install(tmp_path):
     if importlib.util.find_spec("imageio_ffmpeg") or importlib.util.find_spec("av"):
         pytest.skip("a video plugin is installed")
     with pytest.raises(SpecError, match=r"imageio\[ffmpeg\]"):
-        writers.write_imageio(moving_square_frames(2), tmp_path / "a.mp4", 100)
+        imageio_formats.write_imageio(moving_square_frames(2), tmp_path / "a.mp4", 100)
 
 
-def test_write_frames_dispatches_on_extension(tmp_path):
+class ListSource:
+    """A frame source over a list of frames (counts how often each frame is drawn)."""
+
+    def __init__(self, frames, poster=0):
+        self.frames = frames
+        self.frame_count = len(frames)
+        self.size = (frames[0].shape[1], frames[0].shape[0])
+        self.caption = "test frames"
+        self.poster_frame = poster
+        self.drawn = 0
+
+    def frame(self, n):
+        self.drawn += 1
+        return self.frames[n].copy()
+
+
+def test_the_registry_dispatches_on_extension(tmp_path):
+    from convviz.encode import registry
+
     frames = moving_square_frames(3)
-    writers.write_frames(frames, tmp_path / "a.gif", 100)
-    writers.write_frames(frames, tmp_path / "b.png", 100, frame=2)
+    source = ListSource(frames, poster=2)
+    options = {"duration_ms": 100, "overwrite": False, "frame": None, "sheet": False,
+               "columns": None}
+    registry.writer_for(tmp_path / "a.GIF")(source, tmp_path / "a.gif", **options)
+    registry.writer_for(tmp_path / "b.png")(source, tmp_path / "b.png", **options)
     assert Image.open(tmp_path / "a.gif").n_frames == 3
-    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "b.png").convert("RGB")), frames[2])
+    assert (tmp_path / "a.gif").read_bytes() == gif.write_gif(frames, None, 100)
+    # a still defaults to the source's poster frame
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "b.png").convert("RGB")),
+                                  frames[2])
+    assert registry.extensions() == (".gif", ".png")
+    assert registry.writer_for("x.mp4") is registry.writer_for("x.webp")  # the fallback
+    with pytest.raises(SpecError, match="no extension"):
+        registry.writer_for(tmp_path / "noext")
+
+
+def test_a_registered_writer_is_used_by_animation_save(tmp_path, monkeypatch):
+    import convviz
+    from convviz.encode import registry
+
+    calls = []
+
+    def fake(source, path, **options):
+        calls.append((source.frame_count, path.name, options["overwrite"]))
+        path.write_text("fake")
+
+    monkeypatch.setitem(registry._WRITERS, ".fake", fake)
+    anim = convviz.animate(convviz.ConvSpec(4, 3), "classic")
+    anim.save(tmp_path / "x.fake", overwrite=False)
+    assert calls == [(anim.frame_count, "x.fake", False)]
+    assert (tmp_path / "x.fake").read_text() == "fake"
+    with pytest.raises(SpecError, match="extension"):
+        registry.register("a/b", fake)
+
+
+def test_register_adds_an_extension(monkeypatch):
+    from convviz.encode import registry
+
+    monkeypatch.setattr(registry, "_WRITERS", dict(registry._WRITERS))
+
+    def writer(source, path, **options):
+        pass
+
+    registry.register("TIFF", writer)
+    assert registry.writer_for("a.tiff") is writer
+    assert ".tiff" in registry.extensions()
+    with pytest.raises(TypeError, match="callable"):
+        registry.register(".x", "not a writer")
 
 
 # -- palette and patch helpers against plain references ----------------------------------------------
@@ -317,7 +380,7 @@ def test_distinct_colours_equal_numpy_unique():
     rng = np.random.default_rng(3)
     keys = rng.integers(0, 1 << 24, size=5000).astype(np.uint32)
     keys = np.concatenate([keys, keys[:100], np.array([0, (1 << 24) - 1], np.uint32)])
-    colours, _, marks = writers._distinct(keys)
+    colours, _, marks = pal._distinct(keys)
     np.testing.assert_array_equal(colours, np.unique(keys))
     assert marks.sum() == len(colours)
 
@@ -330,7 +393,7 @@ def test_changed_pixels_equal_a_plain_comparison(shape):
     mask = rng.random(shape) < 0.3
     b[mask, rng.integers(0, 3)] += 1
     want = np.flatnonzero((a != b).any(-1))
-    np.testing.assert_array_equal(writers._changed(a, b), want)
+    np.testing.assert_array_equal(pal._changed(a, b), want)
 
 
 def test_transparent_runs_follow_the_rule():
@@ -339,7 +402,7 @@ def test_transparent_runs_follow_the_rule():
     rng = np.random.default_rng(7)
     patch = rng.integers(0, 3, size=(9, 13)).astype(np.uint8)
     changed = rng.random((9, 13)) < 0.2
-    got = writers._transparent_runs(patch, changed, 200)
+    got = gif._transparent_runs(patch, changed, 200)
     for r in range(9):
         c = 0
         while c < 13:
@@ -356,8 +419,8 @@ def test_transparent_runs_take_flat_positions_or_a_mask_alike():
     rng = np.random.default_rng(11)
     patch = rng.integers(0, 3, size=(17, 23)).astype(np.uint8)
     changed = rng.random((17, 23)) < 0.15
-    by_mask = writers._transparent_runs(patch, changed, 9)
-    by_positions = writers._transparent_runs(patch, np.flatnonzero(changed), 9)
+    by_mask = gif._transparent_runs(patch, changed, 9)
+    by_positions = gif._transparent_runs(patch, np.flatnonzero(changed), 9)
     assert by_positions.dtype == np.uint8 and by_positions.shape == patch.shape
     np.testing.assert_array_equal(by_positions, by_mask)
 
@@ -373,7 +436,7 @@ def test_gif_with_colour_runs_decodes_exactly():
         f[n * 3, 5 + n] = (10, 200, 10)
         f[n * 3 + 1, 10:30] = (200, 10, 10)
         frames.append(f)
-    decoded, _, _ = decode(writers.write_gif(frames, None, 100))
+    decoded, _, _ = decode(gif.write_gif(frames, None, 100))
     for got, want in zip(decoded, frames):
         np.testing.assert_array_equal(got, want)
 
@@ -396,8 +459,8 @@ def test_gif_from_indices_equals_the_gif_of_the_rgb_frames():
         indices.append(nxt)
     indices.append(indices[-1].copy())  # an identical frame
     frames = [palette[i] for i in indices]
-    assert writers.gif_from_indices(palette, indices, 250) == writers.write_gif(frames, None, 250)
-    decoded, _, _ = decode(writers.gif_from_indices(palette, indices, 250))
+    assert gif.gif_from_indices(palette, indices, 250) == gif.write_gif(frames, None, 250)
+    decoded, _, _ = decode(gif.gif_from_indices(palette, indices, 250))
     for got, want in zip(decoded, frames):
         np.testing.assert_array_equal(got, want)
 
@@ -406,8 +469,8 @@ def test_gif_from_indices_refuses_bad_palettes_and_indices():
     palette = _sorted_palette(8, 3)
     frame = np.zeros((4, 4), np.uint8)
     with pytest.raises(SpecError, match="sorted"):
-        writers.gif_from_indices(palette[::-1], [frame])
+        gif.gif_from_indices(palette[::-1], [frame])
     with pytest.raises(SpecError, match="beyond the palette"):
-        writers.gif_from_indices(palette, [frame + 9])
+        gif.gif_from_indices(palette, [frame + 9])
     with pytest.raises(SpecError, match="at least one frame"):
-        writers.gif_from_indices(palette, [])
+        gif.gif_from_indices(palette, [])
