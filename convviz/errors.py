@@ -49,4 +49,11 @@ class UsageError(ConvvizError):
 
 
 class OutputError(ConvvizError, OSError):
-    """An output file cannot be written (bad path, parent is a file, exists, disk full)."""
+    """An output file cannot be written (bad path, parent is a file, exists, disk full).
+
+    The message is the one given; ``errno`` and ``filename`` may be set as well
+    (they do not change the message).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if len(self.args) == 1 else super().__str__()

@@ -474,3 +474,315 @@ def test_gif_from_indices_refuses_bad_palettes_and_indices():
         gif.gif_from_indices(palette, [frame + 9])
     with pytest.raises(SpecError, match="at least one frame"):
         gif.gif_from_indices(palette, [])
+
+
+# -- unchanged bytes: the streaming encoder against pinned output ---------------------------------------
+def _noisy(seed: int = 3, n: int = 4, h: int = 30, w: int = 40) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    out = [rng.integers(0, 256, (h, w, 3), dtype=np.uint8)]
+    for k in range(1, n):
+        f = out[-1].copy()
+        f[k : k + 5, 2 * k : 2 * k + 7] = rng.integers(0, 256, (5, 7, 3), dtype=np.uint8)
+        out.append(f)
+    return out
+
+
+def _ramp(k: int) -> np.ndarray:
+    f = np.zeros((16, 16, 3), np.uint8)
+    f[..., 0] = np.arange(256).reshape(16, 16)
+    f[..., 1] = k
+    return f
+
+
+# sha256 of the bytes the encoder wrote before it streamed frames (all frames held, one
+# palette pass over them): the streaming encoder must write exactly the same files
+PINNED_SYNTHETIC = {
+    "square": ("83fa4ec90d565aec93ce9ce955ae43956bb06efe270bb1c4041417ce0f2039fb",
+               lambda: moving_square_frames(), {}),
+    "square_same": ("34b6441b02da64c57f62efadbfaa90b16057b92a0b2d3a67ae6a396a6c7d48d6",
+                    lambda: moving_square_frames(3) + moving_square_frames(3)[-1:], {}),
+    "noisy": ("44bdc635542e23b2962cf59746f7cb4126119dbfcfd95f00065f82fba9a368fa",
+              lambda: _noisy(), {}),
+    "many": ("3cfca708e9c77d1e94c9aec2cbd45e4a1f8bad32ab00e3b8a55578ddb3039c44",
+             lambda: [_ramp(k) for k in range(3)], {}),
+    "colors16": ("9f5db4d8a5c3186f39cfdc8e15518f280d2193b96e8879d1a9aa742afff30c12",
+                 lambda: _noisy(5), {"colors": 16}),
+    "exact256": ("70182841a3fdfda7b34da0c5ab098a7808dbebec8463b401cd6acbfbab83a55f",
+                 lambda: [_ramp(0), _ramp(0)], {}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PINNED_SYNTHETIC))
+def test_gif_bytes_are_those_of_the_all_frames_encoder(case):
+    digest, frames, options = PINNED_SYNTHETIC[case]
+    data = gif.write_gif(frames(), None, 120, **options)
+    assert hashlib.sha256(data).hexdigest() == digest
+
+
+# the same for presets, drawn by today's renderers (if a renderer's pixels change on
+# purpose, these digests change with them: re-pin from the encoder, not from memory)
+PINNED_PRESETS = [
+    ("padding_strides", {}, "c6675a5eed45ef6f71834cf379ceec8c4ff75548406b6294b53449c4bb972831"),
+    ("dilation", {}, "c456a69646ee6614042352e01f2f9b5e5c1b502a598dcc14715de04298ca9693"),
+    ("numbers_max_pooling", {}, "1904c2a31bda921c20ab47a1a57b419ecbca0ad37480f8eaa9695538e3a2558b"),
+    ("padding_strides_transposed", {"view": "scatter"},
+     "0b61ec1481f608521dd3769d8520be70ac0a030a3690b770d992c9f35dde18df"),
+    ("padding_strides", {"theme": "dark"},
+     "459b62a39e96a0776de26688df209f0fef2d9340be168fb28fe1ee0c803e8a79"),
+    ("wavenet", {}, "57071de2acd9e3fd49f23891d802f74da51fb8c3ebea3dca9551f3a8e45a0f3f"),
+]
+
+
+@pytest.mark.parametrize("name, options, digest", PINNED_PRESETS)
+def test_preset_gif_bytes_are_unchanged(name, options, digest):
+    import convviz
+
+    anim = convviz.animate(name, **options)
+    assert hashlib.sha256(anim.to_gif_bytes()).hexdigest() == digest
+
+
+@pytest.mark.parametrize("channels", [None, 3])
+def test_kept_frames_come_back_exactly_with_boxes_that_hold_every_change(channels):
+    rng = np.random.default_rng(11)
+    shape = (20, 30) if channels is None else (20, 30, channels)
+    frames = [rng.integers(0, 4, shape, dtype=np.uint8)]
+    for k in range(6):
+        f = frames[-1].copy()
+        if k != 2:  # frame 3 repeats frame 2
+            y, x = rng.integers(0, 15), rng.integers(0, 25)
+            f[y : y + 4, x : x + 5] = rng.integers(0, 4, f[y : y + 4, x : x + 5].shape)
+        frames.append(f)
+    kept = gif._Kept()
+    for f in frames:
+        kept.add(f)
+    back = list(kept)
+    assert len(back) == len(frames)
+    for n, ((got, box), want) in enumerate(zip(back, frames)):
+        np.testing.assert_array_equal(got, want)
+        if n:
+            differs = (want != frames[n - 1]).reshape(20, 30, -1).any(axis=2)
+            top, bottom, left, right = box
+            outside = differs.copy()
+            outside[top:bottom, left:right] = False
+            assert not outside.any()
+
+
+def test_a_long_source_is_encoded_without_holding_its_frames():
+    """Frames are drawn one at a time: what is kept between the passes is tiny."""
+    frames = moving_square_frames(8, h=200, w=300)
+
+    class Long:
+        frame_count = 400
+        size = (300, 200)
+        caption = "long"
+        poster_frame = 0
+
+        def frame(self, n):
+            return frames[n % 8]
+
+    kept_sizes = []
+    original = gif._Kept.__iter__
+
+    def spy(self):
+        kept_sizes.append(self.nbytes())
+        return original(self)
+
+    gif._Kept.__iter__ = spy
+    try:
+        data = gif.write_gif(Long(), None, 100)
+    finally:
+        gif._Kept.__iter__ = original
+    assert Image.open(io.BytesIO(data)).n_frames == 400
+    assert kept_sizes[0] < 400 * 300 * 200 * 3 / 100  # < 1 % of the raw frames
+
+
+# -- durations: refused, not clamped ------------------------------------------------------------------
+@pytest.mark.parametrize("ms", [4, 655360, 10**9, float("inf"), -10])
+def test_gif_delays_outside_what_a_gif_stores_are_refused(ms):
+    with pytest.raises(SpecError, match="duration_ms"):
+        gif.write_gif(moving_square_frames(2), None, ms)
+
+
+def test_gif_delay_bounds_are_accepted():
+    data = gif.write_gif(moving_square_frames(2), None, [10, 655350])
+    assert [f[0][0] for f in gif_blocks(data)["frames"]] == [1, 65535]
+
+
+@pytest.mark.parametrize("seconds", [0.001, 0.004, 700.0])
+def test_animate_refuses_a_duration_a_gif_cannot_store(seconds):
+    import convviz
+
+    with pytest.raises(SpecError, match=r"duration must be 0\.01 … 655\.35 seconds"):
+        convviz.animate("padding_strides", duration=seconds)
+
+
+# -- hostile: atomic writes -------------------------------------------------------------------------
+def test_overwrite_false_refuses_a_file_created_while_writing(tmp_path):
+    """The check is made at the final link, not only before: a racing writer wins."""
+    target = tmp_path / "out.gif"
+    with pytest.raises(OutputError, match="exists"):
+        with atomic.atomic_write(target, overwrite=False) as handle:
+            handle.write(b"ours")
+            target.write_bytes(b"theirs")  # appears while we write
+    assert target.read_bytes() == b"theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.gif"]
+
+
+def test_overwrite_false_refuses_a_dangling_symlink(tmp_path):
+    target = tmp_path / "out.gif"
+    target.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(OutputError, match="exists"):
+        atomic.write_bytes(target, b"x", overwrite=False)
+    # also when the link appears while writing
+    other = tmp_path / "other.gif"
+    with pytest.raises(OutputError, match="exists"):
+        with atomic.atomic_write(other, overwrite=False) as handle:
+            handle.write(b"x")
+            other.symlink_to(tmp_path / "nowhere")
+    assert target.is_symlink() and other.is_symlink() and not (tmp_path / "nowhere").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.gif", "out.gif"]
+
+
+def test_overwrite_true_replaces_and_false_creates(tmp_path):
+    target = tmp_path / "out.bin"
+    atomic.write_bytes(target, b"one", overwrite=False)
+    atomic.write_bytes(target, b"two")
+    assert target.read_bytes() == b"two"
+
+
+def test_names_up_to_255_bytes_work(tmp_path):
+    for length in (242, 250, 255):
+        name = "a" * (length - 4) + ".gif"
+        target = tmp_path / name
+        with atomic.atomic_write(target, overwrite=False) as handle:
+            temporary = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+            handle.write(b"x")
+        assert target.read_bytes() == b"x"
+        assert len(temporary) == 1 and len(temporary[0]) <= 17
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_the_umask_is_honoured(tmp_path, umask, mode):
+    old = os.umask(umask)
+    try:
+        atomic.write_bytes(tmp_path / "a.gif", b"x")
+        atomic.write_bytes(tmp_path / "b.gif", b"x", overwrite=False)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.gif").stat().st_mode & 0o777 == mode
+    assert (tmp_path / "b.gif").stat().st_mode & 0o777 == mode
+
+
+def test_a_full_disk_names_the_file(tmp_path, monkeypatch):
+    import errno
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    target = tmp_path / "big.gif"
+    with pytest.raises(OutputError) as info:
+        atomic.write_bytes(target, b"x" * 1000)
+    assert str(info.value) == f"No space left on device: {target}"
+    assert info.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_hard_links_exclusive_creation_still_refuses(tmp_path, monkeypatch):
+    import errno
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(atomic.os, "link", no_links)
+    target = tmp_path / "a.gif"
+    atomic.write_bytes(target, b"first", overwrite=False)
+    assert target.read_bytes() == b"first"
+    with pytest.raises(OutputError, match="exists"):
+        with atomic.atomic_write(target.with_name("b.gif"), overwrite=False) as handle:
+            handle.write(b"x")
+            target.with_name("b.gif").write_bytes(b"theirs")
+    assert target.with_name("b.gif").read_bytes() == b"theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.gif", "b.gif"]
+
+
+def test_cli_render_refuses_a_file_that_appears_while_rendering(tmp_path, monkeypatch, capsys):
+    from convviz.animation import Animation
+    from convviz.cli import app
+
+    target = tmp_path / "x.gif"
+    original = Animation.to_gif_bytes
+
+    def racing(self):
+        data = original(self)
+        target.write_bytes(b"someone else's")
+        return data
+
+    monkeypatch.setattr(Animation, "to_gif_bytes", racing)
+    status = app.main(["render", "-i", "4", "-k", "3", "-o", str(target)])
+    err = capsys.readouterr().err
+    assert status == 1 and err.count("\n") == 1 and "exists" in err and str(target) in err
+    assert target.read_bytes() == b"someone else's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.gif"]
+    # with --force it is replaced
+    assert app.main(["render", "-i", "4", "-k", "3", "-o", str(target), "--force"]) == 0
+    assert target.read_bytes()[:6] == b"GIF89a"
+
+
+def test_cli_render_refuses_a_dangling_symlink(tmp_path, capsys):
+    from convviz.cli import app
+
+    target = tmp_path / "x.gif"
+    target.symlink_to(tmp_path / "elsewhere.gif")
+    assert app.main(["render", "-i", "4", "-k", "3", "-o", str(target)]) == 1
+    assert "exists; pass --force" in capsys.readouterr().err
+    assert target.is_symlink() and not (tmp_path / "elsewhere.gif").exists()
+
+
+# -- hostile: memory budget ---------------------------------------------------------------------------
+def test_budget_refusals_name_the_limit_and_the_size():
+    import convviz
+    from convviz import budget
+    from convviz.errors import BudgetError
+
+    anim = convviz.animate(convviz.ConvSpec(64, 1))  # 4,096 frames
+    width, height = anim.size
+    with pytest.raises(BudgetError) as info:
+        anim.to_gif_bytes()
+    message = str(info.value)
+    assert f"4096 frames of {width}×{height} px" in message
+    assert f"the limit is {budget.MEMORY_LIMIT >> 20} MB" in message
+    assert anim.rendered == 0 and isinstance(info.value, SpecError)
+
+
+def test_budget_refuses_a_contact_sheet_and_a_huge_frame(tmp_path):
+    import convviz
+    from convviz.errors import BudgetError
+
+    anim = convviz.animate(convviz.ConvSpec((10, 10, 10), 1))  # 1,000 frames
+    with pytest.raises(BudgetError, match=r"px contact sheet of 1000 frames .* the limit is"):
+        anim.save(tmp_path / "s.png", sheet=True)
+    with pytest.raises(BudgetError, match=r"one frame of 9024×5088 px .* the limit is"):
+        convviz.animate(convviz.ConvSpec(13, 1), numbers=True, scale=8)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_budget_estimate_grows_with_what_is_held():
+    from convviz import budget
+
+    one = budget.estimate("gif", 16, (100, 100))
+    assert budget.estimate("gif", 1024, (100, 100)) > one
+    assert budget.estimate("frame", 1024, (100, 100)) == budget.estimate("frame", 1, (100, 100))
+    assert budget.estimate("sheet", 4, (100, 100), (500, 500)) > budget.estimate(
+        "frame", 4, (100, 100))
+
+
+def test_cli_budget_refusal_is_one_line_and_writes_nothing(tmp_path, capsys):
+    from convviz.cli import app
+
+    status = app.main(["render", "-i", "13", "-k", "1", "--numbers", "--scale", "8",
+                       "-o", str(tmp_path / "n.gif")])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1
+    assert "9024×5088 px" in err and "the limit is" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []

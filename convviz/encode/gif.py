@@ -105,13 +105,22 @@ class _Encoder:
         self.out = out
         self.previous: np.ndarray | None = None
 
-    def add(self, index: np.ndarray, delay: int) -> None:
+    def add(self, index: np.ndarray, delay: int,
+            box: tuple[int, int, int, int] | None = None) -> None:
+        """Add the next frame; ``box`` (top, bottom, left, right), if given, holds every
+        pixel that differs from the frame before (only it is compared)."""
         remap, transparent, width = self.remap, self.transparent, self.width
         previous, self.previous = self.previous, index
         if previous is None:
             self.out += _lzw_frame(np.take(remap, index), 0, 0, delay, None, 1)
             return
-        flat_changed = np.flatnonzero(index.reshape(-1) != previous.reshape(-1))
+        if box is None:
+            flat_changed = np.flatnonzero(index.reshape(-1) != previous.reshape(-1))
+        else:
+            top, bottom, left, right = box
+            inside = index[top:bottom, left:right] != previous[top:bottom, left:right]
+            rows, cols = np.nonzero(inside)
+            flat_changed = (rows + top) * width + (cols + left)
         if flat_changed.size == 0:
             # identical frame: one transparent (or unchanged) pixel keeps the frame count
             still = transparent if transparent is not None else remap[index[0, 0]]
@@ -132,25 +141,60 @@ class _Encoder:
         return bytes(self.out + b";")
 
 
-class _Compressed:
-    """Frames kept zlib-compressed between the two passes (level 1: fast, and flat
-    pictures still shrink by orders of magnitude)."""
+class _Kept:
+    """Frames kept between the two passes as differences: the first whole, each later
+    one as the box of pixels that changed, zlib-compressed (level 1: fast, and flat
+    pictures still shrink by orders of magnitude). Iterating gives back
+    ``(frame, box)``, ``box`` = (top, bottom, left, right) of what changed (None for
+    the first frame), holding two frames at a time."""
 
     def __init__(self) -> None:
-        self.blobs: list[bytes] = []
+        self.first: bytes = b""
+        self.patches: list[tuple[int, int, int, int, bytes]] = []
         self.shape: tuple[int, ...] = ()
+        self.count = 0
+        self._last: np.ndarray | None = None
 
     def add(self, array: np.ndarray) -> None:
-        self.shape = array.shape
-        self.blobs.append(zlib.compress(np.ascontiguousarray(array).data, 1))
+        array = np.ascontiguousarray(array)
+        last, self._last = self._last, array
+        self.count += 1
+        if last is None:
+            self.shape = array.shape
+            self.first = zlib.compress(array.data, 1)
+            return
+        differs = array != last
+        if differs.ndim == 3:
+            differs = differs.any(axis=2)
+        rows = np.flatnonzero(differs.any(axis=1))
+        if rows.size == 0:
+            self.patches.append((0, 0, 0, 0, b""))
+            return
+        cols = np.flatnonzero(differs[rows[0] : rows[-1] + 1].any(axis=0))
+        top, bottom, left, right = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+        patch = np.ascontiguousarray(array[top:bottom, left:right])
+        self.patches.append((top, bottom, left, right, zlib.compress(patch.data, 1)))
+
+    def nbytes(self) -> int:
+        """Bytes held (for the memory benchmark)."""
+        return len(self.first) + sum(len(p[4]) for p in self.patches)
 
     def __len__(self) -> int:
-        return len(self.blobs)
+        return self.count
 
-    def __iter__(self) -> Iterator[np.ndarray]:
-        for n in range(len(self.blobs)):
-            blob, self.blobs[n] = self.blobs[n], b""  # freed as it is used
-            yield np.frombuffer(zlib.decompress(blob), dtype=np.uint8).reshape(self.shape)
+    def __iter__(self) -> Iterator[tuple[np.ndarray, tuple[int, int, int, int] | None]]:
+        self._last = None
+        frame = np.frombuffer(zlib.decompress(self.first), dtype=np.uint8).reshape(self.shape)
+        self.first = b""
+        yield frame, None
+        for n, (top, bottom, left, right, blob) in enumerate(self.patches):
+            self.patches[n] = (0, 0, 0, 0, b"")  # freed as it is used
+            frame = frame.copy()
+            if blob:
+                shape = (bottom - top, right - left, *self.shape[2:])
+                frame[top:bottom, left:right] = np.frombuffer(
+                    zlib.decompress(blob), dtype=np.uint8).reshape(shape)
+            yield frame, (top, bottom, left, right)
 
 
 def _iter_frames(source_or_frames: Any) -> tuple[int, Iterable[Any]]:
@@ -170,7 +214,7 @@ def _rgb_gif(source_or_frames: Any, duration_ms: Any, loop: int, colors: int) ->
     if count == 0:
         raise SpecError("frames must hold at least one frame, got none")
     ticks = _durations(duration_ms, count)
-    tally, kept = ColourTally(), _Compressed()
+    tally, kept = ColourTally(), _Kept()
     shape: tuple[int, ...] | None = None
     for n, frame in enumerate(frames):
         array = as_frame(frame, n, shape)
@@ -182,8 +226,16 @@ def _rgb_gif(source_or_frames: Any, duration_ms: Any, loop: int, colors: int) ->
     palette, table = tally.lookup(colors, min(colors, 255))
     height, width = kept.shape[:2]
     encoder = _Encoder(palette, width, height, loop)
-    for array, delay in zip(kept, ticks):
-        encoder.add(tally.indices(array, table), delay)
+    index = None
+    for (array, box), delay in zip(kept, ticks):
+        if box is None:
+            index = tally.indices(array, table)
+        else:  # only the box can differ from the frame before
+            assert index is not None
+            index = index.copy()
+            top, bottom, left, right = box
+            index[top:bottom, left:right] = tally.indices(array[top:bottom, left:right], table)
+        encoder.add(index, delay, box)
     return encoder.finish()
 
 
@@ -194,7 +246,7 @@ def _indexed_gif(palette: Any, count: int, indices: Iterable[Any], ticks: list[i
     if len(palette) > 256 or np.any(np.diff(packed.astype(np.int64)) <= 0):
         raise SpecError("palette must hold at most 256 distinct colours sorted by 0xRRGGBB")
     used = np.zeros(256, dtype=bool)
-    kept = _Compressed()
+    kept = _Kept()
     shape = None
     for n, index in enumerate(indices):
         index = np.ascontiguousarray(index, dtype=np.uint8)
@@ -213,8 +265,8 @@ def _indexed_gif(palette: Any, count: int, indices: Iterable[Any], ticks: list[i
     remap = np.cumsum(used).astype(np.uint8) - 1  # old index -> index among the used
     height, width = kept.shape
     encoder = _Encoder(palette[used[: len(palette)]], width, height, loop, remap)
-    for index, delay in zip(kept, ticks):
-        encoder.add(index, delay)
+    for (index, box), delay in zip(kept, ticks):
+        encoder.add(index, delay, box)
     return encoder.finish()
 
 
