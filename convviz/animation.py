@@ -420,8 +420,8 @@ def animate(
                 f"preset {name!r} is a diagram: view={view!r} and pool={pool!r} apply to "
                 "single convolutions only"
             )
-        factory = target.factory
-        source = factory(theme=theme_obj, scale=scale, numbers=numbers, **options)
+        make = target.factory
+        source = make(theme=theme_obj, scale=scale, numbers=numbers, **options)
         return Animation(lambda: source, duration=duration, name=name, source=source,
                          kind="diagram")
 

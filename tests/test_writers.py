@@ -620,10 +620,10 @@ def test_animate_refuses_a_duration_a_gif_cannot_store(seconds):
 def test_overwrite_false_refuses_a_file_created_while_writing(tmp_path):
     """The check is made at the final link, not only before: a racing writer wins."""
     target = tmp_path / "out.gif"
-    with pytest.raises(OutputError, match="exists"):
-        with atomic.atomic_write(target, overwrite=False) as handle:
-            handle.write(b"ours")
-            target.write_bytes(b"theirs")  # appears while we write
+    with pytest.raises(OutputError, match="exists"), atomic.atomic_write(
+            target, overwrite=False) as handle:
+        handle.write(b"ours")
+        target.write_bytes(b"theirs")  # appears while we write
     assert target.read_bytes() == b"theirs"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.gif"]
 
@@ -635,10 +635,10 @@ def test_overwrite_false_refuses_a_dangling_symlink(tmp_path):
         atomic.write_bytes(target, b"x", overwrite=False)
     # also when the link appears while writing
     other = tmp_path / "other.gif"
-    with pytest.raises(OutputError, match="exists"):
-        with atomic.atomic_write(other, overwrite=False) as handle:
-            handle.write(b"x")
-            other.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(OutputError, match="exists"), atomic.atomic_write(
+            other, overwrite=False) as handle:
+        handle.write(b"x")
+        other.symlink_to(tmp_path / "nowhere")
     assert target.is_symlink() and other.is_symlink() and not (tmp_path / "nowhere").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.gif", "out.gif"]
 
@@ -698,10 +698,10 @@ def test_without_hard_links_exclusive_creation_still_refuses(tmp_path, monkeypat
     target = tmp_path / "a.gif"
     atomic.write_bytes(target, b"first", overwrite=False)
     assert target.read_bytes() == b"first"
-    with pytest.raises(OutputError, match="exists"):
-        with atomic.atomic_write(target.with_name("b.gif"), overwrite=False) as handle:
-            handle.write(b"x")
-            target.with_name("b.gif").write_bytes(b"theirs")
+    with pytest.raises(OutputError, match="exists"), atomic.atomic_write(
+            target.with_name("b.gif"), overwrite=False) as handle:
+        handle.write(b"x")
+        target.with_name("b.gif").write_bytes(b"theirs")
     assert target.with_name("b.gif").read_bytes() == b"theirs"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.gif", "b.gif"]
 

@@ -59,7 +59,7 @@ def write_imageio(
 
     frames = np.stack(as_frames(source_or_frames))
     if extension in _VIDEO:
-        attempts = [{"fps": 1000.0 / duration_ms}]
+        attempts: list[dict[str, Any]] = [{"fps": 1000.0 / duration_ms}]
     else:
         attempts = [{"duration": duration_ms, "loop": 0}, {}]
     error: Exception | None = None
