@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from convviz.core.spec import ConvSpec
 
+from convviz.encode.registry import extensions as registered_extensions
 from convviz.errors import ConvvizError, OutputError, SpecError, UsageError
 from convviz.look.scene import MAX_CANVAS_CELLS  # data only: no matplotlib
 
@@ -74,7 +75,7 @@ MAX_JOBS = 64
 
 THEMES = ("classic", "default", "dark", "colorblind")
 #: the formats `render` writes: those with their own writer in convviz.encode's registry
-OUTPUT_FORMATS = (".gif", ".png")
+OUTPUT_FORMATS = registered_extensions()  # (".gif", ".png")
 
 #: ConvSpec parameter -> the flag that sets it (to name the flag in errors)
 PARAM_FLAGS = {
