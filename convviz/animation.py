@@ -389,7 +389,8 @@ def animate(
     figure (:class:`convviz.draw.flat.NumbersRenderer`); ``pool="max"|"avg"``
     draws pooling that way (and implies ``numbers``); ``seed`` picks its
     random inputs. ``view="scatter"``: the scatter view of a transposed
-    convolution. ``duration``: seconds per frame; ``scale``: pixel scale.
+    convolution. ``duration``: seconds per frame (0.01 … 655.35, what a GIF
+    stores; SpecError outside); ``scale``: pixel scale.
     ``labels``: None lets the theme decide; True/False turns the text
     (labels and caption) on or off. Other ``options`` go to the scene
     (``title``, ``channel``), to the numbers renderer (``x``, ``w``,
@@ -397,7 +398,8 @@ def animate(
 
     A preset's own options (e.g. ``numbers_max_pooling``'s pool='max') apply
     where the call leaves the default. Nothing is drawn until a frame is
-    needed; invalid options raise SpecError at once.
+    needed; invalid options raise SpecError at once, and BudgetError (a
+    SpecError) when one frame would not fit in memory (see convviz.budget).
     """
     name, target = _resolve(spec_or_preset_name)
     duration = _check_duration(duration)
