@@ -30,6 +30,10 @@ import numpy as np
 from convviz.encode.atomic import write_bytes
 from convviz.encode.palette import ColourTally, _pack, as_frame
 from convviz.errors import SpecError
+from convviz.frames import FrameSource, IndexedFrameSource
+
+#: what the writers accept: a frame source, a sequence of (H, W, 3) uint8 frames, or one
+Frames = FrameSource | Sequence[np.ndarray] | np.ndarray
 
 __all__ = [
     "GIF_DELAY_MS",
@@ -289,7 +293,7 @@ def gif_from_indices(palette: np.ndarray, indices: Sequence[np.ndarray],
     return _indexed_gif(palette, len(indices), indices, ticks, _check_loop(loop))
 
 
-def gif_from_indexed_source(source: Any, duration_ms: float | Sequence[float] = 1000, *,
+def gif_from_indexed_source(source: IndexedFrameSource, duration_ms: float | Sequence[float] = 1000, *,
                             loop: int = 0) -> bytes:
     """GIF bytes of an :class:`convviz.frames.IndexedFrameSource` (``frame_palette``,
     ``frame_indices(n)``), one frame drawn at a time; the same bytes as
@@ -301,7 +305,7 @@ def gif_from_indexed_source(source: Any, duration_ms: float | Sequence[float] = 
 
 
 def write_gif(
-    source_or_frames: Any,
+    source_or_frames: Frames,
     path: str | os.PathLike[str] | None,
     duration_ms: float | Sequence[float] = 1000,
     *,

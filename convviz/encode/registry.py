@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from convviz.errors import SpecError
+from convviz.frames import FrameSource, IndexedFrameSource
 
 __all__ = ["FALLBACK", "Writer", "extensions", "register", "writer_for"]
 
@@ -28,7 +29,7 @@ FALLBACK = "*"
 
 
 class Writer(Protocol):
-    def __call__(self, source: Any, path: Path, *, duration_ms: float, overwrite: bool,
+    def __call__(self, source: FrameSource, path: Path, *, duration_ms: float, overwrite: bool,
                  frame: int | None, sheet: bool, columns: int | None) -> None: ...
 
 
@@ -84,7 +85,7 @@ def _only_png(path: Path, frame: int | None, sheet: bool) -> None:
         )
 
 
-def save_gif(source: Any, path: Path, *, duration_ms: float, overwrite: bool,
+def save_gif(source: FrameSource, path: Path, *, duration_ms: float, overwrite: bool,
              frame: int | None = None, sheet: bool = False, columns: int | None = None) -> None:
     """The animation as a GIF (loops forever); a source's own cached
     ``to_gif_bytes()`` if it has one, else encoded frame by frame."""
@@ -94,7 +95,7 @@ def save_gif(source: Any, path: Path, *, duration_ms: float, overwrite: bool,
     _only_png(path, frame, sheet)
     if hasattr(source, "to_gif_bytes"):
         data = source.to_gif_bytes()
-    elif hasattr(source, "frame_indices") and hasattr(source, "frame_palette"):
+    elif isinstance(source, IndexedFrameSource):
         data = gif_from_indexed_source(source, duration_ms)
     else:
         encoded = write_gif(source, None, duration_ms)
@@ -103,7 +104,7 @@ def save_gif(source: Any, path: Path, *, duration_ms: float, overwrite: bool,
     write_bytes(path, data, overwrite=overwrite)
 
 
-def save_png(source: Any, path: Path, *, duration_ms: float, overwrite: bool,
+def save_png(source: FrameSource, path: Path, *, duration_ms: float, overwrite: bool,
              frame: int | None = None, sheet: bool = False, columns: int | None = None) -> None:
     """One still (``frame``, default the source's poster frame) or, with ``sheet``, a
     contact sheet of every frame (``columns`` per row)."""
@@ -118,7 +119,7 @@ def save_png(source: Any, path: Path, *, duration_ms: float, overwrite: bool,
     write_png(source.frame(n), path, overwrite=overwrite)
 
 
-def save_other(source: Any, path: Path, *, duration_ms: float, overwrite: bool,
+def save_other(source: FrameSource, path: Path, *, duration_ms: float, overwrite: bool,
                frame: int | None = None, sheet: bool = False, columns: int | None = None) -> None:
     """Any other format, through an installed imageio plugin (SpecError if none)."""
     from convviz.encode.imageio_formats import write_imageio

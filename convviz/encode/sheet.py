@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.encode.gif import _iter_frames
+from convviz.encode.gif import Frames, _iter_frames
 from convviz.encode.palette import as_frame
 from convviz.encode.png import write_png
 from convviz.errors import SpecError
@@ -21,7 +21,7 @@ __all__ = ["contact_sheet", "sheet_size", "write_sheet"]
 
 
 def contact_sheet(
-    source_or_frames: Any, *, columns: int | None = None, gap: int = 6, label_height: int = 14,
+    source_or_frames: Frames, *, columns: int | None = None, gap: int = 6, label_height: int = 14,
     background: tuple[int, int, int] = (255, 255, 255), text: tuple[int, int, int] = (88, 110, 117),
 ) -> np.ndarray:
     """All frames in a grid, each with its frame number (1-based) underneath.
@@ -71,7 +71,7 @@ def sheet_size(frame_count: int, size: tuple[int, int], columns: int | None = No
     return columns * (w + gap) + gap, rows * (h + label_height + gap) + gap
 
 
-def write_sheet(source_or_frames: Any, path: str | os.PathLike[str] | None, *,
+def write_sheet(source_or_frames: Frames, path: str | os.PathLike[str] | None, *,
                 overwrite: bool = True, **options: Any) -> bytes | None:
     """Write :func:`contact_sheet` as PNG to ``path`` (or return the bytes)."""
     return write_png(contact_sheet(source_or_frames, **options), path, overwrite=overwrite)
