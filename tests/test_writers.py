@@ -786,3 +786,26 @@ def test_cli_budget_refusal_is_one_line_and_writes_nothing(tmp_path, capsys):
     assert status == 2 and err.count("\n") == 1
     assert "9024×5088 px" in err and "the limit is" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_palette_png_holds_the_build_palette_palette_and_indices():
+    frames = moving_square_frames(1)
+    palette, (indexed,) = pal.build_palette(frames)
+    image = Image.open(io.BytesIO(png.write_png(frames[0], None)))
+    assert image.mode == "P"
+    got = np.frombuffer(bytes(image.getpalette()[: 3 * len(palette)]), np.uint8).reshape(-1, 3)
+    np.testing.assert_array_equal(got, palette)
+    np.testing.assert_array_equal(np.asarray(image), indexed)
+
+
+def test_every_preset_sheet_fits_the_budget():
+    """Refusing big outputs must not refuse what the presets make."""
+    import convviz
+    from convviz import budget
+    from convviz.encode.sheet import sheet_size
+
+    for name in convviz.list_presets():
+        anim = convviz.animate(name)
+        size = sheet_size(anim.frame_count, anim.size)
+        assert budget.estimate("sheet", anim.frame_count, anim.size, size) <= budget.MEMORY_LIMIT
+        assert budget.estimate("gif", anim.frame_count, anim.size) <= budget.MEMORY_LIMIT

@@ -56,7 +56,8 @@ def contact_sheet(
         sheet.paste(Image.fromarray(frame), (x, y))
         draw.text((x + w / 2, y + h + label_height / 2), str(k + 1), fill=text, font=font,
                   anchor="mm")
-    return np.asarray(sheet)
+    out = np.asarray(sheet)  # (a copy: the picture is freed on return)
+    return out
 
 
 def sheet_size(frame_count: int, size: tuple[int, int], columns: int | None = None, *,
