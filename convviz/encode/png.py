@@ -37,7 +37,7 @@ def _png_bytes(frame: np.ndarray) -> bytes:
         for start in range(0, keys.size, _CHUNK):
             indexed[start : start + _CHUNK] = np.take(table, keys[start : start + _CHUNK])
         del keys, table
-        image = Image.frombuffer("P", (width, height), indexed.data, "raw", "P", 0, 1)
+        image = Image.frombuffer("P", (width, height), indexed, "raw", "P", 0, 1)
         image.putpalette(_unpack(colours).reshape(-1).tobytes())
     else:
         del keys
