@@ -6,7 +6,8 @@ so what is held at once is:
 - while drawing and encoding one frame: about :data:`WORK_BYTES_PER_PIXEL`
   bytes per pixel of the frame (the renderer's canvas and its copies, the
   colour look-ups of the encoder);
-- between the GIF's two passes: each later frame kept as its changed box (XOR
+- between the GIF's two passes: frames kept as they are up to
+  :data:`RAW_FRAMES_BYTES`, then each as its changed box (XOR
   the frame before, zlib-compressed), about :data:`KEPT_BYTES_PER_PIXEL` per
   pixel of the frame (three times the most measured);
 - a contact sheet: about :data:`SHEET_BYTES_PER_PIXEL` per pixel of the sheet
@@ -29,6 +30,7 @@ from convviz.errors import BudgetError
 __all__ = [
     "KEPT_BYTES_PER_PIXEL",
     "MEMORY_LIMIT",
+    "RAW_FRAMES_BYTES",
     "SHEET_BYTES_PER_PIXEL",
     "WORK_BYTES_PER_PIXEL",
     "Output",
@@ -42,6 +44,8 @@ WORK_BYTES_PER_PIXEL = 48
 #: bytes per pixel a later frame kept between the GIF's two passes takes (measured: at
 #: most 0.007 for 1,024 frames of -i 64 -k 33; the first frame is counted in the work)
 KEPT_BYTES_PER_PIXEL = 0.02
+#: bytes of frames the GIF encoder keeps uncompressed (short animations: no extra work)
+RAW_FRAMES_BYTES = 32 * 2**20
 #: bytes held per pixel of a contact sheet while it is assembled and encoded
 #: (measured: 10, for the 4414×5918 px sheet of output_padding_transposed)
 SHEET_BYTES_PER_PIXEL = 16
@@ -62,7 +66,7 @@ def estimate(output: Output, frame_count: int, size: tuple[int, int],
     if output == "frame":
         return work
     if output == "gif":
-        return work + int(KEPT_BYTES_PER_PIXEL * pixels * frame_count)
+        return work + RAW_FRAMES_BYTES + int(KEPT_BYTES_PER_PIXEL * pixels * frame_count)
     if output == "sheet":
         if sheet_size is None:
             raise TypeError("estimate('sheet', ...) needs sheet_size")

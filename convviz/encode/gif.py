@@ -8,10 +8,11 @@ unchanged pixels inside it transparent — except along a row's run of one
 colour that holds a changed pixel, which keeps its colour whole (same
 picture, longer runs for LZW). Same frames in, same bytes out.
 
-Memory does not grow with the frame count beyond a compressed copy of each
-frame: a first pass draws every frame once, counts its colours and keeps it
-zlib-compressed (flat pictures shrink 50–500×); a second pass encodes them
-one by one. A source that draws from a known palette
+Memory does not grow with the frame count beyond a compressed copy of what
+changes in each frame: a first pass draws every frame once, counts its colours
+and keeps it (as it is while the frames fit in a small buffer, then as its
+changed box, XOR the frame before, zlib-compressed); a second pass encodes
+them one by one. A source that draws from a known palette
 (:class:`convviz.frames.IndexedFrameSource`) hands over palette indices and
 its RGB pixels are never looked at.
 """
@@ -27,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from convviz.budget import RAW_FRAMES_BYTES
 from convviz.encode.atomic import write_bytes
 from convviz.encode.palette import ColourTally, _pack, as_frame
 from convviz.errors import SpecError
@@ -146,61 +148,86 @@ class _Encoder:
 
 
 class _Kept:
-    """Frames kept between the two passes as differences: the first whole, each later
-    one as the box of pixels that changed (XOR the frame before), zlib-compressed (level 1: fast, and flat
-    pictures still shrink by orders of magnitude). Iterating gives back
-    ``(frame, box)``, ``box`` = (top, bottom, left, right) of what changed (None for
-    the first frame), holding two frames at a time."""
+    """Frames kept between the two passes. While they fit in
+    :data:`convviz.budget.RAW_FRAMES_BYTES` they are kept as they are (short
+    animations: no extra work); after that each frame is kept as the box of pixels
+    that changed, XOR the frame before (unchanged pixels become zeros), zlib-compressed
+    (level 1: fast, and flat pictures still shrink by orders of magnitude).
+    Iterating gives back ``(frame, box)``, ``box`` = (top, bottom, left, right) holding
+    every pixel that differs from the frame before (None for the first frame)."""
 
     def __init__(self) -> None:
-        self.first: bytes = b""
+        self.raw: list[tuple[np.ndarray | None, tuple[int, int, int, int] | None]] = []
+        self.raw_bytes = 0
+        self.first: bytes = b""  # the first frame, compressed, if even it is too big
         self.patches: list[tuple[int, int, int, int, bytes]] = []
         self.shape: tuple[int, ...] = ()
         self.count = 0
         self._last: np.ndarray | None = None
 
-    def add(self, array: np.ndarray) -> None:
+    def add(self, array: np.ndarray) -> tuple[int, int, int, int] | None:
+        """Keep the next frame; returns its changed box (None for the first frame)."""
         array = np.ascontiguousarray(array)
         last, self._last = self._last, array
         self.count += 1
+        box = None if last is None else _changed_box(array, last)
         if last is None:
             self.shape = array.shape
+        if not self.patches and not self.first and (
+                self.raw_bytes + array.nbytes <= RAW_FRAMES_BYTES):
+            self.raw.append((array, box))
+            self.raw_bytes += array.nbytes
+        elif box is None:
             self.first = zlib.compress(array.data, 1)
-            return
-        differs = array != last
-        if differs.ndim == 3:
-            differs = differs.any(axis=2)
-        rows = np.flatnonzero(differs.any(axis=1))
-        if rows.size == 0:
-            self.patches.append((0, 0, 0, 0, b""))
-            return
-        cols = np.flatnonzero(differs[rows[0] : rows[-1] + 1].any(axis=0))
-        top, bottom, left, right = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-        # stored as XOR with the frame before: unchanged pixels become zeros, which
-        # compress to almost nothing
-        delta = np.bitwise_xor(array[top:bottom, left:right], last[top:bottom, left:right])
-        self.patches.append((top, bottom, left, right, zlib.compress(delta.data, 1)))
+        else:
+            assert last is not None
+            top, bottom, left, right = box
+            delta = np.bitwise_xor(array[top:bottom, left:right], last[top:bottom, left:right])
+            blob = zlib.compress(delta.data, 1) if delta.size else b""
+            self.patches.append((top, bottom, left, right, blob))
+        return box
 
     def nbytes(self) -> int:
         """Bytes held (for the memory benchmark)."""
-        return len(self.first) + sum(len(p[4]) for p in self.patches)
+        return self.raw_bytes + len(self.first) + sum(len(p[4]) for p in self.patches)
 
     def __len__(self) -> int:
         return self.count
 
     def __iter__(self) -> Iterator[tuple[np.ndarray, tuple[int, int, int, int] | None]]:
         self._last = None
-        frame = np.frombuffer(zlib.decompress(self.first), dtype=np.uint8).reshape(self.shape)
-        self.first = b""
-        yield frame, None
+        frame: np.ndarray | None = None
+        for n, (array, box) in enumerate(self.raw):
+            self.raw[n] = (None, None)  # freed as it is used
+            assert array is not None
+            frame = array
+            yield array, box
+        if self.first:
+            frame = np.frombuffer(zlib.decompress(self.first), dtype=np.uint8).reshape(self.shape)
+            self.first = b""
+            yield frame, None
         for n, (top, bottom, left, right, blob) in enumerate(self.patches):
-            self.patches[n] = (0, 0, 0, 0, b"")  # freed as it is used
+            self.patches[n] = (0, 0, 0, 0, b"")
+            assert frame is not None
             frame = frame.copy()
             if blob:
                 shape = (bottom - top, right - left, *self.shape[2:])
                 frame[top:bottom, left:right] ^= np.frombuffer(
                     zlib.decompress(blob), dtype=np.uint8).reshape(shape)
             yield frame, (top, bottom, left, right)
+
+
+def _changed_box(array: np.ndarray, last: np.ndarray) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the pixels where two frames differ ((0, 0, 0, 0)
+    if none do)."""
+    differs = array != last
+    if differs.ndim == 3:
+        differs = differs.any(axis=2)
+    rows = np.flatnonzero(differs.any(axis=1))
+    if rows.size == 0:
+        return (0, 0, 0, 0)
+    cols = np.flatnonzero(differs[rows[0] : rows[-1] + 1].any(axis=0))
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
 def _iter_frames(source_or_frames: Any) -> tuple[int, Iterable[Any]]:
@@ -260,8 +287,10 @@ def _indexed_gif(palette: Any, count: int, indices: Iterable[Any], ticks: list[i
             raise SpecError(f"index frame {n} has shape {index.shape}; "
                             f"frame 0 has {shape or 'an (H, W) shape'}")
         shape = index.shape
-        used |= np.bincount(index.reshape(-1), minlength=256) > 0
-        kept.add(index)
+        box = kept.add(index)
+        # colours used: all of the first frame's, then those in each changed box
+        region = index if box is None else index[box[0] : box[1], box[2] : box[3]]
+        used |= np.bincount(region.reshape(-1), minlength=256) > 0
     if len(kept) == 0:
         raise SpecError("frames must hold at least one frame, got none")
     if len(kept) != count:
