@@ -27,9 +27,11 @@ from typing import Any
 
 import numpy as np
 
+from convviz import budget
 from convviz.core.spec import ConvSpec
-from convviz.encode import writers
 from convviz.errors import SpecError
+from convviz.frames import FrameSource
+from convviz.frames import poster_frame as _poster_frame
 
 __all__ = ["EMBED_LIMIT", "Animation", "animate"]
 
@@ -62,6 +64,28 @@ class _Frames(Sequence):
         return f"<{len(self)} frames of {height}×{width}×3 uint8>"
 
 
+class _Stream:
+    """An Animation as a frame source for the writers: frames already drawn come from
+    its cache, the others straight from the source, and are not kept (so saving a
+    long animation holds one frame at a time)."""
+
+    def __init__(self, animation: Animation) -> None:
+        self._animation = animation
+        self.frame_count = animation.frame_count
+        self.size = animation.size
+        self.caption = animation.caption
+        self.poster_frame = animation.poster_frame
+
+    def frame(self, n: int) -> np.ndarray:
+        cached = self._animation._cache.get(n)
+        if cached is not None:
+            return cached
+        return np.asarray(self._animation.source.frame(n), dtype=np.uint8)
+
+    def to_gif_bytes(self) -> bytes:
+        return self._animation.to_gif_bytes()
+
+
 class Animation:
     """A lazily drawn animation: a frame source plus caching, saving and notebook display.
 
@@ -77,13 +101,13 @@ class Animation:
 
     def __init__(
         self,
-        factory: Callable[[], Any],
+        factory: Callable[[], FrameSource],
         *,
         duration: float = 1.0,
         name: str | None = None,
         spec: ConvSpec | None = None,
         kind: str = "",
-        source: Any = None,
+        source: FrameSource | None = None,
     ) -> None:
         self._factory = factory
         self._source = source
@@ -92,9 +116,10 @@ class Animation:
         self.spec = spec
         self.kind = kind
         self._cache: dict[int, np.ndarray] = {}
-        self._indices: dict[int, np.ndarray] = {}  # palette indices, if the source has them
         self._gif: bytes | None = None
         self._html: str | None = None
+        if source is not None:
+            self._check_frame_size()
 
     # -- the source, built on first need --------------------------------------------------------
     @property
@@ -102,7 +127,12 @@ class Animation:
         """The frame source (built on first access; drawing happens only in frame())."""
         if self._source is None:
             self._source = self._factory()
+            self._check_frame_size()
         return self._source
+
+    def _check_frame_size(self) -> None:
+        """BudgetError if even one frame would not fit in memory (e.g. a huge scale)."""
+        budget.check("frame", 1, self.size, what="scale")
 
     @property
     def frame_count(self) -> int:
@@ -123,10 +153,15 @@ class Animation:
         return self.duration * 1000.0
 
     @property
+    def poster_frame(self) -> int:
+        """The frame a still shows by default (the source's ``poster_frame``, else the
+        middle one)."""
+        return _poster_frame(self.source)
+
+    @property
     def representative_frame(self) -> int:
-        """The frame a still shows by default (the source's choice, else the middle one)."""
-        n = getattr(self.source, "representative_frame", None)
-        return int(n) if n is not None else self.frame_count // 2
+        """The former name of :attr:`poster_frame`."""
+        return self.poster_frame
 
     @property
     def frames(self) -> Sequence:
@@ -152,45 +187,60 @@ class Animation:
             cached = np.array(source.frame(n), dtype=np.uint8, copy=True)
             cached.flags.writeable = False
             self._cache[n] = cached
-            if hasattr(source, "frame_indices"):
-                self._indices[n] = source.frame_indices(n)  # (a copy of what frame(n) made)
         return cached
 
     # -- encoding ---------------------------------------------------------------------------------
+    def check_budget(self, *, frame: int | None = None, sheet: bool = False,
+                     columns: int | None = None, extension: str = ".gif") -> int:
+        """Bytes the output would hold at once; BudgetError (naming the limit and the
+        size asked) if that is more than :data:`convviz.budget.MEMORY_LIMIT`.
+        Nothing is drawn."""
+        from convviz.encode.sheet import sheet_size
+
+        count, size = self.frame_count, self.size
+        if sheet:
+            return budget.check("sheet", count, size, sheet_size(count, size, columns))
+        if frame is not None or extension == ".png":
+            return budget.check("frame", 1, size)
+        return budget.check("gif" if extension == ".gif" else "other", count, size)
+
     def to_gif_bytes(self) -> bytes:
-        """The animated GIF (loops forever), encoded once and cached."""
+        """The animated GIF (loops forever), encoded once and cached; frames are drawn
+        and encoded one at a time (BudgetError if even that would not fit in memory)."""
         if self._gif is None:
+            from convviz.encode.gif import gif_from_indexed_source, write_gif
+
+            self.check_budget()
             source = self.source
-            data: bytes | None
             if hasattr(source, "frame_indices") and hasattr(source, "frame_palette"):
                 # the renderer's own palette indices: the same bytes, less work (and no
                 # RGB frames: those are drawn only if .frames / .frame(n) ask for them)
-                indices = []
-                for n in range(self.frame_count):
-                    index = self._indices.get(n)
-                    if index is None:
-                        index = self._indices[n] = source.frame_indices(n)
-                    indices.append(index)
-                data = writers.gif_from_indices(source.frame_palette, indices, self.duration_ms)
+                data = gif_from_indexed_source(source, self.duration_ms)
             else:
-                data = writers.write_gif(list(self.frames), None, self.duration_ms)
-            assert data is not None
+                encoded = write_gif(_Stream(self), None, self.duration_ms)
+                assert encoded is not None
+                data = encoded
             self._gif = data
         return self._gif
 
     def to_png_bytes(self, frame: int | None = None) -> bytes:
-        """One frame as PNG (default: the representative frame)."""
-        data = writers.write_png(self.frame(self._still_index(frame)), None)
+        """One frame as PNG (default: the poster frame)."""
+        from convviz.encode.png import write_png
+
+        data = write_png(self.frame(self._still_index(frame)), None)
         assert data is not None
         return data
 
     def contact_sheet(self, *, columns: int | None = None) -> np.ndarray:
         """All frames in a grid with their frame numbers, as one (H, W, 3) array."""
-        return writers.contact_sheet(list(self.frames), columns=columns)
+        from convviz.encode.sheet import contact_sheet
+
+        self.check_budget(sheet=True, columns=columns)
+        return contact_sheet(_Stream(self), columns=columns)
 
     def _still_index(self, frame: int | None) -> int:
         if frame is None:
-            return self.representative_frame
+            return self.poster_frame
         if not isinstance(frame, (int, np.integer)) or isinstance(frame, bool):
             raise SpecError(f"frame must be a frame number or None, got {frame!r}")
         if not -self.frame_count <= frame < self.frame_count:
@@ -206,41 +256,33 @@ class Animation:
         frame: int | None = None,
         sheet: bool = False,
         columns: int | None = None,
+        overwrite: bool = True,
     ) -> Path:
         """Write the animation; the format comes from the extension.
 
         - ``.gif``: the animation (loops forever, ``duration`` per frame);
-        - ``.png``: one still — ``frame`` picks it (default: a representative
+        - ``.png``: one still — ``frame`` picks it (default: the poster
           frame) — or with ``sheet=True`` a contact sheet of every frame
           (``columns`` per row);
         - anything else: through an installed imageio plugin (e.g. ``.mp4``
           with imageio[ffmpeg]); SpecError naming the extension otherwise.
 
-        Files are written atomically. Returns the path written.
+        (The writer for each extension comes from :mod:`convviz.encode.registry`.)
+        Files are written atomically; ``overwrite=False`` refuses (OutputError)
+        a file that exists when the new one is put in place. BudgetError
+        before anything is drawn if the output would not fit in memory.
+        Returns the path written.
         """
+        from convviz.encode.registry import writer_for
+
         target = Path(os.fspath(path))
+        writer = writer_for(target)
         extension = target.suffix.lower()
-        if sheet and extension != ".png":
-            raise SpecError(f"sheet=True writes a PNG; path {str(target)!r} does not end in .png")
-        if frame is not None and extension != ".png":
-            raise SpecError(
-                f"frame={frame!r} picks the still of a .png; path {str(target)!r} is not a .png"
-            )
-        if extension == ".gif":
-            data = self.to_gif_bytes()
-            with writers.atomic_write(target) as handle:
-                handle.write(data)
-        elif extension == ".png":
-            if sheet:
-                writers.write_sheet(list(self.frames), target, columns=columns)
-            else:
-                writers.write_png(self.frame(self._still_index(frame)), target)
-        elif not extension:
-            raise SpecError(
-                f"path {str(target)!r} has no extension; use .gif (animation) or .png (still)"
-            )
-        else:
-            writers.write_imageio(list(self.frames), target, self.duration_ms)
+        still = None if frame is None or extension != ".png" else self._still_index(frame)
+        self.check_budget(frame=still, sheet=sheet and extension == ".png", columns=columns,
+                          extension=extension)
+        writer(_Stream(self), target, duration_ms=self.duration_ms, overwrite=overwrite,
+               frame=frame if still is None else still, sheet=sheet, columns=columns)
         return target
 
     # -- notebook display ------------------------------------------------------------------------
@@ -293,6 +335,22 @@ def _check_number(name: str, value: Any) -> float:
     return float(value)
 
 
+def _check_duration(value: Any) -> float:
+    """Seconds per frame: a number a GIF can store (0.01 … 655.35 s, in steps of 0.01 s)."""
+    from convviz.encode.gif import GIF_DELAY_MS, check_duration_ms
+
+    duration = _check_number("duration", value)
+    try:
+        check_duration_ms(duration * 1000.0)
+    except SpecError:
+        low, high = (ms / 1000 for ms in GIF_DELAY_MS)
+        raise SpecError(
+            f"duration must be {low:g} … {high:g} seconds per frame (what a GIF can store), "
+            f"got {value!r}"
+        ) from None
+    return duration
+
+
 def _resolve(spec_or_preset: Any) -> tuple[str | None, Any]:
     """(name, ConvSpec | Preset | DiagramPreset) for a spec, a preset or a preset name."""
     from convviz.presets import Preset, get_preset
@@ -331,7 +389,8 @@ def animate(
     figure (:class:`convviz.draw.flat.NumbersRenderer`); ``pool="max"|"avg"``
     draws pooling that way (and implies ``numbers``); ``seed`` picks its
     random inputs. ``view="scatter"``: the scatter view of a transposed
-    convolution. ``duration``: seconds per frame; ``scale``: pixel scale.
+    convolution. ``duration``: seconds per frame (0.01 … 655.35, what a GIF
+    stores; SpecError outside); ``scale``: pixel scale.
     ``labels``: None lets the theme decide; True/False turns the text
     (labels and caption) on or off. Other ``options`` go to the scene
     (``title``, ``channel``), to the numbers renderer (``x``, ``w``,
@@ -339,10 +398,11 @@ def animate(
 
     A preset's own options (e.g. ``numbers_max_pooling``'s pool='max') apply
     where the call leaves the default. Nothing is drawn until a frame is
-    needed; invalid options raise SpecError at once.
+    needed; invalid options raise SpecError at once, and BudgetError (a
+    SpecError) when one frame would not fit in memory (see convviz.budget).
     """
     name, target = _resolve(spec_or_preset_name)
-    duration = _check_number("duration", duration)
+    duration = _check_duration(duration)
     scale = _check_number("scale", scale)
     if labels not in (None, True, False):
         raise SpecError(f"labels must be None, True or False, got {labels!r}")
@@ -362,8 +422,8 @@ def animate(
                 f"preset {name!r} is a diagram: view={view!r} and pool={pool!r} apply to "
                 "single convolutions only"
             )
-        factory = target.factory
-        source = factory(theme=theme_obj, scale=scale, numbers=numbers, **options)
+        make = target.factory
+        source = make(theme=theme_obj, scale=scale, numbers=numbers, **options)
         return Animation(lambda: source, duration=duration, name=name, source=source,
                          kind="diagram")
 

@@ -226,9 +226,31 @@ def test_saved_gifs_are_byte_identical_across_processes(tmp_path):
 
 
 def test_renderer_gif_uses_its_palette_indices_and_equals_the_rgb_encoding():
-    from convviz.encode import writers
+    from convviz.encode.gif import write_gif
 
     anim = convviz.animate("padding_strides", "classic")
     data = anim.to_gif_bytes()
-    assert len(anim._indices) == anim.frame_count  # the fast path was taken
-    assert data == writers.write_gif(list(anim.frames), None, anim.duration_ms)
+    assert anim.rendered == 0  # the fast path was taken: no RGB frame was drawn or kept
+    assert data == write_gif(list(anim.frames), None, anim.duration_ms)
+
+
+@pytest.mark.parametrize("name, options", [
+    ("padding_strides", {}), ("padding_strides", {"numbers": True}),
+    ("padding_strides_transposed", {"view": "scatter"}), ("wavenet", {}), ("glu_block", {}),
+])
+def test_animate_resolves_the_theme_by_name_once(name, options, monkeypatch):
+    """animate() looks the theme up once and hands the Theme itself to the renderer."""
+    from convviz.look import themes
+
+    lookups = []
+    original = themes.get_theme
+
+    def counting(theme):
+        if not isinstance(theme, themes.Theme):
+            lookups.append(theme)
+        return original(theme)
+
+    monkeypatch.setattr(themes, "get_theme", counting)
+    anim = animate(name, "dark", **options)
+    anim.frame(0)
+    assert lookups == ["dark"]

@@ -789,12 +789,14 @@ def test_render_parent_is_a_file(tmp_path, capsys):
 
 def test_render_interrupted_leaves_nothing(tmp_path, monkeypatch, capsys):
     """Ctrl-C while the file is being put in place: exit 130, no temp file, no directory."""
-    from convviz.encode import writers
+    from convviz.encode import atomic
 
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(writers.os, "replace", interrupted)
+    # without --force the file is put in place with os.link (with it, os.replace)
+    monkeypatch.setattr(atomic.os, "replace", interrupted)
+    monkeypatch.setattr(atomic.os, "link", interrupted)
     status, _, err = run(["render", *SMALL, "-o", tmp_path / "new" / "x.gif"], capsys)
     assert status == 130
     assert err == "convviz: interrupted\n"

@@ -54,6 +54,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from convviz.core.spec import ConvSpec
 
 from convviz.core.info import info, info_text, spec_dict  # NumPy only: the facts live in core
+from convviz.encode.registry import extensions as registered_extensions
+from convviz.errors import ConvvizError, OutputError, SpecError, UsageError
 from convviz.look.scene import MAX_CANVAS_CELLS  # data only: no matplotlib
 
 __all__ = ["build_parser", "info", "info_text", "main", "preset_rows", "spec_from_flags"]
@@ -73,7 +75,8 @@ DURATION_RANGE = (0.05, 120.0)
 MAX_JOBS = 64
 
 THEMES = ("classic", "default", "dark", "colorblind")
-OUTPUT_FORMATS = (".gif", ".png")
+#: the formats `render` writes: those with their own writer in convviz.encode's registry
+OUTPUT_FORMATS = registered_extensions()  # (".gif", ".png")
 
 #: ConvSpec parameter -> the flag that sets it (to name the flag in errors)
 PARAM_FLAGS = {
@@ -103,16 +106,9 @@ PARAM_FLAGS = {
 # =====================================================================================
 # errors
 # =====================================================================================
-class CLIError(Exception):
-    """An error reported as one line; ``status`` is the exit code."""
-
-    status = 1
-
-
-class UsageError(CLIError):
-    """A bad flag, value or name: exit status 2."""
-
-    status = 2
+# one exception tree (convviz.errors): every ConvvizError is reported as one line and
+# exits with its ``status`` (2: UsageError, SpecError; 1: OutputError and the rest)
+CLIError = ConvvizError  # the former name of the command line's own base class
 
 
 class _Parser(argparse.ArgumentParser):
@@ -410,6 +406,7 @@ class _Job:
     options: dict[str, Any] = field(default_factory=dict)
     frame: int | None = None
     sheet: bool = False
+    force: bool = False  # replace a file that exists (also one that appears while rendering)
 
 
 def _slug(spec: ConvSpec) -> str:
@@ -445,15 +442,15 @@ def _check_output_path(path: Path, force: bool, flag: str | None = "-o") -> None
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
-        raise CLIError(f"{flag}: {probe} is a file, not a directory")
+        raise OutputError(f"{flag}: {probe} is a file, not a directory")
     if path.is_dir():
-        raise CLIError(f"{flag} is a directory; give a file name or use it as -o DIR")
+        raise OutputError(f"{flag} is a directory; give a file name or use it as -o DIR")
     if path.suffix.lower() not in OUTPUT_FORMATS:
         raise UsageError(
             f"{flag}: {path.suffix or 'no extension'} is not a known format; use .gif "
             "(animation) or .png (--frame N still or --sheet contact sheet)")
-    if path.exists() and not force:
-        raise CLIError(f"{flag} exists; pass --force to overwrite it")
+    if os.path.lexists(path) and not force:  # (a dangling symbolic link counts)
+        raise OutputError(f"{flag} exists; pass --force to overwrite it")
 
 
 def _plan_outputs(args: argparse.Namespace, targets: list[tuple[str, Any]]) -> list[_Job]:
@@ -500,12 +497,7 @@ def _render_one(job: _Job) -> dict[str, Any]:
     _WORKER_STATE["busy"] = True
     try:
         anim = _animation(job)
-        if job.frame is not None:
-            _save(anim, job.path, frame=job.frame)
-        elif job.sheet:
-            _save(anim, job.path, sheet=True)
-        else:
-            _save(anim, job.path)
+        _save(anim, job.path, frame=job.frame, sheet=job.sheet, overwrite=job.force)
         frames = anim.frame_count
     finally:
         _WORKER_STATE["busy"] = False
@@ -514,7 +506,8 @@ def _render_one(job: _Job) -> dict[str, Any]:
 
 
 def _save(anim: Any, path: Path, **kw: Any) -> None:
-    """Animation.save with the still/sheet option (see convviz.animation)."""
+    """Animation.save (the writer comes from convviz.encode's registry by extension;
+    ``overwrite=False`` refuses a file that appeared at ``path`` while rendering)."""
     anim.save(path, **kw)
 
 
@@ -592,13 +585,15 @@ def _cmd_render(args: argparse.Namespace) -> int:
     jobs = _plan_outputs(args, targets)
     for job in jobs:
         job.options = dict(options)
+        job.force = bool(args.force)
         _check_output_path(job.path, args.force, "-o" if args.output else None)
-        # build (not draw) each animation now: invalid option combinations and frame
-        # numbers are refused before any file is written
+        # build (not draw) each animation now: invalid option combinations, frame
+        # numbers and outputs too large for memory are refused before any file is written
         anim = _animation(job)
         if job.frame is not None and job.frame >= anim.frame_count:
             raise UsageError(f"--frame: {job.frame} is not a frame of {job.label} "
                              f"(it has {anim.frame_count}: 0 … {anim.frame_count - 1})")
+        anim.check_budget(frame=job.frame, sheet=job.sheet, extension=job.path.suffix.lower())
     # directories for -o DIR are created just before writing, and removed again if empty
     created: list[Path] = []
     parents = sorted({job.path.parent for job in jobs if not job.path.parent.exists()})
@@ -1001,10 +996,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print("convviz: interrupted", file=sys.stderr)
         return 130
-    except CLIError as exc:
+    except ConvvizError as exc:
         if debug:
             traceback.print_exc()
-        _error(str(exc))
+        _error(_flag_for_spec_error(str(exc)) if isinstance(exc, SpecError) else str(exc))
         return exc.status
     except BrokenPipeError:
         # `convviz list | head`: stdout closed early is not an error worth a traceback
@@ -1014,16 +1009,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 1
     except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
-        from convviz.errors import ConvvizError, SpecError
-
         if debug:
             traceback.print_exc()
-        if isinstance(exc, SpecError):
-            _error(_flag_for_spec_error(str(exc)))
-            return 2
-        if isinstance(exc, ConvvizError):
-            _error(str(exc))
-            return 1
         if isinstance(exc, OSError):
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             _error(f"{where}{exc.strerror or exc}")

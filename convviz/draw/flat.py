@@ -637,7 +637,7 @@ class NumbersRenderer:
         else:
             self.tap_weights = None
         self.frame_count = int(math.prod(spec.output_size))
-        self.representative_frame = self.frame_count // 2
+        self.poster_frame = self.frame_count // 2
         kind = "max pooling" if pool == "max" else "average pooling" if pool == "avg" else (
             "transposed convolution" if spec.transposed else "convolution")
         self.title = title
@@ -926,7 +926,7 @@ class ScatterRenderer:
         self.counts = counts
         self.final_counts = running.copy()
         self.frame_count = n_in + 1
-        self.representative_frame = n_in
+        self.poster_frame = n_in
         self.title = title
         self.caption = f"{title}: {spec.describe()}" if title else (
             f"Scatter view of a transposed convolution, {spec.describe()}")

@@ -384,6 +384,7 @@ class ConvRenderer:
         self.frame_count: int = scene.frame_count
         self.size: tuple[int, int] = (self._layout.width, self._layout.height)
         self.caption: str = scene.caption
+        self.poster_frame: int = self.frame_count // 2  # the still shown by default
         self._fig: Any = None  # built lazily, on the first frame
         self._hiders = [_inward_edges(p.outline_extent()) for p in self._layout.outputs]
 

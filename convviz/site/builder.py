@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from convviz.encode.writers import atomic_write
+from convviz.encode.atomic import atomic_write
 from convviz.errors import OutputError, SpecError
 from convviz.site import templating
 from convviz.site.manifest import (
@@ -225,7 +225,7 @@ def render_draft(job: ImageJob) -> bytes:
     A draft gallery draws one frame per picture with the real renderers: a fast
     preview of the layout (and what the tests build).
     """
-    from convviz.encode.writers import write_gif
+    from convviz.encode.gif import write_gif
 
     anim = _animation(job.source, job.options)
     if job.still is not None:
