@@ -164,7 +164,7 @@ def full_draw(renderer):
     """The figure drawn from scratch by matplotlib (Figure.draw), as RGB."""
     import matplotlib
 
-    from convviz.draw.flat import _RC
+    from convviz.draw.flat_base import _RC
 
     with matplotlib.rc_context(_RC):
         renderer._fig.canvas.draw()

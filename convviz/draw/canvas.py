@@ -34,6 +34,7 @@ __all__ = [
     "graphics_context",
     "make_path",
     "pixels",
+    "recorder_class",
     "renderer_class",
     "text_line",
 ]
@@ -125,8 +126,7 @@ def graphics_context(*, antialiased: bool = True, joinstyle: str = "miter",
         gc.set_snap(snap)
         gc.set_linewidth(0.0)
         gc.set_dashes(0, None)
-        gc.set_alpha(1.0)
-        gc.set_foreground((0.0, 0.0, 0.0, 1.0), isRGBA=True)
+        # no set_alpha: it would force every colour's own alpha (translucent shadows) to it
         _GCS[key] = gc
     return gc
 
@@ -167,7 +167,9 @@ def renderer_class() -> type:
             if ismath or angle or not gc.get_antialiased():
                 self.stock_texts_drawn += 1
                 return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
-            left, bottom = self.line_position(s, prop, x, y)
+            line = text_line(s, prop, self.dpi)
+            left = round(x + line.x_offset)
+            bottom = round(y + line.y_offset + line.descent) + 1
             rgba = gc.get_rgb()
             if len(rgba) == 3 or gc.get_forced_alpha():
                 rgba = (*rgba[:3], gc.get_alpha())
@@ -175,12 +177,6 @@ def renderer_class() -> type:
             self.paste(image, left, bottom, gc.get_clip_rectangle())
             self.lines_drawn += 1
             return None
-
-        def line_position(self, s: str, prop: Any, x: float, y: float) -> tuple[int, int]:
-            """(left column, bottom row + 1) of the line's bitmap, rows from the top,
-            for a text drawn at display (x, y) (y from the top, the baseline)."""
-            line = text_line(s, prop, self.dpi)
-            return round(x + line.x_offset), round(y + line.y_offset + line.descent) + 1
 
         def paste(self, image: np.ndarray, left: int, bottom: int, clip: Any = None) -> None:
             """Composite an RGBA image whose bottom-left pixel is at column ``left``,
@@ -230,3 +226,69 @@ def canvas_class() -> type:
     _CLASSES["canvas"] = LineCanvas
     return LineCanvas
 
+
+
+def recorder_class() -> type:
+    """A renderer that keeps the calls an artist makes instead of drawing them.
+
+    ``record(artist)`` returns the artist's drawing as a list of calls to replay
+    on a :func:`renderer_class` renderer of the same size and dpi:
+    ``("path", gc, path, matrix, face)`` for ``draw_path``; ``("image", gc,
+    rgba, left, bottom, left_exact, bottom_exact)`` for a line of plain text
+    (``paste`` it; the exact position before rounding lets it be moved);
+    ``("text", gc, x, y, s, prop, angle, ismath, mtext)`` for text matplotlib
+    draws itself. Any other drawing call raises RuntimeError.
+    """
+    if "recorder" in _CLASSES:
+        return _CLASSES["recorder"]
+    line_renderer = renderer_class()
+
+    def gc_copy(gc: Any) -> Any:
+        from matplotlib.backend_bases import GraphicsContextBase
+
+        copy = GraphicsContextBase()
+        copy.copy_properties(gc)
+        return copy
+
+    class Recorder(line_renderer):  # type: ignore[misc, valid-type]
+        calls: list[tuple[Any, ...]]
+
+        def record(self, artist: Any) -> list[tuple[Any, ...]]:
+            self.calls = []
+            artist.draw(self)
+            calls, self.calls = self.calls, []
+            return calls
+
+        def draw_path(self, gc: Any, path: Any, transform: Any, rgbFace: Any = None) -> None:
+            matrix = np.array(transform.get_matrix() if hasattr(transform, "get_matrix")
+                              else transform, dtype=float)
+            face = None if rgbFace is None else tuple(rgbFace)
+            self.calls.append(("path", gc_copy(gc), path, matrix, face))
+
+        def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
+                      ismath: Any = False, mtext: Any = None) -> None:
+            if ismath or angle or not gc.get_antialiased():
+                self.calls.append(("text", gc_copy(gc), x, y, s, prop.copy(), angle, ismath,
+                                   mtext))
+                return
+            rgba = gc.get_rgb()
+            if len(rgba) == 3 or gc.get_forced_alpha():
+                rgba = (*rgba[:3], gc.get_alpha())
+            image = _text_image(s, prop, self.dpi, tuple(float(c) for c in rgba))
+            line = text_line(s, prop, self.dpi)
+            left_f, bottom_f = x + line.x_offset, y + line.y_offset + line.descent
+            self.calls.append(("image", gc_copy(gc), image, round(left_f), round(bottom_f) + 1,
+                               left_f, bottom_f))
+
+        def refuse(self, *args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("the incremental redraw records only paths and text")
+
+        def __init__(self, width: int, height: int, dpi: float) -> None:
+            super().__init__(width, height, dpi)
+            # (RendererAgg binds these to its Agg core per instance)
+            for name in ("draw_markers", "draw_path_collection", "draw_image",
+                         "draw_gouraud_triangles", "draw_quad_mesh"):
+                setattr(self, name, self.refuse)
+
+    _CLASSES["recorder"] = Recorder
+    return Recorder

@@ -50,6 +50,8 @@ from typing import Any
 import numpy as np
 
 from convviz.core.spec import CellKind
+from convviz.draw.canvas import graphics_context
+from convviz.draw.canvas import make_path as _path
 from convviz.errors import SpecError
 from convviz.look.scene import Scene
 from convviz.look.themes import Theme, get_theme, hex_to_rgb
@@ -397,22 +399,15 @@ class ConvRenderer:
     def _build(self) -> None:
         """Draw the static picture once (straight onto an Agg canvas: no Figure, no
         Axes for the shapes), quantise it, and keep it as every frame's background."""
-        from matplotlib.backends._backend_agg import RendererAgg  # type: ignore[attr-defined]
+        from convviz.draw.canvas import pixels, renderer_class
 
         lay, th, sc = self._layout, self.theme, self.scene
         dpi = DPI * lay.scale
-        if lay.labels or lay.caption:
-            # text needs matplotlib's Python renderer (fonts); shapes still go
-            # straight to its Agg core
-            from matplotlib.backends.backend_agg import RendererAgg as TextRenderer
-
-            text_renderer: Any = TextRenderer(lay.width, lay.height, dpi)
-            agg = text_renderer._renderer
-        else:
-            text_renderer = None
-            agg = RendererAgg(lay.width, lay.height, dpi)
+        # shapes go straight to the renderer; text (labels, caption) through Text artists
+        agg = renderer_class()(lay.width, lay.height, dpi)
+        text_renderer = agg if (lay.labels or lay.caption) else None
         self._agg = agg
-        self._buffer = np.asarray(agg)  # (H, W, 4) RGBA view of the canvas
+        self._buffer = pixels(agg)  # (H, W, 4) RGBA view of the canvas
         self._buffer[...] = (*hex_to_rgb(th.background), 255)
         # layout px (y down, 150 dpi) -> Agg display px (y up)
         self._transform = np.array([[lay.scale, 0.0, 0.0], [0.0, -lay.scale, lay.height],
@@ -501,7 +496,7 @@ class ConvRenderer:
         verts = np.concatenate([polys, polys[:, :1]], axis=1)
         if face is not None:
             # one path for all (shared edges are filled once: a translucent fill stays even)
-            self._agg.draw_path(_GC(antialiased=False, snap=False),
+            self._agg.draw_path(graphics_context(antialiased=False, snap=False),
                                 _path(verts.reshape(-1, 2), np.tile(_QUAD_CODES, n)),
                                 self._transform, face)
         if edge is not None:
@@ -518,7 +513,7 @@ class ConvRenderer:
                     dashes: tuple[float, Any]) -> None:
         n = len(paths)
         self._agg.draw_path_collection(
-            _GC(joinstyle=join, capstyle=cap), self._transform, paths, np.zeros((0, 3, 3)),
+            graphics_context(joinstyle=join, capstyle=cap), self._transform, paths, np.zeros((0, 3, 3)),
             np.zeros((0, 2)), np.eye(3), np.zeros((0, 4)), np.array([colour] * n, float),
             np.full(n, float(width)), [dashes], np.ones(n, np.uint8), None, "screen")
 
@@ -662,74 +657,10 @@ class ConvRenderer:
 
 
 # -----------------------------------------------------------------------------------
-# drawing helpers: a graphics context for Agg, the frame palette
+# drawing helpers: the frame palette
 # -----------------------------------------------------------------------------------
-class _GC:
-    """The few graphics-context fields matplotlib's Agg core reads (a stand-in for
-    ``GraphicsContextBase``, whose module pulls in most of matplotlib)."""
-
-    def __init__(self, *, antialiased: bool = True, joinstyle: str = "miter",
-                 capstyle: str = "butt", snap: bool | None = None) -> None:
-        self._alpha = 1.0
-        self._forced_alpha = False
-        self._antialiased = int(antialiased)
-        self._capstyle = capstyle
-        self._joinstyle = joinstyle
-        self._linewidth = 0.0
-        self._rgb = (0.0, 0.0, 0.0, 1.0)
-        self._dashes = (0.0, None)
-        self._snap = snap
-        self._cliprect = None
-        self._clippath = None
-        self._hatch = None
-        self._sketch = None
-
-    def get_antialiased(self) -> int:
-        return self._antialiased
-
-    def get_dashes(self) -> tuple[float, Any]:
-        return self._dashes
-
-    def get_clip_rectangle(self) -> None:
-        return None
-
-    def get_clip_path(self) -> tuple[None, None]:
-        return None, None
-
-    def get_snap(self) -> bool | None:
-        return self._snap
-
-    def get_hatch_path(self, density: float = 6.0) -> None:
-        return None
-
-    def get_hatch_color(self) -> tuple[float, float, float, float]:
-        return (0.0, 0.0, 0.0, 1.0)
-
-    def get_hatch_linewidth(self) -> float:
-        return 1.0
-
-    def get_sketch_params(self) -> None:
-        return None
-
-
 #: path codes of a closed quadrilateral: MOVETO, 3 × LINETO, CLOSEPOLY
 _QUAD_CODES = np.array([1, 2, 2, 2, 79], dtype=np.uint8)
-_TEMPLATE: list[Any] = []
-
-
-def _path(vertices: np.ndarray, codes: np.ndarray | None) -> Any:
-    """A matplotlib Path without the constructor's checks (many per frame), never
-    simplified (as ``path.simplify: False`` asks)."""
-    from matplotlib.path import Path
-
-    if not _TEMPLATE:
-        template = Path(np.zeros((2, 2)))
-        template.should_simplify = False
-        _TEMPLATE.append(template)
-    return Path._fast_from_codes_and_verts(  # type: ignore[attr-defined]
-        vertices, codes, _TEMPLATE[0])
-
-
 #: antialiasing levels kept per (surface, ink) pair: a pixel that an ink (stroke,
 #: line, text) covers partly is snapped to surface + k/LEVELS·(ink − surface)
 LEVELS = 4
