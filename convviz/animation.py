@@ -125,7 +125,7 @@ class Animation:
     @property
     def representative_frame(self) -> int:
         """The frame a still shows by default (the source's choice, else the middle one)."""
-        n = getattr(self.source, "representative_frame", None)
+        n = getattr(self.source, "poster_frame", None)
         return int(n) if n is not None else self.frame_count // 2
 
     @property

@@ -447,3 +447,30 @@ def test_frames_drawn_as_indices_alone_leave_later_rgb_frames_right():
     for n in (5, 1, 1, 8):
         np.testing.assert_array_equal(r.frame(n), reference.frame(n))
         np.testing.assert_array_equal(r.frame_palette[r.frame_indices(n)], r.frame(n))
+
+
+def test_no_private_matplotlib_names_in_the_package():
+    """Every drawing call goes through public matplotlib API (convviz/draw/canvas.py)."""
+    import re
+
+    package = Path(__file__).parent.parent / "convviz"
+    private = re.compile(
+        r"_backend_agg|\._renderer\b|_cliprect|_fast_from|_prepare_font|_lastKey"
+        r"|from matplotlib[\w.]* import _|matplotlib(?:\.\w+)*\._\w"
+        r"|(?<!self)\._(?:render_glyph|set_transform|layout|find_fonts_by_props|get_layout)\b"
+    )
+    hits = [f"{path.relative_to(package)}:{i}: {line.strip()}"
+            for path in sorted(package.rglob("*.py"))
+            for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if private.search(line)]
+    assert not hits, "\n".join(hits)
+
+
+def test_frames_after_the_first_redraw_only_the_window():
+    r = renderer("padding_strides_odd_transposed")
+    r.frame(0)
+    width, height = r.size
+    for n in range(1, 6):
+        r.frame(n)
+        y0, y1, x0, x1 = r._dirty
+        assert 0 < (y1 - y0) * (x1 - x0) < 0.5 * width * height

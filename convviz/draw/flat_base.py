@@ -216,7 +216,7 @@ class FlatFigure:
             if not self._order:
                 self._start()
             redrawn = self._redraw_changed()
-        buffer = pixels(self._renderer)
+        buffer = pixels(self._target)
         if buffer.shape[:2] != (self.height, self.width):  # pragma: no cover - guard
             raise RuntimeError(f"canvas is {buffer.shape[:2]}, expected {(self.height, self.width)}")
         area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in redrawn)
@@ -263,9 +263,9 @@ class FlatFigure:
         # Axes.draw sorts its children by zorder, stable in insertion order; with the axis
         # off it draws neither its own patch nor spines, and empty titles draw nothing
         self._order = [self.figure.patch] + sorted(children, key=lambda a: a.get_zorder())
-        self._renderer = self.canvas.get_renderer()
-        self._recorder = recorder_class()(self._renderer.width, self._renderer.height,
-                                          self._renderer.dpi)
+        self._target = self.canvas.get_renderer()
+        self._recorder = recorder_class()(self._target.width, self._target.height,
+                                          self._target.dpi)
         self._lin = np.array(ax.transData.get_matrix())[:2, :2]
         self._looks = [None] * len(self._order)
         self._boxes = np.zeros((len(self._order), 4))
@@ -335,7 +335,7 @@ class FlatFigure:
             self._boxes[i] = new
             dirty.extend(b for b in (old, new) if b[2] > b[0] and b[3] > b[1])
         boxes = self._boxes
-        renderer = self._renderer
+        renderer = self._target
         redrawn = []
         for x0, y0, x1, y1 in _merge_boxes(dirty):
             x0, y0 = max(x0, 0), max(y0, 0)

@@ -17,19 +17,10 @@ from convviz.errors import SpecError
 
 __all__ = ["FigureFrames", "Palette", "check_bool", "check_scale", "fmt_int", "palette", "rectangles"]
 
-# Colours the theme has no field for: the value lane (A = X∗W) and the gate
-# lane (B = X∗V), chosen per theme so they stay apart from input/output/accent.
-_LANES = {
-    "classic": ("#859900", "#D33682"),
-    "default": ("#859900", "#D33682"),
-    "dark": ("#859900", "#D33682"),
-    "colorblind": ("#009E73", "#CC79A7"),
-}
-
-
 @dataclass(frozen=True)
 class Palette:
-    """Everything a diagram needs from a theme (colours '#rrggbb')."""
+    """Everything a diagram needs from a theme (colours '#rrggbb'), derived from a
+    :class:`convviz.look.themes.Theme` by :func:`palette`."""
 
     name: str
     background: str
@@ -74,7 +65,7 @@ def palette(theme: Any = "default") -> Palette:
         obj = theme
         name = str(getattr(theme, "name", "default"))
     try:
-        value, gate = _LANES.get(name, _LANES["colorblind" if "blind" in name else "default"])
+        value, gate = obj.value_fill, obj.gate_fill
         return Palette(
             name=name,
             background=obj.background,
