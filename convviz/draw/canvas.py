@@ -109,8 +109,8 @@ def _text_image(s: str, prop: Any, dpi: float, rgba: tuple[float, ...]) -> np.nd
     return image
 
 
-def graphics_context(*, antialiased: bool = True, joinstyle: str = "miter",
-                     capstyle: str = "butt", snap: bool | None = None) -> Any:
+def graphics_context(*, antialiased: bool = True, joinstyle: Any = "miter",
+                     capstyle: Any = "butt", snap: bool | None = None) -> Any:
     """A shared :class:`~matplotlib.backend_bases.GraphicsContextBase` for drawing
     shapes straight onto a renderer: no stroke of its own (stroke widths and colours
     go with each call), no clipping, no dashes. Do not modify it."""

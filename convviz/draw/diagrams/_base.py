@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -126,7 +126,7 @@ def rectangles(xy: Any, width: float, height: float, **kwargs: Any) -> Any:
     x, y = xy[:, 0], xy[:, 1]
     corners = [(x, y), (x + width, y), (x + width, y + height), (x, y + height)]
     verts = np.stack([np.stack(c, axis=-1) for c in corners], axis=1)  # (N, 4, 2)
-    return PolyCollection(verts, closed=True, **kwargs)
+    return PolyCollection(cast(Any, verts), closed=True, **kwargs)
 
 
 def fmt_int(value: int) -> str:

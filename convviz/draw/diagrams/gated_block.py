@@ -54,7 +54,7 @@ def _num(v: int) -> str:
     return str(v).replace("-", "−")
 
 
-def _list(values: np.ndarray) -> str:
+def _list(values: Any) -> str:
     """Input steps as '1…3' (consecutive) or '1, 3, 5' (dilated; '0…8 step 2' when long)."""
     values = [int(v) for v in values]
     if len(values) == 1:
@@ -198,6 +198,9 @@ class GatedBlockDiagram(FigureFrames):
         y_s = y_ab + n * cs + 80
         lane_out = y_ab + n * cs + 38  # where arrows leave A and B, below their captions
         y_m = y_s + n * cs + (74 if self.highway else 44)  # the ⊗ node(s)
+        y_h: Any
+        y_p: Any
+        y_y: Any
         if self.highway:
             y_p = y_m + 52  # ⊕
             y_y = y_p + 34
@@ -291,7 +294,7 @@ class GatedBlockDiagram(FigureFrames):
             self._poly([(mx_val, y_m + r), (mx_val, y_p - r)], pal.output, arrow=True)
             self._poly([(mx_skip, y_m + r), (mx_skip, y_p), (centre + r, y_p)], pal.output, arrow=True)
             yx0 = centre - lane_w / 2
-            self.sy = _Strip(self, "Y", yx0, y_y, trace.y, pal.output, shape=f"Y  ({length}, {channels})")
+            self.sy: _Strip | None = _Strip(self, "Y", yx0, y_y, trace.y, pal.output, shape=f"Y  ({length}, {channels})")
             self._arrow(centre, y_p + r, centre, y_y - 2, pal.output)
             self.sh = None
         else:
