@@ -306,7 +306,7 @@ def test_channel_sheets_for_multi_channel_specs():
 
 
 def test_clip_stops_lines_at_the_output_plane():
-    from convviz.draw.oblique import _clip, _convex_overlap
+    from convviz.draw.oblique_layout import _clip, _convex_overlap
 
     square = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]])
     seg = _clip(np.array([-10.0, 5.0]), np.array([5.0, 5.0]), [square])
@@ -332,7 +332,7 @@ def test_absurd_sizes_are_refused():
      ConvSpec((7, 1), (2, 4), stride=2, padding="full"), ConvSpec((12, 2), 1)],
 )
 def test_output_plane_stays_clear_of_long_thin_inputs(spec):
-    from convviz.draw.oblique import _layout, _overlap
+    from convviz.draw.oblique_layout import _layout, _overlap
 
     layout = _layout(build_scene(spec), get_theme("default"), 1.0)
     assert not _overlap(layout.inputs, layout.outputs, pad=2.0)
