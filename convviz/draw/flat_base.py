@@ -414,13 +414,21 @@ def _shape_key(artist: Any, look: tuple[Any, ...]) -> tuple[Any, ...] | None:
         where = look[4]
         return ("text", look[:4] + look[5:], artist.get_horizontalalignment(),
                 artist.get_verticalalignment(),
-                artist.get_fontproperties().copy(), artist.get_linespacing(), artist.get_clip_on(),
-                artist.get_zorder(), artist.get_fontfeatures(), artist.get_language(), where is None)
+                artist.get_fontproperties().copy(), _optional(artist, "get_linespacing"),
+                artist.get_clip_on(), artist.get_zorder(), _optional(artist, "get_fontfeatures"),
+                _optional(artist, "get_language"), where is None)
     if type(artist) is not Rectangle or artist.get_angle() != 0:
         return None
     w, h = look[4][2:]
     return ("rect", look[:4] + look[5:], w, h, artist.get_joinstyle(), artist.get_capstyle(),
             artist.get_antialiased(), artist.get_hatch(), artist.get_snap(), artist.get_clip_on())
+
+
+def _optional(artist: Any, getter: str) -> Any:
+    """A text property newer matplotlibs have (line spacing 3.9, font features and
+    language 3.10); None where it does not exist yet."""
+    method = getattr(artist, getter, None)
+    return None if method is None else method()
 
 
 def _look(artist: Any) -> tuple[Any, ...]:
