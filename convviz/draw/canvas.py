@@ -66,7 +66,12 @@ def text_line(s: str, prop: Any, dpi: float) -> TextLine:
     ``prop``: a :class:`matplotlib.font_manager.FontProperties`. The metrics
     are those matplotlib lays text out with (the same ``set_text``).
     """
-    key = (s, prop.copy(), float(dpi))
+    import matplotlib
+
+    rc = matplotlib.rcParams
+    # the rc settings that change a line's layout or glyphs are part of its key
+    key = (s, prop.copy(), float(dpi), rc["text.hinting"], rc["text.hinting_factor"],
+           rc["text.kerning_factor"])
     line = _LINES.get(key)
     if line is None:
         from matplotlib.backends.backend_agg import get_hinting_flag
@@ -96,10 +101,10 @@ def _mult(a: int, cover: np.ndarray) -> np.ndarray:
 
 def _text_image(s: str, prop: Any, dpi: float, rgba: tuple[float, ...]) -> np.ndarray:
     """(h, w, 4) uint8: the colour ``rgba`` with the line's coverage (times its alpha) as alpha."""
-    key = (s, prop.copy(), float(dpi), rgba)
+    coverage = text_line(s, prop, dpi).coverage
+    key = (id(coverage), rgba)  # the line's bitmap (kept alive by _LINES) in this colour
     image = _IMAGES.get(key)
     if image is None:
-        coverage = text_line(s, prop, dpi).coverage
         image = np.empty(coverage.shape + (4,), dtype=np.uint8)
         # Agg turns a float colour into 8 bits by rounding half up
         image[..., :3] = [int(c * 255 + 0.5) for c in rgba[:3]]
