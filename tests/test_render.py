@@ -497,3 +497,15 @@ def test_frames_after_the_first_redraw_only_the_window():
         r.frame(n)
         y0, y1, x0, x1 = r._dirty
         assert 0 < (y1 - y0) * (x1 - x0) < 0.5 * width * height
+
+
+def test_text_goes_through_the_drawing_seam():
+    """Level text (the caption) is drawn a whole line at a time by convviz.draw.canvas;
+    only slanted labels take matplotlib's own (rotated) text path."""
+    r = renderer("no_padding_no_strides", "default")
+    r.frame(0)
+    lay = r._layout
+    rotated = sum(1 for label in lay.labels if label[3])
+    assert r._agg.lines_drawn == len(lay.caption) + len(lay.labels) - rotated
+    assert r._agg.stock_texts_drawn == rotated
+    assert r._agg.lines_drawn >= 1
