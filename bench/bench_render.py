@@ -7,14 +7,23 @@ In one run, each in its own fresh Python process (imports included):
     the axes and redraws every patch each frame, saved with PillowWriter —
     draws the same 15 specs in the same oblique style.
 
+(c) the import floor: a process that only runs ``import numpy, matplotlib, PIL``;
+    convviz's wall time is printed as a multiple of it (what drawing and
+    encoding add to the imports any matplotlib picture pays);
+(d) per frame, in one process: the numbers mode and the scatter view redraw
+    only what changed between frames (``FlatFigure.read``); the baseline is
+    the same figure drawn in full by matplotlib (``canvas.draw()``) per frame.
+
 Prints both wall times and their ratio (target: convviz ≥ 20× faster), and the
 total size of convviz's 15 GIFs against the originals' 3,398,746 bytes
-(target: at most half), with PASS/FAIL for each target. Writes only into a
-temporary directory. Timing depends on the machine and its load; run it on a
-quiet machine::
+(target: at most half), with PASS/FAIL for each target. Every timing is run
+``--repeat`` times and the median printed. Writes only into a temporary
+directory. Timing depends on the machine and its load; run it on a quiet
+machine::
 
-    python bench/bench_render.py            # all 15
-    python bench/bench_render.py --only 3   # the first 3 (a quick look)
+    python bench/bench_render.py              # all 15
+    python bench/bench_render.py --only 3     # the first 3 (a quick look)
+    python bench/bench_render.py --repeat 5   # steadier medians on a busy machine
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,6 +49,36 @@ from convviz.presets import CLASSIC_NAMES
 out, count = sys.argv[1], int(sys.argv[2])
 for name in CLASSIC_NAMES[:count]:
     convviz.animate(name, "classic").save(f"{out}/{name}.gif")
+"""
+
+FLOOR_SCRIPT = "import numpy, matplotlib, PIL"
+
+PER_FRAME_SCRIPT = r"""
+import json, statistics, sys, time
+from convviz import ConvSpec
+from convviz.draw.numbers import NumbersRenderer
+from convviz.draw.scatter import ScatterRenderer
+
+def per_frame(make):
+    r = make()
+    r.frame(0)
+    start = time.perf_counter()
+    for n in range(1, r.frame_count):
+        r.frame(n)
+    incremental = (time.perf_counter() - start) / (r.frame_count - 1)
+    start = time.perf_counter()
+    for n in range(1, r.frame_count):
+        r.frame(n)
+        r._fig.full_draw()
+    both = (time.perf_counter() - start) / (r.frame_count - 1)
+    return incremental, both - incremental
+
+cases = {
+    "numbers 7x7 k3 p1": lambda: NumbersRenderer(ConvSpec(7, 3, padding=1)),
+    "numbers transposed": lambda: NumbersRenderer(ConvSpec(3, 3, stride=2, transposed=True)),
+    "scatter 4x4 k3 s2": lambda: ScatterRenderer(ConvSpec(4, 3, stride=2, transposed=True)),
+}
+print(json.dumps({name: per_frame(make) for name, make in cases.items()}))
 """
 
 
@@ -148,20 +188,41 @@ def timed(script: str, out_dir: str, count: int) -> tuple[float, float]:
     return wall, cpu
 
 
+def median_timed(script: str, out_dir: str, count: int, repeat: int) -> tuple[float, float]:
+    """Medians of (wall, CPU) seconds over ``repeat`` fresh processes."""
+    runs = [timed(script, out_dir, count) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+def per_frame(repeat: int) -> dict[str, tuple[float, float]]:
+    """name -> median (incremental, full draw) seconds per frame, from fresh processes."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", PER_FRAME_SCRIPT], check=True,
+                              capture_output=True, text=True)
+        runs.append(json.loads(done.stdout))
+    return {name: (statistics.median(r[name][0] for r in runs),
+                   statistics.median(r[name][1] for r in runs)) for name in runs[0]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", type=int, default=15, help="render the first N classic presets")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON too")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing (medians printed)")
     args = parser.parse_args(argv)
     count = max(1, min(15, args.only))
+    repeat = max(1, args.repeat)
     with tempfile.TemporaryDirectory(prefix="convviz-bench-") as tmp:
         ours, theirs = Path(tmp, "convviz"), Path(tmp, "baseline")
         ours.mkdir()
         theirs.mkdir()
-        t_ours, cpu_ours = timed(CONVVIZ_SCRIPT, str(ours), count)
+        t_floor, cpu_floor = median_timed(FLOOR_SCRIPT, str(ours), count, repeat)
+        t_ours, cpu_ours = median_timed(CONVVIZ_SCRIPT, str(ours), count, repeat)
         t_base, cpu_base = timed(
             BASELINE_SCRIPT.format(bench=str(Path(__file__).parent)), str(theirs), count
         )
+        frames = per_frame(repeat)
         ours_bytes = sum(p.stat().st_size for p in ours.glob("*.gif"))
         base_bytes = sum(p.stat().st_size for p in theirs.glob("*.gif"))
         files = len(list(ours.glob("*.gif")))
@@ -169,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     cpu_speedup = cpu_base / cpu_ours
     print(f"presets rendered:           {count} (files written: {files})")
     print("                              wall         CPU (user+sys)")
-    print(f"convviz (one process):      {t_ours:8.2f} s   {cpu_ours:8.2f} s")
+    print(f"import floor (numpy, matplotlib, PIL): {t_floor:.2f} s   {cpu_floor:.2f} s")
+    print(f"convviz (one process):      {t_ours:8.2f} s   {cpu_ours:8.2f} s"
+          f"  = {t_ours / t_floor:.2f}× the import floor (CPU {cpu_ours / cpu_floor:.2f}×)")
     print(f"FuncAnimation+PillowWriter: {t_base:8.2f} s   {cpu_base:8.2f} s")
     print(f"speed-up (wall):            {speedup:8.1f}×  (target ≥ {SPEED_TARGET:.0f}×: "
           f"{'PASS' if speedup >= SPEED_TARGET else 'FAIL'})")
@@ -183,8 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         ratio = None
         print(f"convviz GIF bytes:          {ours_bytes:,} (size target needs all 15)")
+    print("per frame (median of fresh processes):  incremental   full draw   ratio")
+    for name, (inc, full) in frames.items():
+        print(f"  {name:<36} {inc * 1e3:8.2f} ms  {full * 1e3:8.2f} ms  {full / inc:6.1f}×")
     if args.json:
-        print(json.dumps({"count": count, "convviz_s": t_ours, "baseline_s": t_base,
+        print(json.dumps({"count": count, "floor_s": t_floor, "floor_cpu_s": cpu_floor,
+                          "per_frame_s": frames, "convviz_s": t_ours, "baseline_s": t_base,
                           "convviz_cpu_s": cpu_ours, "baseline_cpu_s": cpu_base,
                           "speedup": speedup, "cpu_speedup": cpu_speedup,
                           "convviz_bytes": ours_bytes,

@@ -159,11 +159,6 @@ class Animation:
         return _poster_frame(self.source)
 
     @property
-    def representative_frame(self) -> int:
-        """The former name of :attr:`poster_frame`."""
-        return self.poster_frame
-
-    @property
     def frames(self) -> Sequence:
         """All frames, a Sequence of (H, W, 3) uint8 arrays, each drawn on first access."""
         return _Frames(self)

@@ -71,15 +71,13 @@ class IndexedFrameSource(FrameSource, Protocol):
 def poster_frame(source: Any) -> int:
     """The frame a still of ``source`` shows: its ``poster_frame``, else the middle one.
 
-    (Sources that predate the name may still call it ``representative_frame``;
-    it is read as a fallback.) SpecError if the source names a frame it lacks.
+    SpecError if the source names a frame it lacks.
     """
     count = int(source.frame_count)
-    for name in ("poster_frame", "representative_frame"):
-        n = getattr(source, name, None)
-        if n is not None:
-            n = int(n)
-            if not 0 <= n < count:
-                raise SpecError(f"{name}={n} is not a frame of the source (0 … {count - 1})")
-            return n
-    return count // 2
+    n = getattr(source, "poster_frame", None)
+    if n is None:
+        return count // 2
+    n = int(n)
+    if not 0 <= n < count:
+        raise SpecError(f"poster_frame={n} is not a frame of the source (0 … {count - 1})")
+    return n

@@ -418,7 +418,11 @@ def _check_layout(src, frames):
     for n in frames:
         src.frame(n)  # sets this frame's texts
         figure = src.fig.bbox
-        assert (round(figure.width), round(figure.height)) == src.size
+        # the canvas is the figure's size cut to whole pixels (matplotlib >= 3.11 first
+        # adds 1e-8 px, so 204.99999999 gives 205 there and 204 before)
+        assert all(s in (int(v), int(v + 1e-8))
+                   for s, v in zip(src.size, (figure.width, figure.height))), (src.size, figure)
+        assert src.frame(n).shape == (src.size[1], src.size[0], 3)
         boxes = _text_boxes(src)
         assert boxes
         for text, box in boxes:
@@ -459,3 +463,20 @@ def test_user_stack_texts_fit():
     _check_layout(wave, [wave.poster_frame])
     gated = DIAGRAM_PRESETS["highway_block"].factory(kernel_size=5, dilation=3, length=16, channels=1)
     _check_layout(gated, [0, 8, 15])
+
+
+def test_palette_is_derived_from_a_theme_object():
+    """The diagrams' colours, the gated lanes included, come from the one Theme."""
+    from convviz.draw.diagrams._base import palette
+    from convviz.look.themes import THEMES, get_theme
+
+    for name, theme in THEMES.items():
+        pal = palette(theme)
+        assert (pal.background, pal.input, pal.output, pal.value, pal.gate) == (
+            theme.background, theme.input_fill, theme.output_fill, theme.value_fill,
+            theme.gate_fill), name
+    odd = get_theme("default").with_(value_fill="#123456", gate_fill="#654321",
+                                      background="#fafafa")
+    src = DIAGRAM_PRESETS["glu_block"].factory(theme=odd)
+    assert (src.palette.value, src.palette.gate) == ("#123456", "#654321")
+    assert tuple(src.frame(0)[0, 0]) == (0xFA, 0xFA, 0xFA)

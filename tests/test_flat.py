@@ -164,7 +164,7 @@ def full_draw(renderer):
     """The figure drawn from scratch by matplotlib (Figure.draw), as RGB."""
     import matplotlib
 
-    from convviz.draw.flat import _RC
+    from convviz.draw.flat_base import _RC
 
     with matplotlib.rc_context(_RC):
         renderer._fig.canvas.draw()
@@ -297,3 +297,53 @@ def test_palette_follows_the_theme():
     assert flat_palette("classic").labels is False
     assert flat_palette("default").labels is True
     assert flat_palette("colorblind").output.lower() == "#e69f00"
+
+
+def test_palette_is_derived_from_the_theme_object():
+    """No colour table of the flat renderers' own: every colour comes from the Theme."""
+    from convviz.look.themes import THEMES, get_theme
+
+    for name, theme in THEMES.items():
+        pal = flat_palette(theme)
+        assert (pal.background, pal.input, pal.output, pal.stroke, pal.shadow, pal.text,
+                pal.muted) == (theme.background, theme.input_fill, theme.output_fill, theme.stroke,
+                               theme.shadow, theme.text, theme.muted), name
+        assert pal.shadow_alpha == theme.shadow_alpha
+    odd = get_theme("default").with_(input_fill="#123456", shadow_alpha=0.25, show_labels=False)
+    r = NumbersRenderer(ConvSpec(4, 3), theme=odd)
+    assert r.palette.input == "#123456" and r.palette.shadow_alpha == 0.25
+    assert r.palette.labels is False
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: NumbersRenderer(ConvSpec(6, 3, padding=1), seed=2),
+        lambda: ScatterRenderer(ConvSpec(3, 3, stride=2, transposed=True)),
+    ],
+    ids=["numbers", "scatter"],
+)
+def test_frames_after_the_first_redraw_only_dirty_boxes(make):
+    """The fast path is the one in use: after the first frame each read redraws a part
+    of the picture (a fall-back to full redraws would redraw all of it every frame)."""
+    r = make()
+    r.frame(0)
+    stats = r._fig.stats
+    width, height = r.size
+    assert stats.reads == 1 and stats.last_pixels == width * height  # the first: everything
+    recorded = stats.calls_recorded
+    for n in range(1, r.frame_count):
+        r.frame(n)
+        assert 0 < stats.last_pixels < 0.5 * width * height, n
+    assert stats.reads == r.frame_count
+    assert stats.pixels < 0.5 * width * height * r.frame_count
+    # most of what later frames draw is replayed or moved, not drawn by matplotlib again
+    assert stats.calls_recorded - recorded < 4 * r.frame_count
+
+
+def test_poster_frame_is_the_frame_source_name():
+    r = NumbersRenderer(ConvSpec(5, 3))
+    assert r.poster_frame == r.frame_count // 2
+    s = ScatterRenderer(ConvSpec(3, 3, stride=2, transposed=True))
+    assert 0 <= s.poster_frame < s.frame_count
+    assert not hasattr(r, "representative_frame") and not hasattr(s, "representative_frame")

@@ -69,9 +69,9 @@ def test_poster_frame_fallbacks():
     assert poster_frame(Bar(frames=7, poster=None)) == 3  # no poster_frame: the middle one
 
     class Older(Bar):
-        representative_frame = 1  # the former name is still read
+        representative_frame = 1  # one name only: the old one is not read
 
-    assert poster_frame(Older(poster=None)) == 1
+    assert poster_frame(Older(poster=None)) == 2
     with pytest.raises(SpecError, match=r"poster_frame=9 .*0 … 4"):
         poster_frame(Bar(poster=9))
 

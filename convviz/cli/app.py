@@ -57,6 +57,7 @@ from convviz.core.info import info, info_text, spec_dict  # NumPy only: the fact
 from convviz.encode.registry import extensions as registered_extensions
 from convviz.errors import ConvvizError, OutputError, SpecError, UsageError
 from convviz.look.scene import MAX_CANVAS_CELLS  # data only: no matplotlib
+from convviz.look.themes import THEMES  # data only: no matplotlib
 
 __all__ = ["build_parser", "info", "info_text", "main", "preset_rows", "spec_from_flags"]
 
@@ -74,7 +75,6 @@ SCALE_RANGE = (0.1, 8.0)
 DURATION_RANGE = (0.05, 120.0)
 MAX_JOBS = 64
 
-THEMES = ("classic", "default", "dark", "colorblind")
 #: the formats `render` writes: those with their own writer in convviz.encode's registry
 OUTPUT_FORMATS = registered_extensions()  # (".gif", ".png")
 
@@ -876,7 +876,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render every preset (with -o DIR)")
     _add_spec_flags(render)
     look = render.add_argument_group("picture")
-    look.add_argument("--theme", choices=THEMES, default="default", help="colours and labels")
+    look.add_argument("--theme", choices=tuple(THEMES), default="default", help="colours and labels")
     look.add_argument("--numbers", action="store_true",
                       help="show the numbers: input, kernel, and the sums")
     look.add_argument("--scatter", action="store_true",

@@ -27,7 +27,8 @@ Axes; matplotlib.figure is imported only for text). The static picture is
 drawn once; every frame restores that background where the last frame drew,
 draws what changes (shadow, extent grid, lines, the highlighted output cell;
 the output plane is background and the lines are clipped at it) and re-reads
-only that region.
+only that region. The layout (plain geometry) is :mod:`convviz.draw.oblique_layout`;
+every drawing call goes through :mod:`convviz.draw.canvas`.
 
 Colours: fills are drawn without antialiasing (an antialiased stroke always
 covers their edge), strokes, lines and text with it. Every frame is then
@@ -43,304 +44,33 @@ blend step (255/8 per channel), antialiased edges keep 3 intermediate levels.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from convviz.core.spec import CellKind
+from convviz.draw.canvas import graphics_context
+from convviz.draw.canvas import make_path as _path
+from convviz.draw.oblique_layout import (
+    _FONT,
+    _RC,
+    CELL,
+    DPI,
+    MARGIN,
+    MAX_SHEETS,
+    PT,
+    SHEET_STEP,
+    _check_scale,
+    _clip,
+    _inward_edges,
+    _layout,
+    frame_size,
+)
 from convviz.errors import SpecError
 from convviz.look.scene import Scene
 from convviz.look.themes import Theme, get_theme, hex_to_rgb
 
 __all__ = ["CELL", "DPI", "MARGIN", "ConvRenderer", "frame_size", "render_frame"]
-
-#: the originals' resolution (dots per inch at scale 1)
-DPI = 150.0
-#: one grid cell, 0.5 cm, in pixels at 150 dpi
-CELL = 0.5 / 2.54 * DPI
-#: the blank margin on every side, px at 150 dpi
-MARGIN = 21.6
-#: the output plane's extra shift to the left, px at 150 dpi
-OUTPUT_SHIFT = 5.2
-#: the oblique map: grid x runs along EX, grid y along EY (cells, y up)
-EX = (1.0, 0.5)
-EY = (-0.7, 0.65)
-#: a sub-pixel nudge (px at 150 dpi) that puts our antialiased edges where the
-#: originals' rasteriser put theirs (measured against them, dev/compare_originals.py)
-NUDGE = (0.05, 0.0)
-#: the largest picture we agree to draw, px per side
-MAX_PIXELS = 8192
-#: gap between depth slices (3-D), cells
-SLICE_GAP = 0.8
-#: the most channel sheets drawn per plane, and how far each is lifted (px)
-MAX_SHEETS = 4
-SHEET_STEP = 0.24 * CELL
-#: vertical gap between the rows of a 1-D picture, cells
-ROW_GAP_1D = 2.0
-
-_FONT = "DejaVu Sans"  # ships with matplotlib: same glyphs on every machine
-
-# rc settings that would otherwise change our pixels from a user's matplotlibrc
-_RC: dict[str, Any] = {
-    "lines.scale_dashes": False,
-    "path.simplify": False,
-    "path.snap": True,
-    "text.antialiased": True,
-    "patch.antialiased": True,
-    "lines.antialiased": True,
-    "text.hinting": "force_autohint",
-    "font.family": "sans-serif",
-    "font.sans-serif": [_FONT],
-    "agg.path.chunksize": 0,
-}
-
-PT = DPI / 72.0  # px per point at scale 1
-
-
-# -----------------------------------------------------------------------------------
-# layout: plain geometry, no matplotlib
-# -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Plane:
-    """A rows×cols grid drawn with basis vectors ex, ey (px, y down) from origin.
-
-    Grid point (x, y) (x along a row, y up the rows, in cells) is at
-    origin + x·ex + y·ey. Cell [r, c] covers x ∈ [c, c+1], y ∈ [rows−1−r, rows−r].
-    """
-
-    rows: int
-    cols: int
-    origin: tuple[float, float]
-    ex: tuple[float, float]
-    ey: tuple[float, float]
-
-    def point(self, x: Any, y: Any) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
-        y = np.asarray(y, dtype=float)
-        px = self.origin[0] + x * self.ex[0] + y * self.ey[0]
-        py = self.origin[1] + x * self.ex[1] + y * self.ey[1]
-        return np.stack([px, py], axis=-1)
-
-    def cells(self, rc: np.ndarray) -> np.ndarray:
-        """Polygons (n, 4, 2) of cells rc (n, 2) = [row, col]."""
-        rc = np.asarray(rc, dtype=float).reshape(-1, 2)
-        r, c = rc[:, 0], rc[:, 1]
-        y0 = self.rows - 1 - r
-        xs = np.stack([c, c + 1, c + 1, c], axis=1)
-        ys = np.stack([y0, y0, y0 + 1, y0 + 1], axis=1)
-        return self.point(xs, ys)
-
-    def box(self, r0: float, r1: float, c0: float, c1: float) -> np.ndarray:
-        """Corners (4, 2) of rows [r0, r1) × cols [c0, c1): the corners at
-        (x0,y0), (x1,y0), (x1,y1), (x0,y1) with y0 the bottom."""
-        y0, y1 = self.rows - r1, self.rows - r0
-        return self.point([c0, c1, c1, c0], [y0, y0, y1, y1])
-
-    def grid(self, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
-        """Segments (n, 2, 2) of the grid lines over rows [r0, r1) × cols [c0, c1),
-        each starting at its low-x / low-y end (where TikZ starts the dashes)."""
-        y0, y1 = self.rows - r1, self.rows - r0
-        xs = np.arange(c0, c1 + 1, dtype=float)
-        ys = np.arange(y0, y1 + 1, dtype=float)
-        # lines of constant x (from y0 to y1), then of constant y (from c0 to c1)
-        seg_x = np.stack([np.repeat(xs[:, None], 2, 1), np.broadcast_to([y0, y1], (len(xs), 2))], -1)
-        seg_y = np.stack([np.broadcast_to([c0, c1], (len(ys), 2)), np.repeat(ys[:, None], 2, 1)], -1)
-        segs = np.concatenate([seg_x, seg_y]).astype(float)
-        return self.point(segs[..., 0], segs[..., 1])
-
-    def outline_extent(self) -> np.ndarray:
-        """The four corners (px) of the whole plane."""
-        return self.box(0, self.rows, 0, self.cols)
-
-
-@dataclass(frozen=True)
-class _Layout:
-    width: int  # px
-    height: int  # px
-    scale: float
-    inputs: tuple[_Plane, ...]  # one per depth slice (1 in 1-D/2-D)
-    outputs: tuple[_Plane, ...]
-    flat: bool
-    labels: tuple[tuple[str, float, float, float, str, str], ...]  # text, x, y, rot, ha, va
-    caption: tuple[tuple[str, float, float], ...]  # text, x, y (centre, baseline-ish)
-    font_px: float
-    ghost_in: int = 0  # channel sheets drawn behind the input plane
-    ghost_out: int = 0  # ... and behind the output plane
-
-
-def _text_width_px(text: str, font_size_pt: float) -> float:
-    """Width of ``text`` in px at 150 dpi (matplotlib's TextPath; no drawing)."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
-
-    path = TextPath((0, 0), text, size=font_size_pt, prop=FontProperties(family=_FONT))
-    ext = path.get_extents()
-    return float(ext.x1 - min(ext.x0, 0.0)) * PT
-
-
-def _plane_size(rows: int, cols: int) -> tuple[float, float]:
-    """(width, height) px of an oblique rows×cols plane."""
-    return (cols * EX[0] - rows * EY[0]) * CELL, (cols * EX[1] + rows * EY[1]) * CELL
-
-
-def _oblique(rows: int, cols: int, left: float, bottom: float) -> _Plane:
-    """An oblique plane whose bounding box has its left edge at ``left`` and its
-    bottom (the bottom corner, grid point (0, 0)) at ``bottom`` (px, y down)."""
-    origin = (left - rows * EY[0] * CELL, bottom)
-    return _Plane(rows, cols, origin, (EX[0] * CELL, -EX[1] * CELL), (EY[0] * CELL, -EY[1] * CELL))
-
-
-def frame_size(scene: Scene, theme: str | Theme = "classic", scale: float = 1.0) -> tuple[int, int]:
-    """(width, height) px of the pictures of ``scene``."""
-    layout = _layout(scene, get_theme(theme), _check_scale(scale))
-    return layout.width, layout.height
-
-
-def _check_scale(scale: Any) -> float:
-    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
-        raise SpecError(f"scale must be a number, got {scale!r}")
-    scale = float(scale)
-    if not (0.1 <= scale <= 8.0) or not math.isfinite(scale):
-        raise SpecError(f"scale must be between 0.1 and 8, got {scale!r}")
-    return scale
-
-
-def _grid2(shape: Sequence[int]) -> tuple[int, int]:
-    """(rows, cols) of one drawn plane of an N-D grid."""
-    if len(shape) == 1:
-        return 1, shape[0]
-    return shape[-2], shape[-1]
-
-
-def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
-    ndim = scene.ndim
-    canvas = scene.canvas_size
-    out = scene.output_size
-    m = MARGIN
-    nudge_x, nudge_y = NUDGE
-    font_px = theme.font_size * PT
-    label_pad = 0.45 * font_px
-    labels: list[tuple[str, float, float, float, str, str]] = []
-    ghost_in = ghost_out = 0
-
-    if ndim == 1:
-        # flat rows: output above input, centred
-        n, o = canvas[0], out[0]
-        width = n * CELL + 2 * m
-        left = m
-        if theme.show_labels:
-            lw = max(_text_width_px(theme.input_label, theme.font_size),
-                     _text_width_px(theme.output_label, theme.font_size))
-            left += lw + label_pad * 2
-            width += lw + label_pad * 2
-        height = (2 + ROW_GAP_1D) * CELL + 2 * m
-        inputs: tuple[_Plane, ...] = (_Plane(1, n, (left, m + (1 + ROW_GAP_1D + 1) * CELL), (CELL, 0.0), (0.0, -CELL)),)
-        ox = left + (n - o) / 2 * CELL
-        outputs: tuple[_Plane, ...] = (_Plane(1, o, (ox, m + CELL), (CELL, 0.0), (0.0, -CELL)),)
-        if theme.show_labels:
-            x = left - label_pad
-            labels.append((theme.input_label, x, m + (1.5 + ROW_GAP_1D) * CELL, 0.0, "right", "center"))
-            labels.append((theme.output_label, min(x, ox - label_pad), m + 0.5 * CELL, 0.0, "right", "center"))
-        flat = True
-    else:
-        rows, cols = _grid2(canvas)
-        orows, ocols = _grid2(out)
-        slices = canvas[0] if ndim == 3 else 1
-        oslices = out[0] if ndim == 3 else 1
-        pw, ph = _plane_size(rows, cols)
-        opw, oph = _plane_size(orows, ocols)
-        gap = SLICE_GAP * CELL
-        in_w = slices * pw + (slices - 1) * gap
-        out_w = oslices * opw + (oslices - 1) * gap
-        c_in, c_out = scene.spec.channels
-        if ndim == 2 and theme.show_labels:
-            # multi-channel: the other channels as coloured sheets behind each plane
-            ghost_in, ghost_out = min(c_in, MAX_SHEETS) - 1, min(c_out, MAX_SHEETS) - 1
-        if ndim == 2:
-            out_left = m + (rows - orows) * -EY[0] * CELL - OUTPUT_SHIFT
-        else:
-            out_left = m + (in_w - out_w) / 2
-
-        def place(bottom: float, lift: float) -> tuple[tuple[_Plane, ...], tuple[_Plane, ...]]:
-            ins = tuple(_oblique(rows, cols, m + z * (pw + gap), bottom) for z in range(slices))
-            outs = tuple(
-                _oblique(orows, ocols, out_left + z * (opw + gap), bottom - lift)
-                for z in range(oslices)
-            )
-            return ins, outs
-
-        # T + 1 cells for a square canvas (the originals); higher when a long thin
-        # canvas would otherwise reach under the output plane
-        lift = ((rows + cols) / 2 + 1) * CELL
-        while _overlap(*place(0.0, lift), pad=3.0 + ghost_in * SHEET_STEP):
-            lift += 0.25 * CELL
-        top = max(ph, lift + oph)
-        top_extra = ghost_out * SHEET_STEP + (0.6 * font_px if theme.show_labels else 0.0)
-        width = in_w + 2 * m
-        height = top + top_extra + 2 * m
-        bottom = m + top_extra + top  # the input's bottom corner
-        inputs, outputs = place(bottom, lift)
-        if theme.show_labels:
-            # both labels run along the planes' x edges (EX, 26.6° up-right)
-            ang = math.degrees(math.atan2(EX[1], EX[0]))
-            sin, cos = math.sin(math.radians(ang)), math.cos(math.radians(ang))
-            for z, plane in enumerate(inputs):
-                text = theme.input_label if slices == 1 else f"{theme.input_label} {z}"
-                text += f" ({c_in} channels)" if ghost_in else ""
-                # below the lower-right edge (grid y = 0), at its middle
-                p = plane.point(cols / 2, 0.0)
-                labels.append((text, p[0] + sin * label_pad, p[1] + cos * label_pad, ang, "center", "top"))
-            for z, plane in enumerate(outputs):
-                text = theme.output_label if oslices == 1 else f"{theme.output_label} {z}"
-                text += f" ({c_out} channels)" if ghost_out else ""
-                # above the upper-left edge (grid y = rows), near its left end
-                p = plane.point(min(ocols / 2, 1.0 + 0.1 * ocols), float(orows))
-                p = p - (0.0, ghost_out * SHEET_STEP)
-                labels.append((text, p[0] - sin * label_pad, p[1] - cos * label_pad, ang, "center", "bottom"))
-        flat = False
-
-    caption: list[tuple[str, float, float]] = []
-    if theme.show_caption and scene.lines:
-        line_h = 1.45 * font_px
-        text_w = max(_text_width_px(t, theme.font_size) for t in scene.lines)
-        extra_w = max(0.0, text_w + 2 * m - width)
-        if extra_w:
-            dx = extra_w / 2
-            width += extra_w
-            inputs = tuple(_shift(p, dx, 0) for p in inputs)
-            outputs = tuple(_shift(p, dx, 0) for p in outputs)
-            labels = [(t, x + dx, y, r, ha, va) for t, x, y, r, ha, va in labels]
-        y = height - m + 0.6 * line_h
-        if not flat and theme.show_labels:
-            y += 0.9 * font_px  # the input label hangs below the lower-right edge
-        for text in scene.lines:
-            caption.append((text, width / 2, y + 0.5 * line_h))
-            y += line_h
-        height = y + m * 0.6
-
-    w_px, h_px = round(width * scale), round(height * scale)
-    if max(w_px, h_px) > MAX_PIXELS:
-        raise SpecError(
-            f"the picture would be {w_px}×{h_px} px; the most is {MAX_PIXELS} px per side "
-            "(use a smaller scale or spec)"
-        )
-    # centre the drawing on the whole-pixel canvas (as the originals' rasteriser
-    # did), then nudge it onto their pixel grid
-    dx = (w_px / scale - width) / 2 + nudge_x
-    dy = (h_px / scale - height) / 2 + nudge_y
-    inputs = tuple(_shift(p, dx, dy) for p in inputs)
-    outputs = tuple(_shift(p, dx, dy) for p in outputs)
-    labels = [(t, x + dx, y + dy, r, ha, va) for t, x, y, r, ha, va in labels]
-    caption = [(t, x + dx, y + dy) for t, x, y in caption]
-    return _Layout(w_px, h_px, scale, inputs, outputs, flat, tuple(labels), tuple(caption),
-                   font_px, ghost_in, ghost_out)
-
-
-def _shift(plane: _Plane, dx: float, dy: float) -> _Plane:
-    return _Plane(plane.rows, plane.cols, (plane.origin[0] + dx, plane.origin[1] + dy), plane.ex, plane.ey)
-
 
 # -----------------------------------------------------------------------------------
 # the renderer
@@ -398,22 +128,15 @@ class ConvRenderer:
     def _build(self) -> None:
         """Draw the static picture once (straight onto an Agg canvas: no Figure, no
         Axes for the shapes), quantise it, and keep it as every frame's background."""
-        from matplotlib.backends._backend_agg import RendererAgg  # type: ignore[attr-defined]
+        from convviz.draw.canvas import pixels, renderer_class
 
         lay, th, sc = self._layout, self.theme, self.scene
         dpi = DPI * lay.scale
-        if lay.labels or lay.caption:
-            # text needs matplotlib's Python renderer (fonts); shapes still go
-            # straight to its Agg core
-            from matplotlib.backends.backend_agg import RendererAgg as TextRenderer
-
-            text_renderer: Any = TextRenderer(lay.width, lay.height, dpi)
-            agg = text_renderer._renderer
-        else:
-            text_renderer = None
-            agg = RendererAgg(lay.width, lay.height, dpi)
+        # shapes go straight to the renderer; text (labels, caption) through Text artists
+        agg = renderer_class()(lay.width, lay.height, dpi)
+        text_renderer = agg if (lay.labels or lay.caption) else None
         self._agg = agg
-        self._buffer = np.asarray(agg)  # (H, W, 4) RGBA view of the canvas
+        self._buffer = pixels(agg)  # (H, W, 4) RGBA view of the canvas
         self._buffer[...] = (*hex_to_rgb(th.background), 255)
         # layout px (y down, 150 dpi) -> Agg display px (y up)
         self._transform = np.array([[lay.scale, 0.0, 0.0], [0.0, -lay.scale, lay.height],
@@ -502,7 +225,7 @@ class ConvRenderer:
         verts = np.concatenate([polys, polys[:, :1]], axis=1)
         if face is not None:
             # one path for all (shared edges are filled once: a translucent fill stays even)
-            self._agg.draw_path(_GC(antialiased=False, snap=False),
+            self._agg.draw_path(graphics_context(antialiased=False, snap=False),
                                 _path(verts.reshape(-1, 2), np.tile(_QUAD_CODES, n)),
                                 self._transform, face)
         if edge is not None:
@@ -519,7 +242,7 @@ class ConvRenderer:
                     dashes: tuple[float, Any]) -> None:
         n = len(paths)
         self._agg.draw_path_collection(
-            _GC(joinstyle=join, capstyle=cap), self._transform, paths, np.zeros((0, 3, 3)),
+            graphics_context(joinstyle=join, capstyle=cap), self._transform, paths, np.zeros((0, 3, 3)),
             np.zeros((0, 2)), np.eye(3), np.zeros((0, 4)), np.array([colour] * n, float),
             np.full(n, float(width)), [dashes], np.ones(n, np.uint8), None, "screen")
 
@@ -663,74 +386,10 @@ class ConvRenderer:
 
 
 # -----------------------------------------------------------------------------------
-# drawing helpers: a graphics context for Agg, the frame palette
+# drawing helpers: the frame palette
 # -----------------------------------------------------------------------------------
-class _GC:
-    """The few graphics-context fields matplotlib's Agg core reads (a stand-in for
-    ``GraphicsContextBase``, whose module pulls in most of matplotlib)."""
-
-    def __init__(self, *, antialiased: bool = True, joinstyle: str = "miter",
-                 capstyle: str = "butt", snap: bool | None = None) -> None:
-        self._alpha = 1.0
-        self._forced_alpha = False
-        self._antialiased = int(antialiased)
-        self._capstyle = capstyle
-        self._joinstyle = joinstyle
-        self._linewidth = 0.0
-        self._rgb = (0.0, 0.0, 0.0, 1.0)
-        self._dashes = (0.0, None)
-        self._snap = snap
-        self._cliprect = None
-        self._clippath = None
-        self._hatch = None
-        self._sketch = None
-
-    def get_antialiased(self) -> int:
-        return self._antialiased
-
-    def get_dashes(self) -> tuple[float, Any]:
-        return self._dashes
-
-    def get_clip_rectangle(self) -> None:
-        return None
-
-    def get_clip_path(self) -> tuple[None, None]:
-        return None, None
-
-    def get_snap(self) -> bool | None:
-        return self._snap
-
-    def get_hatch_path(self, density: float = 6.0) -> None:
-        return None
-
-    def get_hatch_color(self) -> tuple[float, float, float, float]:
-        return (0.0, 0.0, 0.0, 1.0)
-
-    def get_hatch_linewidth(self) -> float:
-        return 1.0
-
-    def get_sketch_params(self) -> None:
-        return None
-
-
 #: path codes of a closed quadrilateral: MOVETO, 3 × LINETO, CLOSEPOLY
 _QUAD_CODES = np.array([1, 2, 2, 2, 79], dtype=np.uint8)
-_TEMPLATE: list[Any] = []
-
-
-def _path(vertices: np.ndarray, codes: np.ndarray | None) -> Any:
-    """A matplotlib Path without the constructor's checks (many per frame), never
-    simplified (as ``path.simplify: False`` asks)."""
-    from matplotlib.path import Path
-
-    if not _TEMPLATE:
-        template = Path(np.zeros((2, 2)))
-        template.should_simplify = False
-        _TEMPLATE.append(template)
-    return Path._fast_from_codes_and_verts(  # type: ignore[attr-defined]
-        vertices, codes, _TEMPLATE[0])
-
-
 #: antialiasing levels kept per (surface, ink) pair: a pixel that an ink (stroke,
 #: line, text) covers partly is snapped to surface + k/LEVELS·(ink − surface)
 LEVELS = 4
@@ -787,91 +446,6 @@ def _nearest(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:
     pal = palette.astype(np.float64)
     d = (pal * pal).sum(1)[None, :] - 2.0 * (np.asarray(rgb, dtype=np.float64) @ pal.T)
     return d.argmin(1).astype(np.uint8)
-
-
-def _rgb(rgba: np.ndarray) -> np.ndarray:
-    """(H, W, 4) uint8 -> a new contiguous (H, W, 3) array (per-channel strided
-    copies: several times faster than ``rgba[..., :3].copy()``)."""
-    h, w = rgba.shape[:2]
-    flat = rgba.reshape(-1)
-    out = np.empty(h * w * 3, dtype=np.uint8)
-    for c in range(3):
-        out[c::3] = flat[c::4]
-    return out.reshape(h, w, 3)
-
-
-def _bbox(points: np.ndarray) -> tuple[float, float, float, float]:
-    return (float(points[:, 0].min()), float(points[:, 1].min()),
-            float(points[:, 0].max()), float(points[:, 1].max()))
-
-
-def _convex_overlap(a: np.ndarray, b: np.ndarray, pad: float) -> bool:
-    """Whether convex polygons a and b come within ``pad`` px (separating axes)."""
-    for poly in (a, b):
-        for k in range(len(poly)):
-            edge = poly[(k + 1) % len(poly)] - poly[k]
-            axis = np.array([-edge[1], edge[0]]) / np.hypot(*edge)
-            pa, pb = a @ axis, b @ axis
-            if pa.max() + pad < pb.min() or pb.max() + pad < pa.min():
-                return False
-    return True
-
-
-def _overlap(inputs: Sequence[_Plane], outputs: Sequence[_Plane], pad: float = 3.0) -> bool:
-    """Whether an output plane comes within ``pad`` px of an input plane."""
-    return any(
-        _convex_overlap(a.outline_extent(), b.outline_extent(), pad) for a in inputs for b in outputs
-    )
-
-
-def _inward_edges(poly: np.ndarray) -> list[tuple[float, float, float, float]]:
-    """(vx, vy, nx, ny) per edge of convex ``poly``: a vertex and the edge's normal
-    pointing inwards (what :func:`_clip` needs of a hider, worked out once)."""
-    pts = [(float(x), float(y)) for x, y in poly]
-    cx = sum(x for x, _ in pts) / len(pts)
-    cy = sum(y for _, y in pts) / len(pts)
-    edges = []
-    for k in range(len(pts)):
-        vx, vy = pts[k]
-        wx, wy = pts[(k + 1) % len(pts)]
-        nx, ny = -(wy - vy), wx - vx
-        if nx * (cx - vx) + ny * (cy - vy) < 0:
-            nx, ny = -nx, -ny  # point inwards
-        edges.append((vx, vy, nx, ny))
-    return edges
-
-
-def _clip(p: Any, q: Any, hiders: Sequence[Any]) -> np.ndarray | None:
-    """The part of segment p→q before it enters any convex polygon in ``hiders``
-    (Cyrus–Beck), or None when nothing of it shows. A hider is a polygon or its
-    :func:`_inward_edges`. (Plain floats: a handful of tiny polygons per frame,
-    where NumPy's per-call cost would dominate.)"""
-    px, py = float(p[0]), float(p[1])
-    dx, dy = float(q[0]) - px, float(q[1]) - py
-    t_hide = 1.0
-    for hider in hiders:
-        prepared = isinstance(hider, list) and hider and isinstance(hider[0], tuple) \
-            and len(hider[0]) == 4
-        edges = hider if prepared else _inward_edges(hider)
-        t0, t1 = 0.0, 1.0
-        for vx, vy, nx, ny in edges:
-            num = nx * (px - vx) + ny * (py - vy)
-            den = nx * dx + ny * dy
-            if abs(den) < 1e-12:
-                if num < 0:
-                    t0, t1 = 1.0, 0.0  # parallel and outside
-                    break
-                continue
-            t = -num / den
-            if den > 0:
-                t0 = max(t0, t)
-            else:
-                t1 = min(t1, t)
-        if t0 <= t1:
-            t_hide = min(t_hide, t0)
-    if t_hide <= 1e-9:
-        return None
-    return np.array([[px, py], [px + t_hide * dx, py + t_hide * dy]])
 
 
 def render_frame(scene: Scene, n: int = 0, theme: str | Theme = "default", scale: float = 1.0) -> np.ndarray:

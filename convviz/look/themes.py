@@ -50,6 +50,9 @@ class Theme:
     dash: tuple[float, float] = (3.0, 3.0)  #: points on, off: padding borders
     input_label: str = "input"
     output_label: str = "output"
+    #: the diagrams' value lane (A = X∗W) and gate lane (B = X∗V) of a gated block
+    value_fill: str = "#859900"
+    gate_fill: str = "#d33682"
     #: fills of the ghost channel planes behind a multi-channel input
     channel_fills: tuple[str, ...] = ("#268bd2", "#d33682", "#859900", "#b58900")
 
@@ -146,6 +149,8 @@ THEMES: dict[str, Theme] = {
         text="#000000",
         accent="#d55e00",  # vermilion
         muted="#999999",
+        value_fill="#009e73",  # Okabe–Ito bluish green
+        gate_fill="#cc79a7",  # Okabe–Ito reddish purple
         show_labels=True,
         show_caption=True,
         channel_fills=("#0072b2", "#cc79a7", "#009e73", "#f0e442"),

@@ -230,7 +230,7 @@ def render_draft(job: ImageJob) -> bytes:
     anim = _animation(job.source, job.options)
     if job.still is not None:
         return anim.to_png_bytes()
-    data = write_gif([anim.frame(anim.representative_frame)], None, anim.duration_ms)
+    data = write_gif([anim.frame(anim.poster_frame)], None, anim.duration_ms)
     assert data is not None
     return data
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -17,19 +17,10 @@ from convviz.errors import SpecError
 
 __all__ = ["FigureFrames", "Palette", "check_bool", "check_scale", "fmt_int", "palette", "rectangles"]
 
-# Colours the theme has no field for: the value lane (A = X∗W) and the gate
-# lane (B = X∗V), chosen per theme so they stay apart from input/output/accent.
-_LANES = {
-    "classic": ("#859900", "#D33682"),
-    "default": ("#859900", "#D33682"),
-    "dark": ("#859900", "#D33682"),
-    "colorblind": ("#009E73", "#CC79A7"),
-}
-
-
 @dataclass(frozen=True)
 class Palette:
-    """Everything a diagram needs from a theme (colours '#rrggbb')."""
+    """Everything a diagram needs from a theme (colours '#rrggbb'), derived from a
+    :class:`convviz.look.themes.Theme` by :func:`palette`."""
 
     name: str
     background: str
@@ -74,7 +65,7 @@ def palette(theme: Any = "default") -> Palette:
         obj = theme
         name = str(getattr(theme, "name", "default"))
     try:
-        value, gate = _LANES.get(name, _LANES["colorblind" if "blind" in name else "default"])
+        value, gate = obj.value_fill, obj.gate_fill
         return Palette(
             name=name,
             background=obj.background,
@@ -135,80 +126,12 @@ def rectangles(xy: Any, width: float, height: float, **kwargs: Any) -> Any:
     x, y = xy[:, 0], xy[:, 1]
     corners = [(x, y), (x + width, y), (x + width, y + height), (x, y + height)]
     verts = np.stack([np.stack(c, axis=-1) for c in corners], axis=1)  # (N, 4, 2)
-    return PolyCollection(verts, closed=True, **kwargs)
+    return PolyCollection(cast(Any, verts), closed=True, **kwargs)
 
 
 def fmt_int(value: int) -> str:
     """1228800 -> '1,228,800'."""
     return f"{value:,}"
-
-
-_AGG: dict[str, Any] = {}
-#: lines of text laid out and rasterised once, shared by every renderer (the figure's and the
-#: side canvas's): (text, font properties, dpi) -> (width, height, descent, bitmap, x, y offsets)
-_LINES: dict[Any, tuple[Any, ...]] = {}
-
-
-def _agg_classes() -> tuple[type, type]:
-    """(renderer, canvas) classes that draw each line of plain text as one FreeType bitmap.
-
-    matplotlib >= 3.10 renders text glyph by glyph (~0.1 ms a glyph, mostly
-    Python); FreeType lays out and rasterises a whole line in one call, as
-    matplotlib's own Agg backend did up to 3.9 (same font, size, hinting and
-    layout: the metrics Text lays out with come from the same ``set_text``).
-    A line is laid out once for both measuring and drawing, and the result is
-    shared across renderers, so drawing what ``fit_texts`` measured, or the
-    side canvas rasterising a changing label (:meth:`FigureFrames._rasterise`),
-    costs no second layout. Rotated and math text keep the stock path.
-    """
-    if _AGG:
-        return _AGG["renderer"], _AGG["canvas"]
-    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
-
-    class StringRenderer(RendererAgg):
-        def _line(self, s: str, prop: Any) -> tuple[Any, ...]:
-            """(width, height, descent, coverage bitmap, x offset, y offset) of a line, cached."""
-            key = (s, prop.copy(), self.dpi)
-            line = _LINES.get(key)
-            if line is None:
-                if len(_LINES) > 20_000:
-                    _LINES.clear()
-                font = self._prepare_font(prop)
-                font.set_text(s, 0, flags=get_hinting_flag())
-                w, h = font.get_width_height()  # the stock metrics, in 1/64 px
-                d = font.get_descent()
-                font.draw_glyphs_to_bitmap(antialiased=True)
-                xo, yo = font.get_bitmap_offset()
-                line = _LINES[key] = (w / 64.0, h / 64.0, d / 64.0, np.array(font.get_image()),
-                                      xo / 64.0, yo / 64.0)
-            return line
-
-        def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> Any:
-            if ismath:
-                return super().get_text_width_height_descent(s, prop, ismath)
-            return self._line(s, prop)[:3]
-
-        def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
-                      ismath: Any = False, mtext: Any = None) -> None:
-            if ismath or angle or not gc.get_antialiased():
-                return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
-            _w, _h, descent, image, xo, yo = self._line(s, prop)
-            x = round(x + xo)
-            y = round(y + yo + descent)  # y: downwards, the baseline
-            self._renderer.draw_text_image(image, x, y + 1, 0, gc)
-            return None
-
-    class StringCanvas(FigureCanvasAgg):
-        def get_renderer(self) -> Any:
-            w, h = self.get_width_height(physical=True)
-            key = w, h, self.figure.dpi
-            if self._lastKey != key:
-                self.renderer = StringRenderer(w, h, self.figure.dpi)
-                self._lastKey = key
-            return self.renderer
-
-    _AGG.update(renderer=StringRenderer, canvas=StringCanvas)
-    return StringRenderer, StringCanvas
 
 
 class FigureFrames:
@@ -220,7 +143,7 @@ class FigureFrames:
     ``_update(n)``. The static picture is rendered once and restored for
     every frame; only the dynamic artists are redrawn on top of it, dynamic
     texts pasted from coverage masks rasterised once per distinct label.
-    All text is drawn a whole line at a time (:func:`_agg_classes`).
+    All text is drawn a whole line at a time (:mod:`convviz.draw.canvas`).
     """
 
     frame_count: int = 1
@@ -231,7 +154,9 @@ class FigureFrames:
     def __init__(self, width: int, height: int, pal: Palette, scale: float) -> None:
         from matplotlib.figure import Figure
 
-        _renderer, canvas = _agg_classes()
+        from convviz.draw.canvas import canvas_class
+
+        canvas = canvas_class()
         self.palette = pal
         self.scale = scale
         self.width, self.height = width, height
@@ -364,7 +289,7 @@ class FigureFrames:
         rasterised once, alone, on a transparent side canvas, and pasted from then
         on with the same source-over blend Agg uses (integer arithmetic, so the
         frames stay byte-identical across processes). The side canvas renders a
-        line of text as one FreeType bitmap (see :func:`_agg_classes`), several
+        line of text as one FreeType bitmap (see :mod:`convviz.draw.canvas`), several
         times faster than glyph by glyph, so a label that changes every frame is
         cheap too.
         """
@@ -387,7 +312,9 @@ class FigureFrames:
     def _rasterise(self, text: Any, shape: tuple[int, ...]) -> Any:
         """(row, col, RGBA patch: colour and coverage) of a text drawn alone, or False."""
         if self._side is None:
-            self._side = _agg_classes()[0](shape[1], shape[0], self.fig.dpi)
+            from convviz.draw.canvas import renderer_class
+
+            self._side = renderer_class()(shape[1], shape[0], self.fig.dpi)
         side = self._side
         text.draw(side)
         # look for its pixels a few px around its layout box (display: y up)

@@ -183,7 +183,7 @@ class SeparableDiagram(FigureFrames):
             self.kernel_xy.append((x_kernel, ky))
         # pointwise kernel: one cell per channel, in the channel colours
         mid = top + rows_h / 2
-        self.pw_cells = []
+        self.pw_cells: list[Any] = []
         for c, colour in enumerate(colours):
             ax.add_patch(Rectangle((x_pw - 6, mid - in_channels * 7 + c * 14), 14, 14, facecolor=colour,
                                    edgecolor=pal.stroke, linewidth=0.8))

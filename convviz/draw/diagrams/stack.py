@@ -330,7 +330,8 @@ class StackDiagram(FigureFrames):
             on = np.concatenate(hl.cells)
             face = np.where(on[:, None], panel["strong"], panel["pale"])
             panel["cells"].set_facecolor(face)
-            bright, pad = [], []
+            bright: list[Any] = []
+            pad: list[Any] = []
             for layer in range(model.layers):
                 seg = model.edge_segments(layer)
                 y_from, y_to = row_y[layer] - half, row_y[layer + 1] + half

@@ -1,0 +1,282 @@
+"""The scatter view of a transposed convolution, as a frame source.
+
+Per frame one input cell paints its kernel-sized patch of the output
+(``spec.scatter_taps``); the output cells count how many patches covered
+them, which exposes the checkerboard when the stride does not divide the
+kernel; a last frame shows the whole count map (``counts`` are public).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from convviz.core.spec import ConvSpec
+from convviz.draw.flat_base import (
+    SCATTER_LIMIT,
+    FlatFigure,
+    _as_2d,
+    _cell2d,
+    _check_flat,
+    _in_rc,
+    _luma,
+    _mix,
+    _place_pair,
+    flat_palette,
+)
+from convviz.errors import SpecError
+
+__all__ = ["ScatterRenderer"]
+
+
+class ScatterRenderer:
+    """The scatter view of a transposed convolution, one frame per input cell + a summary.
+
+    Input cell j writes ``x[j]·w[t]`` into output cell ``spec.scatter_taps[j, t]``
+    (−1: cropped by the padding). ``counts[n]`` is, per output cell, how many
+    of input cells 0…n have written into it; the last frame shows
+    ``final_counts``. Cells the padding crops are drawn dashed around the
+    output so the crop is visible.
+    """
+
+    def __init__(self, spec: ConvSpec, *, theme: Any = "default", scale: float = 1.0,
+                 title: str | None = None) -> None:
+        spec = _check_flat(spec, "the scatter view", SCATTER_LIMIT)
+        if not spec.transposed:
+            raise SpecError(
+                "view='scatter' shows a transposed convolution; spec "
+                f"{spec.describe()} is direct (use spec.transpose() or transposed=True)"
+            )
+        too_big = [s for s in spec.input_size if s > SCATTER_LIMIT] + [
+            s for s in spec.output_size if s > 3 * SCATTER_LIMIT]
+        if too_big:
+            raise SpecError(
+                f"the scatter view draws one frame per input cell and needs input_size <= "
+                f"{SCATTER_LIMIT} per side; got {spec.describe()}"
+            )
+        if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
+            raise SpecError(f"scale must be a number > 0, got {scale!r}")
+        self.spec = spec
+        self.palette = flat_palette(theme)
+        self.scale = float(scale)
+        ndim = spec.ndim
+        n_in = int(math.prod(spec.input_size))
+        taps = np.asarray(spec.scatter_taps).reshape(n_in, -1, ndim)  # (inputs, Π k, ndim)
+        self._targets = taps
+        counts = np.zeros((n_in,) + spec.output_size, dtype=np.int64)
+        running = np.zeros(spec.output_size, dtype=np.int64)
+        for j in range(n_in):
+            valid = taps[j][(taps[j] >= 0).all(-1)]
+            np.add.at(running, tuple(valid.T), 1)
+            counts[j] = running
+        self.counts = counts
+        self.final_counts = running.copy()
+        self.frame_count = n_in + 1
+        self.poster_frame = n_in
+        self.title = title
+        self.caption = f"{title}: {spec.describe()}" if title else (
+            f"Scatter view of a transposed convolution, {spec.describe()}")
+        # the uncropped ("full") output: positions j·s + t·d, the output is its slice from p_lo
+        self._lo = tuple(min(0, -g.pad_before) for g in spec.axes)
+        self._hi = tuple(
+            max(g.output_size, (g.input_size - 1) * g.stride + g.effective_kernel - g.pad_before)
+            for g in spec.axes
+        )
+        self._layout()
+        self._fig: FlatFigure | None = None
+
+    def input_index(self, n: int) -> tuple[int, ...] | None:
+        """The input cell frame n scatters (None on the summary frame)."""
+        n = self._check(n)
+        if n == self.frame_count - 1:
+            return None
+        return tuple(int(v) for v in np.unravel_index(n, self.spec.input_size))
+
+    def patch(self, n: int) -> np.ndarray:
+        """Positions frame n's input cell writes, in output coordinates, cropped ones included.
+
+        Shape (Π k, ndim); a position outside [0, o) on some axis is cropped.
+        """
+        j = self.input_index(n)
+        if j is None:
+            return np.empty((0, self.spec.ndim), dtype=np.intp)
+        per_axis = []
+        for a, g in enumerate(self.spec.axes):
+            t = np.arange(g.kernel_size)
+            per_axis.append(j[a] * g.stride - g.pad_before + t * g.dilation)
+        grids = np.meshgrid(*per_axis, indexing="ij")
+        return np.stack([gr.reshape(-1) for gr in grids], -1)
+
+    def counts_at(self, n: int) -> np.ndarray:
+        """Overlap counts shown in frame n (the summary frame: final_counts)."""
+        n = self._check(n)
+        return self.final_counts if n == self.frame_count - 1 else self.counts[n]
+
+    def _check(self, n: int) -> int:
+        if not isinstance(n, (int, np.integer)) or not -self.frame_count <= n < self.frame_count:
+            raise IndexError(f"frame {n!r} out of range for {self.frame_count} frames")
+        return int(n) % self.frame_count
+
+    def summary(self) -> str:
+        """One line on the final count map: even, even inside, or a checkerboard and why."""
+        counts = self.final_counts
+        lo, hi = int(counts.min()), int(counts.max())
+        if lo == hi:
+            return f"every output cell is written {hi} time{'s' if hi != 1 else ''}"
+        inner = counts[tuple(slice(1, -1) if n > 2 else slice(None) for n in counts.shape)]
+        if inner.min() == inner.max():
+            return f"overlap {lo}–{hi}: even away from the borders ({int(inner.max())} each)"
+        reasons = []
+        for g in self.spec.axes:
+            if g.kernel_size % g.stride:
+                reasons.append(f"stride {g.stride} does not divide k={g.kernel_size}")
+            if g.dilation > 1:
+                reasons.append(f"dilation {g.dilation} leaves gaps between taps")
+        why = "; ".join(dict.fromkeys(reasons)) or "uneven overlap"
+        return f"overlap {lo}–{hi}: a checkerboard ({why})"
+
+    # -- geometry -------------------------------------------------------------------------------------
+    def _layout(self) -> None:
+        u = round(34 * self.scale)
+        self.unit = u
+        spec, pal = self.spec, self.palette
+        margin = round(0.5 * u)
+        label_h = round(0.6 * u) if pal.labels else 0
+        lines = 2 if pal.captions else 0
+        caption_h = round(lines * 0.5 * u + (0.3 * u if lines else 0))
+        self._irows, self._icols = _as_2d(spec.input_size)
+        full = tuple(h - l for l, h in zip(self._lo, self._hi))
+        self._frows, self._fcols = _as_2d(full)
+        lo2 = _as_2d(tuple(-v for v in self._lo))
+        self._off_r, self._off_c = (0, lo2[1]) if spec.ndim == 1 else lo2
+        iw, ih = self._icols * u, self._irows * u
+        fw, fh = self._fcols * u, self._frows * u
+        (self._ix, self._iy), (self._fx, self._fy), width, bottom = _place_pair(
+            spec.ndim, u, margin, label_h, (iw, ih), (fw, fh)
+        )
+        self._caption_y = bottom + round(0.35 * u)
+        if lines:
+            # wide enough for the caption lines
+            patch = "×".join(map(str, spec.kernel_size))
+            first = f"input ({', '.join(['0'] * spec.ndim)}) adds x·w to a {patch}-cell patch"
+            texts = [self.summary(), f"scatter view, {spec.describe()}", first]
+            need = max(len(t) for t in texts) * 0.58 * 0.3 * u
+            shift = max(0, math.ceil(need + 2 * margin - width))
+            width += shift
+            self._ix += shift // 2
+            self._fx += shift // 2
+        self.size = (int(width), int(bottom + caption_h + margin))
+
+    def _out_xy(self, r: int, c: int) -> tuple[float, float]:
+        """Top-left pixel of output cell (r, c) (output coordinates, may be cropped)."""
+        u = self.unit
+        return self._fx + (c + self._off_c) * u, self._fy + (r + self._off_r) * u
+
+    def _build(self) -> FlatFigure:
+        from matplotlib.patches import Rectangle
+
+        spec, pal, u = self.spec, self.palette, self.unit
+        fig = FlatFigure(*self.size, pal.background)
+        ax = fig.ax
+        lw = fig.points(max(1.0, 1.66 * self.scale))
+        value_size = fig.points(0.42 * u)
+        self._in_light = _mix(pal.input, pal.background, 0.25)
+        self._in_done = _mix(pal.input, pal.background, 0.55)
+        self._in_rects = {}
+        for r in range(self._irows):
+            for c in range(self._icols):
+                rect = Rectangle((self._ix + c * u, self._iy + r * u), u, u, facecolor=self._in_light,
+                                 edgecolor=pal.stroke, linewidth=lw, zorder=1)
+                ax.add_artist(rect)
+                self._in_rects[r, c] = rect
+        orows, ocols = _as_2d(spec.output_size)
+        # the cropped frame: full-output cells outside the output, dashed
+        for fr in range(self._frows):
+            for fc in range(self._fcols):
+                r, c = fr - self._off_r, fc - self._off_c
+                if 0 <= r < orows and 0 <= c < ocols:
+                    continue
+                x0, y0 = self._out_xy(r, c)
+                ax.add_artist(Rectangle((x0, y0), u, u, facecolor=pal.background, edgecolor=pal.muted,
+                                       linewidth=lw * 0.8, linestyle=(0, (3, 3)), zorder=1))
+        self._out_rects = {}
+        self._out_texts = {}
+        for r in range(orows):
+            for c in range(ocols):
+                x0, y0 = self._out_xy(r, c)
+                rect = Rectangle((x0, y0), u, u, facecolor=pal.background, edgecolor=pal.stroke,
+                                 linewidth=lw, zorder=2)
+                ax.add_artist(rect)
+                self._out_rects[r, c] = rect
+                self._out_texts[r, c] = ax.text(x0 + u / 2, y0 + u * 0.47, "", ha="center",
+                                                va="center", fontsize=value_size, color=pal.text,
+                                                zorder=5)
+        # the current patch: one translucent square per tap, cropped taps faint
+        k_cells = int(math.prod(spec.kernel_size))
+        self._patch_rects = []
+        for _ in range(k_cells):
+            rect = Rectangle((0, 0), u, u, facecolor=pal.input, alpha=0.55, edgecolor=pal.stroke,
+                             linewidth=lw * 1.4, zorder=3, visible=False)
+            ax.add_artist(rect)
+            self._patch_rects.append(rect)
+        label_size = fig.points(0.34 * u)
+        if pal.labels:
+            ax.text(self._ix, self._iy - 0.18 * u, pal.input_label, ha="left", va="bottom",
+                    fontsize=label_size, color=pal.text)
+            ax.text(self._fx, self._fy - 0.18 * u, f"{pal.output_label}: overlap count", ha="left",
+                    va="bottom", fontsize=label_size, color=pal.text)
+        self._line1 = self._line2 = None
+        if pal.captions:
+            self._line1 = ax.text(self.size[0] / 2, self._caption_y, "", ha="center", va="top",
+                                  fontsize=fig.points(0.3 * u), color=pal.text)
+            self._line2 = ax.text(self.size[0] / 2, self._caption_y + 0.55 * u,
+                                  f"scatter view, {spec.describe()}", ha="center", va="top",
+                                  fontsize=fig.points(0.27 * u), color=pal.muted)
+        return fig
+
+    def frame(self, n: int) -> np.ndarray:
+        n = self._check(n)
+        if self._fig is None:
+            self._fig = _in_rc(self._build)
+        spec, pal = self.spec, self.palette
+        j = self.input_index(n)
+        done = n if j is not None else self.frame_count - 1
+        for (r, c), rect in self._in_rects.items():
+            k = r * self._icols + c
+            rect.set_facecolor(pal.input if k == n and j is not None else
+                               self._in_done if k < done else self._in_light)
+        counts = self.counts_at(n).reshape(_as_2d(spec.output_size))
+        peak = max(int(self.final_counts.max()), 1)
+        final = j is None
+        for (r, c), rect in self._out_rects.items():
+            value = int(counts[r, c])
+            fill = _mix(pal.output, pal.background, 0.15 + 0.85 * value / peak) if value else pal.background
+            rect.set_facecolor(fill)
+            text = self._out_texts[r, c]
+            text.set_text(str(value) if value or final else "")
+            text.set_color(pal.on_dark if value and _luma(fill) < 0.55 else pal.text)
+            text.set_fontweight("bold" if final else "normal")
+        positions = self.patch(n)
+        orows, ocols = _as_2d(spec.output_size)
+        for t, rect in enumerate(self._patch_rects):
+            if t >= len(positions):
+                rect.set_visible(False)
+                continue
+            r, c = _cell2d(positions[t], spec.ndim)
+            inside = 0 <= r < orows and 0 <= c < ocols
+            rect.set_xy(self._out_xy(r, c))
+            rect.set_alpha(0.55 if inside else 0.2)
+            rect.set_visible(True)
+        if self._line1 is not None:
+            if j is None:
+                self._line1.set_text(self.summary())
+            else:
+                where = ", ".join(map(str, j))
+                patch = "×".join(map(str, spec.kernel_size)) + ("-cell" if spec.ndim == 1 else "")
+                self._line1.set_text(f"input ({where}) adds x·w to a {patch} patch")
+        return self._fig.read()
+
+    def __repr__(self) -> str:
+        return f"<ScatterRenderer {self.caption!r}: {self.frame_count} frames {self.size[0]}×{self.size[1]}>"
