@@ -26,6 +26,8 @@ _LAZY = {
     "info": "convviz.core.info",
     "info_text": "convviz.core.info",
     "glu": "convviz.core.gated",
+    "network": "convviz.core.network",
+    "Network": "convviz.core.network",
     "highway": "convviz.core.gated",
 }
 
@@ -46,6 +48,8 @@ __all__ = [
     "info",
     "info_text",
     "list_presets",
+    "network",
+    "Network",
     "pool",
     "presets",
     "receptive_field",
