@@ -8,6 +8,7 @@ here (Keras configs name only the output channels) to count parameters.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from convviz.core.layers import Layer
@@ -145,9 +146,9 @@ def _out_channels(layer: Layer, c_in: int | None) -> int | None:
 def _layers(cls: str, cfg: dict[str, Any], name: str, c_in: int | None
             ) -> list[tuple[Layer, int | None]]:
     """The Layer(s) of one Keras layer with their parameter counts."""
-    dims = cls[-2] if cls[-2:-1].isdigit() else ""
-    ndim = int(dims) if dims else 2
-    base = cls[:-2] if dims else cls
+    dims = re.fullmatch(r"([A-Za-z]+?)([123])D([A-Za-z]*)", cls)
+    ndim = int(dims.group(2)) if dims else 2
+    base = dims.group(1) + dims.group(3) if dims else cls
     if cfg.get("data_format") == "channels_first":
         raise SpecError(f"layer {name!r}: data_format='channels_first' is not read; use "
                         "channels_last")
