@@ -100,7 +100,8 @@ def keras_nodes(model: Any) -> tuple[list[Node], tuple[int, ...] | None, int | N
             tail.append(name)
             where[name] = previous = -2
             continue
-        c_in = channels.get(sources[0], c_input)
+        c_in: int | None = channels.get(sources[0], c_input)
+        c_out: int | None
         if cls in _MERGE:
             nodes.append(Node(Layer(_MERGE[cls], name=name), sources, [], 0))
             if cls == "Concatenate":
@@ -110,13 +111,13 @@ def keras_nodes(model: Any) -> tuple[list[Node], tuple[int, ...] | None, int | N
                 c_out = c_in
         elif cls in ELEMENTWISE or cls in ("ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax"):
             n = sources[0]
-            params = 0
+            extra = 0
             if cls == "BatchNormalization" and c_in is not None:
-                params = c_in * (2 + int(cfg.get("center", True)) + int(cfg.get("scale", True)))
+                extra = c_in * (2 + int(cfg.get("center", True)) + int(cfg.get("scale", True)))
             if n == INPUT:
                 raise SpecError(f"layer {name!r} ({cls}) comes before any spatial layer")
             nodes[n].folded.append(name)
-            nodes[n].parameters = (nodes[n].parameters or 0) + params
+            nodes[n].parameters = (nodes[n].parameters or 0) + extra
             where[name] = previous = n
             continue
         else:

@@ -14,7 +14,6 @@ before them; a layer that is neither is named in a SpecError.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from convviz.core.axis import is_whole
@@ -26,18 +25,9 @@ from convviz.errors import SpecError
 __all__ = ["ELEMENTWISE", "parse_text", "read", "torch_layer"]
 
 #: class names (PyTorch and Keras) of layers that act on each cell alone
-ELEMENTWISE = frozenset("""
-ReLU ReLU6 LeakyReLU PReLU ELU SELU CELU GELU SiLU Sigmoid Tanh Hardswish Hardsigmoid
-Hardtanh Mish Softplus Softsign Tanhshrink Threshold GLU Identity Dropout Dropout1d Dropout2d
-Dropout3d AlphaDropout FeatureAlphaDropout BatchNorm1d BatchNorm2d BatchNorm3d SyncBatchNorm
-InstanceNorm1d InstanceNorm2d InstanceNorm3d GroupNorm LocalResponseNorm
-Activation BatchNormalization LayerNormalization GroupNormalization SpatialDropout1D
-SpatialDropout2D SpatialDropout3D GaussianNoise GaussianDropout InputLayer
-""".split())
+ELEMENTWISE = frozenset(["ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Hardswish", "Hardsigmoid", "Hardtanh", "Mish", "Softplus", "Softsign", "Tanhshrink", "Threshold", "GLU", "Identity", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "GroupNorm", "LocalResponseNorm", "Activation", "BatchNormalization", "LayerNormalization", "GroupNormalization", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "InputLayer"])
 #: class names that end the spatial part (what follows is listed as the tail)
-FLATTEN = frozenset("Flatten GlobalAveragePooling1D GlobalAveragePooling2D "
-                    "GlobalAveragePooling3D GlobalMaxPooling1D GlobalMaxPooling2D "
-                    "GlobalMaxPooling3D".split())
+FLATTEN = frozenset(["Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D"])
 
 
 def _size(value: Any, name: str = "input_size") -> tuple[int, ...]:
@@ -58,50 +48,55 @@ def read(model: Any, input_size: Any, *, input_channels: int | None = None,
     if example_input is not None:
         from convviz.core.torch_trace import trace
 
-        nodes, size, channels, tail = trace(model, example_input)
-        if input_size is not None and _size(input_size) != size:
+        traced = trace(model, example_input)
+        if input_size is not None and _size(input_size) != traced[1]:
             raise SpecError(f"input_size={input_size!r} differs from example_input's spatial "
-                            f"size {size}")
-        return build_network(nodes, size, channels, tail)
-    if isinstance(model, str):
-        layers, tail = parse_text(model), []
-    elif isinstance(model, (list, tuple)):
-        layers, tail = [_item(x, n) for n, x in enumerate(model)], []
-        if input_size is None and model and isinstance(model[0], ConvSpec):
-            input_size = model[0].input_size
-            input_channels = input_channels or model[0].in_channels
-    elif _is_keras(model):
+                            f"size {traced[1]}")
+        return build_network(*traced)
+    if _is_keras(model):
         from convviz.core.keras_reader import keras_nodes
 
-        nodes, size, channels, tail = keras_nodes(model)
-        size = _size(input_size) if input_size is not None else size
+        nodes, fixed, channels, tail = keras_nodes(model)
+        size = _size(input_size) if input_size is not None else fixed
         if size is None:
             raise SpecError("input_size is needed: the Keras model does not fix its input size")
         return build_network(nodes, size, input_channels or channels, tail)
-    elif hasattr(model, "named_children") and hasattr(model, "forward"):
-        layers, tail = _torch_sequential(model, "")
-        layers = [(x, folded, params) for x, folded, params in layers]
+    if isinstance(model, (list, tuple)) and model and isinstance(model[0], ConvSpec):
         if input_size is None:
-            raise SpecError("input_size is needed for a PyTorch model (e.g. input_size=224)")
-        nodes = [Node(x, [n - 1 if n else INPUT], folded, params)
-                 for n, (x, folded, params) in enumerate(layers)]
-        return build_network(nodes, _size(input_size), input_channels, tail)
+            input_size = model[0].input_size
+        input_channels = input_channels or model[0].in_channels
+    nodes, tail = _chain(model)
+    if input_size is None:
+        raise SpecError("input_size is needed (e.g. input_size=224, or (64,) for 1-D)")
+    return build_network(nodes, _size(input_size), input_channels, tail)
+
+
+def _chain(model: Any) -> tuple[list[Node], list[str]]:
+    """Nodes of a model that is one chain of layers (text, list, nn.Sequential)."""
+    tail: list[str] = []
+    if isinstance(model, str):
+        items: list[tuple[Layer | str, int | None]] = [(x, None) for x in parse_text(model)]
+    elif isinstance(model, (list, tuple)):
+        items = [(_item(x, n), None) for n, x in enumerate(model)]
+    elif hasattr(model, "named_children") and hasattr(model, "forward"):
+        found, tail = _torch_sequential(model, "")
+        items = []
+        for spatial, folded, total in found:
+            items += [(spatial, total)] + [(name, 0) for name in folded]
     else:
         raise TypeError(f"model must be a list of ConvSpecs or layer dicts, a text form, a "
                         f"PyTorch module or a Keras model; got {type(model).__name__}")
-    if input_size is None:
-        raise SpecError("input_size is needed (e.g. input_size=224, or (64,) for 1-D)")
-    nodes = []
-    for layer in layers:
-        if isinstance(layer, str):  # an element-wise word of the text form
+    nodes: list[Node] = []
+    for layer, params in items:
+        if isinstance(layer, str):  # an element-wise layer: folds into the one before
             if not nodes:
                 raise SpecError(f"{layer!r} comes before any layer; put it after one")
             nodes[-1].folded.append(layer)
             continue
-        nodes.append(Node(layer, [len(nodes) - 1 if nodes else INPUT]))
+        nodes.append(Node(layer, [len(nodes) - 1 if nodes else INPUT], [], params))
     if not nodes:
         raise SpecError("the model has no layers")
-    return build_network(nodes, _size(input_size), input_channels, tail)
+    return nodes, tail
 
 
 def _item(x: Any, n: int) -> Layer:

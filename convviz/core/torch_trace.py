@@ -71,7 +71,7 @@ def trace(model: Any, example_input: Any
             outs = tensors(output)
             if not sources:
                 return
-            src, n = sources[0]
+            n = sources[0][1]
             cls = type(module).__name__
             if n == _TAIL:
                 tail.append(name)
