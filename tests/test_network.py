@@ -572,7 +572,9 @@ def test_table_html_and_animation():
     assert table.splitlines()[2].split()[:6] == ["0", "conv1", "conv", "16", "8", "3"]
     assert "<table" in net._repr_html_() and "maxpool3" in net._repr_html_()
     anim = net.animate(1)
-    assert anim.frame_count == 4 * 4 if hasattr(anim, "frame_count") else True
+    assert anim.spec == net.rows[1].spec and anim.frame_count == 4 * 4
+    with pytest.raises(SpecError, match="no convolution"):
+        convviz.network("crop p1", 8).animate(0)
     assert [s.output_size for s in net.stack(0)] == [(8,), (4,), (2,)]
 
 
@@ -580,3 +582,27 @@ def test_bench_target_shape_no_big_arrays():
     """200 layers on a 10⁹-cell axis: sizes only, so this is instant (timed in bench/)."""
     net = convviz.network(" | ".join(["conv k3 same"] * 199 + ["conv k3 s2"]), (10**9,))
     assert net.rows[-1].receptive_field == (401,) and net.rows[-1].output_size == (499999999,)
+
+
+def test_stack_picture_of_the_network():
+    net = convviz.network("conv k3 | conv k3 d2 | maxpool k2 s2", (12,))
+    picture = net.diagram()
+    assert picture.frame_count == net.rows[-1].output_size[0]
+    with pytest.raises(SpecError, match="stack picture"):
+        convviz.network("tconv k3 s2", (5,)).diagram()
+
+
+def test_cli_net_table_json_and_errors(capsys):
+    from convviz.cli.app import main
+
+    assert main(["net", "conv k3 s2 p1 | conv k3 d2 | maxpool k2 s2", "-i", "224"]) == 0
+    out = capsys.readouterr().out
+    assert out == convviz.network("conv k3 s2 p1 | conv k3 d2 | maxpool k2 s2", 224).table() + "\n"
+    assert main(["net", "conv k3 | tconv k2 s2", "-i", "9", "--dims", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema"] == "convviz.network/1" and data["rows"][1]["output_size"] == [14]
+    assert main(["net", "conv k3 | lstm", "-i", "8"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("convviz: error: unknown layer 'lstm'") and err.count("\n") == 1
+    assert main(["net", "conv k3", "-i", "8,8", "--dims", "1"]) == 2
+    assert "--dims" in capsys.readouterr().err

@@ -120,7 +120,7 @@ def _item(x: Any, n: int) -> Layer:
 _ALIASES = {"conv": "conv", "tconv": "conv_transpose", "deconv": "conv_transpose",
             "conv_transpose": "conv_transpose", "maxpool": "maxpool", "avgpool": "avgpool",
             "pad": "pad", "crop": "crop", "up": "upsample", "upsample": "upsample",
-            "add": "add"}
+}
 _WORDS = {"relu", "gelu", "silu", "sigmoid", "tanh", "bn", "batchnorm", "norm", "dropout",
           "act", "leakyrelu", "elu"}
 _OPTION = re.compile(r"^(k|s|p|d|g|c|op)(\d+(?:[x,]\d+)*)$")
