@@ -201,6 +201,12 @@ class AxisField:
     jump: Fraction
     cells: tuple[Cell, ...]
 
+    def __post_init__(self) -> None:
+        shift = self.period * self.jump  # the whole cells one period moves the fields
+        if shift.denominator != 1:
+            raise SpecError(f"period {self.period} × jump {self.jump} must be whole")
+        object.__setattr__(self, "shift", int(shift))
+
     @classmethod
     def identity(cls) -> AxisField:
         """The network input: cell o sees exactly itself."""
@@ -212,7 +218,7 @@ class AxisField:
         cell = self.cells[r]
         if cell is None:
             return None
-        shift = int(n * self.period * self.jump)
+        shift = n * self.shift  # type: ignore[attr-defined]
         return (cell[0] + shift, cell[1] + shift)
 
     @property
@@ -228,6 +234,10 @@ class AxisField:
 
     def direct(self, k: int, s: int, d: int, p: int) -> AxisField:
         """Through a direct layer: output o reads cells o·s − p + t·d, t = 0 … k − 1."""
+        if self.period == 1 and self.cells[0] is not None:  # one affine field: o·J + (a, b)
+            (a, b), j = self.cells[0], self.shift  # type: ignore[attr-defined]
+            jump = self.jump * s if s != 1 else self.jump
+            return AxisField(1, jump, ((a - p * j, b + ((k - 1) * d - p) * j),))
         period = self.period // math.gcd(self.period, s)
         cells = [_hull(self.at(o * s - p + t * d) for t in range(k)) for o in range(period)]
         return _reduced(period, self.jump * s, cells)

@@ -278,6 +278,7 @@ def build_network(nodes: Sequence[Node], input_size: tuple[int, ...],
     fields: list[tuple[AxisField, ...]] = []
     rows: list[Row] = []
     start = tuple(AxisField.identity() for _ in range(ndim))
+    made: dict[Any, ConvSpec] = {}
 
     def source(n: int) -> tuple[tuple[int, ...], int | None, tuple[AxisField, ...]]:
         return (input_size, input_channels, start) if n == INPUT else (
@@ -317,7 +318,7 @@ def build_network(nodes: Sequence[Node], input_size: tuple[int, ...],
                                     f"input {size}")
                 f_out = tuple(f.direct(1, 1, 1, -b) for f, (b, _) in zip(f_in, pairs))
             else:
-                spec = _spec(layer, name, size, c_in)
+                spec = _spec(layer, name, size, c_in, made)
                 out_size = spec.output_size
                 f_out = tuple(
                     (f.transposed if spec.transposed else f.direct)(
@@ -347,12 +348,26 @@ def build_network(nodes: Sequence[Node], input_size: tuple[int, ...],
     return Network(input_size, input_channels, rows, tail)
 
 
-def _spec(layer: Layer, name: str, size: tuple[int, ...], channels: int | None) -> ConvSpec:
+def _spec(layer: Layer, name: str, size: tuple[int, ...], channels: int | None,
+          made: dict[Any, ConvSpec]) -> ConvSpec:
+    """The layer's ConvSpec; ``made`` keeps those of this network (a ConvSpec is immutable,
+    so repeated blocks share one)."""
+    try:
+        key: Any = (layer.kind, layer.kernel_size, layer.stride, layer.padding, layer.dilation,
+                     layer.output_padding, layer.groups, layer.in_channels, layer.out_channels,
+                     layer.bias, layer.ceil_mode, layer.depth_multiplier, size, channels)
+        hash(key)
+    except TypeError:  # unhashable parameters (lists)
+        key = None
+    if key is not None and key in made:
+        return made[key]
     try:
         spec = layer.spec(size, channels)
     except SpecError as exc:
         raise SpecError(f"layer {name!r} ({layer.kind}) on input {size}: {exc}") from None
     assert spec is not None
+    if key is not None:
+        made[key] = spec
     return spec
 
 
