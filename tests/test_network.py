@@ -606,3 +606,16 @@ def test_cli_net_table_json_and_errors(capsys):
     assert err.startswith("convviz: error: unknown layer 'lstm'") and err.count("\n") == 1
     assert main(["net", "conv k3", "-i", "8,8", "--dims", "1"]) == 2
     assert "--dims" in capsys.readouterr().err
+
+
+def test_readme_network_table_is_what_the_library_prints():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Networks", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    printed = []
+    exec(code, {"print": printed.append, **namespace})  # noqa: S102 - the README's own example
+    assert printed == [shown.rstrip("\n")]
