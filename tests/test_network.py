@@ -619,3 +619,57 @@ def test_readme_network_table_is_what_the_library_prints():
     printed = []
     exec(code, {"print": printed.append, **namespace})  # noqa: S102 - the README's own example
     assert printed == [shown.rstrip("\n")]
+
+
+def test_hooks_name_what_they_cannot_follow(torch):
+    nn, F = torch.nn, torch.nn.functional
+
+    class Pools(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(1, 1, 3)
+
+        def forward(self, x):
+            return F.max_pool2d(self.conv(x), 2)
+
+    with pytest.raises(SpecError, match="max_pool2d changes the spatial size"):
+        convviz.network(Pools(), example_input=torch.ones(1, 1, 9, 9))
+
+    class Odd(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv1d(1, 2, 3)
+            self.rnn = nn.GRU(7, 3)
+
+        def forward(self, x):
+            return self.rnn(self.conv(x))
+
+    with pytest.raises(SpecError, match="'rnn' \\(GRU\\)"):
+        convviz.network(Odd(), example_input=torch.ones(1, 1, 9))
+    with pytest.raises(TypeError, match="example_input"):
+        convviz.network(Odd(), example_input=[1, 2, 3])
+    with pytest.raises(SpecError, match="input_size"):
+        convviz.network(nn.Sequential(nn.Conv1d(1, 1, 3)), (8,),
+                        example_input=torch.ones(1, 1, 9))
+
+
+def test_global_pooling_ends_the_spatial_part_of_a_sequential(torch):
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
+                          nn.Linear(8, 2))
+    net = convviz.network(model, 32)
+    assert [r.name for r in net.rows] == ["0"] and net.tail == ("1", "2", "3")
+    with pytest.raises(SpecError, match="AdaptiveMaxPool2d"):
+        convviz.network(nn.Sequential(nn.AdaptiveMaxPool2d(4)), 32)
+
+
+def test_network_imports_neither_torch_nor_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys, convviz\n"
+            "net = convviz.network('conv k3 s2 | maxpool k2', 64)\n"
+            "net.table(); net.to_json(); net._repr_html_()\n"
+            "bad = [m for m in ('torch', 'keras', 'matplotlib') if m in sys.modules]\n"
+            "assert not bad, bad\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -93,7 +93,12 @@ def keras_nodes(model: Any) -> tuple[list[Node], tuple[int, ...] | None, int | N
             channels[INPUT] = c_input
             previous = INPUT
             continue
-        sources = [where[n] for n in _inbound(entry)] if functional else [previous]
+        inbound = _inbound(entry) if functional else []
+        unknown = [n for n in inbound if n not in where]
+        if unknown:
+            raise SpecError(f"layer {name!r} ({cls}) reads {unknown[0]!r}, which is not a "
+                            "layer before it in the model's config")
+        sources = [where[n] for n in inbound] if functional else [previous]
         if not sources:
             sources = [INPUT]
         if -2 in sources or cls in _TAIL_CLASSES:

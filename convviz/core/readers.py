@@ -206,6 +206,11 @@ def torch_layer(module: Any, name: str) -> Layer | str | None:
         return "elementwise"
     if cls in ("Flatten", "Linear", "LazyLinear", "Unflatten"):
         return "flatten"
+    if cls.startswith("Adaptive") and cls.endswith(("Pool1d", "Pool2d", "Pool3d")):
+        size = module.output_size
+        if all(v == 1 for v in (size if isinstance(size, (tuple, list)) else (size,))):
+            return "flatten"  # global pooling to one cell: the end of the spatial part
+        return None
     conv = re.fullmatch(r"(Lazy)?Conv(Transpose)?([123])d", cls)
     if conv:
         transposed = bool(conv.group(2))

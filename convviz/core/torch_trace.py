@@ -79,9 +79,6 @@ def trace(model: Any, example_input: Any
                     tag(t, _TAIL)
                 return
             found = torch_layer(module, name)
-            if found is None and cls.startswith("Adaptive") and all(
-                    s == 1 for t in outs for s in t.shape[2:]):
-                found = "flatten"  # global pooling: one cell, the end of the spatial part
             params = sum(int(p.numel()) for p in module.parameters())
             if found == "elementwise":
                 if n == INPUT:
