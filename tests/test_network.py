@@ -474,8 +474,8 @@ def test_keras_functional_branches(keras):
 
 # -- published figures --------------------------------------------------------------------------
 # google-research/receptive_field, receptive_field/RECEPTIVE_FIELD_TABLE.md (TF-Slim models):
-# rows "alexnet_v2", "vgg_16", "resnet_v1_50" at resolutions 224 and 321: receptive field,
-# effective stride and effective padding of each end-point.
+# the rows of "alexnet_v2", "vgg_a", "vgg_16" (resolution 224) and "resnet_v1_50" (224 and
+# 321): receptive field, effective stride and effective padding of each end-point.
 
 
 def _slim_same(k, s):  # conv2d_same of TF-Slim: explicit (k−1)//2 before, rest after, then VALID
@@ -486,6 +486,7 @@ def _slim_same(k, s):  # conv2d_same of TF-Slim: explicit (k−1)//2 before, res
 ALEXNET = ("conv k11 s4 valid | maxpool k3 s2 | conv k5 same | maxpool k3 s2 | conv k3 same | "
            "conv k3 same | conv k3 same | maxpool k3 s2")
 VGG16 = " | ".join(" | ".join(["conv k3 same"] * n) + " | maxpool k2 s2" for n in (2, 2, 3, 3, 3))
+VGG_A = " | ".join(" | ".join(["conv k3 same"] * n) + " | maxpool k2 s2" for n in (1, 1, 2, 2, 2))
 
 
 def _resnet50():
@@ -503,6 +504,10 @@ PUBLISHED = {  # (model text, row indices of the end-points): [(resolution, [(rf
     "alexnet_v2": (ALEXNET, [0, 1, 2, 4, 5, 6, 7], {
         224: [(11, 4, 0), (19, 8, 0), (51, 8, 16), (99, 16, 32), (131, 16, 48),
               (163, 16, 64), (195, 32, 64)]}),
+    "vgg_a": (VGG_A, list(range(13)), {
+        224: [(3, 1, 1), (4, 2, 1), (8, 2, 3), (10, 4, 3), (18, 4, 7), (26, 4, 11), (30, 8, 11),
+              (46, 8, 19), (62, 8, 27), (70, 16, 27), (102, 16, 43), (134, 16, 59),
+              (150, 32, 59)]}),
     "vgg_16": (VGG16, [0, 2, 3, 5, 6, 7, 9, 10, 11, 13, 14, 15, 17], {
         224: [(3, 1, 1), (6, 2, 2), (10, 2, 4), (16, 4, 6), (24, 4, 10), (32, 4, 14),
               (44, 8, 18), (60, 8, 26), (76, 8, 34), (100, 16, 42), (132, 16, 58),
