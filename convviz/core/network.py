@@ -14,7 +14,8 @@ count as if the input went on):
   cells of the network-input cells each one depends on; for direct layers
   1 + Σ (k̂ − 1)·Π s, the same for every cell;
 - ``jump``: network-input cells between the fields of neighbouring outputs
-  (Π s; a Fraction after transposed layers, which divide it by their stride);
+  (Π s; transposed layers divide it by their stride: an int when whole,
+  otherwise a fractions.Fraction);
 - ``start``: the network-input coordinate of the centre of output cell 0's
   field (−start + (receptive_field − 1)/2 is the "effective padding").
 
