@@ -26,6 +26,8 @@ _LAZY = {
     "info": "convviz.core.info",
     "info_text": "convviz.core.info",
     "glu": "convviz.core.gated",
+    "network": "convviz.core.network",
+    "Network": "convviz.core.network",
     "highway": "convviz.core.gated",
 }
 
@@ -34,6 +36,7 @@ __all__ = [
     "CellKind",
     "ConvSpec",
     "ConvvizError",
+    "Network",
     "OutputError",
     "ReceptiveField",
     "SpecError",
@@ -46,6 +49,7 @@ __all__ = [
     "info",
     "info_text",
     "list_presets",
+    "network",
     "pool",
     "presets",
     "receptive_field",

@@ -940,6 +940,10 @@ def build_parser() -> argparse.ArgumentParser:
     gal.add_argument("--draft", action="store_true",
                      help="one frame per animation: a fast preview of the pages")
     gal.set_defaults(func=_cmd_gallery)
+
+    from convviz.cli.net import add_net_parser  # `convviz net` lives in its own module
+
+    add_net_parser(sub, common)
     return parser
 
 
