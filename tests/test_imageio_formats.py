@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 import convviz
-from convviz.encode import writers
+from convviz.encode.imageio_formats import write_imageio
 
 
 def _frames() -> list[np.ndarray]:
@@ -29,7 +29,7 @@ def _read(path) -> list[np.ndarray]:
 def test_write_imageio_webp_keeps_every_frame(tmp_path):
     frames = _frames()
     path = tmp_path / "a.webp"
-    writers.write_imageio(frames, path, 100)
+    write_imageio(frames, path, 100)
     read = _read(path)
     assert len(read) == len(frames)
     for got, want in zip(read, frames):
