@@ -459,10 +459,8 @@ def animate(
             )
         from convviz.draw.flat import ScatterRenderer
 
-        if numbers:
-            _only(options, ("x", "w", "title"), "view='scatter' with numbers=True")
-        else:
-            _only(options, ("title",), "view='scatter'")
+        _only(options, ("x", "w", "title") if numbers else ("title",),
+              "view='scatter' with numbers=True" if numbers else "view='scatter'")
         source = ScatterRenderer(spec, numbers=bool(numbers), seed=int(seed), theme=theme_obj,
                                  scale=scale, **options)
         return Animation(lambda: source, duration=duration, name=name, spec=spec,
@@ -492,15 +490,11 @@ def animate(
 
 
 def _merge(name: str | None, key: str, asked: Any, preset_value: Any, default: Any) -> Any:
-    """The value of option ``key`` for preset ``name``: the preset's own where the call
-    left the default, the call's where the preset has none or the two agree; SpecError
-    naming both values otherwise."""
+    """Option ``key`` of preset ``name``: the preset's own unless the call asks for
+    another value (restating it is fine); SpecError naming both if they differ."""
     if preset_value is None or asked == default or asked == preset_value:
         return asked if preset_value is None or asked != default else preset_value
-    raise SpecError(
-        f"preset {name!r} uses {key}={preset_value!r}; {key}={asked!r} was asked "
-        f"(leave {key} out, or pass a ConvSpec to choose freely)"
-    )
+    raise SpecError(f"preset {name!r} uses {key}={preset_value!r}; {key}={asked!r} was asked")
 
 
 def _only(options: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:

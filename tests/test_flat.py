@@ -441,6 +441,16 @@ def test_seeds_give_no_all_zero_row_or_column(spec):
     for seed in range(12):
         r = NumbersRenderer(spec, seed=seed)
         assert no_zero_line(r.x) and no_zero_line(r.w), (seed, r.x, r.w)
+        # the output too, on the lines some input reaches (output_padding's may stay 0)
+        brute = brute_transposed if spec.transposed else brute_direct
+        args = (spec.stride, spec.padding_before, spec.dilation, spec.output_size)
+        reach = brute(np.ones(spec.input_size), np.ones(spec.kernel_size), *args) != 0
+        out = brute(r.x, r.w, *args)
+        if spec.ndim == 1:
+            assert all(out[o] != 0 for o in range(len(out)) if reach[o])
+        else:
+            assert all(out[a].any() for a in range(out.shape[0]) if reach[a].any())
+            assert all(out[:, b].any() for b in range(out.shape[1]) if reach[:, b].any())
         assert r.x.min() >= 0 and r.x.max() <= 3 and r.w.min() >= 0 and r.w.max() <= 2
         again = NumbersRenderer(spec, seed=seed)  # deterministic
         np.testing.assert_array_equal(r.x, again.x)

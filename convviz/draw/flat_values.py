@@ -4,10 +4,11 @@ values found by a seeded search, and the kernel panel.
 - :func:`number_format` — every number in a picture printed alike: all as
   integers, or all with the same number of decimals;
 - :func:`example_values` — random integer inputs 0–3 and weights 0–2 from a
-  seed, redrawn until every row and column of the input and of the kernel
-  holds a non-zero value (in 1-D: every cell), so no line of the picture
-  multiplies out to nothing (and a causal kernel's weight on the current
-  step, its last tap, is never 0);
+  seed, redrawn until every row and column of the input, of the kernel and
+  of the output holds a non-zero value (in 1-D: every cell; output lines no
+  input can reach excepted), so no line of the picture multiplies out to
+  nothing (and a causal kernel's weight on the current step, its last tap,
+  is never 0);
 - :func:`kernel_panel` — a small grid of the kernel's weights, drawn under
   the picture.
 """
@@ -65,17 +66,36 @@ def lines_nonzero(array: np.ndarray) -> bool:
     )
 
 
+def _lines(reach: np.ndarray) -> np.ndarray:
+    """True on every cell of a line (along any axis) with no cell in ``reach``: the
+    output lines no input can write, which may stay zero."""
+    dead = np.zeros(reach.shape, dtype=bool)
+    for axis in range(reach.ndim):
+        others = tuple(b for b in range(reach.ndim) if b != axis)
+        empty = ~reach.any(axis=others)
+        dead |= np.expand_dims(empty, others) if others else empty
+    return dead
+
+
 def example_values(spec: ConvSpec, seed: int, *, kernel: bool = True
                    ) -> tuple[np.ndarray, np.ndarray | None]:
     """(x, w): integers 0–3 of shape ``input_size`` and 0–2 of shape
     ``kernel_size`` (None when ``kernel`` is False), the first draw from
     ``numpy.random.default_rng(seed)`` in which :func:`lines_nonzero` holds for
-    both. Deterministic: the same seed gives the same values."""
+    both and for the output ``apply(spec, x, w)`` (where some input reaches).
+    Deterministic: the same seed gives the same values."""
+    from convviz.core.engine import apply
+
+    reach = None
+    if kernel:
+        reach = apply(spec, np.ones(spec.input_size), np.ones(spec.kernel_size)) != 0
     rng = np.random.default_rng(seed)
     for _ in range(_ATTEMPTS):
         x = rng.integers(0, 4, size=spec.input_size)
         w = rng.integers(0, 3, size=spec.kernel_size) if kernel else None
-        if lines_nonzero(x) and (w is None or lines_nonzero(w)):
+        if not lines_nonzero(x) or (w is not None and not lines_nonzero(w)):
+            continue
+        if w is None or reach is None or lines_nonzero((apply(spec, x, w) != 0) | _lines(reach)):
             return x, w
     raise RuntimeError(f"no example values after {_ATTEMPTS} draws from seed {seed}")
 

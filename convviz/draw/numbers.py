@@ -370,8 +370,9 @@ class NumbersRenderer:
             self._formula.set_text(self.formula(n))
         return self._fig.read()
 
-    def drawn_text(self) -> dict[str, np.ndarray]:
-        """What the last drawn frame printed: 'input' (canvas grid) and 'output' strings."""
+    def drawn_text(self) -> dict[str, Any]:
+        """What the last drawn frame printed: 'input' (canvas grid) and 'output' strings,
+        'weights' (the window's labels) and 'kernels' (one array per kernel panel)."""
         if self._fig is None:
             raise SpecError("drawn_text() needs a frame drawn first: call frame(n)")
         canvas = np.empty((self._crows, self._ccols), dtype=object)

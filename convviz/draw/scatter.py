@@ -178,7 +178,10 @@ class ScatterRenderer:
         self.counts = counts
         self.final_counts = running.copy()
         self.overlap = overlap_summary(spec, self.final_counts)
-        self.x = self.w = self.sums = self.output = None
+        self.x: np.ndarray | None = None
+        self.w: np.ndarray | None = None
+        self.sums: np.ndarray | None = None
+        self.output: np.ndarray | None = None
         if self.numbers:
             self._values(x, w, seed, taps)
         self.frame_count = n_in + 1
@@ -202,10 +205,10 @@ class ScatterRenderer:
         spec = self.spec
         x0, w0 = example_values(spec, seed)
         assert w0 is not None
-        self.x = NumbersRenderer._values("x", x, spec.input_size, x0)
-        self.w = NumbersRenderer._values("w", w, spec.kernel_size, w0)
-        self.output = apply(spec, self.x, self.w)
-        flat_x, flat_w = self.x.reshape(-1), self.w.reshape(-1)
+        xv = NumbersRenderer._values("x", x, spec.input_size, x0)
+        wv = NumbersRenderer._values("w", w, spec.kernel_size, w0)
+        self.x, self.w, self.output = xv, wv, apply(spec, xv, wv)
+        flat_x, flat_w = xv.reshape(-1), wv.reshape(-1)
         sums = np.zeros((len(taps),) + spec.output_size)
         running = np.zeros(spec.output_size)
         for j in range(len(taps)):
@@ -264,7 +267,7 @@ class ScatterRenderer:
         j = self.input_index(n)
         spec = self.spec
         if j is None:
-            return "the output: every input's patch added" if self.numbers else self.summary()
+            return "the output: the sum of every input's x·w" if self.numbers else self.summary()
         where = ", ".join(map(str, j))
         if self.numbers:
             assert self.x is not None
