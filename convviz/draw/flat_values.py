@@ -23,13 +23,31 @@ import numpy as np
 
 from convviz.core.spec import ConvSpec
 
-__all__ = ["MINUS_INFINITY", "example_values", "kernel_panel", "lines_nonzero", "number_format"]
+__all__ = ["MINUS_INFINITY", "example_values", "kernel_panel", "lines_nonzero", "number_format",
+           "spelled"]
 
 #: how a cell that never takes part in a max (max-pool padding) is printed
 MINUS_INFINITY = "−∞"
 
 #: draws of the seeded search before giving up (the chance one draw fails is < 0.9)
 _ATTEMPTS = 1000
+
+
+_WORDS = {"i": "input", "k": "kernel", "s": "stride", "p": "padding", "d": "dilation",
+          "op": "output padding", "g": "groups", "o": "output"}
+
+
+def spelled(spec: ConvSpec) -> str:
+    """:meth:`ConvSpec.describe` in words, for a picture that defines no symbols:
+    "input 5×5, kernel 3×3, stride 2, padding 1, output 3×3"."""
+    sizes = {"i": spec.input_size, "k": spec.kernel_size, "o": spec.output_size}
+    parts = []
+    for part in spec.describe().split(", "):
+        symbol, _, value = part.partition("=")
+        if symbol in sizes:
+            value = "×".join(map(str, sizes[symbol]))
+        parts.append(f"{_WORDS[symbol]} {value}" if value else part)
+    return ", ".join(parts)
 
 
 def number_format(*arrays: Any) -> Callable[[float], str]:

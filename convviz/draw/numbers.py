@@ -36,7 +36,13 @@ from convviz.draw.flat_base import (
     _place_pair,
     flat_palette,
 )
-from convviz.draw.flat_values import MINUS_INFINITY, example_values, kernel_panel, number_format
+from convviz.draw.flat_values import (
+    MINUS_INFINITY,
+    example_values,
+    kernel_panel,
+    number_format,
+    spelled,
+)
 from convviz.errors import SpecError
 
 __all__ = ["NumbersRenderer"]
@@ -317,7 +323,7 @@ class NumbersRenderer:
         return MINUS_INFINITY if self.pool == "max" else self.format(0)
 
     def _caption_line(self) -> str:
-        text = self.spec.describe().removesuffix(", transposed")
+        text = spelled(self.spec).removesuffix(", transposed")
         note = ", kernel flipped" if self.spec.transposed else ""
         return f"{self._kind_name}, {text}{note}"
 

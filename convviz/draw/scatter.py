@@ -30,7 +30,7 @@ from convviz.draw.flat_base import (
     _place_pair,
     flat_palette,
 )
-from convviz.draw.flat_values import example_values, kernel_panel, number_format
+from convviz.draw.flat_values import example_values, kernel_panel, number_format, spelled
 from convviz.errors import SpecError
 
 __all__ = ["OverlapSummary", "ScatterRenderer", "overlap_summary"]
@@ -313,7 +313,7 @@ class ScatterRenderer:
         self.size = (int(width), int(bottom + caption_h + margin))
 
     def _caption2(self) -> str:
-        return f"scatter view{' with numbers' if self.numbers else ''}, {self.spec.describe()}"
+        return f"scatter view{' with numbers' if self.numbers else ''}, {spelled(self.spec)}"
 
     def _out_xy(self, r: int, c: int) -> tuple[float, float]:
         """Top-left pixel of output cell (r, c) (output coordinates, may be cropped)."""
