@@ -508,6 +508,10 @@ SUMMARY_SPECS = [
     for ndim in (1, 2)
     for s, k, d in itertools.product(range(1, 5), repeat=3)
     for i, p in ((3, 0), (4, min(1, k - 1)))
+] + [  # different strides or kernels per axis: stripes
+    ConvSpec(4, 3, stride=(2, 1), transposed=True),
+    ConvSpec(4, (4, 3), stride=(3, 2), transposed=True),
+    ConvSpec((3, 5), (3, 2), stride=(1, 3), padding=(1, 0), transposed=True),
 ]
 
 
@@ -545,6 +549,16 @@ def test_scatter_summary_matches_the_overlap_counts(spec):
     if not uniform:
         assert f"{counts.min()}–{counts.max()}" in o.text
     assert o.text == ScatterRenderer(spec).summary()
+
+
+def test_scatter_summary_patterns_are_all_reached():
+    from convviz.draw.scatter import overlap_summary
+
+    patterns = {overlap_summary(s, brute_counts_from_formula(s)).pattern for s in SUMMARY_SPECS}
+    assert patterns == {"uniform", "gaps", "even inside", "checkerboard", "stripes", "uneven"}
+    stripes = ScatterRenderer(ConvSpec(4, 3, stride=(2, 1), transposed=True)).summary()
+    assert stripes == "overlap 1–6: stripes, counts 3 and 6 alternate from row to row away from " \
+        "the borders"
 
 
 def test_scatter_summary_of_stride_and_dilation_2_names_the_empty_lines():
