@@ -384,15 +384,18 @@ def animate(
     figure (:class:`convviz.draw.flat.NumbersRenderer`); ``pool="max"|"avg"``
     draws pooling that way (and implies ``numbers``); ``seed`` picks its
     random inputs. ``view="scatter"``: the scatter view of a transposed
-    convolution. ``duration``: seconds per frame (0.01 … 655.35, what a GIF
+    convolution (:class:`convviz.draw.flat.ScatterRenderer`): overlap counts,
+    or with ``numbers=True`` the values — each input times the kernel, added
+    into the output. ``duration``: seconds per frame (0.01 … 655.35, what a GIF
     stores; SpecError outside); ``scale``: pixel scale.
     ``labels``: None lets the theme decide; True/False turns the text
     (labels and caption) on or off. Other ``options`` go to the scene
-    (``title``, ``channel``), to the numbers renderer (``x``, ``w``,
-    ``title``) or to a diagram's factory.
+    (``title``, ``channel``), to the numbers and scatter renderers (``x``,
+    ``w``, ``title``) or to a diagram's factory.
 
     A preset's own options (e.g. ``numbers_max_pooling``'s pool='max') apply
-    where the call leaves the default. Nothing is drawn until a frame is
+    where the call leaves the default; restating them is accepted, a different
+    value is a SpecError naming both. Nothing is drawn until a frame is
     needed; invalid options raise SpecError at once, and BudgetError (a
     SpecError) when one frame would not fit in memory (see convviz.budget).
     """
@@ -403,6 +406,13 @@ def animate(
         raise SpecError(f"labels must be None, True or False, got {labels!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise SpecError(f"seed must be a whole number >= 0, got {seed!r}")
+
+    if view not in _VIEWS:
+        raise SpecError(f"view must be 'gather' or 'scatter', got {view!r}")
+    if pool not in (None, "max", "avg"):
+        raise SpecError(f"pool must be None, 'max' or 'avg', got {pool!r}")
+    if not isinstance(numbers, (bool, np.bool_)):
+        raise SpecError(f"numbers must be True or False, got {numbers!r}")
 
     from convviz.look.themes import get_theme
 
@@ -428,31 +438,20 @@ def animate(
     if isinstance(target, Preset):
         spec = target.spec
         defaults = dict(target.options)
-        if not numbers:
-            numbers = bool(defaults.pop("numbers", False))
-        if view == "gather":
-            view = defaults.pop("view", "gather")
-        if pool is None:
-            pool = defaults.pop("pool", None)
+        numbers = _merge(name, "numbers", numbers, defaults.pop("numbers", None), False)
+        view = _merge(name, "view", view, defaults.pop("view", None), "gather")
+        pool = _merge(name, "pool", pool, defaults.pop("pool", None), None)
         for key, value in defaults.items():
             options.setdefault(key, value)
         options.setdefault("title", target.title)
     else:
         spec = target
-    if view not in _VIEWS:
-        raise SpecError(f"view must be 'gather' or 'scatter', got {view!r}")
-    if pool not in (None, "max", "avg"):
-        raise SpecError(f"pool must be None, 'max' or 'avg', got {pool!r}")
     if pool is not None:
         if view == "scatter":
             raise SpecError(f"pool={pool!r} cannot be shown in view='scatter'")
         numbers = True
-    if not isinstance(numbers, (bool, np.bool_)):
-        raise SpecError(f"numbers must be True or False, got {numbers!r}")
 
     if view == "scatter":
-        if numbers:
-            raise SpecError("numbers=True and view='scatter' are two different pictures; pick one")
         if not spec.transposed:
             raise SpecError(
                 f"view='scatter' needs a transposed spec; {spec.describe()} is direct "
@@ -460,10 +459,12 @@ def animate(
             )
         from convviz.draw.flat import ScatterRenderer
 
-        _only(options, ("title",), "view='scatter'")
-        source = ScatterRenderer(spec, theme=theme_obj, scale=scale, **options)
+        _only(options, ("x", "w", "title") if numbers else ("title",),
+              "view='scatter' with numbers=True" if numbers else "view='scatter'")
+        source = ScatterRenderer(spec, numbers=bool(numbers), seed=int(seed), theme=theme_obj,
+                                 scale=scale, **options)
         return Animation(lambda: source, duration=duration, name=name, spec=spec,
-                         kind="scatter", source=source)
+                         kind="scatter numbers" if numbers else "scatter", source=source)
 
     if numbers:
         from convviz.draw.flat import NumbersRenderer
@@ -486,6 +487,14 @@ def animate(
         return ConvRenderer(scene, theme_obj, scale)
 
     return Animation(factory, duration=duration, name=name, spec=spec)
+
+
+def _merge(name: str | None, key: str, asked: Any, preset_value: Any, default: Any) -> Any:
+    """Option ``key`` of preset ``name``: the preset's own unless the call asks for
+    another value (restating it is fine); SpecError naming both if they differ."""
+    if preset_value is None or asked == default or asked == preset_value:
+        return asked if preset_value is None or asked != default else preset_value
+    raise SpecError(f"preset {name!r} uses {key}={preset_value!r}; {key}={asked!r} was asked")
 
 
 def _only(options: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:

@@ -1,7 +1,8 @@
 """Regenerate the pictures the README shows (docs/images/), with convviz itself.
 
-Run: python dev/readme_pictures.py [--gallery]   (--gallery also screenshots a
-freshly built gallery in headless Chromium; needs Playwright and Chromium)
+Run: python dev/readme_pictures.py [FILE ...] [--gallery]   (FILE: only those
+pictures, e.g. scatter_checkerboard.png; --gallery also screenshots a freshly
+built gallery in headless Chromium; needs Playwright and Chromium)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ PICTURES = [
     ("dilation_transposed.gif", "dilation_transposed", dict(scale=0.6)),
     ("numbers_padding_strides.png", "numbers_padding_strides", dict(frame=4)),
     ("scatter_checkerboard.png", "scatter_checkerboard", dict(frame=-1)),
+    ("scatter_numbers.png", "scatter_checkerboard", dict(frame=4, numbers=True)),
     ("glu_block.png", "glu_block", dict(frame=3)),
     ("stack_plain_vs_dilated.png", "stack_plain_vs_dilated", dict(frame=7)),
     ("separable_conv.png", "separable_conv", dict(frame=-1)),
@@ -32,7 +34,10 @@ PICTURES = [
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
+    wanted = {a for a in sys.argv[1:] if not a.startswith("--")}
     for filename, name, options in PICTURES:
+        if wanted and filename not in wanted:
+            continue
         options = dict(options)
         frame = options.pop("frame", None)
         anim = convviz.animate(name, **options)

@@ -157,7 +157,13 @@ def test_save_errors(tmp_path, name, kwargs, message):
         (("padding_stride",), {}, "unknown preset 'padding_stride'"),
         ((42,), {}, "spec_or_preset_name"),
         (("padding_strides",), {"labels": "yes"}, "labels must be"),
-        (("scatter_checkerboard",), {"numbers": True}, "pick one"),
+        (("numbers_max_pooling",), {"pool": "avg"},
+         r"preset 'numbers_max_pooling' uses pool='max'; pool='avg' was asked"),
+        (("scatter_checkerboard",), {"pool": "max"}, "pool='max' cannot be shown in view='scatter'"),
+        (("numbers_convolution",), {"view": "scatter"},
+         "preset 'numbers_convolution' uses view='gather'|needs a transposed spec"),
+        (("scatter_checkerboard",), {"wobble": 1}, "unknown option wobble=1"),
+        (("scatter_checkerboard",), {"numbers": True, "wobble": 1}, "unknown option wobble=1"),
     ],
 )
 def test_bad_options_raise_spec_error_naming_them(args, kwargs, message):
@@ -254,3 +260,69 @@ def test_animate_resolves_the_theme_by_name_once(name, options, monkeypatch):
     anim = animate(name, "dark", **options)
     anim.frame(0)
     assert lookups == ["dark"]
+
+
+def test_restating_a_presets_own_options_is_accepted():
+    from convviz.draw.flat import NumbersRenderer, ScatterRenderer
+
+    for name, options in [("scatter_checkerboard", {"view": "scatter"}),
+                          ("numbers_max_pooling", {"pool": "max"}),
+                          ("numbers_max_pooling", {"numbers": True, "pool": "max"}),
+                          ("numbers_convolution", {"numbers": True})]:
+        restated, plain = animate(name, **options), animate(name)
+        assert type(restated.source) is type(plain.source)
+        assert isinstance(restated.source, (NumbersRenderer, ScatterRenderer))
+        np.testing.assert_array_equal(restated.frame(0), plain.frame(0))
+    assert animate("numbers_max_pooling", pool="max").source.pool == "max"
+
+
+def test_scatter_view_with_numbers_shows_values():
+    from convviz.draw.flat import ScatterRenderer
+
+    x, w = np.array([[1, 2], [3, 1]]), np.array([[1, 0, 2], [2, 1, 1], [0, 1, 1]])
+    x3 = np.arange(9).reshape(3, 3) % 4
+    anim = animate("scatter_checkerboard", numbers=True, x=x3, w=w)
+    assert isinstance(anim.source, ScatterRenderer) and anim.source.numbers
+    assert anim.kind == "scatter numbers"
+    np.testing.assert_array_equal(anim.source.output, convviz.apply(anim.spec, x3, w))
+    spec = ConvSpec(2, 3, stride=2, transposed=True)
+    mine = animate(spec, view="scatter", numbers=True, x=x, w=w)
+    np.testing.assert_array_equal(mine.source.output, convviz.apply(spec, x, w))
+    assert mine.frame_count == 5 and "with numbers" in mine.caption
+    counts_only = animate(spec, view="scatter")
+    assert counts_only.source.x is None
+    with pytest.raises(SpecError, match="unknown option x="):
+        animate(spec, view="scatter", x=x)
+
+
+def ink_box(strip):
+    """The dark pixels of a label strip, cropped to their bounding box."""
+    ink = strip.min(axis=-1) < 180
+    rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+    return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+
+def test_contact_sheet_numbers_frames_from_zero_as_frame_does():
+    from PIL import ImageDraw, ImageFont
+
+    from convviz.encode.sheet import contact_sheet
+
+    h, w, gap, label = 30, 40, 6, 14
+    sheet = contact_sheet([np.full((h, w, 3), 255, np.uint8)] * 3, columns=3, gap=gap,
+                          label_height=label, text=(0, 0, 0))
+    strips = [sheet[gap + h: gap + h + label, gap + k * (w + gap): gap + k * (w + gap) + w]
+              for k in range(3)]
+    font = ImageFont.load_default(size=label - 3)
+
+    def glyph(text):
+        image = Image.new("RGB", (w, label), "white")
+        ImageDraw.Draw(image).text((w / 2, label / 2), text, fill="black", font=font, anchor="mm")
+        return ink_box(np.asarray(image))
+
+    def nearest(strip):
+        box = ink_box(strip)
+        scores = {d: (box.shape != glyph(d).shape, np.sum(box != glyph(d)) if box.shape ==
+                      glyph(d).shape else 0) for d in "0123"}
+        return min(scores, key=lambda d: scores[d])
+
+    assert [nearest(s) for s in strips] == ["0", "1", "2"]

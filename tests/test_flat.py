@@ -125,11 +125,16 @@ def test_transposed_numbers_print_the_flipped_kernel():
     assert sum(v * wt for v, wt in r.terms(7)) == r.output[r.output_index(7)]
 
 
-def test_avg_pool_prints_one_decimal():
+def test_avg_pool_prints_every_number_with_the_same_decimals():
     x = np.array([[1, 0, 0], [0, 0, 0], [0, 0, 1]])
     r = NumbersRenderer(ConvSpec(3, 2), x, pool="avg")
-    assert r.output_text.tolist() == [["0.2", "0"], ["0", "0.2"]]
-    assert r.formula(0) == "(1 + 0 + 0 + 0) / 4 = 0.2"
+    # 1/4 needs two decimals, so every number of the picture gets two
+    assert r.output_text.tolist() == [["0.25", "0.00"], ["0.00", "0.25"]]
+    assert r.formula(0) == "(1.00 + 0.00 + 0.00 + 0.00) / 4 = 0.25"
+    # sums of ninths print with one decimal, as the paper prints them: 2/9 → 0.2
+    r = NumbersRenderer(ConvSpec(3, 3), np.array([[1, 0, 0], [0, 0, 0], [0, 0, 1]]), pool="avg")
+    assert r.output_text.tolist() == [["0.2"]]
+    assert r.formula(0) == "(1.0 + 0.0 + 0.0 + 0.0 + 0.0 + 0.0 + 0.0 + 0.0 + 1.0) / 9 = 0.2"
 
 
 def test_given_inputs_are_used_and_checked():
@@ -347,3 +352,249 @@ def test_poster_frame_is_the_frame_source_name():
     s = ScatterRenderer(ConvSpec(3, 3, stride=2, transposed=True))
     assert 0 <= s.poster_frame < s.frame_count
     assert not hasattr(r, "representative_frame") and not hasattr(s, "representative_frame")
+
+
+# -- every number printed, and printed alike -------------------------------------------------------
+NUMBER = r"−∞|-?\d+(?:\.\d+)?"
+
+
+def printed_numbers(r, n):
+    """Every number string frame n of numbers renderer r prints (grids, weights, kernels,
+    formula), as drawn."""
+    import re
+
+    r.frame(n)
+    drawn = r.drawn_text()
+    strings = [*drawn["input"].ravel(), *drawn["output"].ravel()]
+    strings += [w.removeprefix("×") for w in drawn["weights"]]
+    strings += [v for panel in drawn["kernels"] for v in panel.ravel()]
+    formula = r.formula(n)
+    # the divisor of an average is a count, not a value of the picture
+    formula = re.sub(r" / \d+ =", " =", formula)
+    strings += re.findall(NUMBER, formula)
+    return [v for v in strings if v]
+
+
+def decimals(text):
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe())
+def test_every_product_is_printed_zeros_included(spec):
+    for seed in range(4):
+        r = NumbersRenderer(spec, seed=seed)
+        taps = int(np.prod(spec.kernel_size))
+        for n in range(r.frame_count):
+            terms = r.terms(n)
+            assert len(terms) == taps
+            products = r.formula(n).split(" = ")[0].split(" + ")
+            assert len(products) == taps, r.formula(n)
+            # the printed products are the terms, in window order, and add up to the output
+            assert products == [f"{r.format(v)}×{r.format(wt)}" for v, wt in terms]
+            assert sum(v * wt for v, wt in terms) == r.output[r.output_index(n)]
+
+
+@pytest.mark.parametrize("pool", [None, "max", "avg"])
+@pytest.mark.parametrize("x", [None, np.arange(25).reshape(5, 5) / 4, np.arange(25).reshape(5, 5) - 7])
+def test_one_number_format_per_picture(pool, x):
+    r = NumbersRenderer(ConvSpec(5, 3, stride=2, padding=1), x, pool=pool)
+    strings = [v for n in range(r.frame_count) for v in printed_numbers(r, n) if v != "−∞"]
+    assert len({decimals(v) for v in strings}) == 1, sorted(set(strings))
+    if x is None and pool != "avg":
+        assert decimals(strings[0]) == 0  # integer inputs, weights and sums print as integers
+
+
+def test_max_pool_padding_is_minus_infinity_and_never_takes_part():
+    spec = ConvSpec(5, 3, stride=2, padding=1)
+    x = np.arange(25).reshape(5, 5) - 30  # all negative: a padding 0 would win every max
+    r = NumbersRenderer(spec, x, pool="max")
+    expected = brute_pool(x, spec.kernel_size, spec.stride, spec.padding_before, spec.output_size,
+                          "max")
+    np.testing.assert_array_equal(r.output, expected)
+    assert (r.output < 0).all()
+    r.frame(0)
+    drawn = r.drawn_text()["input"]
+    padding = np.ones(spec.canvas_size, dtype=bool)
+    padding[1:-1, 1:-1] = False
+    assert set(drawn[padding]) == {"−∞"}
+    assert "0" not in drawn[padding]
+    for n in range(r.frame_count):
+        o = r.output_index(n)
+        inside = [x[q] for q in itertools.product(*(range(a * 2 - 1, a * 2 + 2) for a in o))
+                  if all(0 <= v < 5 for v in q)]
+        assert r.formula(n) == f"max({', '.join(str(v) for v in inside)}) = {max(inside)}"
+
+
+def no_zero_line(a):
+    """Every row and every column (1-D: every cell) holds a non-zero value, by loops."""
+    a = np.asarray(a)
+    if a.ndim == 1:
+        return all(v != 0 for v in a)
+    rows = all(any(a[r, c] != 0 for c in range(a.shape[1])) for r in range(a.shape[0]))
+    cols = all(any(a[r, c] != 0 for r in range(a.shape[0])) for c in range(a.shape[1]))
+    return rows and cols
+
+
+@pytest.mark.parametrize("spec", SPECS + [ConvSpec((8,), 3, dilation=2, padding="causal")],
+                         ids=lambda s: s.describe())
+def test_seeds_give_no_all_zero_row_or_column(spec):
+    for seed in range(12):
+        r = NumbersRenderer(spec, seed=seed)
+        assert no_zero_line(r.x) and no_zero_line(r.w), (seed, r.x, r.w)
+        # the output too, on the lines some input reaches (output_padding's may stay 0)
+        brute = brute_transposed if spec.transposed else brute_direct
+        args = (spec.stride, spec.padding_before, spec.dilation, spec.output_size)
+        reach = brute(np.ones(spec.input_size), np.ones(spec.kernel_size), *args) != 0
+        out = brute(r.x, r.w, *args)
+        if spec.ndim == 1:
+            assert all(out[o] != 0 for o in range(len(out)) if reach[o])
+        else:
+            assert all(out[a].any() for a in range(out.shape[0]) if reach[a].any())
+            assert all(out[:, b].any() for b in range(out.shape[1]) if reach[:, b].any())
+        assert r.x.min() >= 0 and r.x.max() <= 3 and r.w.min() >= 0 and r.w.max() <= 2
+        again = NumbersRenderer(spec, seed=seed)  # deterministic
+        np.testing.assert_array_equal(r.x, again.x)
+        np.testing.assert_array_equal(r.w, again.w)
+    # not every seed gives the same values
+    assert len({NumbersRenderer(spec, seed=s).x.tobytes() for s in range(5)}) > 1
+
+
+def test_causal_current_step_weight_is_never_zero():
+    spec = ConvSpec((8,), 3, dilation=2, padding="causal")
+    for seed in range(30):
+        r = NumbersRenderer(spec, seed=seed)
+        # output t reads t−4, t−2, t: the last window position is the current step
+        for n in range(r.frame_count):
+            cells = r.window(n)
+            assert int(cells[-1][0]) - spec.padding_before[0] == n
+            assert r.terms(n)[-1][1] != 0
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.describe())
+def test_kernel_panels_show_the_kernel_given_and_applied(spec):
+    r = NumbersRenderer(spec, seed=4)
+    r.frame(0)
+    kernels = r.drawn_text()["kernels"]
+    assert [[int(v) for v in k.ravel()] for k in kernels[:1]] == [r.w.ravel().tolist()]
+    if spec.transposed:
+        flipped = r.w[tuple(slice(None, None, -1) for _ in range(spec.ndim))]
+        assert len(kernels) == 2
+        assert [int(v) for v in kernels[1].ravel()] == flipped.ravel().tolist()
+    else:
+        assert len(kernels) == 1
+    assert NumbersRenderer(spec.transpose() if spec.transposed else spec, pool=None).kernel_panels()
+    if not spec.transposed:
+        assert NumbersRenderer(spec, pool="avg").kernel_panels() == []
+
+
+# -- the scatter summary, from the overlap counts ---------------------------------------------------
+def inside_mask(spec):
+    """Output cells away from the borders: no write through any tap is lost past the
+    input's ends — for every tap t, every whole j (of any sign) with j·s + t·d = q is an
+    input cell, 0 ≤ j < i (loops)."""
+    mask = np.ones(spec.output_size, dtype=bool)
+    for o in itertools.product(*map(range, spec.output_size)):
+        for a, g in enumerate(spec.axes):
+            q = o[a] + g.pad_before
+            span = range(-q - g.kernel_size * g.dilation - 1, q + g.input_size + 2)
+            if any(j * g.stride + t * g.dilation == q and not 0 <= j < g.input_size
+                   for t in range(g.kernel_size) for j in span):
+                mask[o] = False
+    return mask
+
+
+SUMMARY_SPECS = [
+    ConvSpec(i if ndim == 2 else (i,), k, stride=s, dilation=d, padding=p, transposed=True)
+    for ndim in (1, 2)
+    for s, k, d in itertools.product(range(1, 5), repeat=3)
+    for i, p in ((3, 0), (4, min(1, k - 1)))
+] + [  # different strides or kernels per axis: stripes
+    ConvSpec(4, 3, stride=(2, 1), transposed=True),
+    ConvSpec(4, (4, 3), stride=(3, 2), transposed=True),
+    ConvSpec((3, 5), (3, 2), stride=(1, 3), padding=(1, 0), transposed=True),
+]
+
+
+@pytest.mark.parametrize("spec", SUMMARY_SPECS, ids=lambda s: f"{s.ndim}d-{s.describe()}")
+def test_scatter_summary_matches_the_overlap_counts(spec):
+    from convviz.draw.scatter import overlap_summary
+
+    counts = brute_counts_from_formula(spec)
+    o = overlap_summary(spec, counts)
+    assert (o.low, o.high) == (counts.min(), counts.max())
+    for a in range(spec.ndim):
+        lines = [ix for ix in range(spec.output_size[a]) if not np.take(counts, ix, axis=a).any()]
+        assert list(o.never_written[a]) == lines
+    inner = counts[inside_mask(spec)]
+    assert list(o.inside) == sorted(set(inner.tolist()))
+    uniform = counts.min() == counts.max()
+    gaps = any(o.never_written)
+    assert (o.pattern == "uniform") == uniform
+    assert (o.pattern == "gaps") == (gaps and not uniform)
+    if o.pattern == "gaps":
+        assert "never written" in o.text and "checkerboard" not in o.text
+        for ix in o.never_written[0]:
+            assert str(ix) in o.text
+    if o.pattern == "even inside":
+        assert len(set(inner.tolist())) == 1 and f"({inner[0]} each)" in o.text
+    if o.pattern in ("checkerboard", "stripes"):
+        assert len(set(inner.tolist())) > 1 and o.pattern in o.text
+        mask = inside_mask(spec)
+        region = counts[np.ix_(*[np.flatnonzero(mask.any(axis=tuple(
+            b for b in range(spec.ndim) if b != a))) for a in range(spec.ndim)])]
+        varies = [bool((np.diff(region, axis=a) != 0).any()) for a in range(spec.ndim)]
+        assert (o.pattern == "checkerboard") == all(varies)
+    if o.pattern == "uneven":
+        assert not inside_mask(spec).any()
+    if not uniform:
+        assert f"{counts.min()}–{counts.max()}" in o.text
+    assert o.text == ScatterRenderer(spec).summary()
+
+
+def test_scatter_summary_patterns_are_all_reached():
+    from convviz.draw.scatter import overlap_summary
+
+    patterns = {overlap_summary(s, brute_counts_from_formula(s)).pattern for s in SUMMARY_SPECS}
+    assert patterns == {"uniform", "gaps", "even inside", "checkerboard", "stripes", "uneven"}
+    stripes = ScatterRenderer(ConvSpec(4, 3, stride=(2, 1), transposed=True)).summary()
+    assert stripes == "overlap 1–6: stripes, counts 3 and 6 alternate from row to row away from " \
+        "the borders"
+
+
+def test_scatter_summary_of_stride_and_dilation_2_names_the_empty_lines():
+    r = ScatterRenderer(ConvSpec(3, 3, stride=2, dilation=2, transposed=True))
+    assert r.summary() == "overlap 0–9: rows and columns 1, 3, 5 and 7 are never written"
+    assert (r.final_counts[1::2] == 0).all() and (r.final_counts[:, 1::2] == 0).all()
+
+
+# -- the scatter view with numbers ---------------------------------------------------------------------
+@pytest.mark.parametrize("spec", SCATTER_SPECS, ids=lambda s: s.describe())
+def test_scatter_numbers_add_each_input_times_the_kernel(spec):
+    r = ScatterRenderer(spec, numbers=True, seed=2)
+    assert no_zero_line(r.x) and no_zero_line(r.w)
+    expected = brute_transposed(r.x, r.w, spec.stride, spec.padding_before, spec.dilation,
+                                spec.output_size)
+    np.testing.assert_array_equal(r.output, expected)
+    np.testing.assert_array_equal(r.values_at(r.frame_count - 1), expected)
+    previous = np.zeros(spec.output_size)
+    for n in range(r.frame_count - 1):
+        j = r.input_index(n)
+        step = np.zeros(spec.output_size)
+        for t, pos in zip(itertools.product(*map(range, spec.kernel_size)), r.patch(n)):
+            if all(0 <= v < size for v, size in zip(pos, spec.output_size)):
+                step[tuple(pos)] += r.x[j] * r.w[t]
+        np.testing.assert_array_equal(r.values_at(n) - previous, step)
+        previous = r.values_at(n)
+    np.testing.assert_array_equal(previous, expected)
+
+
+def test_scatter_numbers_frames_render_and_print_the_values():
+    r = ScatterRenderer(ConvSpec(2, 3, stride=2, transposed=True), numbers=True, theme="dark")
+    frames = [r.frame(n) for n in range(r.frame_count)]
+    assert all(f.shape == (r.size[1], r.size[0], 3) for f in frames)
+    assert all((a != b).any() for a, b in itertools.pairwise(frames))
+    final = r._out_texts
+    shown = {key: t.get_text() for key, t in final.items()}
+    assert shown == {key: str(int(r.output[key])) for key in shown}
+    with pytest.raises(SpecError, match="numbers=True"):
+        ScatterRenderer(ConvSpec(2, 3, stride=2, transposed=True), x=np.ones((2, 2)))

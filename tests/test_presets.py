@@ -187,3 +187,22 @@ def test_unknown_preset_names_the_known_ones():
         get_preset("paddin_strides")
     with pytest.raises(SpecError):
         convviz.presets["nope"]
+
+
+def test_scatter_presets_show_what_their_descriptions_say():
+    from convviz.draw.flat import ScatterRenderer
+
+    uneven = ScatterRenderer(PRESETS["scatter_checkerboard"].spec).overlap
+    assert uneven.pattern == "checkerboard" and uneven.inside == (1, 2, 4)
+    assert "1, 2, 4" in PRESETS["scatter_checkerboard"].description
+    even = ScatterRenderer(PRESETS["scatter_even"].spec).overlap
+    assert even.pattern == "even inside" and even.inside == (4,)
+    assert "(k/s)² = 4" in PRESETS["scatter_even"].description
+
+
+@pytest.mark.parametrize("name", [n for n, p in PRESETS.items() if p.family == "numbers"])
+def test_numbers_presets_draw_no_all_zero_row_or_column(name):
+    source = convviz.animate(name).source
+    for values in (source.x, source.w):
+        if values is not None:
+            assert all(row.any() for row in values) and all(col.any() for col in values.T)

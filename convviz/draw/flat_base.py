@@ -113,13 +113,6 @@ def _luma(colour: Any) -> float:
     return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
 
 
-def _format_value(value: float) -> str:
-    """Integers as integers; anything else with one decimal (as the paper prints them)."""
-    if abs(value - round(value)) < 1e-9:
-        return str(round(value))
-    return f"{value:.1f}"
-
-
 def _place_pair(
     ndim: int, u: int, margin: int, label_h: int, first: tuple[int, int], second: tuple[int, int]
 ) -> tuple[tuple[int, int], tuple[int, int], int, int]:

@@ -1,10 +1,14 @@
 """Numbers mode: the paper's numerical figures as a frame source.
 
-Random integer inputs 0–3, kernel weights 0–2 printed small in a corner of
-every covered cell, the outputs computed by :func:`convviz.apply` (or
-:func:`convviz.pool`) filled in one per frame, the output grid to the right
-of the input (below it for 1-D). Direct, dilated, transposed (the stretched
-canvas, the flipped kernel) and pooling. The numbers behind every picture are
+Random integer inputs 0–3, kernel weights 0–2 (a seeded search keeps every
+row and column non-zero: :func:`convviz.draw.flat_values.example_values`)
+printed small in a corner of every covered cell, the outputs computed by
+:func:`convviz.apply` (or :func:`convviz.pool`) filled in one per frame, the
+output grid to the right of the input (below it for 1-D), the kernel under
+them — as given, and for a transposed convolution also as applied (flipped).
+Every product is printed, zeros too; max-pool padding prints as −∞ and never
+takes part; one number format per picture. Direct, dilated, transposed (the
+stretched canvas, the flipped kernel) and pooling. The numbers behind every picture are
 public attributes (``x``, ``w``, ``output``, ``output_text``) so tests check
 the data the picture is drawn from, not pixels.
 """
@@ -26,12 +30,18 @@ from convviz.draw.flat_base import (
     _as_2d,
     _cell2d,
     _check_flat,
-    _format_value,
     _in_rc,
     _luma,
     _mix,
     _place_pair,
     flat_palette,
+)
+from convviz.draw.flat_values import (
+    MINUS_INFINITY,
+    example_values,
+    kernel_panel,
+    number_format,
+    spelled,
 )
 from convviz.errors import SpecError
 
@@ -43,7 +53,9 @@ class NumbersRenderer:
 
     ``x``: the input values (shape ``input_size``; default random integers
     0–3 from ``seed``); ``w``: the kernel (``kernel_size``; default random
-    integers 0–2), ignored when ``pool`` is ``"max"`` or ``"avg"``.
+    integers 0–2), ignored when ``pool`` is ``"max"`` or ``"avg"``. The
+    defaults come from :func:`convviz.draw.flat_values.example_values`: no
+    all-zero row or column in either.
     Channels are not drawn: a grouped spec is shown as one channel.
 
     Data (all computed before any drawing): ``canvas`` (values on the drawn
@@ -51,7 +63,8 @@ class NumbersRenderer:
     :func:`convviz.apply` / :func:`convviz.pool`), ``output_text`` (the
     strings printed in the output cells), ``windows`` (canvas cells of every
     output cell's taps, ``spec.taps``), ``tap_weights`` (the weight printed at
-    every window position: the kernel flipped for a transposed spec).
+    every window position: the kernel flipped for a transposed spec),
+    ``format`` (the one number format of the picture).
     """
 
     def __init__(
@@ -86,16 +99,19 @@ class NumbersRenderer:
         self.pool = pool
         self.palette = flat_palette(theme)
         self.scale = float(scale)
-        rng = np.random.default_rng(seed)
-        self.x = self._values("x", x, spec.input_size, rng, 4)
-        self.w = None if pool else self._values("w", w, spec.kernel_size, rng, 3)
-        self.canvas = canvas_values(spec, self.x)
+        x0, w0 = example_values(spec, seed, kernel=not pool)
+        self.x = self._values("x", x, spec.input_size, x0)
+        self.w = None if pool or w0 is None else self._values("w", w, spec.kernel_size, w0)
+        # max-pool padding holds −∞ (it never wins a max); elsewhere padding reads 0
+        self.canvas = (canvas_values(spec, self.x.astype(np.float64), fill=-np.inf)
+                       if pool == "max" else canvas_values(spec, self.x))
         if pool:
             self.output = pool_values(spec, self.x, pool)
         else:
             assert self.w is not None
             self.output = apply(spec, self.x, self.w)
-        self.output_text = np.vectorize(_format_value, otypes=[object])(self.output)
+        self.format = number_format(self.x, self.w, self.output)
+        self.output_text = np.vectorize(self.format, otypes=[object])(self.output)
         self.windows = np.asarray(spec.taps)  # (*o, *k, ndim)
         if self.w is not None:
             flat_w = self.w[tuple(np.moveaxis(np.asarray(spec.weight_taps), -1, 0))]
@@ -114,10 +130,9 @@ class NumbersRenderer:
         self._fig: FlatFigure | None = None
 
     @staticmethod
-    def _values(name: str, given: Any, shape: tuple[int, ...], rng: np.random.Generator,
-                high: int) -> np.ndarray:
+    def _values(name: str, given: Any, shape: tuple[int, ...], default: np.ndarray) -> np.ndarray:
         if given is None:
-            return rng.integers(0, high, size=shape)
+            return default
         array = np.asarray(given)
         if array.shape != shape:
             raise SpecError(f"{name} must have shape {shape}, got {array.shape}")
@@ -135,7 +150,8 @@ class NumbersRenderer:
         return self.windows[self.output_index(n)].reshape(-1, self.spec.ndim)
 
     def terms(self, n: int) -> list[tuple[float, float | None]]:
-        """(value, weight) at every window position of frame n (weight None when pooling)."""
+        """(value, weight) at every window position of frame n (weight None when pooling),
+        one per tap: Π kernel_size terms, zeros included."""
         cells = self.window(n)
         values = self.canvas[tuple(cells.T)]
         if self.tap_weights is None:
@@ -145,18 +161,27 @@ class NumbersRenderer:
 
     def formula(self, n: int) -> str:
         """The arithmetic of frame n as printed under the grids."""
-        terms = self.terms(n)
+        terms, fmt = self.terms(n), self.format
         value = self.output_text[self.output_index(n)]
-        real = [v for v, _ in terms]
-        if self.pool == "max":
-            cells = self.window(n)
-            kinds = self.spec.canvas_kind[tuple(cells.T)]
-            real = [v for v, k in zip(real, kinds) if k == CellKind.INPUT]
-            return f"max({', '.join(_format_value(v) for v in real)}) = {value}"
-        if self.pool == "avg":
-            return f"({' + '.join(_format_value(v) for v in real)}) / {len(real)} = {value}"
-        products = [f"{_format_value(v)}×{_format_value(wt)}" for v, wt in terms if v and wt]
-        return f"{' + '.join(products) if products else '0'} = {value}"
+        values = [v for v, _ in terms]
+        if self.pool == "max":  # padding never takes part in a max
+            kinds = self.spec.canvas_kind[tuple(self.window(n).T)]
+            real = [v for v, k in zip(values, kinds) if k == CellKind.INPUT]
+            return f"max({', '.join(fmt(v) for v in real)}) = {value}"
+        if self.pool == "avg":  # padding counts as 0, the divisor is the window size
+            return f"({' + '.join(fmt(v) for v in values)}) / {len(values)} = {value}"
+        products = [f"{fmt(v)}×{fmt(wt)}" for v, wt in terms if wt is not None]
+        return f"{' + '.join(products)} = {value}"
+
+    def kernel_panels(self) -> list[tuple[str, np.ndarray]]:
+        """The kernel panels under the grids: (label, weights) — the kernel as given,
+        and for a transposed spec also as applied (flipped); none when pooling."""
+        if self.w is None or self.tap_weights is None:
+            return []
+        panels = [("kernel w", self.w)]
+        if self.spec.transposed:
+            panels.append(("as applied: w flipped", self.tap_weights))
+        return panels
 
     def _check(self, n: int) -> int:
         if not isinstance(n, (int, np.integer)) or not -self.frame_count <= n < self.frame_count:
@@ -180,6 +205,17 @@ class NumbersRenderer:
         (self._cx, self._cy), (self._ox, self._oy), width, grid_bottom = _place_pair(
             spec.ndim, u, margin, label_h, (cw, ch), (ow, oh)
         )
+        # the kernel panels, under the grids, left to right
+        self._kcell = kc = round(0.6 * u)
+        krows, kcols = _as_2d(self.spec.kernel_size)
+        self._panel_xy = []
+        px = margin
+        for _ in self.kernel_panels():
+            self._panel_xy.append((px, grid_bottom + round(0.5 * u) + label_h))
+            px += kcols * kc + u
+        if self._panel_xy:
+            grid_bottom = self._panel_xy[0][1] + krows * kc
+            width = max(width, px - u + margin)
         self._caption_y = grid_bottom + round(0.35 * u)
         height = grid_bottom + caption_h + margin
         if lines:
@@ -190,6 +226,7 @@ class NumbersRenderer:
             width += shift
             self._cx += shift // 2
             self._ox += shift // 2
+            self._panel_xy = [(x + shift // 2, y) for x, y in self._panel_xy]
         self.size = (int(width), int(height))
 
     # -- drawing --------------------------------------------------------------------------------------
@@ -222,7 +259,7 @@ class NumbersRenderer:
                 ax.add_artist(rect)
                 self._canvas_rects[r, c] = rect
                 text = ax.text(
-                    x0 + u / 2, y0 + u * 0.47, _format_value(canvas[r, c]) if real else "0",
+                    x0 + u / 2, y0 + u * 0.47, self._pad_text(canvas[r, c], real),
                     ha="center", va="center", fontsize=value_size,
                     color=pal.text if real else pal.muted, zorder=4,
                 )
@@ -238,7 +275,7 @@ class NumbersRenderer:
             flat_w = self.tap_weights.reshape(-1)
             for t in range(k_cells):
                 self._weight_texts.append(ax.text(
-                    0, 0, "×" + _format_value(flat_w[t]), ha="right", va="bottom",
+                    0, 0, "×" + self.format(flat_w[t]), ha="right", va="bottom",
                     fontsize=small_size, color=pal.on_dark, zorder=6, fontweight="bold",
                 ))
         # output grid
@@ -255,6 +292,10 @@ class NumbersRenderer:
                     x0 + u / 2, y0 + u * 0.47, "", ha="center", va="center",
                     fontsize=value_size, color=pal.text, zorder=4,
                 )
+        self._kernel_texts = [
+            kernel_panel(ax, fig, pal, values, self.format, xy, self._kcell, label, lw)
+            for (label, values), xy in zip(self.kernel_panels(), self._panel_xy)
+        ]
         label_size = fig.points(0.34 * u)
         if pal.labels:
             what = pal.input_label + (", stretched and padded" if spec.transposed else "")
@@ -274,8 +315,15 @@ class NumbersRenderer:
                     ha="center", va="top", fontsize=fig.points(0.27 * u), color=pal.muted)
         return fig
 
+    def _pad_text(self, value: float, real: bool) -> str:
+        """An input cell's value; a padding or inserted cell's: 0, or −∞ for max pooling
+        (it never wins a max)."""
+        if real:
+            return self.format(value)
+        return MINUS_INFINITY if self.pool == "max" else self.format(0)
+
     def _caption_line(self) -> str:
-        text = self.spec.describe().removesuffix(", transposed")
+        text = spelled(self.spec).removesuffix(", transposed")
         note = ", kernel flipped" if self.spec.transposed else ""
         return f"{self._kind_name}, {text}{note}"
 
@@ -328,8 +376,9 @@ class NumbersRenderer:
             self._formula.set_text(self.formula(n))
         return self._fig.read()
 
-    def drawn_text(self) -> dict[str, np.ndarray]:
-        """What the last drawn frame printed: 'input' (canvas grid) and 'output' strings."""
+    def drawn_text(self) -> dict[str, Any]:
+        """What the last drawn frame printed: 'input' (canvas grid) and 'output' strings,
+        'weights' (the window's labels) and 'kernels' (one array per kernel panel)."""
         if self._fig is None:
             raise SpecError("drawn_text() needs a frame drawn first: call frame(n)")
         canvas = np.empty((self._crows, self._ccols), dtype=object)
@@ -342,6 +391,8 @@ class NumbersRenderer:
             "input": canvas.reshape(self.spec.canvas_size),
             "output": output.reshape(self.spec.output_size),
             "weights": np.array([t.get_text() for t in self._weight_texts], dtype=object),
+            "kernels": [np.array([t.get_text() for t in texts], dtype=object).reshape(values.shape)
+                        for texts, (_, values) in zip(self._kernel_texts, self.kernel_panels())],
         }
 
     def __repr__(self) -> str:

@@ -2,17 +2,21 @@
 
 Per frame one input cell paints its kernel-sized patch of the output
 (``spec.scatter_taps``); the output cells count how many patches covered
-them, which exposes the checkerboard when the stride does not divide the
-kernel; a last frame shows the whole count map (``counts`` are public).
+them, which exposes the checkerboard of uneven overlap; a last frame shows
+the whole count map (``counts`` are public) and a summary read from it
+(:func:`overlap_summary`). With ``numbers=True`` the cells hold values
+instead: each input times the kernel, added into the output.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
 import numpy as np
 
+from convviz.core.engine import apply
 from convviz.core.spec import ConvSpec
 from convviz.draw.flat_base import (
     SCATTER_LIMIT,
@@ -26,9 +30,99 @@ from convviz.draw.flat_base import (
     _place_pair,
     flat_palette,
 )
+from convviz.draw.flat_values import example_values, kernel_panel, number_format, spelled
 from convviz.errors import SpecError
 
-__all__ = ["ScatterRenderer"]
+__all__ = ["OverlapSummary", "ScatterRenderer", "overlap_summary"]
+
+
+@dataclasses.dataclass(frozen=True)
+class OverlapSummary:
+    """What the final overlap counts of a transposed convolution show.
+
+    ``pattern``: "uniform" (every output cell written equally often),
+    "gaps" (some rows/columns are never written), "even inside" (equal away
+    from the borders), "checkerboard" (uneven away from the borders along
+    every axis), "stripes" (uneven along some axes only) or "uneven" (no
+    cell is away from the borders). ``never_written``: per axis, the output
+    lines (1-D: cells; 2-D: rows, then columns) no input writes. ``inside``:
+    the distinct counts away from the borders — output cells no input's
+    write is missing from for lack of inputs past the ends — empty when there
+    are none.
+    ``text``: the one line the picture prints.
+    """
+
+    pattern: str
+    low: int
+    high: int
+    never_written: tuple[tuple[int, ...], ...]
+    inside: tuple[int, ...]
+    text: str
+
+
+def _inside(spec: ConvSpec) -> list[np.ndarray]:
+    """Per axis, the output cells away from the borders: those no write is lost from
+    past the input's ends — every tap t with q − t·d a multiple of s (q = the
+    uncropped position) has its input j = (q − t·d)/s in 0 … i−1."""
+    cells = []
+    for g in spec.axes:
+        keep = []
+        for o in range(g.output_size):
+            q = o + g.pad_before
+            if all((q - t * g.dilation) % g.stride or 0 <= (q - t * g.dilation) // g.stride
+                   < g.input_size for t in range(g.kernel_size)):
+                keep.append(o)
+        cells.append(np.array(keep, dtype=np.intp))
+    return cells
+
+
+def _numbers(values: Any) -> str:
+    values = [str(v) for v in values]
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} and {values[-1]}"
+
+
+def overlap_summary(spec: ConvSpec, counts: np.ndarray) -> OverlapSummary:
+    """Read the final overlap ``counts`` (shape ``spec.output_size``) of transposed
+    ``spec``: the pattern they form and the one line that says so."""
+    counts = np.asarray(counts)
+    low, high = int(counts.min()), int(counts.max())
+    ndim = counts.ndim
+    never = tuple(
+        tuple(int(i) for i in np.flatnonzero(~counts.any(axis=tuple(b for b in range(ndim) if b != a))))
+        for a in range(ndim)
+    )
+    inner = counts[np.ix_(*_inside(spec))]
+    inside = tuple(int(v) for v in np.unique(inner))
+    if low == high:
+        pattern = "uniform"
+        text = f"every output cell is written {high} time{'s' if high != 1 else ''}"
+    elif any(never):
+        pattern = "gaps"
+        if ndim == 1:
+            lines = f"cell{'s' if len(never[0]) > 1 else ''} {_numbers(never[0])}"
+        elif never[0] == never[1]:
+            lines = f"rows and columns {_numbers(never[0])}"
+        else:
+            lines = " and ".join(f"{word}{'s' if len(ix) > 1 else ''} {_numbers(ix)}"
+                                 for word, ix in zip(("row", "column"), never) if ix)
+        verb = "is" if sum(map(len, never)) == 1 else "are"
+        text = f"overlap {low}–{high}: {lines} {verb} never written"
+    elif not inside:
+        pattern = "uneven"
+        text = f"overlap {low}–{high}: uneven, every output cell is near a border"
+    elif len(inside) == 1:
+        pattern = "even inside"
+        text = f"overlap {low}–{high}: even away from the borders ({inside[0]} each)"
+    else:
+        uneven = [a for a in range(ndim) if (np.diff(inner, axis=a) != 0).any()]
+        if len(uneven) == ndim:
+            pattern, what, along = "checkerboard", "a checkerboard", ""
+        else:
+            pattern, what = "stripes", "stripes"
+            along = f" from {('row to row', 'column to column')[uneven[0]]}"
+        text = (f"overlap {low}–{high}: {what}, counts {_numbers(inside)} "
+                f"alternate{along} away from the borders")
+    return OverlapSummary(pattern, low, high, never, inside, text)
 
 
 class ScatterRenderer:
@@ -37,11 +131,18 @@ class ScatterRenderer:
     Input cell j writes ``x[j]·w[t]`` into output cell ``spec.scatter_taps[j, t]``
     (−1: cropped by the padding). ``counts[n]`` is, per output cell, how many
     of input cells 0…n have written into it; the last frame shows
-    ``final_counts``. Cells the padding crops are drawn dashed around the
-    output so the crop is visible.
+    ``final_counts`` and :meth:`summary` (read from them by
+    :func:`overlap_summary`). Cells the padding crops are drawn dashed around
+    the output so the crop is visible.
+
+    ``numbers=True`` prints values instead of counts: the input ``x`` and the
+    kernel ``w`` (defaults from ``seed``, as numbers mode draws them), the
+    output cells the running sums ``sums[n]`` of every ``x[j]·w`` added so
+    far; the last frame shows ``output`` (:func:`convviz.apply`).
     """
 
-    def __init__(self, spec: ConvSpec, *, theme: Any = "default", scale: float = 1.0,
+    def __init__(self, spec: ConvSpec, x: Any = None, w: Any = None, *, numbers: bool = False,
+                 seed: int = 0, theme: Any = "default", scale: float = 1.0,
                  title: str | None = None) -> None:
         spec = _check_flat(spec, "the scatter view", SCATTER_LIMIT)
         if not spec.transposed:
@@ -58,9 +159,12 @@ class ScatterRenderer:
             )
         if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
             raise SpecError(f"scale must be a number > 0, got {scale!r}")
+        if (x is not None or w is not None) and not numbers:
+            raise SpecError("x and w are printed only with numbers=True")
         self.spec = spec
         self.palette = flat_palette(theme)
         self.scale = float(scale)
+        self.numbers = bool(numbers)
         ndim = spec.ndim
         n_in = int(math.prod(spec.input_size))
         taps = np.asarray(spec.scatter_taps).reshape(n_in, -1, ndim)  # (inputs, Π k, ndim)
@@ -73,11 +177,19 @@ class ScatterRenderer:
             counts[j] = running
         self.counts = counts
         self.final_counts = running.copy()
+        self.overlap = overlap_summary(spec, self.final_counts)
+        self.x: np.ndarray | None = None
+        self.w: np.ndarray | None = None
+        self.sums: np.ndarray | None = None
+        self.output: np.ndarray | None = None
+        if self.numbers:
+            self._values(x, w, seed, taps)
         self.frame_count = n_in + 1
         self.poster_frame = n_in
         self.title = title
         self.caption = f"{title}: {spec.describe()}" if title else (
-            f"Scatter view of a transposed convolution, {spec.describe()}")
+            f"Scatter view of a transposed convolution{' with numbers' if numbers else ''}, "
+            f"{spec.describe()}")
         # the uncropped ("full") output: positions j·s + t·d, the output is its slice from p_lo
         self._lo = tuple(min(0, -g.pad_before) for g in spec.axes)
         self._hi = tuple(
@@ -86,6 +198,25 @@ class ScatterRenderer:
         )
         self._layout()
         self._fig: FlatFigure | None = None
+
+    def _values(self, x: Any, w: Any, seed: int, taps: np.ndarray) -> None:
+        from convviz.draw.numbers import NumbersRenderer
+
+        spec = self.spec
+        x0, w0 = example_values(spec, seed)
+        assert w0 is not None
+        xv = NumbersRenderer._values("x", x, spec.input_size, x0)
+        wv = NumbersRenderer._values("w", w, spec.kernel_size, w0)
+        self.x, self.w, self.output = xv, wv, apply(spec, xv, wv)
+        flat_x, flat_w = xv.reshape(-1), wv.reshape(-1)
+        sums = np.zeros((len(taps),) + spec.output_size)
+        running = np.zeros(spec.output_size)
+        for j in range(len(taps)):
+            keep = (taps[j] >= 0).all(-1)
+            np.add.at(running, tuple(taps[j][keep].T), flat_x[j] * flat_w[keep])
+            sums[j] = running
+        self.sums = sums
+        self.format = number_format(self.x, self.w, self.output, sums)
 
     def input_index(self, n: int) -> tuple[int, ...] | None:
         """The input cell frame n scatters (None on the summary frame)."""
@@ -120,22 +251,29 @@ class ScatterRenderer:
         return int(n) % self.frame_count
 
     def summary(self) -> str:
-        """One line on the final count map: even, even inside, or a checkerboard and why."""
-        counts = self.final_counts
-        lo, hi = int(counts.min()), int(counts.max())
-        if lo == hi:
-            return f"every output cell is written {hi} time{'s' if hi != 1 else ''}"
-        inner = counts[tuple(slice(1, -1) if n > 2 else slice(None) for n in counts.shape)]
-        if inner.min() == inner.max():
-            return f"overlap {lo}–{hi}: even away from the borders ({int(inner.max())} each)"
-        reasons = []
-        for g in self.spec.axes:
-            if g.kernel_size % g.stride:
-                reasons.append(f"stride {g.stride} does not divide k={g.kernel_size}")
-            if g.dilation > 1:
-                reasons.append(f"dilation {g.dilation} leaves gaps between taps")
-        why = "; ".join(dict.fromkeys(reasons)) or "uneven overlap"
-        return f"overlap {lo}–{hi}: a checkerboard ({why})"
+        """One line on the final count map (``overlap.text``, see :func:`overlap_summary`)."""
+        return self.overlap.text
+
+    def values_at(self, n: int) -> np.ndarray:
+        """With numbers: the output values shown in frame n (running sums; the
+        summary frame: ``output``)."""
+        if self.sums is None or self.output is None:
+            raise SpecError("values_at() needs numbers=True")
+        n = self._check(n)
+        return self.output if n == self.frame_count - 1 else self.sums[n]
+
+    def _line(self, n: int) -> str:
+        """The first caption line of frame n."""
+        j = self.input_index(n)
+        spec = self.spec
+        if j is None:
+            return "the output: the sum of every input's x·w" if self.numbers else self.summary()
+        where = ", ".join(map(str, j))
+        if self.numbers:
+            assert self.x is not None
+            return f"input ({where}) = {self.format(self.x[j])} adds {self.format(self.x[j])}·w"
+        patch = "×".join(map(str, spec.kernel_size)) + ("-cell" if spec.ndim == 1 else "")
+        return f"input ({where}) writes into a {patch} patch of the output"
 
     # -- geometry -------------------------------------------------------------------------------------
     def _layout(self) -> None:
@@ -156,18 +294,26 @@ class ScatterRenderer:
         (self._ix, self._iy), (self._fx, self._fy), width, bottom = _place_pair(
             spec.ndim, u, margin, label_h, (iw, ih), (fw, fh)
         )
+        self._panel_xy: tuple[int, int] | None = None
+        self._kcell = kc = round(0.6 * u)
+        if self.numbers:  # the kernel panel, under the grids
+            krows, kcols = _as_2d(spec.kernel_size)
+            self._panel_xy = (margin, bottom + round(0.5 * u) + label_h)
+            bottom = self._panel_xy[1] + krows * kc
+            width = max(width, kcols * kc + 2 * margin)
         self._caption_y = bottom + round(0.35 * u)
         if lines:
             # wide enough for the caption lines
-            patch = "×".join(map(str, spec.kernel_size))
-            first = f"input ({', '.join(['0'] * spec.ndim)}) adds x·w to a {patch}-cell patch"
-            texts = [self.summary(), f"scatter view, {spec.describe()}", first]
+            texts = [self._line(n) for n in range(self.frame_count)] + [self._caption2()]
             need = max(len(t) for t in texts) * 0.58 * 0.3 * u
             shift = max(0, math.ceil(need + 2 * margin - width))
             width += shift
             self._ix += shift // 2
             self._fx += shift // 2
         self.size = (int(width), int(bottom + caption_h + margin))
+
+    def _caption2(self) -> str:
+        return f"scatter view{' with numbers' if self.numbers else ''}, {spelled(self.spec)}"
 
     def _out_xy(self, r: int, c: int) -> tuple[float, float]:
         """Top-left pixel of output cell (r, c) (output coordinates, may be cropped)."""
@@ -191,6 +337,12 @@ class ScatterRenderer:
                                  edgecolor=pal.stroke, linewidth=lw, zorder=1)
                 ax.add_artist(rect)
                 self._in_rects[r, c] = rect
+                if self.x is not None:
+                    ax.text(self._ix + (c + 0.5) * u, self._iy + (r + 0.47) * u,
+                            self.format(self.x.reshape(self._irows, self._icols)[r, c]),
+                            ha="center", va="center", fontsize=value_size, color=pal.text, zorder=4)
+        if self._panel_xy is not None and self.w is not None:
+            kernel_panel(ax, fig, pal, self.w, self.format, self._panel_xy, self._kcell, "kernel w", lw)
         orows, ocols = _as_2d(spec.output_size)
         # the cropped frame: full-output cells outside the output, dashed
         for fr in range(self._frows):
@@ -223,16 +375,17 @@ class ScatterRenderer:
             self._patch_rects.append(rect)
         label_size = fig.points(0.34 * u)
         if pal.labels:
-            ax.text(self._ix, self._iy - 0.18 * u, pal.input_label, ha="left", va="bottom",
-                    fontsize=label_size, color=pal.text)
-            ax.text(self._fx, self._fy - 0.18 * u, f"{pal.output_label}: overlap count", ha="left",
+            ax.text(self._ix, self._iy - 0.18 * u, pal.input_label + (" x" if self.numbers else ""),
+                    ha="left", va="bottom", fontsize=label_size, color=pal.text)
+            what = "sum of the x·w added so far" if self.numbers else "overlap count"
+            ax.text(self._fx, self._fy - 0.18 * u, f"{pal.output_label}: {what}", ha="left",
                     va="bottom", fontsize=label_size, color=pal.text)
         self._line1 = self._line2 = None
         if pal.captions:
             self._line1 = ax.text(self.size[0] / 2, self._caption_y, "", ha="center", va="top",
                                   fontsize=fig.points(0.3 * u), color=pal.text)
             self._line2 = ax.text(self.size[0] / 2, self._caption_y + 0.55 * u,
-                                  f"scatter view, {spec.describe()}", ha="center", va="top",
+                                  self._caption2(), ha="center", va="top",
                                   fontsize=fig.points(0.27 * u), color=pal.muted)
         return fig
 
@@ -248,6 +401,7 @@ class ScatterRenderer:
             rect.set_facecolor(pal.input if k == n and j is not None else
                                self._in_done if k < done else self._in_light)
         counts = self.counts_at(n).reshape(_as_2d(spec.output_size))
+        values = None if self.sums is None else self.values_at(n).reshape(counts.shape)
         peak = max(int(self.final_counts.max()), 1)
         final = j is None
         for (r, c), rect in self._out_rects.items():
@@ -255,7 +409,8 @@ class ScatterRenderer:
             fill = _mix(pal.output, pal.background, 0.15 + 0.85 * value / peak) if value else pal.background
             rect.set_facecolor(fill)
             text = self._out_texts[r, c]
-            text.set_text(str(value) if value or final else "")
+            shown = str(value) if values is None else self.format(values[r, c])
+            text.set_text(shown if value or final else "")
             text.set_color(pal.on_dark if value and _luma(fill) < 0.55 else pal.text)
             text.set_fontweight("bold" if final else "normal")
         positions = self.patch(n)
@@ -270,12 +425,7 @@ class ScatterRenderer:
             rect.set_alpha(0.55 if inside else 0.2)
             rect.set_visible(True)
         if self._line1 is not None:
-            if j is None:
-                self._line1.set_text(self.summary())
-            else:
-                where = ", ".join(map(str, j))
-                patch = "×".join(map(str, spec.kernel_size)) + ("-cell" if spec.ndim == 1 else "")
-                self._line1.set_text(f"input ({where}) adds x·w to a {patch} patch")
+            self._line1.set_text(self._line(n))
         return self._fig.read()
 
     def __repr__(self) -> str:

@@ -1,4 +1,4 @@
-"""Contact sheets: every frame of an animation in one grid, numbered.
+"""Contact sheets: every frame of an animation in one grid, numbered from 0.
 
 Frames are drawn and pasted one at a time; only the sheet itself is held.
 """
@@ -24,7 +24,8 @@ def contact_sheet(
     source_or_frames: Frames, *, columns: int | None = None, gap: int = 6, label_height: int = 14,
     background: tuple[int, int, int] = (255, 255, 255), text: tuple[int, int, int] = (88, 110, 117),
 ) -> np.ndarray:
-    """All frames in a grid, each with its frame number (1-based) underneath.
+    """All frames in a grid, each with its frame number underneath, counted from 0
+    as ``frame=`` and ``Animation.frame(n)`` count.
 
     ``columns`` defaults to ⌈√n⌉. Returns an (H, W, 3) uint8 array.
     """
@@ -54,7 +55,7 @@ def contact_sheet(
         r, c = divmod(k, columns)
         x, y = gap + c * cell_w, gap + r * cell_h
         sheet.paste(Image.fromarray(frame), (x, y))
-        draw.text((x + w / 2, y + h + label_height / 2), str(k + 1), fill=text, font=font,
+        draw.text((x + w / 2, y + h + label_height / 2), str(k), fill=text, font=font,
                   anchor="mm")
     out = np.asarray(sheet)  # (a copy: the picture is freed on return)
     return out
