@@ -303,7 +303,11 @@ def test_same_frame_in_two_processes_is_byte_identical():
 
 # -- options and helpers ---------------------------------------------------------
 def test_text_off_gives_the_classic_picture():
-    plain = get_theme("default").with_(show_labels=False, show_caption=False)
+    classic = get_theme("classic")
+    # default differs from classic only by its text and its cell-kind fills
+    plain = get_theme("default").with_(show_labels=False, show_caption=False,
+                                       zero_fill=classic.zero_fill,
+                                       output_padding_fill=classic.output_padding_fill)
     a = renderer("padding_strides", plain)
     b = renderer("padding_strides", "classic")
     assert a.size == b.size
@@ -506,6 +510,7 @@ def test_text_goes_through_the_drawing_seam():
     r.frame(0)
     lay = r._layout
     rotated = sum(1 for label in lay.labels if label[3])
-    assert r._agg.lines_drawn == len(lay.caption) + len(lay.labels) - rotated
+    taps = len(r.scene.frames[0].taps)  # each tap's weight index, one line each
+    assert r._agg.lines_drawn == len(lay.caption) + len(lay.labels) - rotated + taps
     assert r._agg.stock_texts_drawn == rotated
     assert r._agg.lines_drawn >= 1

@@ -64,13 +64,17 @@ from convviz.draw.oblique_layout import (
     _clip,
     _inward_edges,
     _layout,
+    _text_width_px,
     frame_size,
 )
 from convviz.errors import SpecError
-from convviz.look.scene import Scene
+from convviz.look.scene import OUTPUT_PADDING, Scene
 from convviz.look.themes import Theme, get_theme, hex_to_rgb
 
 __all__ = ["CELL", "DPI", "MARGIN", "ConvRenderer", "frame_size", "render_frame"]
+
+#: points: the weight-tap indices written in the window's cells (text themes)
+TAP_FONT_PT = 6.0
 
 # -----------------------------------------------------------------------------------
 # the renderer
@@ -80,9 +84,13 @@ def _rgba(colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
     return (r / 255, g / 255, b / 255, float(alpha))
 
 
-def _split(cells: np.ndarray, ndim: int) -> tuple[np.ndarray, np.ndarray]:
-    """Canvas cells (n, ndim) -> (slice index (n,), [row, col] (n, 2))."""
+def _split(cells: np.ndarray, ndim: int, output: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Canvas (or, with ``output``, output) cells (n, ndim) -> (plane index (n,),
+    [row, col] (n, 2) in that plane)."""
     cells = np.asarray(cells).reshape(-1, ndim)
+    if ndim == 1 and output:
+        # 1-D outputs: one 1×1 plane per output cell
+        return cells[:, 0], np.zeros((len(cells), 2), dtype=int)
     if ndim == 1:
         return np.zeros(len(cells), dtype=int), np.stack([np.zeros(len(cells), int), cells[:, 0]], 1)
     if ndim == 2:
@@ -144,8 +152,10 @@ class ConvRenderer:
         sw = th.stroke_width
         stroke = _rgba(th.stroke)
         dashes = (0.0, tuple(th.dash))
-        kind = sc.canvas_kind
+        kind = sc.canvas_kind if sc.cell_look is None else sc.cell_look
         ndim = sc.ndim
+        fill_of = {CellKind.PADDING: th.padding_fill, CellKind.ZERO: th.zero_fill,
+                   OUTPUT_PADDING: th.output_padding_fill}
 
         # channel sheets behind the planes (multi-channel specs, text themes)
         sheet_fills = th.channel_fills
@@ -159,8 +169,7 @@ class ConvRenderer:
         for z, plane in enumerate(lay.inputs):
             plane_kind = kind[z] if ndim == 3 else kind.reshape(plane.rows, plane.cols)
             rc = np.argwhere(plane_kind != CellKind.INPUT)
-            fills = [th.padding_fill if plane_kind[tuple(p)] == CellKind.PADDING else th.zero_fill
-                     for p in rc]
+            fills = [fill_of[int(plane_kind[tuple(p)])] for p in rc]
             if len(rc) and (lay.ghost_in or any(f != th.background for f in fills)):
                 for fill in sorted(set(fills)):
                     mine = np.array([f == fill for f in fills])
@@ -287,7 +296,7 @@ class ConvRenderer:
         ext = f.extent
         (r0, r1), (c0, c1) = ((0, 1), ext[0]) if ndim == 1 else (ext[-2], ext[-1])
         zs = np.unique(z)  # the slices the window reads (its taps)
-        oz, orc = _split(np.array([f.output_index]), ndim)
+        oz, orc = _split(np.array([f.output_index]), ndim, output=True)
         oplane = lay.outputs[oz[0]]
         orow, ocol = orc[0]
         cell = oplane.box(orow, orow + 1, ocol, ocol + 1)
@@ -337,7 +346,8 @@ class ConvRenderer:
         self._segments(segs, stroke, sw, "projecting")
         self._segments(lines, _rgba(th.line), th.line_width, "butt")
         self._cells(cell, shade, stroke, sw)
-        box = self._dirty_box([*shadow, *segs, *lines, *cell])
+        extra = self._draw_frame_text(n, shadow)
+        box = self._dirty_box([*shadow, *segs, *lines, *cell, *extra])
         y0, y1, x0, x1 = box
         if self._dirty is not None:  # also where the last frame drew (one box: they overlap)
             py0, py1, px0, px1 = self._dirty
@@ -345,6 +355,50 @@ class ConvRenderer:
         self._quantise_into(y0, y1, x0, x1)
         self._dirty = box
         self._current = n
+
+    def _draw_frame_text(self, n: int, shadow: list) -> list:
+        """Text themes: the weight tap of every window position, written in its cell
+        (``scene.frames[n].weight_index``: the flip of a transposed kernel and the
+        holes of a dilated one show), and the bias-only note when the window reads
+        only padding and inserted zeros. Returns the corners the text may touch."""
+        lay, th = self._layout, self.theme
+        f = self.scene.frames[n]
+        notes = []
+        if th.show_labels and len(f.weight_index) == len(shadow):
+            digits = len(str(int(f.weight_index.max()))) if len(f.weight_index) else 1
+            size = min(th.font_size, TAP_FONT_PT * (1.0 if digits == 1 else 0.8))
+            for poly, w in zip(shadow, f.weight_index.tolist()):
+                x, y = np.asarray(poly, float).mean(0)
+                notes.append((str(w), float(x), float(y), size))
+        if lay.note is not None and f.bias_only:
+            notes.append((lay.note[0], lay.note[1], lay.note[2], th.font_size))
+        if not notes:
+            return []
+        import matplotlib
+
+        fig = self._text_figure()
+        s, w, h = lay.scale, lay.width, lay.height
+        corners = []
+        with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
+            for text, x, y, size in notes:
+                artist = fig.text(x * s / w, 1 - y * s / h, text, ha="center", va="center",
+                                  color=th.text, fontsize=size, family=_FONT)
+                artist.draw(self._agg)
+                artist.remove()
+                half_w = 0.5 * _text_width_px(text, size) + 2.0
+                half_h = 0.8 * size * PT
+                corners.append(np.array([[x - half_w, y - half_h], [x + half_w, y + half_h]]))
+        return corners
+
+    def _text_figure(self) -> Any:
+        if getattr(self, "_fig_text", None) is None:
+            from matplotlib.figure import Figure
+
+            lay = self._layout
+            self._fig_text = Figure(
+                figsize=(lay.width / (DPI * lay.scale), lay.height / (DPI * lay.scale)),
+                dpi=DPI * lay.scale)
+        return self._fig_text
 
     @property
     def frame_palette(self) -> np.ndarray:
@@ -406,8 +460,8 @@ def _frame_palette(theme: Theme) -> np.ndarray:
     def rgb(c: str) -> np.ndarray:
         return np.array(hex_to_rgb(c), dtype=np.float64)
 
-    fills = [theme.background, theme.padding_fill, theme.zero_fill, theme.input_fill,
-             theme.output_fill, *theme.channel_fills[:MAX_SHEETS]]
+    fills = [theme.background, theme.padding_fill, theme.zero_fill, theme.output_padding_fill,
+             theme.input_fill, theme.output_fill, *theme.channel_fills[:MAX_SHEETS]]
     surfaces = [rgb(c) for c in dict.fromkeys(fills)]
     shade = rgb(theme.shadow)
     surfaces += [s + theme.shadow_alpha * (shade - s) for s in surfaces]
