@@ -98,6 +98,27 @@ def _split(cells: np.ndarray, ndim: int, output: bool = False) -> tuple[np.ndarr
     return cells[:, 0], cells[:, 1:]
 
 
+def _sheet_fills(scene: Scene, theme: Theme) -> tuple[list[str], list[str]]:
+    """Fills of the channel sheets, per input and per output channel (index 0 is
+    the front plane). Every channel takes its group's colour; input channels that
+    output channel 0 (the front plane) does not read are muted, so the lit sheets
+    are exactly the channels it reads (all of them without groups)."""
+    c_in, c_out = scene.spec.channels
+    groups = scene.spec.groups
+    colours = theme.channel_fills
+
+    def group_in(j: int) -> int:
+        return j // (c_in // groups)
+
+    def group_out(j: int) -> int:
+        return j // (c_out // groups)
+
+    fills_in = [colours[group_in(j) % len(colours)] if group_in(j) == group_out(0) else theme.muted
+                for j in range(c_in)]
+    fills_out = [colours[group_out(j) % len(colours)] for j in range(c_out)]
+    return fills_in, fills_out
+
+
 class ConvRenderer:
     """A frame source drawing ``scene`` in the conv_arithmetic style.
 
@@ -158,12 +179,13 @@ class ConvRenderer:
                    OUTPUT_PADDING: th.output_padding_fill}
 
         # channel sheets behind the planes (multi-channel specs, text themes)
-        sheet_fills = th.channel_fills
-        for planes, count in ((lay.inputs, lay.ghost_in), (lay.outputs, lay.ghost_out)):
+        fills_in, fills_out = _sheet_fills(sc, th)
+        for planes, count, fills in ((lay.inputs, lay.ghost_in, fills_in),
+                                     (lay.outputs, lay.ghost_out, fills_out)):
             for plane in planes:
                 for j in range(count, 0, -1):
                     sheet = plane.outline_extent() - (0.0, j * SHEET_STEP)
-                    self._cells([sheet], _rgba(sheet_fills[j % len(sheet_fills)]), stroke, sw)
+                    self._cells([sheet], _rgba(fills[j]), stroke, sw)
 
         # the canvas: padding/zero fills, dashed grid, input cells
         for z, plane in enumerate(lay.inputs):
@@ -462,6 +484,8 @@ def _frame_palette(theme: Theme) -> np.ndarray:
 
     fills = [theme.background, theme.padding_fill, theme.zero_fill, theme.output_padding_fill,
              theme.input_fill, theme.output_fill, *theme.channel_fills[:MAX_SHEETS]]
+    if theme.show_labels:  # unlit channel sheets
+        fills.append(theme.muted)
     surfaces = [rgb(c) for c in dict.fromkeys(fills)]
     shade = rgb(theme.shadow)
     surfaces += [s + theme.shadow_alpha * (shade - s) for s in surfaces]

@@ -148,6 +148,19 @@ def _slice_label(theme: Theme, scene: Scene, z: int) -> str:
     return name
 
 
+def _label_corners(label: tuple[str, float, float, float, str, str], size_pt: float) -> np.ndarray:
+    """The four corners (px, y down) of a label's text box, rotated about its anchor
+    as matplotlib's ``rotation_mode="anchor"`` does (the height is the font's line)."""
+    text, x, y, rot, ha, va = label
+    w, h = _text_width_px(text, size_pt), 1.2 * size_pt * PT
+    u0 = {"left": 0.0, "center": -w / 2, "right": -w}[ha]
+    v0 = {"bottom": 0.0, "center": -h / 2, "top": -h}[va]
+    u = np.array([u0, u0 + w, u0 + w, u0])
+    v = np.array([v0, v0, v0 + h, v0 + h])
+    c, s = math.cos(math.radians(rot)), math.sin(math.radians(rot))
+    return np.stack([x + u * c - v * s, y - (u * s + v * c)], 1)
+
+
 def _text_width_px(text: str, font_size_pt: float) -> float:
     """Width of ``text`` in px at 150 dpi (matplotlib's TextPath; no drawing)."""
     from matplotlib.font_manager import FontProperties
@@ -287,6 +300,18 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
                 p = plane.point(min(ocols / 2, 1.0 + 0.1 * ocols), float(orows))
                 p = p - (0.0, ghost_out * SHEET_STEP)
                 labels.append((text, p[0] - sin * label_pad, p[1] - cos * label_pad, ang, "center", "bottom"))
+            # grow the picture where a slanted label would reach past its edges
+            corners = np.concatenate([_label_corners(lab, theme.font_size) for lab in labels])
+            grow_left = max(0.0, m / 2 - float(corners[:, 0].min()))
+            grow_top = max(0.0, m / 2 - float(corners[:, 1].min()))
+            grow_right = max(0.0, float(corners[:, 0].max()) - (width - m / 2))
+            if grow_left or grow_top:
+                inputs = tuple(_shift(q, grow_left, grow_top) for q in inputs)
+                outputs = tuple(_shift(q, grow_left, grow_top) for q in outputs)
+                labels = [(t, x + grow_left, y + grow_top, r, ha, va)
+                          for t, x, y, r, ha, va in labels]
+            width += grow_left + grow_right
+            height += grow_top
         flat = False
 
     caption: list[tuple[str, float, float]] = []

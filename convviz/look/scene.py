@@ -298,7 +298,9 @@ def build_scene(
     look[_output_padding_mask(spec)] = OUTPUT_PADDING
     look.flags.writeable = False
     shown = re.sub(r"\bp=", "crop p=", params) if spec.transposed else params
-    lines = tuple(x for x in (title, shown, *_transposed_lines(spec), _rule_line(spec), note) if x)
+    lit = "lit: the input channels output channel 0 reads" if spec.groups > 1 else ""
+    lines = tuple(x for x in (title, shown, *_transposed_lines(spec), _rule_line(spec), note, lit)
+                  if x)
     return Scene(
         spec=spec,
         canvas_kind=kind,
