@@ -46,6 +46,8 @@ BASELINE_CASES = [
     ("dilation", "classic", (4,)),
     ("causal_1d", "default", (0, 7)),
     ("depthwise", "default", (12,)),
+    ("output_padding_transposed", "default", (0,)),
+    ("dilation_transposed", "dark", (3,)),
 ]
 
 
@@ -368,7 +370,7 @@ def test_output_plane_stays_clear_of_long_thin_inputs(spec):
 
 # -- the frame palette (frames are snapped to it; GIFs are then exact) -------------
 def _expected_palette(theme: Theme, levels: int) -> set[tuple[int, int, int]]:
-    """Independent statement of the rule in render._frame_palette."""
+    """Independent statement of the rule in oblique_palette._frame_palette."""
     def rgb(c):
         return np.array(hex_to_rgb(c), dtype=float)
 
@@ -389,7 +391,7 @@ def _expected_palette(theme: Theme, levels: int) -> set[tuple[int, int, int]]:
 
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_frame_palette_follows_the_rule(theme):
-    from convviz.draw import oblique as render
+    from convviz.draw import oblique_palette as render
 
     pal = render._frame_palette(get_theme(theme))
     got = {tuple(int(v) for v in c) for c in pal}
@@ -411,7 +413,7 @@ def test_frame_palette_follows_the_rule(theme):
 def test_frames_are_the_canvas_snapped_to_the_nearest_palette_colour(name, theme, n):
     """The rule: every pixel of a frame is the palette colour nearest (squared RGB
     distance, first in 0xRRGGBB order on ties) to what Agg drew there."""
-    from convviz.draw import oblique as render
+    from convviz.draw import oblique_palette as render
 
     r = renderer(name, theme)
     r.frame(max(0, n - 1))
@@ -651,7 +653,7 @@ def test_cell_kinds_look_different(theme):
         rc = np.argwhere(look == kind)
         far = rc[np.argmax(rc.sum(1))]  # bottom right: away from the kernel's window
         x, y = plane.cells(far[None]).mean(1)[0]
-        return tuple(int(v) for v in frame[int(round(y)), int(round(x))])
+        return tuple(int(v) for v in frame[round(float(y)), round(float(x))])
 
     seen = {kind: colour_at(kind) for kind in
             (CellKind.INPUT, CellKind.PADDING, CellKind.ZERO, OUTPUT_PADDING)}

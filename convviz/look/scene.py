@@ -274,7 +274,8 @@ def build_scene(
         tuple(np.moveaxis(spec.weight_taps.reshape(-1, ndim), 1, 0)), spec.kernel_size
     ).astype(np.intp)
     weight.flags.writeable = False
-    reads_nothing = (spec.input_taps < 0).all(axis=-1).reshape(*spec.output_size, -1).all(-1)
+    reads_nothing: np.ndarray = np.asarray(
+        (spec.input_taps < 0).all(axis=-1).reshape(*spec.output_size, -1).all(-1))
     frames = []
     for n, out in enumerate(np.ndindex(*spec.output_size)):
         cells = np.ascontiguousarray(taps[out].reshape(-1, ndim))
