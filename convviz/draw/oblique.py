@@ -54,6 +54,7 @@ from convviz.draw.canvas import make_path as _path
 from convviz.draw.oblique_layout import (
     _FONT,
     _RC,
+    BIAS_ONLY,
     CELL,
     DPI,
     MARGIN,
@@ -146,6 +147,15 @@ class ConvRenderer:
         self.poster_frame: int = self.frame_count // 2  # the still shown by default
         self._fig: Any = None  # built lazily, on the first frame
         self._hiders = [_inward_edges(p.outline_extent()) for p in self._layout.outputs]
+        self._texts: dict[tuple[str, float], Any] = {}  # per-frame text artists, reused
+        self._note_shown = False  # whether the frame drawn last shows the bias-only note
+        self._note_box: tuple[int, int, int, int] | None = None
+        note = self._layout.note
+        if note is not None:
+            half_w = 0.5 * _text_width_px(note[0], self.theme.font_size) + 2.0
+            half_h = 0.8 * self.theme.font_size * PT
+            self._note_box = self._dirty_box(
+                [np.array([[note[1] - half_w, note[2] - half_h], [note[1] + half_w, note[2] + half_h]])])
 
     def __repr__(self) -> str:
         return (
@@ -361,14 +371,21 @@ class ConvRenderer:
         shade = _rgba(th.shadow, th.shadow_alpha)
         stroke = _rgba(th.stroke)
         # restore the background where the last frame drew, then draw this frame
-        if self._dirty is not None:
-            y0, y1, x0, x1 = self._dirty
-            self._buffer[y0:y1, x0:x1] = self._background[y0:y1, x0:x1]
+        # (the bias-only note, under the caption, is a region of its own)
+        note_box = self._note_box if (self._note_shown or self.scene.frames[n].bias_only) \
+            else None
+        for region in (self._dirty, note_box):
+            if region is not None:
+                y0, y1, x0, x1 = region
+                self._buffer[y0:y1, x0:x1] = self._background[y0:y1, x0:x1]
         self._cells(shadow, shade, None, 0.0)
         self._segments(segs, stroke, sw, "projecting")
         self._segments(lines, _rgba(th.line), th.line_width, "butt")
         self._cells(cell, shade, stroke, sw)
         extra = self._draw_frame_text(n, shadow)
+        if note_box is not None:
+            self._quantise_into(*note_box)
+        self._note_shown = self._layout.note is not None and self.scene.frames[n].bias_only
         box = self._dirty_box([*shadow, *segs, *lines, *cell, *extra])
         y0, y1, x0, x1 = box
         if self._dirty is not None:  # also where the last frame drew (one box: they overlap)
@@ -401,15 +418,27 @@ class ConvRenderer:
         fig = self._text_figure()
         s, w, h = lay.scale, lay.width, lay.height
         corners = []
-        with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
+        # our rc settings while drawing (set and put back by hand: rc_context copies
+        # every setting, which costs more than the text itself)
+        rc: Any = matplotlib.rcParams
+        saved = {key: rc[key] for key in _RC}
+        rc.update(_RC)
+        try:
             for text, x, y, size in notes:
-                artist = fig.text(x * s / w, 1 - y * s / h, text, ha="center", va="center",
-                                  color=th.text, fontsize=size, family=_FONT)
+                # one Text artist per distinct string and size, moved from frame to frame
+                artist = self._texts.get((text, size))
+                if artist is None:
+                    artist = fig.text(0.0, 0.0, text, ha="center", va="center",
+                                      color=th.text, fontsize=size, family=_FONT)
+                    self._texts[(text, size)] = artist
+                artist.set_position((x * s / w, 1 - y * s / h))
                 artist.draw(self._agg)
-                artist.remove()
-                half_w = 0.5 * _text_width_px(text, size) + 2.0
-                half_h = 0.8 * size * PT
-                corners.append(np.array([[x - half_w, y - half_h], [x + half_w, y + half_h]]))
+                if text != BIAS_ONLY:  # (the note's region is self._note_box)
+                    half_w = 0.5 * _text_width_px(text, size) + 2.0
+                    half_h = 0.8 * size * PT
+                    corners.append(np.array([[x - half_w, y - half_h], [x + half_w, y + half_h]]))
+        finally:
+            rc.update(saved)
         return corners
 
     def _text_figure(self) -> Any:

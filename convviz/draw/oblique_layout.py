@@ -8,6 +8,7 @@ that stops projection lines at the output plane.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -161,6 +162,7 @@ def _label_corners(label: tuple[str, float, float, float, str, str], size_pt: fl
     return np.stack([x + u * c - v * s, y - (u * s + v * c)], 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def _text_width_px(text: str, font_size_pt: float) -> float:
     """Width of ``text`` in px at 150 dpi (matplotlib's TextPath; no drawing)."""
     from matplotlib.font_manager import FontProperties
