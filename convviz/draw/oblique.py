@@ -16,11 +16,23 @@ extent → four projection lines to the current output cell → the output
 plane (which hides the lines) → the current output cell, shaded.
 
 1-D specs are drawn flat (no slant): the input row at the bottom, the output
-row above it, centred, with two lines from the kernel's extent to the output
-cell. 3-D specs are drawn as depth slices side by side: every depth slice of
-the input canvas is one oblique plane (left = depth 0), every output depth
-slice one plane in the row above; the kernel's shadow and extent grid appear
-on each slice its window reaches, with projection lines from each of them.
+cells above it, output t over its window's last cell when the spec is causal
+and over the window's centre otherwise (so the cells spread out at stride > 1),
+with two lines from the kernel's extent to the output cell. 3-D specs are drawn
+as depth slices side by side: every depth slice of the input canvas is one
+oblique plane (left = canvas depth 0), labelled by the input depth it holds
+("pad" / "zero" otherwise); every output depth slice is one plane in the row
+above, centred over the slices its window reads; the kernel's shadow and
+extent grid appear on each slice its window reaches, with projection lines
+from its first and last.
+
+The text themes add, per frame, the weight-tap index of every window position
+(``FrameScene.weight_index``: flipped for a transposed convolution) and, on
+frames whose window reads no input cell, the note "this output reads only
+zeros: bias only" under the caption; padding, inserted zeros and
+output_padding cells get the theme's three fills, and the channel sheets of a
+multi-channel spec their group's colour (input channels that output channel 0
+does not read: the muted colour).
 
 Speed: shapes go straight to matplotlib's Agg rasteriser (no Figure, no
 Axes; matplotlib.figure is imported only for text). The static picture is

@@ -9,7 +9,11 @@ engine gives a correct picture. It holds
 - one :class:`FrameScene` per output cell, in the originals' order: row by
   row from the top row (row 0), left to right, i.e. ``np.ndindex(output_size)``.
   Each frame names its output cell, the canvas cells of its taps (from
-  ``spec.taps``) and the kernel's extent box (k̂ cells per axis).
+  ``spec.taps``), the weight tap each reads (from ``spec.weight_taps``),
+  whether it reads only zeros (``spec.input_taps`` all −1: bias only) and the
+  kernel's extent box (k̂ cells per axis);
+- the caption lines: the parameters, for a transposed convolution the direct
+  convolution it is drawn as, for 1-D where output t sits, the channel rule.
 
 Array convention as everywhere in convviz: ``[row, col]`` (``[depth, row,
 col]`` in 3-D), row 0 is the *top* row. The renderer turns this into pixels
