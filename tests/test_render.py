@@ -655,8 +655,8 @@ def test_cell_kinds_look_different(theme):
                                   ConvSpec(5, 3, groups=2, in_channels=4, out_channels=2),
                                   ConvSpec(3, 2, groups=2, in_channels=2, out_channels=2)])
 def test_channel_labels_fit_and_lit_sheets_follow_the_groups(spec):
-    from convviz.draw.oblique import _sheet_fills
     from convviz.draw.oblique_layout import _label_corners
+    from convviz.draw.oblique_palette import _sheet_fills
 
     th = get_theme("default")
     r = ConvRenderer(build_scene(spec), th)

@@ -79,7 +79,7 @@ from convviz.draw.oblique_layout import (
     _text_width_px,
     frame_size,
 )
-from convviz.draw.oblique_palette import _frame_palette, _lut, _nearest, _unpack_bgr
+from convviz.draw.oblique_palette import _frame_palette, _lut, _nearest, _sheet_fills, _unpack_bgr
 from convviz.errors import SpecError
 from convviz.look.scene import OUTPUT_PADDING, Scene
 from convviz.look.themes import Theme, get_theme, hex_to_rgb
@@ -109,27 +109,6 @@ def _split(cells: np.ndarray, ndim: int, output: bool = False) -> tuple[np.ndarr
     if ndim == 2:
         return np.zeros(len(cells), dtype=int), cells
     return cells[:, 0], cells[:, 1:]
-
-
-def _sheet_fills(scene: Scene, theme: Theme) -> tuple[list[str], list[str]]:
-    """Fills of the channel sheets, per input and per output channel (index 0 is
-    the front plane). Every channel takes its group's colour; input channels that
-    output channel 0 (the front plane) does not read are muted, so the lit sheets
-    are exactly the channels it reads (all of them without groups)."""
-    c_in, c_out = scene.spec.channels
-    groups = scene.spec.groups
-    colours = theme.channel_fills
-
-    def group_in(j: int) -> int:
-        return j // (c_in // groups)
-
-    def group_out(j: int) -> int:
-        return j // (c_out // groups)
-
-    fills_in = [colours[group_in(j) % len(colours)] if group_in(j) == group_out(0) else theme.muted
-                for j in range(c_in)]
-    fills_out = [colours[group_out(j) % len(colours)] for j in range(c_out)]
-    return fills_in, fills_out
 
 
 class ConvRenderer:

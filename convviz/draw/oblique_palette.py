@@ -1,7 +1,8 @@
 """The oblique renderer's frame palette: every colour a frame may hold.
 
 Fills are drawn without antialiasing and inks (stroke, line, text) with it;
-every frame is snapped to the palette below, so a GIF stores it exactly. See
+every frame is snapped to the palette below, so a GIF stores it exactly; and
+the fills of the channel sheets. See
 :mod:`convviz.draw.oblique` for how it is used.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from convviz.draw.oblique_layout import MAX_SHEETS
+from convviz.look.scene import Scene
 from convviz.look.themes import Theme, hex_to_rgb
 
 #: antialiasing levels kept per (surface, ink) pair: a pixel that an ink (stroke,
@@ -70,3 +72,24 @@ def _nearest(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:
     pal = palette.astype(np.float64)
     d = (pal * pal).sum(1)[None, :] - 2.0 * (np.asarray(rgb, dtype=np.float64) @ pal.T)
     return d.argmin(1).astype(np.uint8)
+
+
+def _sheet_fills(scene: Scene, theme: Theme) -> tuple[list[str], list[str]]:
+    """Fills of the channel sheets, per input and per output channel (index 0 is
+    the front plane). Every channel takes its group's colour; input channels that
+    output channel 0 (the front plane) does not read are muted, so the lit sheets
+    are exactly the channels it reads (all of them without groups)."""
+    c_in, c_out = scene.spec.channels
+    groups = scene.spec.groups
+    colours = theme.channel_fills
+
+    def group_in(j: int) -> int:
+        return j // (c_in // groups)
+
+    def group_out(j: int) -> int:
+        return j // (c_out // groups)
+
+    fills_in = [colours[group_in(j) % len(colours)] if group_in(j) == group_out(0) else theme.muted
+                for j in range(c_in)]
+    fills_out = [colours[group_out(j) % len(colours)] for j in range(c_out)]
+    return fills_in, fills_out
