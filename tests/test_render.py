@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from convviz import ConvSpec, SpecError
+from convviz import CellKind, ConvSpec, SpecError
 from convviz.draw.oblique import ConvRenderer, frame_size
 from convviz.look.scene import build_scene
 from convviz.look.themes import THEMES, Theme, get_theme, hex_to_rgb
@@ -46,6 +46,8 @@ BASELINE_CASES = [
     ("dilation", "classic", (4,)),
     ("causal_1d", "default", (0, 7)),
     ("depthwise", "default", (12,)),
+    ("output_padding_transposed", "default", (0,)),
+    ("dilation_transposed", "dark", (3,)),
 ]
 
 
@@ -303,7 +305,11 @@ def test_same_frame_in_two_processes_is_byte_identical():
 
 # -- options and helpers ---------------------------------------------------------
 def test_text_off_gives_the_classic_picture():
-    plain = get_theme("default").with_(show_labels=False, show_caption=False)
+    classic = get_theme("classic")
+    # default differs from classic only by its text and its cell-kind fills
+    plain = get_theme("default").with_(show_labels=False, show_caption=False,
+                                       zero_fill=classic.zero_fill,
+                                       output_padding_fill=classic.output_padding_fill)
     a = renderer("padding_strides", plain)
     b = renderer("padding_strides", "classic")
     assert a.size == b.size
@@ -364,12 +370,14 @@ def test_output_plane_stays_clear_of_long_thin_inputs(spec):
 
 # -- the frame palette (frames are snapped to it; GIFs are then exact) -------------
 def _expected_palette(theme: Theme, levels: int) -> set[tuple[int, int, int]]:
-    """Independent statement of the rule in render._frame_palette."""
+    """Independent statement of the rule in oblique_palette._frame_palette."""
     def rgb(c):
         return np.array(hex_to_rgb(c), dtype=float)
 
-    fills = [theme.background, theme.padding_fill, theme.zero_fill, theme.input_fill,
-             theme.output_fill, *theme.channel_fills[:4]]
+    fills = [theme.background, theme.padding_fill, theme.zero_fill, theme.output_padding_fill,
+             theme.input_fill, theme.output_fill, *theme.channel_fills[:4]]
+    if theme.show_labels:
+        fills.append(theme.muted)  # the channel sheets a shown output channel does not read
     surfaces = [rgb(c) for c in fills]
     surfaces += [s * (1 - theme.shadow_alpha) + rgb(theme.shadow) * theme.shadow_alpha for s in surfaces]
     inks = [rgb(theme.stroke), rgb(theme.line), rgb(theme.text)]
@@ -383,7 +391,7 @@ def _expected_palette(theme: Theme, levels: int) -> set[tuple[int, int, int]]:
 
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_frame_palette_follows_the_rule(theme):
-    from convviz.draw import oblique as render
+    from convviz.draw import oblique_palette as render
 
     pal = render._frame_palette(get_theme(theme))
     got = {tuple(int(v) for v in c) for c in pal}
@@ -405,7 +413,7 @@ def test_frame_palette_follows_the_rule(theme):
 def test_frames_are_the_canvas_snapped_to_the_nearest_palette_colour(name, theme, n):
     """The rule: every pixel of a frame is the palette colour nearest (squared RGB
     distance, first in 0xRRGGBB order on ties) to what Agg drew there."""
-    from convviz.draw import oblique as render
+    from convviz.draw import oblique_palette as render
 
     r = renderer(name, theme)
     r.frame(max(0, n - 1))
@@ -506,6 +514,169 @@ def test_text_goes_through_the_drawing_seam():
     r.frame(0)
     lay = r._layout
     rotated = sum(1 for label in lay.labels if label[3])
-    assert r._agg.lines_drawn == len(lay.caption) + len(lay.labels) - rotated
+    taps = len(r.scene.frames[0].taps)  # each tap's weight index, one line each
+    assert r._agg.lines_drawn == len(lay.caption) + len(lay.labels) - rotated + taps
     assert r._agg.stock_texts_drawn == rotated
     assert r._agg.lines_drawn >= 1
+
+
+# -- teaching: the pictures show the rule, the depth, the taps and the cell kinds -----
+@pytest.mark.parametrize("spec", [
+    ConvSpec((8,), 3, dilation=2, padding="causal"),
+    ConvSpec((6,), 4, padding="causal"),
+    ConvSpec((7,), 3, stride=2, padding=1),
+    ConvSpec((8,), 4, stride=2, padding="same"),
+    ConvSpec((4,), 3, stride=2, transposed=True),
+])
+@pytest.mark.parametrize("theme", ["classic", "default"])
+def test_one_d_output_sits_over_the_cells_its_rule_names(spec, theme):
+    """Causal: output t over its window's LAST cell (so it never sits over a later
+    input); otherwise over the window's centre. The window is spec.taps (engine)."""
+    from convviz.draw.oblique_layout import _layout
+
+    lay = _layout(build_scene(spec), get_theme(theme), 1.0)
+    row = lay.inputs[0]
+    causal = spec.padding == "causal"
+    assert len(lay.outputs) == spec.output_size[0]
+    for t, plane in enumerate(lay.outputs):
+        taps = spec.taps[t, :, 0]
+        lo, hi = (taps[-1], taps[-1] + 1) if causal else (taps[0], taps[-1] + 1)
+        want = float(row.point((lo + hi) / 2, 0.0)[0])
+        got = float(plane.point(0.5, 0.0)[0])
+        assert got == pytest.approx(want, abs=1e-9)
+    if causal:  # the picture shows it: output t over input t (canvas t + padding)
+        before = spec.canvas_padding[0][0]
+        for t, plane in enumerate(lay.outputs):
+            assert plane.point(0.5, 0)[0] == pytest.approx(row.point(before + t + 0.5, 0)[0])
+
+
+@pytest.mark.parametrize("spec", [ConvSpec((3, 4, 4), 2, padding=1),
+                                  ConvSpec((5, 3, 3), 3, stride=2, padding=1),
+                                  ConvSpec((2, 3, 3), 2, stride=2, transposed=True)])
+def test_three_d_labels_and_lines(spec):
+    """Slice labels name the real input depth ("pad"/"zero" otherwise); no projection
+    line enters an input slice outside the window it comes from."""
+    from convviz.draw.oblique_layout import _clip
+
+    r = ConvRenderer(build_scene(spec), "default")
+    lay = r._layout
+    before = spec.canvas_padding[0][0]
+    step = spec.stride[0] if spec.transposed else 1
+    names = [label[0] for label in lay.labels if not label[0].startswith("output")]
+    assert len(names) == spec.canvas_size[0]
+    for z, name in enumerate(names):
+        rel = z - before
+        real = 0 <= rel <= (spec.input_size[0] - 1) * step
+        if real and rel % step == 0:
+            assert name == f"input {rel // step}"
+        else:
+            assert name == ("zero" if real else "pad")
+    for n, f in enumerate(r.scene.frames):
+        _, _, lines, _ = r._frame_geometry(n)
+        assert lines
+        (z0, z1) = f.extent[0]
+        others = [p.outline_extent() for z, p in enumerate(lay.inputs) if not z0 <= z < z1]
+        for a, b in lines:
+            kept = _clip(a, b, others)
+            assert kept is not None and np.allclose(kept, [a, b]), (n, a, b)
+
+
+@pytest.mark.parametrize("spec", [ConvSpec(5, 3, stride=2, dilation=2, transposed=True),
+                                  ConvSpec(5, 3, dilation=2), ConvSpec(4, 2, transposed=True)])
+def test_each_tap_is_labelled_with_its_weight_tap(spec):
+    """The number written in window position t's cell is spec.weight_taps[t] (flat):
+    the kernel in order for a direct convolution, flipped for a transposed one."""
+    r = ConvRenderer(build_scene(spec), "default")
+    r.frame(0)
+    n = r.frame_count - 1
+    r.frame(n)
+    k = spec.kernel_size
+    want = np.ravel_multi_index(tuple(spec.weight_taps.reshape(-1, 2).T), k)
+    if spec.transposed:
+        assert want[0] == k[0] * k[1] - 1  # the flip
+    lay = r._layout
+    f = r.scene.frames[n]
+    written = {}  # every digit appears once per frame: where its text artist was drawn last
+    for (text, _), artist in r._texts.items():
+        x, y = artist.get_position()
+        written[(round(x * lay.width, 3), round((1 - y) * lay.height, 3))] = text
+    centres = lay.inputs[0].cells(f.taps).mean(1)
+    assert len(written) == len(centres)
+    for (cx, cy), w in zip(centres, want):
+        assert written[(round(cx, 3), round(cy, 3))] == str(w)
+    assert all(t != "this output reads only zeros: bias only" for t in written.values())
+
+
+def test_the_bias_only_note_shows_on_exactly_the_bias_only_frames():
+    spec = ConvSpec(4, 3, stride=2, dilation=2, transposed=True)  # odd windows read only zeros
+    r = ConvRenderer(build_scene(spec), "default")
+    lay = r._layout
+    assert lay.note is not None
+    _, x, y = lay.note
+    box = (slice(int(y - 6), int(y + 6)), slice(int(x - 60), int(x + 60)))
+    text = np.array(hex_to_rgb(r.theme.text))
+    flags = [f.bias_only for f in r.scene.frames]
+    assert any(flags) and not all(flags)
+    for n in range(r.frame_count):
+        region = r.frame(n)[box].astype(int)
+        inked = bool((np.abs(region - text).max(-1) < 60).any())
+        assert inked == flags[n], n
+    assert ConvRenderer(build_scene(ConvSpec(4, 3)), "default")._layout.note is None
+
+
+@pytest.mark.parametrize("theme", ["default", "dark", "colorblind"])
+def test_cell_kinds_look_different(theme):
+    """Padding, inserted zeros and output_padding cells each have their own fill in
+    the text themes (classic keeps the originals' white for all three)."""
+    th = get_theme(theme)
+    spec = ConvSpec(3, 3, stride=2, padding=1, output_padding=1, transposed=True)
+    r = ConvRenderer(build_scene(spec), th)
+    frame = r.frame(0)
+    look = r.scene.cell_look
+    plane = r._layout.inputs[0]
+    from convviz.look.scene import OUTPUT_PADDING
+
+    def colour_at(kind):
+        rc = np.argwhere(look == kind)
+        far = rc[np.argmax(rc.sum(1))]  # bottom right: away from the kernel's window
+        x, y = plane.cells(far[None]).mean(1)[0]
+        return tuple(int(v) for v in frame[round(float(y)), round(float(x))])
+
+    seen = {kind: colour_at(kind) for kind in
+            (CellKind.INPUT, CellKind.PADDING, CellKind.ZERO, OUTPUT_PADDING)}
+    assert len(set(seen.values())) == 4, seen
+    assert seen[CellKind.ZERO] == hex_to_rgb(th.zero_fill)
+    assert seen[OUTPUT_PADDING] == hex_to_rgb(th.output_padding_fill)
+    classic = get_theme("classic")
+    assert classic.padding_fill == classic.zero_fill == classic.output_padding_fill
+
+
+@pytest.mark.parametrize("spec", [PRESETS["depthwise"].spec,
+                                  ConvSpec(5, 3, groups=2, in_channels=4, out_channels=2),
+                                  ConvSpec(3, 2, groups=2, in_channels=2, out_channels=2)])
+def test_channel_labels_fit_and_lit_sheets_follow_the_groups(spec):
+    from convviz.draw.oblique_layout import _label_corners
+    from convviz.draw.oblique_palette import _sheet_fills
+
+    th = get_theme("default")
+    r = ConvRenderer(build_scene(spec), th)
+    w, h = r.size
+    for label in r._layout.labels:
+        corners = _label_corners(label, th.font_size)
+        assert corners[:, 0].min() >= 0 and corners[:, 1].min() >= 0
+        assert corners[:, 0].max() <= w and corners[:, 1].max() <= h
+    fills_in, _ = _sheet_fills(r.scene, th)
+    c_in, _ = spec.channels
+    read = {ci for ci in range(c_in) if ci // (c_in // spec.groups) == 0}  # output channel 0
+    assert {j for j, fill in enumerate(fills_in) if fill != th.muted} == read
+
+
+def test_bias_only_frames_do_not_depend_on_the_order_they_are_drawn():
+    """The note has its own region: drawing it, then a frame without it (and back)
+    leaves each frame as a fresh renderer draws it."""
+    scene = build_scene(ConvSpec(4, 3, stride=2, dilation=2, transposed=True))
+    r = ConvRenderer(scene, "default")
+    order = [1, 0, 1, 2, 5, 4, 3, 1]
+    assert {scene.frames[n].bias_only for n in order} == {True, False}
+    for n in order:
+        assert np.array_equal(r.frame(n), ConvRenderer(scene, "default").frame(n)), n

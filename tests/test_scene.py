@@ -212,3 +212,124 @@ def test_every_frame_reads_its_window(spec):
         line = line.reshape(line.shape[0], -1).min(axis=1)  # INPUT (0) if any input on it
         positions = [before + j * step for j in range(spec.input_size[a])]
         assert [p for p in range(len(line)) if line[p] == CellKind.INPUT] == positions
+
+
+# -- teaching facts the oblique pictures draw (checked against brute-force loops) ---
+def _reached_by_scatter(i, k, s, d, lo, hi, op):
+    """Output cells a 1-axis-per-dim transposed conv writes to (the scatter loop)."""
+    from reference import transposed_output_size
+
+    nd = len(i)
+    osz = [transposed_output_size(i[a], k[a], s[a], d[a], lo[a], hi[a], op[a]) for a in range(nd)]
+    reached = set()
+    for j in itertools.product(*[range(n) for n in i]):
+        for t in itertools.product(*[range(n) for n in k]):
+            pos = tuple(j[a] * s[a] - lo[a] + t[a] * d[a] for a in range(nd))
+            if all(0 <= pos[a] < osz[a] for a in range(nd)):
+                reached.add(pos)
+    return reached
+
+
+@pytest.mark.parametrize("spec", [
+    ConvSpec(5, 3, stride=2, dilation=2, transposed=True),
+    ConvSpec(4, 3, stride=3, padding=1, transposed=True),
+    ConvSpec((6,), 2, stride=3, output_padding=2, transposed=True),
+    ConvSpec(5, 3, stride=2, padding=1, output_padding=1, transposed=True),
+    ConvSpec(7, 3, padding=4),
+    ConvSpec((5,), 2, dilation=3, padding=4),
+])
+def test_bias_only_frames_are_those_no_input_reaches(spec):
+    from reference import reads_loops
+
+    scene = build_scene(spec)
+    nd = spec.ndim
+    if spec.transposed:
+        reached = _reached_by_scatter(spec.input_size, spec.kernel_size, spec.stride,
+                                      spec.dilation, spec.padding_before, spec.padding_after,
+                                      spec.output_padding if isinstance(spec.output_padding, tuple)
+                                      else (spec.output_padding,) * nd)
+        expected = {f.output_index for f in scene.frames if f.output_index not in reached}
+    else:
+        reads = reads_loops(spec.input_size, spec.kernel_size, spec.stride, spec.dilation,
+                            list(zip(spec.padding_before, spec.padding_after)))
+        expected = {o for o, cells in reads.items() if not cells}
+    assert {f.output_index for f in scene.frames if f.bias_only} == expected
+    assert expected or spec.transposed  # the direct cases here do have bias-only cells
+
+
+@pytest.mark.parametrize("k", [(3, 3), (2, 3), (4,), (2, 2, 2)])
+@pytest.mark.parametrize("transposed", [False, True])
+def test_weight_index_is_the_kernel_in_order_or_flipped(k, transposed):
+    """Window position t (C order) uses weight tap t, or the mirrored tap
+    (k−1−t per axis) when transposed: the flip of the scatter/gather identity."""
+    i = tuple(n + 2 for n in k)
+    scene = build_scene(ConvSpec(i, k, stride=2, transposed=transposed))
+    positions = list(itertools.product(*[range(n) for n in k]))
+    want = [np.ravel_multi_index(tuple(n - 1 - p for p, n in zip(pos, k)) if transposed else pos, k)
+            for pos in positions]
+    for f in scene.frames:
+        assert f.weight_index.tolist() == want
+
+
+@pytest.mark.parametrize("spec", [
+    ConvSpec((3, 4, 4), 2, padding=1),
+    ConvSpec((5, 3, 3), 3, stride=2, padding=1),
+    ConvSpec((3, 3, 3), 2, stride=2, output_padding=1, transposed=True),
+])
+def test_three_d_slice_names_are_input_depths(spec):
+    g = spec.axes[0]
+    i, s, k_hat = spec.input_size[0], spec.stride[0], spec.effective_kernel_size[0]
+    if spec.transposed:
+        before = k_hat - 1 - spec.padding_before[0]
+        op = spec.applied_output_padding[0]
+        size = before + (i - 1) * s + 1 + k_hat - 1 - spec.padding_after[0] + op
+    else:
+        before, size, op = spec.padding_before[0], i + spec.padding_before[0] + spec.padding_after[0], 0
+    step = s if spec.transposed else 1
+    expected = []
+    for z in range(size):
+        rel = z - before
+        if 0 <= rel <= (i - 1) * step and rel % step == 0:
+            expected.append(f"depth {rel // step}")
+        elif 0 <= rel <= (i - 1) * step:
+            expected.append("zero")
+        elif z >= size - op:
+            expected.append("output pad")
+        else:
+            expected.append("pad")
+    assert g.canvas_size == size
+    assert build_scene(spec).slice_names == tuple(expected)
+
+
+@pytest.mark.parametrize("i,k,s,p,op", [(5, 3, 2, 1, 1), (4, 3, 3, 0, 2), (3, 2, 2, 0, 1)])
+def test_output_padding_cells_are_the_last_rows_and_columns(i, k, s, p, op):
+    from convviz.look.scene import OUTPUT_PADDING
+
+    spec = ConvSpec(i, k, stride=s, padding=p, output_padding=op, transposed=True)
+    look = build_scene(spec).cell_look
+    n = (i - 1) * s + 1 + 2 * (k - 1 - p) + op
+    assert look.shape == (n, n)
+    band = np.zeros((n, n), bool)
+    band[n - op:, :] = band[:, n - op:] = True
+    np.testing.assert_array_equal(look == OUTPUT_PADDING, band)
+    # everywhere else the engine's kinds
+    np.testing.assert_array_equal(look[~band], spec.canvas_kind[~band])
+
+
+def test_transposed_caption_gives_the_equivalent_direct_convolution():
+    spec = ConvSpec(5, 3, stride=2, padding=1, output_padding=1, transposed=True)
+    lines = build_scene(spec).lines
+    # canvas padding k−1−p before, k−1−p+op after (Dumoulin & Visin, relationship 14)
+    assert "as drawn: direct, s′=1, p′=1 before, 2 after, 1 zero between inputs" in lines
+    assert "kernel flipped; crop p=1 (PyTorch padding)" in lines
+    assert lines[0].startswith("i=5, k=3, s=2, crop p=1, op=1")
+    plain = build_scene(ConvSpec(4, 3, transposed=True)).lines
+    assert "as drawn: direct, s′=1, p′=2" in plain  # no zeros inserted at s=1
+    assert not any("as drawn" in x for x in build_scene(ConvSpec(4, 3)).lines)
+
+
+def test_one_d_captions_say_where_outputs_sit():
+    causal = build_scene(ConvSpec((8,), 3, dilation=2, padding="causal")).lines
+    assert "output t sits over its window's last cell (causal)" in causal
+    centred = build_scene(ConvSpec((8,), 3, padding=1)).lines
+    assert "output t sits over its window's centre" in centred

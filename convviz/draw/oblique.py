@@ -16,11 +16,23 @@ extent → four projection lines to the current output cell → the output
 plane (which hides the lines) → the current output cell, shaded.
 
 1-D specs are drawn flat (no slant): the input row at the bottom, the output
-row above it, centred, with two lines from the kernel's extent to the output
-cell. 3-D specs are drawn as depth slices side by side: every depth slice of
-the input canvas is one oblique plane (left = depth 0), every output depth
-slice one plane in the row above; the kernel's shadow and extent grid appear
-on each slice its window reaches, with projection lines from each of them.
+cells above it, output t over its window's last cell when the spec is causal
+and over the window's centre otherwise (so the cells spread out at stride > 1),
+with two lines from the kernel's extent to the output cell. 3-D specs are drawn
+as depth slices side by side: every depth slice of the input canvas is one
+oblique plane (left = canvas depth 0), labelled by the input depth it holds
+("pad" / "zero" otherwise); every output depth slice is one plane in the row
+above, centred over the slices its window reads; the kernel's shadow and
+extent grid appear on each slice its window reaches, with projection lines
+from its first and last.
+
+The text themes add, per frame, the weight-tap index of every window position
+(``FrameScene.weight_index``: flipped for a transposed convolution) and, on
+frames whose window reads no input cell, the note "this output reads only
+zeros: bias only" under the caption; padding, inserted zeros and
+output_padding cells get the theme's three fills, and the channel sheets of a
+multi-channel spec their group's colour (input channels that output channel 0
+does not read: the muted colour).
 
 Speed: shapes go straight to matplotlib's Agg rasteriser (no Figure, no
 Axes; matplotlib.figure is imported only for text). The static picture is
@@ -54,23 +66,28 @@ from convviz.draw.canvas import make_path as _path
 from convviz.draw.oblique_layout import (
     _FONT,
     _RC,
+    BIAS_ONLY,
     CELL,
     DPI,
     MARGIN,
-    MAX_SHEETS,
     PT,
     SHEET_STEP,
     _check_scale,
     _clip,
     _inward_edges,
     _layout,
+    _text_width_px,
     frame_size,
 )
+from convviz.draw.oblique_palette import _frame_palette, _lut, _nearest, _sheet_fills, _unpack_bgr
 from convviz.errors import SpecError
-from convviz.look.scene import Scene
+from convviz.look.scene import OUTPUT_PADDING, Scene
 from convviz.look.themes import Theme, get_theme, hex_to_rgb
 
 __all__ = ["CELL", "DPI", "MARGIN", "ConvRenderer", "frame_size", "render_frame"]
+
+#: points: the weight-tap indices written in the window's cells (text themes)
+TAP_FONT_PT = 6.0
 
 # -----------------------------------------------------------------------------------
 # the renderer
@@ -80,9 +97,13 @@ def _rgba(colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
     return (r / 255, g / 255, b / 255, float(alpha))
 
 
-def _split(cells: np.ndarray, ndim: int) -> tuple[np.ndarray, np.ndarray]:
-    """Canvas cells (n, ndim) -> (slice index (n,), [row, col] (n, 2))."""
+def _split(cells: np.ndarray, ndim: int, output: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Canvas (or, with ``output``, output) cells (n, ndim) -> (plane index (n,),
+    [row, col] (n, 2) in that plane)."""
     cells = np.asarray(cells).reshape(-1, ndim)
+    if ndim == 1 and output:
+        # 1-D outputs: one 1×1 plane per output cell
+        return cells[:, 0], np.zeros((len(cells), 2), dtype=int)
     if ndim == 1:
         return np.zeros(len(cells), dtype=int), np.stack([np.zeros(len(cells), int), cells[:, 0]], 1)
     if ndim == 2:
@@ -117,6 +138,15 @@ class ConvRenderer:
         self.poster_frame: int = self.frame_count // 2  # the still shown by default
         self._fig: Any = None  # built lazily, on the first frame
         self._hiders = [_inward_edges(p.outline_extent()) for p in self._layout.outputs]
+        self._texts: dict[tuple[str, float], Any] = {}  # per-frame text artists, reused
+        self._note_shown = False  # whether the frame drawn last shows the bias-only note
+        self._note_box: tuple[int, int, int, int] | None = None
+        note = self._layout.note
+        if note is not None:
+            half_w = 0.5 * _text_width_px(note[0], self.theme.font_size) + 2.0
+            half_h = 0.8 * self.theme.font_size * PT
+            self._note_box = self._dirty_box(
+                [np.array([[note[1] - half_w, note[2] - half_h], [note[1] + half_w, note[2] + half_h]])])
 
     def __repr__(self) -> str:
         return (
@@ -144,23 +174,25 @@ class ConvRenderer:
         sw = th.stroke_width
         stroke = _rgba(th.stroke)
         dashes = (0.0, tuple(th.dash))
-        kind = sc.canvas_kind
+        kind = sc.canvas_kind if sc.cell_look is None else sc.cell_look
         ndim = sc.ndim
+        fill_of = {CellKind.PADDING: th.padding_fill, CellKind.ZERO: th.zero_fill,
+                   OUTPUT_PADDING: th.output_padding_fill}
 
         # channel sheets behind the planes (multi-channel specs, text themes)
-        sheet_fills = th.channel_fills
-        for planes, count in ((lay.inputs, lay.ghost_in), (lay.outputs, lay.ghost_out)):
+        fills_in, fills_out = _sheet_fills(sc, th)
+        for planes, count, fills in ((lay.inputs, lay.ghost_in, fills_in),
+                                     (lay.outputs, lay.ghost_out, fills_out)):
             for plane in planes:
                 for j in range(count, 0, -1):
                     sheet = plane.outline_extent() - (0.0, j * SHEET_STEP)
-                    self._cells([sheet], _rgba(sheet_fills[j % len(sheet_fills)]), stroke, sw)
+                    self._cells([sheet], _rgba(fills[j]), stroke, sw)
 
         # the canvas: padding/zero fills, dashed grid, input cells
         for z, plane in enumerate(lay.inputs):
             plane_kind = kind[z] if ndim == 3 else kind.reshape(plane.rows, plane.cols)
             rc = np.argwhere(plane_kind != CellKind.INPUT)
-            fills = [th.padding_fill if plane_kind[tuple(p)] == CellKind.PADDING else th.zero_fill
-                     for p in rc]
+            fills = [fill_of[int(plane_kind[tuple(p)])] for p in rc]
             if len(rc) and (lay.ghost_in or any(f != th.background for f in fills)):
                 for fill in sorted(set(fills)):
                     mine = np.array([f == fill for f in fills])
@@ -287,7 +319,7 @@ class ConvRenderer:
         ext = f.extent
         (r0, r1), (c0, c1) = ((0, 1), ext[0]) if ndim == 1 else (ext[-2], ext[-1])
         zs = np.unique(z)  # the slices the window reads (its taps)
-        oz, orc = _split(np.array([f.output_index]), ndim)
+        oz, orc = _split(np.array([f.output_index]), ndim, output=True)
         oplane = lay.outputs[oz[0]]
         orow, ocol = orc[0]
         cell = oplane.box(orow, orow + 1, ocol, ocol + 1)
@@ -330,14 +362,22 @@ class ConvRenderer:
         shade = _rgba(th.shadow, th.shadow_alpha)
         stroke = _rgba(th.stroke)
         # restore the background where the last frame drew, then draw this frame
-        if self._dirty is not None:
-            y0, y1, x0, x1 = self._dirty
-            self._buffer[y0:y1, x0:x1] = self._background[y0:y1, x0:x1]
+        # (the bias-only note, under the caption, is a region of its own)
+        note_box = self._note_box if (self._note_shown or self.scene.frames[n].bias_only) \
+            else None
+        for region in (self._dirty, note_box):
+            if region is not None:
+                y0, y1, x0, x1 = region
+                self._buffer[y0:y1, x0:x1] = self._background[y0:y1, x0:x1]
         self._cells(shadow, shade, None, 0.0)
         self._segments(segs, stroke, sw, "projecting")
         self._segments(lines, _rgba(th.line), th.line_width, "butt")
         self._cells(cell, shade, stroke, sw)
-        box = self._dirty_box([*shadow, *segs, *lines, *cell])
+        extra = self._draw_frame_text(n, shadow)
+        if note_box is not None:
+            self._quantise_into(*note_box)
+        self._note_shown = self._layout.note is not None and self.scene.frames[n].bias_only
+        box = self._dirty_box([*shadow, *segs, *lines, *cell, *extra])
         y0, y1, x0, x1 = box
         if self._dirty is not None:  # also where the last frame drew (one box: they overlap)
             py0, py1, px0, px1 = self._dirty
@@ -345,6 +385,62 @@ class ConvRenderer:
         self._quantise_into(y0, y1, x0, x1)
         self._dirty = box
         self._current = n
+
+    def _draw_frame_text(self, n: int, shadow: list) -> list:
+        """Text themes: the weight tap of every window position, written in its cell
+        (``scene.frames[n].weight_index``: the flip of a transposed kernel and the
+        holes of a dilated one show), and the bias-only note when the window reads
+        only padding and inserted zeros. Returns the corners the text may touch."""
+        lay, th = self._layout, self.theme
+        f = self.scene.frames[n]
+        notes = []
+        if th.show_labels and len(f.weight_index) == len(shadow):
+            digits = len(str(int(f.weight_index.max()))) if len(f.weight_index) else 1
+            size = min(th.font_size, TAP_FONT_PT * (1.0 if digits == 1 else 0.8))
+            for poly, w in zip(shadow, f.weight_index.tolist()):
+                x, y = np.asarray(poly, float).mean(0)
+                notes.append((str(w), float(x), float(y), size))
+        if lay.note is not None and f.bias_only:
+            notes.append((lay.note[0], lay.note[1], lay.note[2], th.font_size))
+        if not notes:
+            return []
+        import matplotlib
+
+        fig = self._text_figure()
+        s, w, h = lay.scale, lay.width, lay.height
+        corners = []
+        # our rc settings while drawing (set and put back by hand: rc_context copies
+        # every setting, which costs more than the text itself)
+        rc: Any = matplotlib.rcParams
+        saved = {key: rc[key] for key in _RC}
+        rc.update(_RC)
+        try:
+            for text, x, y, size in notes:
+                # one Text artist per distinct string and size, moved from frame to frame
+                artist = self._texts.get((text, size))
+                if artist is None:
+                    artist = fig.text(0.0, 0.0, text, ha="center", va="center",
+                                      color=th.text, fontsize=size, family=_FONT)
+                    self._texts[(text, size)] = artist
+                artist.set_position((x * s / w, 1 - y * s / h))
+                artist.draw(self._agg)
+                if text != BIAS_ONLY:  # (the note's region is self._note_box)
+                    half_w = 0.5 * _text_width_px(text, size) + 2.0
+                    half_h = 0.8 * size * PT
+                    corners.append(np.array([[x - half_w, y - half_h], [x + half_w, y + half_h]]))
+        finally:
+            rc.update(saved)
+        return corners
+
+    def _text_figure(self) -> Any:
+        if getattr(self, "_fig_text", None) is None:
+            from matplotlib.figure import Figure
+
+            lay = self._layout
+            self._fig_text = Figure(
+                figsize=(lay.width / (DPI * lay.scale), lay.height / (DPI * lay.scale)),
+                dpi=DPI * lay.scale)
+        return self._fig_text
 
     @property
     def frame_palette(self) -> np.ndarray:
@@ -386,66 +482,10 @@ class ConvRenderer:
 
 
 # -----------------------------------------------------------------------------------
-# drawing helpers: the frame palette
+# drawing helpers
 # -----------------------------------------------------------------------------------
 #: path codes of a closed quadrilateral: MOVETO, 3 × LINETO, CLOSEPOLY
 _QUAD_CODES = np.array([1, 2, 2, 2, 79], dtype=np.uint8)
-#: antialiasing levels kept per (surface, ink) pair: a pixel that an ink (stroke,
-#: line, text) covers partly is snapped to surface + k/LEVELS·(ink − surface)
-LEVELS = 4
-
-
-def _frame_palette(theme: Theme) -> np.ndarray:
-    """The colours a frame may hold, (n, 3) uint8 sorted by 0xRRGGBB.
-
-    Surfaces: the background and every fill, each also under the shadow; inks:
-    stroke, line and text, each blended over every surface in LEVELS steps.
-    Fills are drawn without antialiasing and inks with it, so every rendered
-    pixel lies on (or, where inks cross, near) one of these blends.
-    """
-    def rgb(c: str) -> np.ndarray:
-        return np.array(hex_to_rgb(c), dtype=np.float64)
-
-    fills = [theme.background, theme.padding_fill, theme.zero_fill, theme.input_fill,
-             theme.output_fill, *theme.channel_fills[:MAX_SHEETS]]
-    surfaces = [rgb(c) for c in dict.fromkeys(fills)]
-    shade = rgb(theme.shadow)
-    surfaces += [s + theme.shadow_alpha * (shade - s) for s in surfaces]
-    inks = [rgb(c) for c in dict.fromkeys([theme.stroke, theme.line, theme.text])]
-    colours = [*surfaces, *inks]
-    for s in surfaces:
-        for ink in inks:
-            colours += [s + k / LEVELS * (ink - s) for k in range(1, LEVELS)]
-    packed = np.unique([(int(r) << 16) | (int(g) << 8) | int(b)
-                        for r, g, b in np.round(np.array(colours)).astype(int)])
-    return np.stack([packed >> 16, (packed >> 8) & 255, packed & 255], 1).astype(np.uint8)
-
-
-_LUTS: dict[bytes, np.ndarray] = {}
-
-
-def _lut(palette: np.ndarray) -> np.ndarray:
-    """A colour -> palette index + 1 table over all 2²⁴ colours (key 0xBBGGRR),
-    filled on demand (0 = not looked up yet); one per palette, shared."""
-    key = palette.tobytes()
-    if key not in _LUTS:
-        _LUTS[key] = np.zeros(1 << 24, dtype=np.uint8)
-    return _LUTS[key]
-
-
-def _unpack_bgr(keys: np.ndarray) -> np.ndarray:
-    keys = keys.astype(np.int64)
-    return np.stack([keys & 255, (keys >> 8) & 255, keys >> 16], 1)
-
-
-def _nearest(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    """Index of the nearest palette colour (squared RGB distance, first on ties)."""
-    # |c − p|² = |c|² + (|p|² − 2 c·p): the first term is the same for every p, so
-    # the argmin (first on ties) is that of the second; whole numbers far inside
-    # float64's exact range, so the comparisons are exact
-    pal = palette.astype(np.float64)
-    d = (pal * pal).sum(1)[None, :] - 2.0 * (np.asarray(rgb, dtype=np.float64) @ pal.T)
-    return d.argmin(1).astype(np.uint8)
 
 
 def render_frame(scene: Scene, n: int = 0, theme: str | Theme = "default", scale: float = 1.0) -> np.ndarray:

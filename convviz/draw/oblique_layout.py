@@ -8,6 +8,7 @@ that stops projection lines at the output plane.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +41,9 @@ SLICE_GAP = 0.8
 #: the most channel sheets drawn per plane, and how far each is lifted (px)
 MAX_SHEETS = 4
 SHEET_STEP = 0.24 * CELL
+#: the note under the caption on frames whose window reads only padding and
+#: inserted zeros (``FrameScene.bias_only``)
+BIAS_ONLY = "this output reads only zeros: bias only"
 #: vertical gap between the rows of a 1-D picture, cells
 ROW_GAP_1D = 2.0
 
@@ -131,8 +135,34 @@ class _Layout:
     font_px: float
     ghost_in: int = 0  # channel sheets drawn behind the input plane
     ghost_out: int = 0  # ... and behind the output plane
+    #: the line drawn under the caption on frames whose window reads only zeros:
+    #: (text, x, y) or None
+    note: tuple[str, float, float] | None = None
 
 
+def _slice_label(theme: Theme, scene: Scene, z: int) -> str:
+    """The label of canvas depth slice ``z``: "input 2" for real input depth 2,
+    else what the slice is ("pad", "zero", "output pad")."""
+    name = scene.slice_names[z]
+    if name.startswith("depth "):
+        return f"{theme.input_label} {name.removeprefix('depth ')}"
+    return name
+
+
+def _label_corners(label: tuple[str, float, float, float, str, str], size_pt: float) -> np.ndarray:
+    """The four corners (px, y down) of a label's text box, rotated about its anchor
+    as matplotlib's ``rotation_mode="anchor"`` does (the height is the font's line)."""
+    text, x, y, rot, ha, va = label
+    w, h = _text_width_px(text, size_pt), 1.2 * size_pt * PT
+    u0 = {"left": 0.0, "center": -w / 2, "right": -w}[ha]
+    v0 = {"bottom": 0.0, "center": -h / 2, "top": -h}[va]
+    u = np.array([u0, u0 + w, u0 + w, u0])
+    v = np.array([v0, v0, v0 + h, v0 + h])
+    c, s = math.cos(math.radians(rot)), math.sin(math.radians(rot))
+    return np.stack([x + u * c - v * s, y - (u * s + v * c)], 1)
+
+
+@functools.lru_cache(maxsize=4096)
 def _text_width_px(text: str, font_size_pt: float) -> float:
     """Width of ``text`` in px at 150 dpi (matplotlib's TextPath; no drawing)."""
     from matplotlib.font_manager import FontProperties
@@ -200,8 +230,14 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
             width += lw + label_pad * 2
         height = (2 + ROW_GAP_1D) * CELL + 2 * m
         inputs: tuple[_Plane, ...] = (_Plane(1, n, (left, m + (1 + ROW_GAP_1D + 1) * CELL), (CELL, 0.0), (0.0, -CELL)),)
-        ox = left + (n - o) / 2 * CELL
-        outputs: tuple[_Plane, ...] = (_Plane(1, o, (ox, m + CELL), (CELL, 0.0), (0.0, -CELL)),)
+        # output t sits over the canvas x its rule names (scene.output_anchor: the
+        # window's last cell when causal, else its centre), one 1×1 plane per cell
+        anchors = scene.output_anchor or tuple((n - o) / 2 + t + 0.5 for t in range(o))
+        outputs: tuple[_Plane, ...] = tuple(
+            _Plane(1, 1, (left + (a - 0.5) * CELL, m + CELL), (CELL, 0.0), (0.0, -CELL))
+            for a in anchors
+        )
+        ox = min(p.origin[0] for p in outputs)
         if theme.show_labels:
             x = left - label_pad
             labels.append((theme.input_label, x, m + (1.5 + ROW_GAP_1D) * CELL, 0.0, "right", "center"))
@@ -216,22 +252,25 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
         opw, oph = _plane_size(orows, ocols)
         gap = SLICE_GAP * CELL
         in_w = slices * pw + (slices - 1) * gap
-        out_w = oslices * opw + (oslices - 1) * gap
         c_in, c_out = scene.spec.channels
         if ndim == 2 and theme.show_labels:
             # multi-channel: the other channels as coloured sheets behind each plane
             ghost_in, ghost_out = min(c_in, MAX_SHEETS) - 1, min(c_out, MAX_SHEETS) - 1
         if ndim == 2:
-            out_left = m + (rows - orows) * -EY[0] * CELL - OUTPUT_SHIFT
+            out_lefts = [m + (rows - orows) * -EY[0] * CELL - OUTPUT_SHIFT]
         else:
-            out_left = m + (in_w - out_w) / 2
+            # output slice z centred over the input slices its window reads, so
+            # its projection lines rise from those slices and cross no other
+            depth = scene.spec.axes[0]
+            k_hat = depth.effective_kernel
+            out_lefts = [
+                m + (start * (pw + gap) + (k_hat * pw + (k_hat - 1) * gap) / 2) - opw / 2
+                for start in depth.window_starts().tolist()
+            ]
 
         def place(bottom: float, lift: float) -> tuple[tuple[_Plane, ...], tuple[_Plane, ...]]:
             ins = tuple(_oblique(rows, cols, m + z * (pw + gap), bottom) for z in range(slices))
-            outs = tuple(
-                _oblique(orows, ocols, out_left + z * (opw + gap), bottom - lift)
-                for z in range(oslices)
-            )
+            outs = tuple(_oblique(orows, ocols, x, bottom - lift) for x in out_lefts)
             return ins, outs
 
         # T + 1 cells for a square canvas (the originals); higher when a long thin
@@ -250,7 +289,8 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
             ang = math.degrees(math.atan2(EX[1], EX[0]))
             sin, cos = math.sin(math.radians(ang)), math.cos(math.radians(ang))
             for z, plane in enumerate(inputs):
-                text = theme.input_label if slices == 1 else f"{theme.input_label} {z}"
+                # 3-D: named by the real input depth ("pad", "zero" for the others)
+                text = theme.input_label if slices == 1 else _slice_label(theme, scene, z)
                 text += f" ({c_in} channels)" if ghost_in else ""
                 # below the lower-right edge (grid y = 0), at its middle
                 p = plane.point(cols / 2, 0.0)
@@ -262,12 +302,27 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
                 p = plane.point(min(ocols / 2, 1.0 + 0.1 * ocols), float(orows))
                 p = p - (0.0, ghost_out * SHEET_STEP)
                 labels.append((text, p[0] - sin * label_pad, p[1] - cos * label_pad, ang, "center", "bottom"))
+            # grow the picture where a slanted label would reach past its edges
+            corners = np.concatenate([_label_corners(lab, theme.font_size) for lab in labels])
+            grow_left = max(0.0, m / 2 - float(corners[:, 0].min()))
+            grow_top = max(0.0, m / 2 - float(corners[:, 1].min()))
+            grow_right = max(0.0, float(corners[:, 0].max()) - (width - m / 2))
+            if grow_left or grow_top:
+                inputs = tuple(_shift(q, grow_left, grow_top) for q in inputs)
+                outputs = tuple(_shift(q, grow_left, grow_top) for q in outputs)
+                labels = [(t, x + grow_left, y + grow_top, r, ha, va)
+                          for t, x, y, r, ha, va in labels]
+            width += grow_left + grow_right
+            height += grow_top
         flat = False
 
     caption: list[tuple[str, float, float]] = []
+    note: tuple[str, float, float] | None = None
+    bias_only = theme.show_caption and any(f.bias_only for f in scene.frames)
     if theme.show_caption and scene.lines:
         line_h = 1.45 * font_px
-        text_w = max(_text_width_px(t, theme.font_size) for t in scene.lines)
+        texts = [*scene.lines, BIAS_ONLY] if bias_only else list(scene.lines)
+        text_w = max(_text_width_px(t, theme.font_size) for t in texts)
         extra_w = max(0.0, text_w + 2 * m - width)
         if extra_w:
             dx = extra_w / 2
@@ -280,6 +335,9 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
             y += 0.9 * font_px  # the input label hangs below the lower-right edge
         for text in scene.lines:
             caption.append((text, width / 2, y + 0.5 * line_h))
+            y += line_h
+        if bias_only:  # a line kept free for the note, drawn on the frames it concerns
+            note = (BIAS_ONLY, width / 2, y + 0.5 * line_h)
             y += line_h
         height = y + m * 0.6
 
@@ -297,8 +355,10 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
     outputs = tuple(_shift(p, dx, dy) for p in outputs)
     labels = [(t, x + dx, y + dy, r, ha, va) for t, x, y, r, ha, va in labels]
     caption = [(t, x + dx, y + dy) for t, x, y in caption]
+    if note is not None:
+        note = (note[0], note[1] + dx, note[2] + dy)
     return _Layout(w_px, h_px, scale, inputs, outputs, flat, tuple(labels), tuple(caption),
-                   font_px, ghost_in, ghost_out)
+                   font_px, ghost_in, ghost_out, note)
 
 
 def _shift(plane: _Plane, dx: float, dy: float) -> _Plane:

@@ -9,7 +9,11 @@ engine gives a correct picture. It holds
 - one :class:`FrameScene` per output cell, in the originals' order: row by
   row from the top row (row 0), left to right, i.e. ``np.ndindex(output_size)``.
   Each frame names its output cell, the canvas cells of its taps (from
-  ``spec.taps``) and the kernel's extent box (k̂ cells per axis).
+  ``spec.taps``), the weight tap each reads (from ``spec.weight_taps``),
+  whether it reads only zeros (``spec.input_taps`` all −1: bias only) and the
+  kernel's extent box (k̂ cells per axis);
+- the caption lines: the parameters, for a transposed convolution the direct
+  convolution it is drawn as, for 1-D where output t sits, the channel rule.
 
 Array convention as everywhere in convviz: ``[row, col]`` (``[depth, row,
 col]`` in 3-D), row 0 is the *top* row. The renderer turns this into pixels
@@ -24,6 +28,8 @@ and knows nothing about convolution.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +37,8 @@ import numpy as np
 from convviz.core.spec import CellKind, ConvSpec
 from convviz.errors import SpecError
 
-__all__ = ["MAX_CANVAS_CELLS", "MAX_FRAMES", "FrameScene", "Scene", "build_scene"]
+__all__ = ["MAX_CANVAS_CELLS", "MAX_FRAMES", "OUTPUT_PADDING", "FrameScene", "Scene",
+           "build_scene", "causal"]
 
 #: the most frames a scene may have (one per output cell)
 MAX_FRAMES = 4096
@@ -54,6 +61,12 @@ class FrameScene:
     taps: np.ndarray
     extent: tuple[tuple[int, int], ...]
     caption: str
+    #: flat index (into the kernel, C order) of the weight tap at every window
+    #: position, from ``spec.weight_taps``: flipped for a transposed convolution
+    weight_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    #: every tap reads padding or an inserted zero (``spec.input_taps`` all −1):
+    #: the output cell gets only the bias
+    bias_only: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +89,14 @@ class Scene:
     channel: int | None = None
     channel_note: str = ""
     lines: tuple[str, ...] = field(default=())
+    #: the canvas as drawn: ``canvas_kind`` plus :data:`OUTPUT_PADDING` where a
+    #: cell exists only because of a transposed convolution's output_padding
+    cell_look: np.ndarray | None = None
+    #: 3-D: what every depth slice of the canvas is ("depth 0", "pad", "zero", ...)
+    slice_names: tuple[str, ...] = ()
+    #: 1-D: the canvas x (cells, from the canvas' left edge) that output cell t
+    #: sits over: its window's last cell's centre (causal) or the window's centre
+    output_anchor: tuple[float, ...] = ()
 
     @property
     def ndim(self) -> int:
@@ -129,6 +150,96 @@ def _channel_note(spec: ConvSpec, channel: int | None) -> str:
     return where + rule
 
 
+#: a drawn cell that is there only for a transposed convolution's output_padding
+#: (a look of the picture, next to the engine's CellKind values 0–2)
+OUTPUT_PADDING = 3
+
+
+def _output_padding_mask(spec: ConvSpec) -> np.ndarray:
+    """True on canvas cells that lie in the output_padding band of some axis: the
+    last ``output_padding`` cells of a transposed canvas (they exist only to make
+    the output longer; a direct convolution has none)."""
+    mask = np.zeros(spec.canvas_size, dtype=bool)
+    if not spec.transposed:
+        return mask
+    for a, g in enumerate(spec.axes):
+        band = min(g.output_padding, g.canvas_padding[1])
+        if band:
+            index = [slice(None)] * spec.ndim
+            index[a] = slice(g.canvas_size - band, g.canvas_size)
+            mask[tuple(index)] = True
+    return mask
+
+
+def _slice_names(spec: ConvSpec) -> tuple[str, ...]:
+    """3-D: the name of every canvas depth slice, from the depth axis' cell kinds."""
+    if spec.ndim != 3:
+        return ()
+    g = spec.axes[0]
+    kinds, index = g.canvas_kind(), g.canvas_input()
+    op = min(g.output_padding, g.canvas_padding[1]) if spec.transposed else 0
+    names = []
+    for z, (kind, depth) in enumerate(zip(kinds, index)):
+        if kind == CellKind.INPUT:
+            names.append(f"depth {int(depth)}")
+        elif kind == CellKind.ZERO:
+            names.append("zero")
+        elif z >= g.canvas_size - op:
+            names.append("output pad")
+        else:
+            names.append("pad")
+    return tuple(names)
+
+
+def causal(spec: ConvSpec) -> bool:
+    """Whether ``spec`` is a causal 1-D convolution (output t reads t and earlier only)."""
+    return spec.padding == "causal" and not spec.transposed
+
+
+def _anchors(spec: ConvSpec) -> tuple[float, ...]:
+    """1-D: the canvas x each output cell sits over (see :attr:`Scene.output_anchor`)."""
+    if spec.ndim != 1:
+        return ()
+    g = spec.axes[0]
+    starts = g.window_starts()
+    if causal(spec):
+        return tuple(float(t) + g.effective_kernel - 0.5 for t in starts)
+    return tuple(float(t) + g.effective_kernel / 2 for t in starts)
+
+
+def _rule_line(spec: ConvSpec) -> str:
+    """1-D: the sentence saying where output t is drawn."""
+    if spec.ndim != 1:
+        return ""
+    if causal(spec):
+        return "output t sits over its window's last cell (causal)"
+    return "output t sits over its window's centre"
+
+
+def _transposed_lines(spec: ConvSpec) -> tuple[str, ...]:
+    """Transposed: the equivalent direct convolution that the picture draws, and
+    the framework's padding named for what it does (a crop of the full output)."""
+    if not spec.transposed:
+        return ()
+
+    def fmt(values: Sequence[object]) -> str:
+        return str(values[0]) if len(set(values)) == 1 else "×".join(map(str, values))
+
+    before = tuple(b for b, _ in spec.canvas_padding)
+    after = tuple(a for _, a in spec.canvas_padding)
+    pads = f"p′={fmt(before)}" if before == after else f"p′={fmt(before)} before, {fmt(after)} after"
+    zeros = tuple(g.stride - 1 for g in spec.axes)
+    inserted = ""
+    if any(zeros):
+        inserted = f", {fmt(zeros)} zero{'' if set(zeros) == {1} else 's'} between inputs"
+    if spec.padding_before == spec.padding_after:
+        crop = fmt(spec.padding_before)
+    else:
+        crop = ",".join(f"{b}/{a}" for b, a in zip(spec.padding_before, spec.padding_after))
+    return (f"as drawn: direct, s′=1, {pads}{inserted}",
+            f"kernel flipped; crop p={crop} (PyTorch padding)")
+
+
 def check_size(spec: ConvSpec) -> None:
     """SpecError if ``spec`` is too big to animate (frames or canvas cells)."""
     frames = math.prod(spec.output_size)
@@ -163,6 +274,12 @@ def build_scene(
     ndim = spec.ndim
     k_hat = spec.effective_kernel_size
     taps = spec.taps  # (*output, *kernel, ndim)
+    weight = np.ravel_multi_index(
+        tuple(np.moveaxis(spec.weight_taps.reshape(-1, ndim), 1, 0)), spec.kernel_size
+    ).astype(np.intp)
+    weight.flags.writeable = False
+    reads_nothing: np.ndarray = np.asarray(
+        (spec.input_taps < 0).all(axis=-1).reshape(*spec.output_size, -1).all(-1))
     frames = []
     for n, out in enumerate(np.ndindex(*spec.output_size)):
         cells = np.ascontiguousarray(taps[out].reshape(-1, ndim))
@@ -174,14 +291,21 @@ def build_scene(
             f"output {tuple(int(v) for v in out)} reads the window at canvas [{where}]"
             f" ({len(cells)} taps)"
         )
-        frames.append(FrameScene(n, tuple(int(v) for v in out), cells, extent, caption))
+        frames.append(FrameScene(n, tuple(int(v) for v in out), cells, extent, caption,
+                                 weight, bool(reads_nothing[out])))
     params = spec.describe()
     caption = f"{title}: {params}" if title else params
     if note:
         caption += f" ({note})"
     kind = np.array(spec.canvas_kind, dtype=np.int8)
     kind.flags.writeable = False
-    lines = tuple(x for x in (title, params, note) if x)
+    look = kind.copy()
+    look[_output_padding_mask(spec)] = OUTPUT_PADDING
+    look.flags.writeable = False
+    shown = re.sub(r"\bp=", "crop p=", params) if spec.transposed else params
+    lit = "lit: the input channels output channel 0 reads" if spec.groups > 1 else ""
+    lines = tuple(x for x in (title, shown, *_transposed_lines(spec), _rule_line(spec), note, lit)
+                  if x)
     return Scene(
         spec=spec,
         canvas_kind=kind,
@@ -192,6 +316,9 @@ def build_scene(
         channel=channel,
         channel_note=note,
         lines=lines,
+        cell_look=look,
+        slice_names=_slice_names(spec),
+        output_anchor=_anchors(spec),
     )
 
 

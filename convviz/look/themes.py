@@ -35,6 +35,8 @@ class Theme:
     output_fill: str = "#2aa198"  #: the output plane
     padding_fill: str = "#ffffff"  #: padding cells (dashed borders)
     zero_fill: str = "#ffffff"  #: zeros inserted by a transposed convolution
+    #: cells a transposed convolution's output_padding adds at the canvas' end
+    output_padding_fill: str = "#ffffff"
     stroke: str = "#002b36"  #: grid lines and cell outlines
     shadow: str = "#073642"  #: the kernel's shadow and the current output cell
     shadow_alpha: float = 0.4
@@ -116,14 +118,18 @@ _CLASSIC = Theme(name="classic")
 
 THEMES: dict[str, Theme] = {
     "classic": _CLASSIC,
-    "default": replace(_CLASSIC, name="default", show_labels=True, show_caption=True),
+    # the text themes tell the cell kinds apart: padding stays the background (dashed
+    # grid), inserted zeros and output_padding cells get pale fills of their own
+    "default": replace(_CLASSIC, name="default", show_labels=True, show_caption=True,
+                       zero_fill="#eee8d5", output_padding_fill="#f5d5c5"),
     "dark": Theme(
         name="dark",
         background="#002b36",  # Solarized base03
         input_fill="#268bd2",
         output_fill="#2aa198",
         padding_fill="#002b36",
-        zero_fill="#002b36",
+        zero_fill="#0b4a5a",
+        output_padding_fill="#4a2f2a",
         stroke="#93a1a1",  # base1: light strokes on the dark ground
         shadow="#fdf6e3",  # a light "shadow" reads as a highlight on dark
         shadow_alpha=0.45,
@@ -141,7 +147,8 @@ THEMES: dict[str, Theme] = {
         input_fill="#0072b2",  # Okabe–Ito blue
         output_fill="#e69f00",  # Okabe–Ito orange
         padding_fill="#ffffff",
-        zero_fill="#ffffff",
+        zero_fill="#dddddd",
+        output_padding_fill="#f3d9b1",
         stroke="#000000",
         shadow="#000000",
         shadow_alpha=0.4,
