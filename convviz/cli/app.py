@@ -37,6 +37,7 @@ from convviz.cli.flags import (
     PARAM_FLAGS,
     SCALE_RANGE,
     Parser,
+    VersionAction,
     add_spec_flags,
     flag_for_spec_error,
     int_type,
@@ -78,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                "1 failure, 2 usage error, 130 interrupted.",
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"convviz {__version__}")
+    parser.add_argument("--version", action=VersionAction, version=f"convviz {__version__}",
+                        help="show program's version number and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     render = sub.add_parser(

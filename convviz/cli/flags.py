@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from convviz.core.spec import ConvSpec
 
+from convviz.cli.console import emit
 from convviz.encode.registry import extensions as registered_extensions
 from convviz.errors import UsageError
 from convviz.look.scene import MAX_CANVAS_CELLS  # data only: no matplotlib
 
 __all__ = [
     "DURATION_RANGE", "MAX_AXIS_CELLS", "MAX_JOBS", "OUTPUT_FORMATS", "PARAM_FLAGS",
-    "RENDER_MAX_CELLS", "RENDER_MAX_FRAMES", "SCALE_RANGE", "SPEC_FLAGS", "Parser",
+    "RENDER_MAX_CELLS", "RENDER_MAX_FRAMES", "SCALE_RANGE", "SPEC_FLAGS", "Parser", "VersionAction",
     "add_spec_flags", "check_size", "flag_for_spec_error", "int_type", "positive_float",
     "spec_flags_given", "spec_from_flags",
 ]
@@ -93,6 +94,27 @@ class Parser(argparse.ArgumentParser):
             longs = [n for n in names if n.startswith("--")]
             message = f"{(longs or names)[0]}: {m.group(2)}"
         raise UsageError(message.replace("\n", " "))
+
+    def print_help(self, file: Any = None) -> None:
+        """Help on standard output; a failure to write it is an error (argparse hides it)."""
+        if file is None:
+            emit(self.format_help(), end="")
+        else:
+            super().print_help(file)
+
+
+class VersionAction(argparse.Action):
+    """``--version``: prints ``version`` and exits 0, a failure to print being an error."""
+
+    def __init__(self, option_strings: list[str], version: str, dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+        self.version = version
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        emit(self.version)
+        parser.exit()
 
 
 def flag_for_spec_error(message: str) -> str:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from convviz.cli.console import emit
 from convviz.errors import ConvvizError, UsageError
 
 __all__ = ["cmd_gallery"]
@@ -44,7 +45,7 @@ def cmd_gallery(args: argparse.Namespace) -> int:
         if not show:
             return
         if state["bar"] is None:
-            from tqdm import tqdm
+            from tqdm import tqdm  # type: ignore[import-untyped]
 
             state["bar"] = tqdm(total=total, desc="gallery", unit="file", file=sys.stderr,
                                 leave=False)
@@ -69,7 +70,7 @@ def cmd_gallery(args: argparse.Namespace) -> int:
     for path, message in sorted(failed.items()):
         log.error("%s: %s", path, " ".join(str(message).split()))
     if not args.quiet:
-        print(_report_line(report, out))
+        emit(_report_line(report, out))
     return 1 if failed else 0
 
 

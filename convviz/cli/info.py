@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from convviz.core.spec import ConvSpec
 
+from convviz.cli.console import emit
 from convviz.cli.flags import check_size, spec_flags_given, spec_from_flags
 from convviz.core.info import info, info_text, spec_dict  # NumPy only: the facts live in core
 from convviz.errors import UsageError
@@ -102,7 +103,7 @@ def preset_rows() -> list[dict[str, Any]]:
 def cmd_list(args: argparse.Namespace) -> int:
     rows = preset_rows()
     if args.json:
-        print(json.dumps({"schema": "convviz.list/1", "presets": rows}, indent=2,
+        emit(json.dumps({"schema": "convviz.list/1", "presets": rows}, indent=2,
                          ensure_ascii=False))
         return 0
     header = ("NAME", "FAMILY", "PARAMETERS", "OUTPUT", "FRAMES")
@@ -116,7 +117,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for row in table:
         cells = [cell.ljust(w) if c < 3 else cell.rjust(w) if c == 4 else cell.ljust(w)
                  for c, (cell, w) in enumerate(zip(row, widths))]
-        print("  ".join(cells).rstrip())
+        emit("  ".join(cells).rstrip())
     return 0
 
 
@@ -143,8 +144,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     check_size(spec, render=False, where="NAME" if name else "--input")
     data = info(spec, name, pool=pool)
     if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        emit(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        print(info_text(data))
+        emit(info_text(data))
     return 0
 

@@ -125,7 +125,7 @@ def progress_bar(total: int, quiet: bool, desc: str) -> Any:
     """A tqdm bar on stderr when it is a terminal and not -q, else None."""
     if quiet or total <= 1 or not sys.stderr.isatty():
         return None
-    from tqdm import tqdm
+    from tqdm import tqdm  # type: ignore[import-untyped]
 
     return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
 

@@ -43,7 +43,7 @@ DEFAULT_NAME_MAX = 255
 def existing_ancestor(path: Path) -> Path:
     """``path`` itself if it exists, else the nearest of its parents that does."""
     probe = path
-    while not probe.exists() and probe != probe.parent:
+    while not os.path.exists(probe) and probe != probe.parent:  # (False if unreadable)
         probe = probe.parent
     return probe
 
@@ -60,6 +60,13 @@ def check_output_path(path: Path, force: bool, flag: str | None = "-o") -> None:
     """Refuse a path we cannot or must not write, before any work."""
     flag = f"{flag}: {path}" if flag else str(path)
     probe = existing_ancestor(path.parent)
+    limit = name_max(probe) if probe.is_dir() else DEFAULT_NAME_MAX
+    new = path.relative_to(probe).parts if path.is_relative_to(probe) else (path.name,)
+    for name in new:
+        size = len(os.fsencode(name))
+        if size > limit:
+            raise OutputError(f"{flag}: the name {name[:24]}… is {size} bytes long; this file "
+                              f"system allows at most {limit}")
     if probe.exists() and not probe.is_dir():
         raise OutputError(f"{flag}: {probe} is a file, not a directory")
     if path.is_dir():
@@ -70,13 +77,6 @@ def check_output_path(path: Path, force: bool, flag: str | None = "-o") -> None:
             "(animation) or .png (--frame N still or --sheet contact sheet)")
     if os.path.lexists(path) and not force:  # (a dangling symbolic link counts)
         raise OutputError(f"{flag} exists; pass --force to overwrite it")
-    limit = name_max(probe) if probe.is_dir() else DEFAULT_NAME_MAX
-    new = path.relative_to(probe).parts if path.is_relative_to(probe) else (path.name,)
-    for name in new:
-        size = len(os.fsencode(name))
-        if size > limit:
-            raise OutputError(f"{flag}: the name {name[:24]}… is {size} bytes long; this file "
-                              f"system allows at most {limit}")
 
 
 def check_directories(sizes: Iterable[tuple[Path, int]], flag: str | None = "-o") -> None:

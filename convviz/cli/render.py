@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from convviz.core.spec import ConvSpec
 
+from convviz.cli.console import emit
 from convviz.cli.flags import check_size, spec_flags_given, spec_from_flags
 from convviz.cli.info import all_preset_names, diagram_presets, unknown_preset
 from convviz.cli.jobs import Job, animation_of, run_jobs
@@ -66,8 +67,8 @@ def plan_outputs(args: argparse.Namespace, targets: list[tuple[str, Any]]) -> li
     still = args.frame is not None or args.sheet
     ext = ".png" if still else ".gif"
     out = Path(args.output) if args.output else None
-    as_dir = out is not None and (out.is_dir() or args.output.endswith(("/", os.sep))
-                                  or (out.suffix == "" and not out.exists()))
+    as_dir = out is not None and (os.path.isdir(out) or args.output.endswith(("/", os.sep))
+                                  or (out.suffix == "" and not os.path.lexists(out)))
     if out is not None and not as_dir and len(targets) > 1:
         raise UsageError(f"-o: {len(targets)} outputs need a directory, got the file name {out}")
     jobs = []
@@ -198,7 +199,7 @@ def _report_written(result: dict[str, Any], quiet: bool, bar: Any) -> None:
     if bar is not None:
         bar.write(line, file=sys.stdout)
     else:
-        print(line, flush=True)
+        emit(line, flush=True)
 
 
 def _human_bytes(n: int) -> str:
