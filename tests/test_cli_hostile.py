@@ -9,6 +9,7 @@ asked for. Worker processes of ``render --jobs`` never outlive the command.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -308,6 +309,12 @@ def marked_processes(marker: str) -> list[int]:
     return found
 
 
+def kill_all(pids: list[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
 def parent_of(pid: int) -> int | None:
     try:
         with open(f"/proc/{pid}/stat") as f:
@@ -339,14 +346,16 @@ def test_no_worker_outlives_the_command(signum, status, last_line, tmp_path):
         assert proc.poll() is None
         proc.send_signal(signum)
         _, err = proc.communicate(timeout=30)  # returns: nobody holds the pipes open
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    except BaseException:
+        kill_all(marked_processes(marker))
+        proc.communicate()
+        raise
     deadline = time.monotonic() + 5
     while marked_processes(marker) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert marked_processes(marker) == []
+    left = marked_processes(marker)
+    kill_all(left)  # a failing run must not leave them behind either
+    assert left == []
     assert proc.returncode == status
     text = err.decode()
     assert "Traceback" not in text
