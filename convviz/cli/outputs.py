@@ -29,8 +29,8 @@ from pathlib import Path
 from convviz.cli.flags import OUTPUT_FORMATS
 from convviz.errors import OutputError, UsageError
 
-__all__ = ["MIN_BYTES_PER_FRAME_PIXEL", "MIN_BYTES_PER_PIXEL", "check_directories",
-           "check_output_path", "existing_ancestor", "min_file_bytes"]
+__all__ = ["MIN_BYTES_PER_FRAME_PIXEL", "MIN_BYTES_PER_PIXEL", "check_output_path",
+           "check_room", "check_writable", "existing_ancestor", "min_file_bytes"]
 
 #: bytes per pixel any still (PNG) or the first frame of a GIF takes at least
 MIN_BYTES_PER_PIXEL = 0.01
@@ -79,8 +79,14 @@ def check_output_path(path: Path, force: bool, flag: str | None = "-o") -> None:
         raise OutputError(f"{flag} exists; pass --force to overwrite it")
 
 
-def check_directories(sizes: Iterable[tuple[Path, int]], flag: str | None = "-o") -> None:
-    """Each directory the files go to is writable and has room for them.
+def check_writable(paths: Iterable[Path], flag: str | None = "-o") -> None:
+    """Each directory the files go to (or the nearest that exists) takes new files."""
+    for directory in sorted({existing_ancestor(path.parent) for path in paths}):
+        _probe_writable(directory, f"{flag}: {directory}" if flag else str(directory))
+
+
+def check_room(sizes: Iterable[tuple[Path, int]], flag: str | None = "-o") -> None:
+    """Each file system the files go to has room for them, as far as can be known.
 
     ``sizes``: (file path, lower estimate of its size in bytes) for every output.
     """
@@ -90,7 +96,6 @@ def check_directories(sizes: Iterable[tuple[Path, int]], flag: str | None = "-o"
         need[directory] = need.get(directory, 0) + size
     for directory, size in sorted(need.items()):
         where = f"{flag}: {directory}" if flag else str(directory)
-        _probe_writable(directory, where)
         try:
             free = shutil.disk_usage(directory).free
         except OSError:

@@ -30,7 +30,7 @@ from convviz.cli.console import emit
 from convviz.cli.flags import check_size, spec_flags_given, spec_from_flags
 from convviz.cli.info import all_preset_names, diagram_presets, unknown_preset
 from convviz.cli.jobs import Job, animation_of, run_jobs
-from convviz.cli.outputs import check_directories, check_output_path, min_file_bytes
+from convviz.cli.outputs import check_output_path, check_room, check_writable, min_file_bytes
 from convviz.errors import UsageError
 
 __all__ = ["cmd_render", "plan_outputs", "slug"]
@@ -140,11 +140,14 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.seed:
         options["seed"] = args.seed
     jobs = plan_outputs(args, targets)
-    sizes: list[tuple[Path, int]] = []
+    flag = "-o" if args.output else None
     for job in jobs:
         job.options = dict(options)
         job.force = bool(args.force)
-        check_output_path(job.path, args.force, "-o" if args.output else None)
+        check_output_path(job.path, args.force, flag)
+    check_writable([job.path for job in jobs], flag)
+    sizes: list[tuple[Path, int]] = []
+    for job in jobs:
         # build (not draw) each animation now: invalid option combinations, frame
         # numbers and outputs too large for memory are refused before any file is written
         anim = animation_of(job)
@@ -153,7 +156,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                              f"(it has {anim.frame_count}: 0 … {anim.frame_count - 1})")
         anim.check_budget(frame=job.frame, sheet=job.sheet, extension=job.path.suffix.lower())
         sizes.append((job.path, _min_bytes(anim, job)))
-    check_directories(sizes, "-o" if args.output else None)
+    check_room(sizes, flag)
     # directories for -o DIR are created just before writing, and removed again if empty
     created: list[Path] = []
     parents = sorted({job.path.parent for job in jobs if not job.path.parent.exists()})
