@@ -366,3 +366,23 @@ def test_no_worker_outlives_the_command(signum, status, last_line, tmp_path):
         assert not path.name.startswith(".cvz-"), path
         data = path.read_bytes()
         assert data.startswith(b"GIF89a") and data.endswith(b";"), path
+
+
+def test_sigterm_in_one_process_leaves_nothing(tmp_path, monkeypatch, capsys):
+    """SIGTERM while the file is being put in place: exit 143, no temp file, no directory,
+    and the handler the caller had is back afterwards."""
+    from convviz.encode import atomic
+
+    def terminated(src, dst):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler interrupts this
+        raise AssertionError("SIGTERM did not stop the render")
+
+    monkeypatch.setattr(atomic.os, "replace", terminated)
+    monkeypatch.setattr(atomic.os, "link", terminated)
+    before = signal.getsignal(signal.SIGTERM)
+    status, out, err = run(["render", *SMALL, "-o", tmp_path / "new" / "x.gif"], capsys)
+    assert status == 143
+    assert err == "convviz: terminated\n" and out == ""
+    assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="convviz",
         description="Convolution arithmetic made visible: animations, numbers and a gallery.",
         epilog="`convviz COMMAND --help` describes each command. Exit status: 0 ok, "
-               "1 failure, 2 usage error, 130 interrupted.",
+               "1 failure, 2 usage error, 130 interrupted, 143 terminated.",
         parents=[common],
     )
     parser.add_argument("--version", action=VersionAction, version=f"convviz {__version__}",
