@@ -81,14 +81,15 @@ def save(anim: Any, path: Path, **kw: Any) -> None:
 _WORKER_STATE = {"busy": False, "interrupted": False}
 
 
-def worker_init(lifeline: Any = None, keeper: Any = None, parent: int | None = None) -> None:
+def worker_init(lifeline: Any = None, keeper: Any = None) -> None:
     """Set up a worker process.
 
     Ctrl-C interrupts a render in progress (so its temporary file is removed by the
     atomic writer) but never the pool's own machinery. ``lifeline`` (the read end of
-    the parent's pipe), ``keeper`` (its write end, closed here: only the parent may
-    hold it) and ``parent`` (the parent's process id) make the worker stop when the
-    parent is gone (see the module docstring).
+    the parent's pipe) and ``keeper`` (its write end, closed here: only the parent may
+    hold it) make the worker stop when the parent is gone (see the module docstring).
+    The parent watched is the process that started this one: the command itself, or
+    the server that forks workers for it (which ends with the command).
     """
 
     def handler(signum: int, frame: Any) -> None:
@@ -100,7 +101,7 @@ def worker_init(lifeline: Any = None, keeper: Any = None, parent: int | None = N
     if keeper is not None:
         keeper.close()
     if lifeline is not None:
-        threading.Thread(target=_watch_parent, args=(lifeline, parent or os.getppid()),
+        threading.Thread(target=_watch_parent, args=(lifeline, os.getppid()),
                          name="convviz-lifeline", daemon=True).start()
 
 
@@ -157,7 +158,7 @@ def _run_in_workers(jobs: list[Job], workers: int, bar: Any,
 
     lifeline, keeper = multiprocessing.Pipe(duplex=False)  # (read end, write end)
     pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init,
-                               initargs=(lifeline, keeper, os.getpid()))
+                               initargs=(lifeline, keeper))
     pending: set[Any] = set()
     try:
         pending = {pool.submit(render_one, job) for job in jobs}
