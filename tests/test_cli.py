@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 import convviz
 from convviz import ConvSpec
 from convviz.cli import app as cli
+from convviz.cli import jobs as cli_jobs
 from convviz.presets import PRESETS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -810,7 +811,7 @@ def test_render_failure_removes_only_what_it_created(tmp_path, monkeypatch, caps
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(cli, "_save", broken)
+    monkeypatch.setattr(cli_jobs, "save", broken)
     status, _, err = run(["render", *SMALL, "-o", tmp_path / "a" / "b" / "x.gif"], capsys)
     assert status == 1
     line = one_error_line(err)
@@ -1097,7 +1098,7 @@ def test_render_all_plans_every_preset(tmp_path, monkeypatch, capsys):
         return {"path": str(job.path), "frames": 1, "bytes": 0, "label": job.label,
                 "frame": job.frame, "sheet": job.sheet}
 
-    monkeypatch.setattr(cli, "_render_one", fake_render)
+    monkeypatch.setattr(cli_jobs, "render_one", fake_render)
     status, out, err = run(["render", "--all", "--frame", "0", "-o", tmp_path / "all"], capsys)
     assert status == 0, err
     expected = list(PRESETS) + [n for n in getattr(diagrams, "DIAGRAM_PRESETS", {})

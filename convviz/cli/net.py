@@ -15,6 +15,7 @@ import argparse
 import re
 from typing import Any
 
+from convviz.cli.console import emit
 from convviz.errors import SpecError
 
 __all__ = ["add_net_parser", "run_net"]
@@ -41,7 +42,7 @@ def run_net(args: argparse.Namespace) -> int:
 
     size = _input_size(args.input, args.dims)
     net = network(args.layers, size, input_channels=args.channels)
-    print(net.to_json() if args.json else net.table())
+    emit(net.to_json() if args.json else net.table())
     return 0
 
 
