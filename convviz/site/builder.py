@@ -67,7 +67,8 @@ log = logging.getLogger(__name__)
 #: template name -> output file, rendered with the view model
 PAGE_FILES = {"index.html": "index.html"}
 #: static assets copied from the templates directory
-ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js"}
+ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js",
+               "convviz.js": "assets/convviz.js"}
 #: the gallery's picture theme (classic look plus input/output labels)
 THEME = "default"
 #: file suffixes of the package's sources hashed into every picture's key

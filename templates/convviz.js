@@ -1,0 +1,722 @@
+/* convviz.js — the geometry of one convolution, and its PyTorch and Keras code, in the browser.
+ *
+ * A port of convviz's Python engine (ConvSpec: normalisation, validation, per-axis
+ * geometry, index maps) and of its framework code strings, so that a page can show
+ * the picture, the output size and the layer code of any spec offline. The test-suite
+ * compares every function here with the Python engine over every preset and thousands
+ * of generated specs, in Chromium.
+ *
+ * A classic script (no import or export): it also runs as a module, but browsers refuse
+ * module scripts from file:// pages, and the gallery must work from file://.
+ *
+ *   convviz.geometry(spec)      -> {output_size, canvas_size, taps, input_taps, canvas_kind,
+ *                                   padding_before, padding_after, ...}
+ *   convviz.code(spec)          -> {pytorch, keras}: one expression each, or null
+ *   convviz.disagreements(spec) -> where PyTorch and Keras differ, a list of sentences
+ *
+ * `spec` is a plain object with ConvSpec's argument names: input_size, kernel_size,
+ * stride, padding (an int, one int per axis, one [before, after] pair per axis, or a
+ * name), dilation, transposed, output_padding, groups, in_channels, out_channels. A spec
+ * the engine refuses throws a convviz.SpecError with the engine's message. JSON cannot
+ * tell 2.0 from 2, so a whole-valued number counts as a whole number here.
+ */
+(function (root) {
+  "use strict";
+
+  var PADDING_NAMES = ["valid", "same", "full", "causal"];
+  var TRANSPOSED_PADDING_NAMES = ["valid", "same"];
+  var MAX_NDIM = 3;
+  var MAX_MAP_ENTRIES = Math.pow(2, 28);
+  var AXIS_NAMES = { 1: ["length"], 2: ["rows", "cols"], 3: ["depth", "rows", "cols"] };
+  var INPUT = 0, PADDING = 1, ZERO = 2; // what a canvas cell is
+
+  function SpecError(message) {
+    var error = new Error(message);
+    Object.setPrototypeOf(error, SpecError.prototype);
+    return error;
+  }
+  SpecError.prototype = Object.create(Error.prototype);
+  SpecError.prototype.constructor = SpecError;
+  SpecError.prototype.name = "SpecError";
+
+  // -- Python's text of a value (the engine's messages quote values with repr) ----------
+  function Tuple(items) { this.items = items; } // a normalised value, shown as (a, b)
+
+  function repr(value) {
+    if (value === null || value === undefined) return "None";
+    if (value === true) return "True";
+    if (value === false) return "False";
+    if (value instanceof Tuple) {
+      var inner = value.items.map(repr);
+      return "(" + inner.join(", ") + (inner.length === 1 ? ",)" : ")");
+    }
+    if (Array.isArray(value)) return "[" + value.map(repr).join(", ") + "]";
+    if (typeof value === "string") {
+      var quote = value.indexOf("'") >= 0 && value.indexOf('"') < 0 ? '"' : "'";
+      var body = value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\t/g, "\\t");
+      if (quote === "'") body = body.replace(/'/g, "\\'");
+      return quote + body + quote;
+    }
+    if (typeof value === "number") {
+      if (Number.isInteger(value)) return String(value);
+      if (!isFinite(value)) return isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+      return String(value);
+    }
+    return String(value);
+  }
+
+  function tuple(items) { return new Tuple(items); }
+  function pairsTuple(pairs) { return tuple(pairs.map(tuple)); }
+
+  function isWhole(value) { return typeof value === "number" && Number.isInteger(value); }
+  function isSeq(value) { return Array.isArray(value); }
+  function allWhole(values) { return values.every(isWhole); }
+  function repeat(value, n) { var out = []; for (var a = 0; a < n; a++) out.push(value); return out; }
+  function setOf(values) { return Array.from(new Set(values)); }
+  function prod(values) { return values.reduce(function (a, b) { return a * b; }, 1); }
+  function floorDiv(a, b) { return Math.floor(a / b); }
+  function samePairs(a, b) {
+    return a.length === b.length && a.every(function (p, i) { return p[0] === b[i][0] && p[1] === b[i][1]; });
+  }
+  function sameList(a, b) {
+    return a.length === b.length && a.every(function (v, i) { return v === b[i]; });
+  }
+
+  // -- normalisation (convviz/core/spec.py) -------------------------------------------
+  function perAxis(name, value, ndim, minimum) {
+    var values;
+    if (isWhole(value)) {
+      values = repeat(value, ndim);
+    } else if (isSeq(value)) {
+      if (value.length !== ndim) {
+        throw SpecError(name + " must be an int or a tuple of " + ndim + " ints (one per axis), got " +
+          repr(value) + " with " + value.length + " values");
+      }
+      if (!allWhole(value)) throw SpecError(name + " must hold whole numbers, got " + repr(value));
+      values = value.slice();
+    } else {
+      throw SpecError(name + " must be an int or a tuple of ints, got " + repr(value));
+    }
+    values.forEach(function (v) {
+      if (v < minimum) {
+        throw SpecError(name + " must be >= " + minimum + " on every axis, got " + repr(value));
+      }
+    });
+    return values;
+  }
+
+  function normalisePadding(padding, ndim, transposed) {
+    if (typeof padding === "string") {
+      var name = padding.toLowerCase();
+      var allowed = transposed ? TRANSPOSED_PADDING_NAMES : PADDING_NAMES;
+      if (allowed.indexOf(name) < 0) {
+        var kind = transposed ? "a transposed convolution" : "a convolution";
+        throw SpecError("padding " + repr(padding) + " is not a padding name for " + kind +
+          "; use one of " + allowed.join(", ") + " or whole numbers");
+      }
+      return name;
+    }
+    if (isWhole(padding)) {
+      if (padding < 0) throw SpecError("padding must be >= 0, got " + padding);
+      return repeat([padding, padding], ndim);
+    }
+    if (isSeq(padding)) {
+      if (padding.length !== ndim) {
+        throw SpecError("padding must have one entry per axis (" + ndim + "), got " + repr(padding) +
+          " with " + padding.length + "; per-side padding is a pair per axis, e.g. " +
+          repr(tuple(repeat(tuple([1, 2]), ndim))));
+      }
+      return padding.map(function (entry) {
+        var pair;
+        if (isWhole(entry)) {
+          pair = [entry, entry];
+        } else if (isSeq(entry) && entry.length === 2 && allWhole(entry)) {
+          pair = [entry[0], entry[1]];
+        } else {
+          throw SpecError("padding entries must be ints or (before, after) pairs, got " +
+            repr(entry) + " in " + repr(padding));
+        }
+        if (Math.min(pair[0], pair[1]) < 0) {
+          throw SpecError("padding must be >= 0 on every side, got " + repr(padding));
+        }
+        return pair;
+      });
+    }
+    throw SpecError("padding must be an int, a tuple, or one of " + PADDING_NAMES.join(", ") +
+      "; got " + repr(padding));
+  }
+
+  function sizeTuple(name, value, ndim) {
+    var values;
+    if (isWhole(value)) {
+      values = repeat(value, ndim === null ? 2 : ndim);
+    } else if (isSeq(value) && allWhole(value)) {
+      values = value.slice();
+      if (values.length < 1 || values.length > MAX_NDIM) {
+        throw SpecError(name + " must have 1, 2 or 3 spatial dimensions, got " + repr(value) +
+          " (" + values.length + " values)");
+      }
+      if (ndim !== null && values.length !== ndim) {
+        throw SpecError(name + " must have " + ndim + " values like input_size, got " + repr(value) +
+          " with " + values.length);
+      }
+    } else {
+      throw SpecError(name + " must be an int or a tuple of ints, got " + repr(value));
+    }
+    if (Math.min.apply(null, values) < 1) {
+      throw SpecError(name + " must be >= 1 on every axis, got " + repr(value));
+    }
+    return values;
+  }
+
+  function arg(spec, name, fallback) {
+    return spec[name] === undefined ? fallback : spec[name];
+  }
+
+  // -- one axis (convviz/core/axis.py) -------------------------------------------------
+  function Axis(i, k, s, d, lo, hi, transposed, op) {
+    this.input_size = i; this.kernel_size = k; this.stride = s; this.dilation = d;
+    this.pad_before = lo; this.pad_after = hi; this.transposed = transposed; this.output_padding = op;
+    this.effective_kernel = d * (k - 1) + 1;
+    this.output_size = transposed
+      ? (i - 1) * s + this.effective_kernel - lo - hi + op
+      : floorDiv(i + lo + hi - this.effective_kernel, s) + 1;
+    this.signed = transposed
+      ? [this.effective_kernel - 1 - lo, this.effective_kernel - 1 - hi + op]
+      : [lo, hi];
+    this.canvas_padding = [Math.max(this.signed[0], 0), Math.max(this.signed[1], 0)];
+    this.stretched_size = transposed ? (i - 1) * s + 1 : i;
+    this.canvas_size = this.canvas_padding[0] + this.stretched_size + this.canvas_padding[1];
+    this.canvas_stride = transposed ? 1 : s;
+  }
+  Axis.prototype.canvasKind = function () {
+    var kind = repeat(PADDING, this.canvas_size);
+    var before = this.canvas_padding[0], step = this.transposed ? this.stride : 1, c;
+    for (c = before; c < before + this.stretched_size; c++) kind[c] = ZERO;
+    for (c = 0; c < this.input_size; c++) kind[before + step * c] = INPUT;
+    return kind;
+  };
+  Axis.prototype.canvasInput = function () {
+    var index = repeat(-1, this.canvas_size);
+    var step = this.transposed ? this.stride : 1;
+    for (var c = 0; c < this.input_size; c++) index[this.canvas_padding[0] + step * c] = c;
+    return index;
+  };
+  Axis.prototype.canvasTaps = function () { // [o][t]: the canvas cell output o reads at tap t
+    var offset = this.canvas_padding[0] - this.signed[0], out = [];
+    for (var o = 0; o < this.output_size; o++) {
+      var row = [], start = offset + this.canvas_stride * o;
+      for (var t = 0; t < this.kernel_size; t++) row.push(start + t * this.dilation);
+      out.push(row);
+    }
+    return out;
+  };
+  Axis.prototype.inputTaps = function () {
+    var index = this.canvasInput();
+    return this.canvasTaps().map(function (row) {
+      return row.map(function (c) { return c >= 0 && c < index.length ? index[c] : -1; });
+    });
+  };
+
+  // -- the spec ------------------------------------------------------------------------
+  function Spec(raw) {
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+      throw new TypeError("spec must be an object with ConvSpec's argument names, got " + repr(raw));
+    }
+    var inputSize = sizeTuple("input_size", arg(raw, "input_size", undefined), null);
+    var n = inputSize.length;
+    this.ndim = n;
+    this.input_size = inputSize;
+    this.kernel_size = sizeTuple("kernel_size", arg(raw, "kernel_size", undefined), n);
+    this.stride = perAxis("stride", arg(raw, "stride", 1), n, 1);
+    this.dilation = perAxis("dilation", arg(raw, "dilation", 1), n, 1);
+    var transposed = arg(raw, "transposed", false);
+    if (typeof transposed !== "boolean") {
+      throw SpecError("transposed must be True or False, got " + repr(transposed));
+    }
+    this.transposed = transposed;
+    this.output_padding = perAxis("output_padding", arg(raw, "output_padding", 0), n, 0);
+    this.padding = normalisePadding(arg(raw, "padding", 0), n, transposed);
+    var groups = arg(raw, "groups", 1);
+    if (!isWhole(groups) || groups < 1) {
+      throw SpecError("groups must be a whole number >= 1, got " + repr(groups));
+    }
+    this.groups = groups;
+    var self = this;
+    ["in_channels", "out_channels"].forEach(function (name) {
+      var value = arg(raw, name, null);
+      self[name] = value;
+      if (value === null) return;
+      if (!isWhole(value) || value < 1) {
+        throw SpecError(name + " must be a whole number >= 1, got " + repr(value));
+      }
+      if (value % groups) {
+        throw SpecError(name + "=" + value + " is not divisible by groups=" + groups +
+          "; each group needs the same number of channels");
+      }
+    });
+    this.axes = [];
+    for (var a = 0; a < n; a++) this.axes.push(this.makeAxis(a));
+    this.axes.forEach(function (g, axis) {
+      if (g.output_size < 1) throw SpecError(self.tooSmall(axis, g));
+    });
+    this.output_size = this.axes.map(function (g) { return g.output_size; });
+    this.padding_before = this.axes.map(function (g) { return g.pad_before; });
+    this.padding_after = this.axes.map(function (g) { return g.pad_after; });
+    this.applied_output_padding = this.axes.map(function (g) { return g.output_padding; });
+    this.canvas_size = this.axes.map(function (g) { return g.canvas_size; });
+    this.channels = [this.in_channels || groups, this.out_channels || groups];
+  }
+
+  Spec.prototype.paddingRepr = function () {
+    return typeof this.padding === "string" ? repr(this.padding) : repr(pairsTuple(this.padding));
+  };
+
+  Spec.prototype.makeAxis = function (a) {
+    var i = this.input_size[a], k = this.kernel_size[a], s = this.stride[a], d = this.dilation[a];
+    var kHat = d * (k - 1) + 1, op = this.output_padding[a], lo, hi, total;
+    if (this.transposed) {
+      if (op >= Math.max(s, d)) {
+        throw SpecError("output_padding=" + repr(tuple(this.output_padding)) + " must be smaller than " +
+          "max(stride, dilation) = " + Math.max(s, d) + " on every axis");
+      }
+      if (this.padding === "same") {
+        if (op) {
+          throw SpecError("output_padding=" + repr(tuple(this.output_padding)) + " cannot be combined " +
+            "with padding='same', which already fixes the output to i·s");
+        }
+        total = kHat - s;
+        if (total >= 0) { lo = floorDiv(total, 2); hi = total - lo; } else { lo = hi = 0; }
+        op = Math.max(s - kHat, 0);
+      } else if (this.padding === "valid") {
+        lo = hi = 0;
+      } else {
+        lo = this.padding[a][0]; hi = this.padding[a][1];
+      }
+    } else {
+      if (op) {
+        throw SpecError("output_padding=" + repr(tuple(this.output_padding)) + " applies only to " +
+          "transposed convolutions; set transposed=True or drop it");
+      }
+      if (this.padding === "valid") {
+        lo = hi = 0;
+      } else if (this.padding === "same") {
+        var o = Math.ceil(i / s);
+        total = Math.max((o - 1) * s + kHat - i, 0);
+        lo = floorDiv(total, 2); hi = total - lo;
+      } else if (this.padding === "full") {
+        lo = hi = kHat - 1;
+      } else if (this.padding === "causal") {
+        lo = kHat - 1; hi = 0;
+      } else {
+        lo = this.padding[a][0]; hi = this.padding[a][1];
+      }
+    }
+    return new Axis(i, k, s, d, lo, hi, this.transposed, op);
+  };
+
+  Spec.prototype.tooSmall = function (axis, g) {
+    var where = this.ndim > 1 ? " on axis " + axis : "";
+    if (this.transposed) {
+      return "padding=" + this.paddingRepr() + " crops the whole output" + where + ": " +
+        "(i−1)s + k̂ − p_before − p_after + output_padding = " +
+        "(" + g.input_size + "−1)·" + g.stride + " + " + g.effective_kernel + " − " + g.pad_before +
+        " − " + g.pad_after + " + " + g.output_padding + " = " + g.output_size + ", it must be >= 1";
+    }
+    return "kernel_size=" + repr(tuple(this.kernel_size)) + " (effective " + g.effective_kernel +
+      " with dilation " + g.dilation + ") is wider than the padded input" + where + ": " +
+      g.input_size + " + " + g.pad_before + " + " + g.pad_after + " = " +
+      (g.input_size + g.pad_before + g.pad_after);
+  };
+
+  Spec.prototype.pairs = function () {
+    var after = this.padding_after;
+    return this.padding_before.map(function (lo, a) { return [lo, after[a]]; });
+  };
+
+  Spec.prototype.describe = function () {
+    function fmt(values) { return setOf(values).length === 1 ? String(values[0]) : values.join("×"); }
+    var parts = ["i=" + fmt(this.input_size), "k=" + fmt(this.kernel_size)];
+    var before = this.padding_before, after = this.padding_after;
+    if (setOf(this.stride).length !== 1 || this.stride[0] !== 1) parts.push("s=" + fmt(this.stride));
+    if (typeof this.padding === "string") {
+      parts.push("p=" + this.padding);
+    } else if (sameList(before, after)) {
+      parts.push("p=" + fmt(before));
+    } else if (before.concat(after).some(Boolean)) {
+      parts.push("p=" + before.map(function (b, a) { return b + "/" + after[a]; }).join(","));
+    } else {
+      parts.push("p=0");
+    }
+    if (!allOne(this.dilation)) parts.push("d=" + fmt(this.dilation));
+    if (this.output_padding.some(Boolean)) parts.push("op=" + fmt(this.output_padding));
+    if (this.groups !== 1) parts.push("g=" + this.groups);
+    parts.push("o=" + fmt(this.output_size));
+    return parts.join(", ") + (this.transposed ? ", transposed" : "");
+  };
+
+  Spec.prototype.checkMap = function (name, shape) {
+    var entries = prod(shape);
+    if (entries > MAX_MAP_ENTRIES) {
+      throw SpecError(name + " of " + this.describe() + " would hold " + entries.toLocaleString("en-US") +
+        " entries, more than the " + MAX_MAP_ENTRIES.toLocaleString("en-US") + " an index map may " +
+        "have; sizes, counts and describe() need no map");
+    }
+  };
+
+  function allOne(values) { return values.every(function (v) { return v === 1; }); }
+
+  // -- index maps: nested arrays shaped like the engine's --------------------------------
+  // (*output, *kernel, ndim) from per-axis [o][t] tables; invalid: all −1 if any is < 0
+  function combinePairs(perAxis, invalidIfAny) {
+    var n = perAxis.length;
+    var outSizes = perAxis.map(function (t) { return t.length; });
+    var kSizes = perAxis.map(function (t) { return t.length ? t[0].length : 0; });
+    var idx = repeat(0, 2 * n);
+    function build(level) {
+      var out = [], size = level < n ? outSizes[level] : kSizes[level - n];
+      for (var j = 0; j < size; j++) {
+        idx[level] = j;
+        if (level + 1 < 2 * n) {
+          out.push(build(level + 1));
+        } else {
+          var cell = [], bad = false;
+          for (var a = 0; a < n; a++) {
+            var v = perAxis[a][idx[a]][idx[n + a]];
+            if (v < 0) bad = true;
+            cell.push(v);
+          }
+          out.push(invalidIfAny && bad && n > 1 ? repeat(-1, n) : cell);
+        }
+      }
+      return out;
+    }
+    return build(0);
+  }
+
+  function outerKind(perAxis) { // padding beats an inserted zero beats an input cell
+    var rank = [0, 2, 1], kind = [INPUT, ZERO, PADDING];
+    function build(level, best) {
+      if (level === perAxis.length) return kind[best];
+      return perAxis[level].map(function (k) { return build(level + 1, Math.max(best, rank[k])); });
+    }
+    return build(0, 0);
+  }
+
+  function geometry(raw) {
+    var spec = raw instanceof Spec ? raw : new Spec(raw);
+    var n = spec.ndim;
+    var mapShape = spec.output_size.concat(spec.kernel_size, [n]);
+    spec.checkMap("taps", mapShape);
+    var canvasTaps = spec.axes.map(function (g) { return g.canvasTaps(); });
+    var inputTaps = spec.axes.map(function (g) { return g.inputTaps(); });
+    spec.checkMap("canvas_kind", spec.canvas_size);
+    return {
+      ndim: n,
+      input_size: spec.input_size.slice(),
+      kernel_size: spec.kernel_size.slice(),
+      stride: spec.stride.slice(),
+      dilation: spec.dilation.slice(),
+      transposed: spec.transposed,
+      groups: spec.groups,
+      channels: spec.channels.slice(),
+      output_size: spec.output_size.slice(),
+      effective_kernel_size: spec.axes.map(function (g) { return g.effective_kernel; }),
+      padding_before: spec.padding_before.slice(),
+      padding_after: spec.padding_after.slice(),
+      applied_output_padding: spec.applied_output_padding.slice(),
+      canvas_size: spec.canvas_size.slice(),
+      canvas_padding: spec.axes.map(function (g) { return g.canvas_padding.slice(); }),
+      describe: spec.describe(),
+      taps: combinePairs(canvasTaps, false),
+      input_taps: combinePairs(inputTaps, true),
+      canvas_kind: outerKind(spec.axes.map(function (g) { return g.canvasKind(); })),
+    };
+  }
+
+  // -- framework code (convviz/core/frameworks.py) -----------------------------------------
+  function num(values) { // 3 if every axis agrees, else (3, 2)
+    return setOf(values).length === 1 ? String(values[0]) : "(" + values.join(", ") + ")";
+  }
+  function lastAxisFirst(pairs) {
+    var flat = [];
+    pairs.slice().reverse().forEach(function (p) { flat.push(p[0], p[1]); });
+    return "(" + flat.join(", ") + ")";
+  }
+  function nested(pairs) {
+    if (pairs.length === 1) return "(" + pairs[0][0] + ", " + pairs[0][1] + ")";
+    return "(" + pairs.map(function (p) { return "(" + p[0] + ", " + p[1] + ")"; }).join(", ") + ")";
+  }
+  function stridedAndDilated(spec) { return !allOne(spec.stride) && !allOne(spec.dilation); }
+  function derived(spec, stride, transposed) { // the 'same' spec of this input and kernel
+    return new Spec({ input_size: spec.input_size, kernel_size: spec.kernel_size,
+      stride: stride || spec.stride, dilation: spec.dilation, padding: "same",
+      transposed: transposed });
+  }
+
+  function torchTransposedArgs(spec) {
+    var paddings = [], outPaddings = [], crops = [];
+    spec.axes.forEach(function (g) {
+      var lo = g.pad_before, hi = g.pad_after, op = g.output_padding;
+      var limit = Math.max(g.stride, g.dilation), p, q, crop;
+      if (lo >= hi) {
+        p = Math.min(lo, hi + limit - 1 - op);
+        q = op + p - hi;
+        crop = [lo - p, 0];
+      } else {
+        p = lo;
+        q = Math.max(0, op + lo - hi);
+        crop = [0, q - (op + lo - hi)];
+      }
+      paddings.push(p); outPaddings.push(q); crops.push(crop);
+    });
+    return [paddings, outPaddings, crops];
+  }
+
+  function pytorchCode(spec) {
+    var n = spec.ndim, cIn = spec.channels[0], cOut = spec.channels[1];
+    var kw = ["kernel_size=" + num(spec.kernel_size)];
+    if (!allOne(spec.stride)) kw.push("stride=" + num(spec.stride));
+    var pairs = spec.pairs(), layer;
+    if (!spec.transposed) {
+      var before = null;
+      if (spec.padding === "same" && allOne(spec.stride)) {
+        kw.push('padding="same"');
+      } else if (pairs.every(function (p) { return p[0] === p[1]; })) {
+        if (pairs.some(function (p) { return p[0]; })) {
+          kw.push("padding=" + num(pairs.map(function (p) { return p[0]; })));
+        }
+      } else {
+        before = "nn.ZeroPad" + n + "d(" + lastAxisFirst(pairs) + ")";
+      }
+      if (!allOne(spec.dilation)) kw.push("dilation=" + num(spec.dilation));
+      if (spec.groups !== 1) kw.push("groups=" + spec.groups);
+      layer = "nn.Conv" + n + "d(" + cIn + ", " + cOut + ", " + kw.join(", ") + ")";
+      return before ? "nn.Sequential(" + before + ", " + layer + ")" : layer;
+    }
+    var args = torchTransposedArgs(spec), paddings = args[0], outPaddings = args[1], crops = args[2];
+    if (paddings.some(Boolean)) kw.push("padding=" + num(paddings));
+    if (outPaddings.some(Boolean)) kw.push("output_padding=" + num(outPaddings));
+    if (spec.groups !== 1) kw.push("groups=" + spec.groups);
+    if (!allOne(spec.dilation)) kw.push("dilation=" + num(spec.dilation));
+    layer = "nn.ConvTranspose" + n + "d(" + cIn + ", " + cOut + ", " + kw.join(", ") + ")";
+    if (crops.some(function (c) { return c[0] || c[1]; })) {
+      var negative = crops.map(function (c) { return [-c[0], -c[1]]; });
+      return "nn.Sequential(" + layer + ", nn.ZeroPad" + n + "d(" + lastAxisFirst(negative) + "))";
+    }
+    return layer;
+  }
+
+  function kerasPaddingName(spec, pairs, stride) {
+    if (pairs.every(function (p) { return p[0] === 0 && p[1] === 0; })) return "valid";
+    if (samePairs(pairs, derived(spec, stride, false).pairs())) return "same";
+    if (spec.ndim === 1 && pairs[0][0] === spec.axes[0].effective_kernel - 1 && pairs[0][1] === 0) {
+      return "causal";
+    }
+    return null;
+  }
+
+  function sequential(parts) {
+    return parts.length === 1 ? parts[0] : "keras.Sequential([" + parts.join(", ") + "])";
+  }
+
+  function kerasDirect(spec) {
+    var n = spec.ndim, cOut = spec.channels[1], pairs = spec.pairs();
+    var subsample = stridedAndDilated(spec);
+    var stride = subsample ? repeat(1, n) : spec.stride.slice();
+    var parts = [];
+    var padding = kerasPaddingName(spec, pairs, stride);
+    if (padding === null) {
+      parts.push("keras.layers.ZeroPadding" + n + "D(" + nested(pairs) + ")");
+      padding = "valid";
+    }
+    var kw = [String(cOut), num(spec.kernel_size)];
+    if (!allOne(stride)) kw.push("strides=" + num(stride));
+    if (padding !== "valid") kw.push('padding="' + padding + '"');
+    if (!allOne(spec.dilation)) kw.push("dilation_rate=" + num(spec.dilation));
+    if (spec.groups !== 1) kw.push("groups=" + spec.groups);
+    parts.push("keras.layers.Conv" + n + "D(" + kw.join(", ") + ")");
+    if (subsample) {
+      parts.push("keras.layers.MaxPooling" + n + "D(pool_size=1, strides=" + num(spec.stride) + ")");
+    }
+    return sequential(parts);
+  }
+
+  function stretchLambda(spec) {
+    var cIn = spec.channels[0], sizes = spec.input_size.slice(), expr = "x", rank = spec.ndim + 3;
+    spec.stride.forEach(function (s, a) {
+      if (s === 1) return;
+      var widths = repeat([0, 0], rank);
+      widths[a + 2] = [0, s - 1];
+      sizes[a] *= s;
+      var shape = [-1].concat(sizes, [cIn]).join(", ");
+      expr = "keras.ops.reshape(keras.ops.pad(keras.ops.expand_dims(" + expr + ", " + (a + 2) + "), " +
+        repr(pairsTuple(widths)) + "), (" + shape + "))";
+    });
+    return "keras.layers.Lambda(lambda x: " + expr + ")";
+  }
+
+  function kerasTransposed(spec) {
+    var n = spec.ndim, cOut = spec.channels[1], cls = "Conv" + n + "DTranspose";
+    if (spec.groups !== 1) return null;
+    var same = derived(spec, null, true), stretch = stridedAndDilated(spec);
+    var parts = [], kw = [String(cOut), num(spec.kernel_size)], crops;
+    if (!stretch && samePairs(spec.pairs(), same.pairs()) &&
+        sameList(spec.applied_output_padding, same.applied_output_padding)) {
+      if (!allOne(spec.stride)) kw.push("strides=" + num(spec.stride));
+      kw.push('padding="same"');
+      crops = repeat([0, 0], n);
+    } else {
+      var strides = stretch ? repeat(1, n) : spec.stride.slice();
+      var qList = [], extra = [], defaults = [];
+      crops = [];
+      spec.axes.forEach(function (g, a) {
+        var s = strides[a], i = stretch ? g.input_size * g.stride : g.input_size;
+        var kHat = g.effective_kernel, dflt = Math.max(kHat, s) - kHat;
+        var need = g.pad_before + g.output_size;
+        var q = Math.min(Math.max(0, need - ((i - 1) * s + kHat)), s - 1);
+        q = Math.max(dflt, q);
+        var length = (i - 1) * s + kHat + q;
+        var more = Math.max(0, -floorDiv(-(need - length), s));
+        length += more * s;
+        qList.push(q); extra.push(more); defaults.push(dflt);
+        crops.push([g.pad_before, length - need]);
+      });
+      if (!allOne(strides)) kw.push("strides=" + num(strides));
+      if (!sameList(qList, defaults)) kw.push("output_padding=" + num(qList));
+      if (stretch) parts.push(stretchLambda(spec));
+      if (extra.some(Boolean)) {
+        parts.push("keras.layers.ZeroPadding" + n + "D(" +
+          nested(extra.map(function (e) { return [0, e]; })) + ")");
+      }
+    }
+    if (!allOne(spec.dilation)) kw.push("dilation_rate=" + num(spec.dilation));
+    parts.push("keras.layers." + cls + "(" + kw.join(", ") + ")");
+    if (crops.some(function (c) { return c[0] || c[1]; })) {
+      parts.push("keras.layers.Cropping" + n + "D(" + nested(crops) + ")");
+    }
+    return sequential(parts);
+  }
+
+  function code(raw) {
+    var spec = raw instanceof Spec ? raw : new Spec(raw);
+    return { pytorch: pytorchCode(spec), keras: spec.transposed ? kerasTransposed(spec) : kerasDirect(spec) };
+  }
+
+  // -- disagreements -------------------------------------------------------------------------
+  function where(names, pairs, axes) {
+    return axes.map(function (a) {
+      return names[a] + ": " + pairs[a][0] + " before, " + pairs[a][1] + " after";
+    }).join(", ");
+  }
+  function asymmetric(pairs) {
+    var out = [];
+    pairs.forEach(function (p, a) { if (p[0] !== p[1]) out.push(a); });
+    return out;
+  }
+  var LAYOUT_DIRECT = "layouts: PyTorch N, C, *spatial with weights (C_out, C_in/g, *k); Keras " +
+    "channels-last with kernels (*k, C_in/g, C_out)";
+  var LAYOUT_TRANSPOSED = "layouts: PyTorch N, C, *spatial with weights (C_in, C_out/g, *k); Keras " +
+    "channels-last with kernels (*k, C_out, C_in)";
+  var STRIDE_DILATION = "stride > 1 with dilation > 1: PyTorch allows it, Keras refuses it";
+
+  function directDisagreements(spec) {
+    var n = spec.ndim, names = AXIS_NAMES[n], pairs = spec.pairs();
+    var strided = !allOne(spec.stride), asym = asymmetric(pairs), out = [];
+    var befores = pairs.map(function (p) { return p[0]; });
+    if (spec.padding === "same" && strided) {
+      if (asym.length) {
+        out.push("'same' with stride > 1: TensorFlow/Keras pads asymmetrically, the odd cell " +
+          "after (" + where(names, pairs, asym) + "); PyTorch refuses padding='same' with " +
+          "stride > 1, and a symmetric padding=p starts every window one cell earlier " +
+          "— different outputs");
+      } else {
+        out.push("'same' with stride > 1: PyTorch refuses padding='same' with stride " +
+          "> 1; here Keras' 'same' is symmetric, so padding=" + num(befores) + " matches it");
+      }
+    } else if (spec.padding === "causal") {
+      out.push("'causal' padding exists only in Keras (Conv1D); PyTorch has no such " +
+        "padding name: pad first with nn.ZeroPad1d(" + lastAxisFirst(pairs) + ")");
+    } else if (spec.padding === "full") {
+      out.push("neither framework has 'full' padding by name: PyTorch padding=d(k − 1) " +
+        "= " + num(befores) + ", Keras needs ZeroPadding" + n + "D");
+    } else if (asym.length && typeof spec.padding !== "string") {
+      out.push("per-side padding: PyTorch's padding argument is symmetric (pad first with " +
+        "nn.ZeroPad" + n + "d), Keras pads by name only (valid, same, causal) or with " +
+        "ZeroPadding" + n + "D");
+    }
+    if (typeof spec.padding !== "string" && pairs.some(function (p) { return p[0] || p[1]; })) {
+      var tf = derived(spec, null, false), tfPairs = tf.pairs();
+      if (sameList(tf.output_size, spec.output_size) && !samePairs(tfPairs, pairs)) {
+        var differ = [];
+        for (var a = 0; a < n; a++) if (!samePairs([tfPairs[a]], [pairs[a]])) differ.push(a);
+        out.push("looks like 'same' but is not: Keras padding='same' gives the same output " +
+          "size here but pads " + where(names, tfPairs, differ) + ", so its windows sit " +
+          "elsewhere; keep the explicit ZeroPadding" + n + "D");
+      }
+    }
+    if (stridedAndDilated(spec)) out.push(STRIDE_DILATION);
+    if (spec.groups !== 1 && spec.groups === spec.channels[0] && n <= 2) {
+      out.push("depthwise (groups = C_in = " + spec.groups + "): PyTorch says groups=" + spec.groups +
+        "; Keras has groups too, but the idiom is DepthwiseConv" + n + "D(depth_multiplier=" +
+        floorDiv(spec.channels[1], spec.groups) + ")");
+    }
+    out.push(LAYOUT_DIRECT);
+    return out;
+  }
+
+  function transposedDisagreements(spec) {
+    var names = AXIS_NAMES[spec.ndim], pairs = spec.pairs(), asym = asymmetric(pairs);
+    var same = derived(spec, null, true), ops = spec.applied_output_padding;
+    var kerasSame = samePairs(pairs, same.pairs()) && sameList(ops, same.applied_output_padding);
+    var out = [];
+    if (kerasSame && asym.length) {
+      var torchP = pairs.map(function (p) { return Math.max(p[0], p[1]); });
+      var torchQ = torchP.map(function (p, a) { return 2 * p - pairs[a][0] - pairs[a][1] + ops[a]; });
+      var shift = torchP.map(function (p, a) { return p - pairs[a][0]; });
+      out.push("transposed 'same': Keras gives o = i·s by cropping " + where(names, pairs, asym) +
+        "; PyTorch's padding crops both sides equally and output_padding adds at the " +
+        "end, so padding=" + num(torchP) + ", output_padding=" + num(torchQ) + " has the same " +
+        "size but is shifted by " + num(shift) + " cell(s)");
+    } else if (spec.padding === "same") {
+      out.push("transposed 'same': Keras gives o = i·s by name; in PyTorch choose " +
+        "padding and output_padding yourself");
+    }
+    if (ops.some(function (op, a) { return op >= spec.stride[a]; })) {
+      out.push("output_padding: PyTorch takes it below max(stride, dilation), Keras 3 " +
+        "only below the strides");
+    } else if (ops.some(Boolean) && !kerasSame) {
+      out.push("output_padding: both take it (PyTorch below max(stride, dilation), " +
+        "Keras 3 below the strides)");
+    }
+    var extra = spec.axes.map(function (g) { return Math.max(g.effective_kernel, g.stride) - g.effective_kernel; });
+    if (extra.some(Boolean) && !kerasSame) {
+      out.push("transposed 'valid' with stride > k̂: Keras (output_padding=None) adds max(k̂, s) − " +
+        "k̂ = " + num(extra) + " cells at the end, PyTorch adds only output_padding");
+    }
+    if (stridedAndDilated(spec)) out.push(STRIDE_DILATION);
+    if (spec.groups !== 1) {
+      out.push("groups: PyTorch's ConvTranspose takes groups, Keras' transposed layers do not");
+    }
+    out.push(LAYOUT_TRANSPOSED);
+    return out;
+  }
+
+  function disagreements(raw) {
+    var spec = raw instanceof Spec ? raw : new Spec(raw);
+    return spec.transposed ? transposedDisagreements(spec) : directDisagreements(spec);
+  }
+
+  /** Check a spec: the normalised spec (sizes, padding per side), or throw a SpecError. */
+  function validate(raw) { return new Spec(raw); }
+
+  root.convviz = {
+    geometry: geometry,
+    code: code,
+    disagreements: disagreements,
+    validate: validate,
+    SpecError: SpecError,
+    PADDING_NAMES: PADDING_NAMES.slice(),
+    CELL_KINDS: { INPUT: INPUT, PADDING: PADDING, ZERO: ZERO },
+  };
+})(typeof window !== "undefined" ? window : globalThis);
