@@ -369,25 +369,25 @@
   // -- index maps: nested arrays shaped like the engine's --------------------------------
   // (*output, *kernel, ndim) from per-axis [o][t] tables; invalid: all −1 if any is < 0
   function combinePairs(perAxis, invalidIfAny) {
-    var n = perAxis.length;
-    var outSizes = perAxis.map(function (t) { return t.length; });
-    var kSizes = perAxis.map(function (t) { return t.length ? t[0].length : 0; });
-    var idx = repeat(0, 2 * n);
+    var n = perAxis.length, idx = repeat(0, 2 * n), sizes = [];
+    perAxis.forEach(function (t) { sizes.push(t.length); });
+    perAxis.forEach(function (t) { sizes.push(t.length ? t[0].length : 0); });
+    var invalid = repeat(-1, n);
     function build(level) {
-      var out = [], size = level < n ? outSizes[level] : kSizes[level - n];
-      for (var j = 0; j < size; j++) {
+      var size = sizes[level], out = new Array(size), j, a;
+      if (level + 1 < 2 * n) {
+        for (j = 0; j < size; j++) { idx[level] = j; out[j] = build(level + 1); }
+        return out;
+      }
+      for (j = 0; j < size; j++) {
         idx[level] = j;
-        if (level + 1 < 2 * n) {
-          out.push(build(level + 1));
-        } else {
-          var cell = [], bad = false;
-          for (var a = 0; a < n; a++) {
-            var v = perAxis[a][idx[a]][idx[n + a]];
-            if (v < 0) bad = true;
-            cell.push(v);
-          }
-          out.push(invalidIfAny && bad && n > 1 ? repeat(-1, n) : cell);
+        var cell = new Array(n), bad = false;
+        for (a = 0; a < n; a++) {
+          var v = perAxis[a][idx[a]][idx[n + a]];
+          if (v < 0) bad = true;
+          cell[a] = v;
         }
+        out[j] = invalidIfAny && bad && n > 1 ? invalid.slice() : cell;
       }
       return out;
     }
@@ -403,15 +403,26 @@
     return build(0, 0);
   }
 
+  // a property computed on first read, then kept (enumerable: JSON.stringify includes it)
+  function lazy(target, name, compute) {
+    var value, done = false;
+    Object.defineProperty(target, name, {
+      enumerable: true,
+      get: function () { if (!done) { value = compute(); done = true; } return value; },
+    });
+  }
+
+  /** The geometry of a spec. The sizes are plain numbers; the three index maps (taps,
+   *  input_taps, canvas_kind, nested arrays shaped as in the engine) are built on first
+   *  read, so a page that only needs one window reads `window(output_index)` and the
+   *  per-axis tables in `axes` and never builds them. */
   function geometry(raw) {
     var spec = raw instanceof Spec ? raw : new Spec(raw);
     var n = spec.ndim;
-    var mapShape = spec.output_size.concat(spec.kernel_size, [n]);
-    spec.checkMap("taps", mapShape);
-    var canvasTaps = spec.axes.map(function (g) { return g.canvasTaps(); });
-    var inputTaps = spec.axes.map(function (g) { return g.inputTaps(); });
-    spec.checkMap("canvas_kind", spec.canvas_size);
-    return {
+    var axes = spec.axes.map(function (g) {
+      return { canvas_taps: g.canvasTaps(), input_taps: g.inputTaps(), canvas_kind: g.canvasKind() };
+    });
+    var result = {
       ndim: n,
       input_size: spec.input_size.slice(),
       kernel_size: spec.kernel_size.slice(),
@@ -428,10 +439,47 @@
       canvas_size: spec.canvas_size.slice(),
       canvas_padding: spec.axes.map(function (g) { return g.canvas_padding.slice(); }),
       describe: spec.describe(),
-      taps: combinePairs(canvasTaps, false),
-      input_taps: combinePairs(inputTaps, true),
-      canvas_kind: outerKind(spec.axes.map(function (g) { return g.canvasKind(); })),
+      axes: axes,
+      /** One output cell's window: [canvas cells, input cells (−1 on padding or zeros)],
+       *  each a flat list of coordinates [.., ..] in kernel order (row-major). */
+      window: function (index) {
+        if (!Array.isArray(index) || index.length !== n ||
+            !index.every(function (v, a) { return isWhole(v) && v >= 0 && v < spec.output_size[a]; })) {
+          throw SpecError("output index must be " + n + " whole numbers below output_size " +
+            repr(tuple(spec.output_size)) + ", got " + repr(index));
+        }
+        var canvas = [[]], input = [[]];
+        for (var a = 0; a < n; a++) {
+          var cRow = axes[a].canvas_taps[index[a]], iRow = axes[a].input_taps[index[a]];
+          var nextC = [], nextI = [];
+          for (var j = 0; j < canvas.length; j++) {
+            for (var t = 0; t < cRow.length; t++) {
+              nextC.push(canvas[j].concat([cRow[t]]));
+              nextI.push(input[j].concat([iRow[t]]));
+            }
+          }
+          canvas = nextC; input = nextI;
+        }
+        input = input.map(function (cell) {
+          return n > 1 && cell.some(function (v) { return v < 0; }) ? repeat(-1, n) : cell;
+        });
+        return [canvas, input];
+      },
     };
+    var mapShape = spec.output_size.concat(spec.kernel_size, [n]);
+    lazy(result, "taps", function () {
+      spec.checkMap("taps", mapShape);
+      return combinePairs(axes.map(function (t) { return t.canvas_taps; }), false);
+    });
+    lazy(result, "input_taps", function () {
+      spec.checkMap("input_taps", mapShape);
+      return combinePairs(axes.map(function (t) { return t.input_taps; }), true);
+    });
+    lazy(result, "canvas_kind", function () {
+      spec.checkMap("canvas_kind", spec.canvas_size);
+      return outerKind(axes.map(function (t) { return t.canvas_kind; }));
+    });
+    return result;
   }
 
   // -- framework code (convviz/core/frameworks.py) -----------------------------------------

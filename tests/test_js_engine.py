@@ -34,6 +34,22 @@ BATCH = 1500
 #: runs in the page: every spec through the module, an error as {error, name}; the
 #: answer travels as one JSON string (far faster than Playwright's value transfer)
 RUN = """specs => JSON.stringify(specs.map(spec => {
+  // window(o) of every output cell must list the cells of taps[o] and input_taps[o]
+  const windowsAgree = g => {
+    const n = g.ndim, flat = (a, depth) => depth ? a.flatMap(x => flat(x, depth - 1)) : [a];
+    const cells = flat(g.taps, 2 * n), inputs = flat(g.input_taps, 2 * n);
+    const k = g.kernel_size.reduce((a, b) => a * b, 1);
+    return cells.every((_, o) => {
+      if (o % k) return true;
+      const index = [];
+      for (let a = n - 1, rest = o / k; a >= 0; a--) {
+        index.unshift(rest % g.output_size[a]); rest = Math.floor(rest / g.output_size[a]);
+      }
+      const [canvas, input] = g.window(index);
+      return JSON.stringify(canvas) === JSON.stringify(cells.slice(o, o + k))
+        && JSON.stringify(input) === JSON.stringify(inputs.slice(o, o + k));
+    });
+  };
   try {
     const g = convviz.geometry(spec);
     const c = convviz.code(spec);
@@ -42,7 +58,7 @@ RUN = """specs => JSON.stringify(specs.map(spec => {
             applied_output_padding: g.applied_output_padding, channels: g.channels,
             describe: g.describe, taps: g.taps, input_taps: g.input_taps,
             canvas_kind: g.canvas_kind, pytorch: c.pytorch, keras: c.keras,
-            disagreements: convviz.disagreements(spec)};
+            disagreements: convviz.disagreements(spec), windows_agree: windowsAgree(g)};
   } catch (e) {
     return {error: e.message, name: e.name, is_spec_error: e instanceof convviz.SpecError};
   }
@@ -70,6 +86,7 @@ def python_side(raw: dict[str, Any]) -> dict[str, Any]:
         "pytorch": explained["pytorch"]["code"],
         "keras": explained["keras"]["code"],
         "disagreements": explained["disagreements"],
+        "windows_agree": True,
     }
 
 
@@ -241,7 +258,7 @@ def test_a_refused_spec_names_the_parameter_and_value(page):
 
 def test_the_module_is_a_plain_script_without_network_or_globals_beyond_convviz(page):
     source = resources.files("convviz.templates").joinpath("convviz.js").read_text("utf-8")
-    assert not re.search(r"^\s*(import|export)\b", source, re.M)
+    assert not re.search(r"^\s*(import|export)\b", source, re.MULTILINE)
     assert not re.search(r"https?:|fetch\(|XMLHttpRequest|WebSocket", source)
     names = page.evaluate("Object.keys(window.convviz).sort()")
     assert {"geometry", "code", "disagreements", "SpecError"} <= set(names)
