@@ -188,21 +188,28 @@ def generated_specs(count: int, seed: int = 13) -> list[dict[str, Any]]:
 # -- the browser ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def page():
+def browser():
     chromium = require_chromium()
     sync_api = require_module("playwright.sync_api")
-    source = resources.files("convviz.templates").joinpath("convviz.js").read_text("utf-8")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.set_content("<!doctype html><meta charset='utf-8'><title>convviz.js</title>")
-        page.add_script_tag(content=source)
-        assert page.evaluate("typeof window.convviz.geometry") == "function"
-        yield page
-        assert not errors, errors
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    """A blank page with the module loaded."""
+    source = resources.files("convviz.templates").joinpath("convviz.js").read_text("utf-8")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content("<!doctype html><meta charset='utf-8'><title>convviz.js</title>")
+    page.add_script_tag(content=source)
+    assert page.evaluate("typeof window.convviz.geometry") == "function"
+    yield page
+    assert not errors, errors
+    page.close()
 
 
 def run(page, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -262,3 +269,103 @@ def test_the_module_is_a_plain_script_without_network_or_globals_beyond_convviz(
     assert not re.search(r"https?:|fetch\(|XMLHttpRequest|WebSocket", source)
     names = page.evaluate("Object.keys(window.convviz).sort()")
     assert {"geometry", "code", "disagreements", "SpecError"} <= set(names)
+
+
+# -- the playground page -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def playground(tmp_path_factory):
+    """The playground as the gallery ships it: playground.html beside assets/convviz.js."""
+    from convviz.site import builder
+
+    out = tmp_path_factory.mktemp("playground")
+    templates = resources.files("convviz.templates")
+    for name, target in builder.ASSET_FILES.items():
+        if name in ("playground.html", "convviz.js"):
+            (out / target).parent.mkdir(parents=True, exist_ok=True)
+            (out / target).write_text(templates.joinpath(name).read_text("utf-8"), "utf-8")
+    return out / "playground.html"
+
+
+@pytest.fixture()
+def fresh(browser):
+    """A new page for each playground test."""
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+def open_playground(page, path, fragment: str):
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri() + fragment)
+    page.wait_for_load_state("load")
+    return errors, requests
+
+
+def test_the_playground_shows_the_engine_s_numbers_and_code(fresh, playground):
+    page = fresh
+    spec = ConvSpec(7, 3, stride=2, padding="same")
+    errors, requests = open_playground(page, playground, "#i=7&k=3&s=2&p=same")
+    assert page.text_content("#output-size") == " × ".join(map(str, spec.output_size))
+    assert page.text_content("#describe") == spec.describe()
+    explained = info(spec)
+    assert page.text_content("#pytorch") == explained["pytorch"]["code"]
+    assert page.text_content("#keras") == explained["keras"]["code"]
+    assert page.eval_on_selector_all("#disagreements li", "items => items.map(i => i.textContent)") \
+        == explained["disagreements"]
+    assert page.text_content("#error") == ""
+    page.fill("#s", "1")  # a control changes the state in the URL fragment and the numbers
+    assert page.evaluate("location.hash") == "#i=7&p=same"
+    assert page.text_content("#output-size") == "7 × 7"
+    assert not errors
+    assert all(url.startswith("file://") for url in requests), requests
+
+
+def test_the_playground_names_the_refused_parameter(fresh, playground):
+    page = fresh
+    errors, _ = open_playground(page, playground, "#n=1&i=5&k=3&t=1&p=causal")
+    with pytest.raises(SpecError) as refused:
+        ConvSpec((5,), 3, padding="causal", transposed=True)
+    assert page.text_content("#error") == str(refused.value)
+    assert page.is_hidden("#result")
+    page.fill("#s", "x")
+    assert page.text_content("#error") == "stride must be whole numbers separated by commas, got 'x'"
+    assert not errors
+
+
+@pytest.mark.parametrize("fragment, spec", [
+    ("#i=5&k=3&s=2&p=1", ConvSpec(5, 3, stride=2, padding=1)),
+    ("#i=3,4&k=3&s=2&p=1/0,0/1&t=1&op=1", ConvSpec((3, 4), 3, stride=2, padding=((1, 0), (0, 1)),
+                                                   transposed=True, output_padding=1)),
+    ("#n=1&i=6&k=2&d=2&p=causal", ConvSpec((6,), 2, dilation=2, padding="causal")),
+])
+def test_focusing_an_output_cell_lights_the_cells_its_window_reads(fresh, playground, fragment,
+                                                                   spec):
+    page = fresh
+    open_playground(page, playground, fragment)
+    cols = spec.canvas_size[-1]
+    taps = spec.taps.reshape(spec.frame_count, -1, spec.ndim)
+    outputs = page.locator("svg rect.o")
+    assert outputs.count() == spec.frame_count
+    for frame in range(spec.frame_count):
+        outputs.nth(frame).focus()
+        lit = page.evaluate("""() => Array.from(document.querySelectorAll("svg rect"))
+            .filter(r => !r.classList.contains("o")).flatMap((r, at) =>
+            r.getAttribute("class") === "lit" ? [at] : [])""")
+        want = sorted({int(c[-1] + (c[0] * cols if spec.ndim == 2 else 0)) for c in taps[frame]})
+        assert lit == want, frame
+
+
+def test_the_keyboard_reaches_the_output_cells(fresh, playground):
+    page = fresh
+    open_playground(page, playground, "#i=4&k=3")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.index !== undefined"):
+            break
+    assert page.evaluate("document.activeElement.dataset.index") == "0,0"
+    assert page.locator("svg rect.lit").count() == 9
