@@ -13,6 +13,7 @@
  *                                   padding_before, padding_after, ...}
  *   convviz.code(spec)          -> {pytorch, keras}: one expression each, or null
  *   convviz.disagreements(spec) -> where PyTorch and Keras differ, a list of sentences
+ *   convviz.formula(spec)       -> {formula, padding_rule, lines}: the output-size formula
  *
  * `spec` is a plain object with ConvSpec's argument names: input_size, kernel_size,
  * stride, padding (an int, one int per axis, one [before, after] pair per axis, or a
@@ -755,6 +756,83 @@
     return spec.transposed ? transposedDisagreements(spec) : directDisagreements(spec);
   }
 
+  // -- the output-size formula (convviz/core/arithmetic.py) ------------------------------------
+  function axisGroups(spec) { // axes with identical geometry, in order of first appearance
+    var groups = [], keys = [];
+    spec.axes.forEach(function (g, a) {
+      var key = [g.input_size, g.kernel_size, g.stride, g.dilation, g.pad_before, g.pad_after,
+        g.output_padding].join(",");
+      var at = keys.indexOf(key);
+      if (at < 0) { keys.push(key); groups.push([a]); } else { groups[at].push(a); }
+    });
+    return groups;
+  }
+
+  function axisFormula(g) {
+    var i = g.input_size, k = g.kernel_size, s = g.stride, d = g.dilation;
+    var lo = g.pad_before, hi = g.pad_after, op = g.output_padding, kHat = g.effective_kernel;
+    var symbolic, filled;
+    if (g.transposed) {
+      symbolic = "o = (i − 1)·s + k̂ − p_before − p_after + output_padding";
+      filled = "(" + i + " − 1)·" + s + " + " + kHat + " − " + lo + " − " + hi + " + " + op;
+    } else {
+      symbolic = "o = ⌊(i + p_before + p_after − k̂) / s⌋ + 1";
+      filled = "⌊(" + i + " + " + lo + " + " + hi + " − " + kHat + ") / " + s + "⌋ + 1";
+    }
+    return {
+      symbolic: symbolic, filled: filled, value: g.output_size,
+      where: "k̂ = d(k − 1) + 1 = " + d + "·(" + k + " − 1) + 1 = " + kHat,
+      terms: { i: i, k: k, d: d, k_hat: kHat, s: s, p_before: lo, p_after: hi, output_padding: op },
+    };
+  }
+
+  function paddingRule(spec, g) {
+    if (typeof spec.padding !== "string") return null;
+    var name = spec.padding, kHat = g.effective_kernel, total;
+    if (spec.transposed) {
+      if (name === "valid") return "valid: nothing cropped, p_before = p_after = 0";
+      total = kHat - g.stride;
+      return "same: o = i·s = " + g.input_size + "·" + g.stride + " = " + g.input_size * g.stride +
+        "; crop k̂ − s = " + total + (total >= 0
+          ? " → " + g.pad_before + " before, " + g.pad_after + " after"
+          : " < 0 → none, output_padding s − k̂ = " + g.output_padding);
+    }
+    if (name === "valid") return "valid: p_before = p_after = 0";
+    if (name === "full") {
+      return "full: p = d(k − 1) = " + g.dilation + "·(" + g.kernel_size + " − 1) = " + g.pad_before +
+        " each side";
+    }
+    if (name === "causal") {
+      return "causal: p_before = d(k − 1) = " + g.dilation + "·(" + g.kernel_size + " − 1) = " +
+        g.pad_before + ", p_after = 0";
+    }
+    var o = Math.ceil(g.input_size / g.stride);
+    total = g.pad_before + g.pad_after;
+    return "same: o = ⌈i/s⌉ = ⌈" + g.input_size + "/" + g.stride + "⌉ = " + o + "; total = max((o − 1)·s + k̂ − i, " +
+      "0) = max(" + (o - 1) + "·" + g.stride + " + " + kHat + " − " + g.input_size + ", 0) = " + total + " → " +
+      g.pad_before + " before, " + g.pad_after + " after";
+  }
+
+  /** The output-size formula, as convviz.info gives it: {formula: one entry per group of
+   *  identical axes (axes, symbolic, filled, value, where, terms), padding_rule: null or
+   *  one {axes, text} per group, lines: one text line per group}. */
+  function formula(raw) {
+    var spec = raw instanceof Spec ? raw : new Spec(raw);
+    var entries = [], rules = [], lines = [];
+    axisGroups(spec).forEach(function (axes) {
+      var g = spec.axes[axes[0]], entry = axisFormula(g);
+      entries.push(Object.assign({ axes: axes }, entry));
+      var rule = paddingRule(spec, g);
+      if (rule) rules.push({ axes: axes, text: rule });
+      var prefix = axes.length === spec.ndim ? "" : axes.map(function (a) {
+        return AXIS_NAMES[spec.ndim][a];
+      }).join(", ") + ": ";
+      lines.push(prefix + entry.symbolic + " = " + entry.filled + " = " + entry.value + ", where " +
+        entry.where);
+    });
+    return { formula: entries, padding_rule: rules.length ? rules : null, lines: lines };
+  }
+
   /** Check a spec: the normalised spec (sizes, padding per side), or throw a SpecError. */
   function validate(raw) { return new Spec(raw); }
 
@@ -762,6 +840,7 @@
     geometry: geometry,
     code: code,
     disagreements: disagreements,
+    formula: formula,
     validate: validate,
     SpecError: SpecError,
     PADDING_NAMES: PADDING_NAMES.slice(),

@@ -2,9 +2,10 @@
 
 Every preset and thousands of generated specs (1-D, 2-D and some 3-D; every padding
 form; transposed with output_padding and dilation; groups and channels; a third of them
-refused) go through ``convviz.geometry``, ``convviz.code`` and ``convviz.disagreements``
-in the page, and through :class:`convviz.ConvSpec` and :func:`convviz.info` here. Every
-index map, size, code line and sentence must be equal, and the JavaScript must refuse
+refused) go through ``convviz.geometry``, ``convviz.code``, ``convviz.disagreements`` and
+``convviz.formula`` in the page, and through :class:`convviz.ConvSpec` and
+:func:`convviz.info` here. Every index map, size, code line, formula and sentence must be
+equal, and the JavaScript must refuse
 exactly the specs Python refuses, with the same message (which names the parameter).
 """
 
@@ -20,6 +21,7 @@ import pytest
 from conftest import require_chromium, require_module
 
 from convviz import ConvSpec, SpecError, info
+from convviz.core.arithmetic import formula_lines
 from convviz.core.info import spec_dict
 from convviz.presets import PRESETS
 
@@ -58,7 +60,8 @@ RUN = """specs => JSON.stringify(specs.map(spec => {
             applied_output_padding: g.applied_output_padding, channels: g.channels,
             describe: g.describe, taps: g.taps, input_taps: g.input_taps,
             canvas_kind: g.canvas_kind, pytorch: c.pytorch, keras: c.keras,
-            disagreements: convviz.disagreements(spec), windows_agree: windowsAgree(g)};
+            disagreements: convviz.disagreements(spec), windows_agree: windowsAgree(g),
+            formula: convviz.formula(spec)};
   } catch (e) {
     return {error: e.message, name: e.name, is_spec_error: e instanceof convviz.SpecError};
   }
@@ -87,6 +90,8 @@ def python_side(raw: dict[str, Any]) -> dict[str, Any]:
         "keras": explained["keras"]["code"],
         "disagreements": explained["disagreements"],
         "windows_agree": True,
+        "formula": {"formula": explained["formula"], "padding_rule": explained["padding_rule"],
+                    "lines": list(formula_lines(spec))},
     }
 
 
@@ -317,6 +322,8 @@ def test_the_playground_shows_the_engine_s_numbers_and_code(fresh, playground):
     assert page.text_content("#keras") == explained["keras"]["code"]
     assert page.eval_on_selector_all("#disagreements li", "items => items.map(i => i.textContent)") \
         == explained["disagreements"]
+    rules = [rule["text"] for rule in explained["padding_rule"]]
+    assert page.text_content("#formula") == "\n".join([*formula_lines(spec), *rules])
     assert page.text_content("#error") == ""
     page.fill("#s", "1")  # a control changes the state in the URL fragment and the numbers
     assert page.evaluate("location.hash") == "#i=7&p=same"
