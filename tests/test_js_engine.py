@@ -1,12 +1,13 @@
-"""The browser's engine (templates/convviz.js) equals the Python engine, in Chromium.
+"""The browser's engine (templates/convviz.js and convviz-code.js) equals the Python
+engine, in Chromium; the playground page built on it shows the engine's answers.
 
 Every preset and thousands of generated specs (1-D, 2-D and some 3-D; every padding
 form; transposed with output_padding and dilation; groups and channels; a third of them
 refused) go through ``convviz.geometry``, ``convviz.code``, ``convviz.disagreements`` and
 ``convviz.formula`` in the page, and through :class:`convviz.ConvSpec` and
 :func:`convviz.info` here. Every index map, size, code line, formula and sentence must be
-equal, and the JavaScript must refuse
-exactly the specs Python refuses, with the same message (which names the parameter).
+equal, and the JavaScript must refuse exactly the specs Python refuses, with the same
+message (which names the parameter).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ pytestmark = [pytest.mark.browser]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
+#: the browser engine: the geometry, then the framework code and formula (in this order)
+SCRIPTS = ("convviz.js", "convviz-code.js")
 GENERATED = 6000
 BATCH = 1500
 
@@ -66,6 +69,10 @@ RUN = """specs => JSON.stringify(specs.map(spec => {
     return {error: e.message, name: e.name, is_spec_error: e instanceof convviz.SpecError};
   }
 }))"""
+
+
+def source(name: str) -> str:
+    return resources.files("convviz.templates").joinpath(name).read_text("utf-8")
 
 
 def python_side(raw: dict[str, Any]) -> dict[str, Any]:
@@ -205,13 +212,13 @@ def browser():
 @pytest.fixture(scope="module")
 def page(browser):
     """A blank page with the module loaded."""
-    source = resources.files("convviz.templates").joinpath("convviz.js").read_text("utf-8")
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.set_content("<!doctype html><meta charset='utf-8'><title>convviz.js</title>")
-    page.add_script_tag(content=source)
-    assert page.evaluate("typeof window.convviz.geometry") == "function"
+    for name in SCRIPTS:
+        page.add_script_tag(content=source(name))
+    assert page.evaluate("typeof window.convviz.code") == "function"
     yield page
     assert not errors, errors
     page.close()
@@ -268,10 +275,11 @@ def test_a_refused_spec_names_the_parameter_and_value(page):
     assert kind == "TypeError"
 
 
-def test_the_module_is_a_plain_script_without_network_or_globals_beyond_convviz(page):
-    source = resources.files("convviz.templates").joinpath("convviz.js").read_text("utf-8")
-    assert not re.search(r"^\s*(import|export)\b", source, re.MULTILINE)
-    assert not re.search(r"https?:|fetch\(|XMLHttpRequest|WebSocket", source)
+def test_the_scripts_are_plain_scripts_without_network_or_globals_beyond_convviz(page):
+    for name in SCRIPTS:
+        text = source(name)
+        assert not re.search(r"^\s*(import|export)\b", text, re.MULTILINE), name
+        assert not re.search(r"https?:|fetch\(|XMLHttpRequest|WebSocket", text), name
     names = page.evaluate("Object.keys(window.convviz).sort()")
     assert {"geometry", "code", "disagreements", "SpecError"} <= set(names)
 
@@ -286,7 +294,7 @@ def playground(tmp_path_factory):
     out = tmp_path_factory.mktemp("playground")
     templates = resources.files("convviz.templates")
     for name, target in builder.ASSET_FILES.items():
-        if name in ("playground.html", "convviz.js"):
+        if name == "playground.html" or name in SCRIPTS:
             (out / target).parent.mkdir(parents=True, exist_ok=True)
             (out / target).write_text(templates.joinpath(name).read_text("utf-8"), "utf-8")
     return out / "playground.html"

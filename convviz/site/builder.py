@@ -68,7 +68,8 @@ log = logging.getLogger(__name__)
 PAGE_FILES = {"index.html": "index.html"}
 #: static assets copied from the templates directory (the playground page is static too)
 ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js",
-               "convviz.js": "assets/convviz.js", "playground.html": "playground.html"}
+               "convviz.js": "assets/convviz.js", "convviz-code.js": "assets/convviz-code.js",
+               "playground.html": "playground.html"}
 #: the gallery's picture theme (classic look plus input/output labels)
 THEME = "default"
 #: file suffixes of the package's sources hashed into every picture's key
