@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -96,7 +97,47 @@ def main() -> None:
                   f"    js: geometry {geometry:7.2f} ms  +window {window:7.2f} ms  "
                   f"+code {code:7.2f} ms  +full maps {maps:8.2f} ms\n"
                   f"    python full maps {py_ms:8.2f} ms   js/python (full maps) {maps / py_ms:5.2f}")
+        playground(browser, sources)
         browser.close()
+
+
+#: runs in the playground: median milliseconds of a hover (focus an output cell: light its
+#: window) and of a full update (a control changes: engine, code, formula, redraw of the grid)
+PLAYGROUND = """repeats => {
+  const median = times => times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const outputs = Array.from(document.querySelectorAll("svg rect.o")), hover = [], update = [];
+  for (let r = 0; r < repeats; r++) {
+    const rect = outputs[(r * 7919) % outputs.length], start = performance.now();
+    rect.dispatchEvent(new FocusEvent("focusin", {bubbles: true}));
+    hover.push(performance.now() - start);
+  }
+  const field = document.getElementById("s");
+  for (let r = 0; r < repeats; r++) {
+    field.value = r % 2 ? "1" : " 1";
+    const start = performance.now();
+    document.getElementById("controls").dispatchEvent(new Event("input"));
+    update.push(performance.now() - start);
+  }
+  return [outputs.length, median(hover), median(update)];
+}"""
+
+
+def playground(browser, sources: list[str]) -> None:
+    """Hover and update times of the playground, up to its largest grid (canvas 64 a side)."""
+    with tempfile.TemporaryDirectory(prefix="convviz-bench-") as folder:
+        out = Path(folder)
+        (out / "assets").mkdir()
+        (out / "playground.html").write_bytes((TEMPLATES / "playground.html").read_bytes())
+        for name, text in zip(SCRIPTS, sources):
+            (out / "assets" / name).write_text(text, "utf-8")
+        page = browser.new_page()
+        for fragment in ("#i=7&k=3&s=2&p=same", "#i=16&k=3&s=2&p=1&t=1", "#i=64&k=3"):
+            page.goto((out / "playground.html").as_uri() + fragment)
+            page.wait_for_load_state("load")
+            cells, hover, update = page.evaluate(PLAYGROUND, 40)
+            print(f"playground {fragment:<22} ({cells:>5,} output cells): hover {hover:6.2f} ms  "
+                  f"update (engine + code + redraw) {update:7.2f} ms  (target ≤ 16 ms)")
+        page.close()
 
 
 if __name__ == "__main__":
