@@ -436,7 +436,7 @@ def test_build_writes_a_self_contained_site(tmp_path):
     assert refs and all((out / r).is_file() for r in refs)
     assert "assets/style.css" in refs and "assets/gallery.js" in refs
     assert report.rendered == len(list((out / "img").iterdir())) and report.reused == 0
-    assert report.written == report.rendered + 3
+    assert report.written == report.rendered + len(site.PAGE_FILES) + len(site.ASSET_FILES)
     assert not report.failed and not report.omitted
     assert [c[0] for c in calls] == list(range(1, len(calls) + 1))
     assert calls[-1][0] == calls[-1][1]

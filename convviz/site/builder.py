@@ -66,8 +66,10 @@ log = logging.getLogger(__name__)
 
 #: template name -> output file, rendered with the view model
 PAGE_FILES = {"index.html": "index.html"}
-#: static assets copied from the templates directory
-ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js"}
+#: static assets copied from the templates directory (the playground page is static too)
+ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js",
+               "convviz.js": "assets/convviz.js", "convviz-code.js": "assets/convviz-code.js",
+               "playground.html": "playground.html"}
 #: the gallery's picture theme (classic look plus input/output labels)
 THEME = "default"
 #: file suffixes of the package's sources hashed into every picture's key
