@@ -71,15 +71,23 @@ def main() -> int:
         t_vec = best_of(lambda spec=spec: vector_index_map(spec), 5)
         ratio = t_loop / t_vec
         ok &= ratio >= 50
-        print(f"{name:24} {t_loop * 1e3:8.1f}ms {t_vec * 1e3:9.2f}ms {ratio:7.0f}×  {'pass' if ratio >= 50 else 'FAIL'}")
+        print(
+            f"{name:24} {t_loop * 1e3:8.1f}ms {t_vec * 1e3:9.2f}ms {ratio:7.0f}×  "
+            f"{'pass' if ratio >= 50 else 'FAIL'}"
+        )
 
     print("\nlinearity: vectorised time per output cell (2-D, k=3, same padding)")
     per_cell = []
     for n in (64, 128, 256, 512, 1024):
         spec = ConvSpec(n, 3, padding=1)
-        t = statistics.median([best_of(lambda spec=spec: vector_index_map(spec), 1) for _ in range(5)])
+        t = statistics.median(
+            [best_of(lambda spec=spec: vector_index_map(spec), 1) for _ in range(5)]
+        )
         per_cell.append(t / spec.frame_count)
-        print(f"  {n:5}×{n:<5} {spec.frame_count:8} cells {t * 1e3:8.2f} ms {per_cell[-1] * 1e9:7.1f} ns/cell")
+        print(
+            f"  {n:5}×{n:<5} {spec.frame_count:8} cells {t * 1e3:8.2f} ms "
+            f"{per_cell[-1] * 1e9:7.1f} ns/cell"
+        )
     spread = max(per_cell[2:]) / min(per_cell[2:])
     linear = spread < 2
     ok &= linear

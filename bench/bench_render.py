@@ -82,7 +82,7 @@ print(json.dumps({name: per_frame(make) for name, make in cases.items()}))
 """
 
 
-# -- (b) the baseline: what one would write with matplotlib alone ------------------------------------
+# -- (b) the baseline: what one would write with matplotlib alone ----------------------------------
 def baseline(out_dir: str, count: int) -> None:
     """FuncAnimation + PillowWriter, clearing and redrawing every patch per frame."""
     from convviz.presets import CLASSIC_NAMES

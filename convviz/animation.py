@@ -321,7 +321,7 @@ class Animation:
         return "".join(parts)
 
 
-# -- animate() ---------------------------------------------------------------------------------------
+# -- animate() -------------------------------------------------------------------------------------
 def _check_number(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise SpecError(f"{name} must be a number > 0, got {value!r}")

@@ -201,7 +201,8 @@ def _diagram_presets() -> Mapping[str, Any]:
 
 
 def get_preset(name: str) -> Any:
-    """The preset called ``name`` (a Preset, or a DiagramPreset); SpecError listing names otherwise."""
+    """The preset called ``name`` (a Preset, or a DiagramPreset); SpecError listing names
+    otherwise."""
     if isinstance(name, str):
         if name in PRESETS:
             return PRESETS[name]

@@ -63,7 +63,9 @@ def decode_gif(path: Path) -> list[np.ndarray]:
             if canvas is None or full.size == canvas.size:
                 # Pillow gives the composited full frame; paste it over what we
                 # have so transparent pixels keep the previous frame (disposal 1)
-                base = canvas.copy() if canvas is not None else Image.new("RGBA", full.size, "white")
+                base = (
+                    canvas.copy() if canvas is not None else Image.new("RGBA", full.size, "white")
+                )
                 base.alpha_composite(full)
                 canvas = base
             else:  # a bare sub-rectangle: place it at its offset
@@ -112,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         low = min(scores) if scores else 0.0
         ok = size_ok and count_ok and low >= args.threshold
         failed |= not ok
-        size_text = f"{ours[0].shape[1]}x{ours[0].shape[0]}/{theirs[0].shape[1]}x{theirs[0].shape[0]}"
+        size_text = (
+            f"{ours[0].shape[1]}x{ours[0].shape[0]}/{theirs[0].shape[1]}x{theirs[0].shape[0]}"
+        )
         mean = float(np.mean(scores)) if scores else 0.0
         print(
             f"{name:42s} {size_text:>22s} {len(ours):>4d}/{len(theirs):<4d} {low:7.2%} "

@@ -58,7 +58,9 @@ def screenshot_gallery(target: Path) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        subprocess.run([sys.executable, "-m", "convviz", "-q", "gallery", "-o", str(site)], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "convviz", "-q", "gallery", "-o", str(site)], check=True
+        )
         shot = Path(tmp) / "shot.png"
         with sync_playwright() as p:
             browser = p.chromium.launch(

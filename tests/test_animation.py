@@ -40,7 +40,7 @@ def fake_animation(frames: int = 4) -> tuple[Animation, FakeSource]:
     return Animation(lambda: source, duration=0.5, name="fake"), source
 
 
-# -- laziness and caching ---------------------------------------------------------------------------
+# -- laziness and caching --------------------------------------------------------------------------
 def test_animate_draws_nothing_and_loads_no_matplotlib():
     code = (
         "import sys, convviz\n"
@@ -80,11 +80,13 @@ def test_gif_bytes_are_cached_and_decode_to_the_frames():
         np.testing.assert_array_equal(np.asarray(image.convert("RGB")), source.frame(n))
 
 
-# -- repr --------------------------------------------------------------------------------------------------
+# -- repr ------------------------------------------------------------------------------------------
 def test_repr_names_the_preset_the_parameters_and_the_size():
     anim = animate("padding_strides")
     text = repr(anim)
-    match = re.fullmatch(r"<Animation 'padding_strides' i=5, k=3, s=2, p=1, o=3: 9 frames (\d+)×(\d+)>", text)
+    match = re.fullmatch(
+        r"<Animation 'padding_strides' i=5, k=3, s=2, p=1, o=3: 9 frames (\d+)×(\d+)>", text
+    )
     assert match, text
     width, height = map(int, match.groups())
     assert anim.frame(0).shape == (height, width, 3)
@@ -110,15 +112,19 @@ def test_repr_html_falls_back_to_a_still_above_the_embed_limit():
     assert "data:image/png;base64," in page and "embed limit" in page
 
 
-# -- saving ------------------------------------------------------------------------------------------------
+# -- saving ----------------------------------------------------------------------------------------
 def test_save_by_extension(tmp_path):
     anim, source = fake_animation()
     anim.save(tmp_path / "a.gif")
     assert (tmp_path / "a.gif").read_bytes() == anim.to_gif_bytes()
     anim.save(tmp_path / "still.png", frame=2)
-    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "still.png").convert("RGB")), source.frame(2))
+    np.testing.assert_array_equal(
+        np.asarray(Image.open(tmp_path / "still.png").convert("RGB")), source.frame(2)
+    )
     anim.save(tmp_path / "default.png")  # a representative frame: the middle one
-    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "default.png").convert("RGB")), source.frame(2))
+    np.testing.assert_array_equal(
+        np.asarray(Image.open(tmp_path / "default.png").convert("RGB")), source.frame(2)
+    )
     anim.save(tmp_path / "sheet.png", sheet=True)
     sheet = Image.open(tmp_path / "sheet.png")
     assert sheet.size[0] > 2 * 30 and sheet.size[1] > 2 * 20
@@ -141,7 +147,7 @@ def test_save_errors(tmp_path, name, kwargs, message):
     assert list(tmp_path.iterdir()) == []
 
 
-# -- options --------------------------------------------------------------------------------------------------
+# -- options ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "args, kwargs, message",
     [
@@ -157,11 +163,21 @@ def test_save_errors(tmp_path, name, kwargs, message):
         (("padding_stride",), {}, "unknown preset 'padding_stride'"),
         ((42,), {}, "spec_or_preset_name"),
         (("padding_strides",), {"labels": "yes"}, "labels must be"),
-        (("numbers_max_pooling",), {"pool": "avg"},
-         r"preset 'numbers_max_pooling' uses pool='max'; pool='avg' was asked"),
-        (("scatter_checkerboard",), {"pool": "max"}, "pool='max' cannot be shown in view='scatter'"),
-        (("numbers_convolution",), {"view": "scatter"},
-         "preset 'numbers_convolution' uses view='gather'|needs a transposed spec"),
+        (
+            ("numbers_max_pooling",),
+            {"pool": "avg"},
+            r"preset 'numbers_max_pooling' uses pool='max'; pool='avg' was asked",
+        ),
+        (
+            ("scatter_checkerboard",),
+            {"pool": "max"},
+            "pool='max' cannot be shown in view='scatter'",
+        ),
+        (
+            ("numbers_convolution",),
+            {"view": "scatter"},
+            "preset 'numbers_convolution' uses view='gather'|needs a transposed spec",
+        ),
         (("scatter_checkerboard",), {"wobble": 1}, "unknown option wobble=1"),
         (("scatter_checkerboard",), {"numbers": True, "wobble": 1}, "unknown option wobble=1"),
     ],
@@ -179,7 +195,9 @@ def test_preset_options_choose_the_picture():
     assert isinstance(animate("scatter_checkerboard").source, ScatterRenderer)
     numbers = animate("padding_strides", numbers=True, seed=4)
     assert isinstance(numbers.source, NumbersRenderer)
-    np.testing.assert_array_equal(numbers.source.x, animate("padding_strides", numbers=True, seed=4).source.x)
+    np.testing.assert_array_equal(
+        numbers.source.x, animate("padding_strides", numbers=True, seed=4).source.x
+    )
     assert animate(ConvSpec(5, 3), pool="avg").source.pool == "avg"  # pool implies numbers
 
 

@@ -406,16 +406,27 @@ def test_keras_causal_and_same_by_name():
 @pytest.mark.parametrize(
     "spec, code",
     [
-        (ConvSpec(5, 3, stride=2, padding=1), "nn.Conv2d(1, 1, kernel_size=3, stride=2, padding=1)"),
+        (
+            ConvSpec(5, 3, stride=2, padding=1),
+            "nn.Conv2d(1, 1, kernel_size=3, stride=2, padding=1)",
+        ),
         (ConvSpec(5, 3, padding="same"), 'nn.Conv2d(1, 1, kernel_size=3, padding="same")'),
-        (ConvSpec(8, 3, stride=2, padding="same"),
-         "nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(1, 1, kernel_size=3, stride=2))"),
-        (ConvSpec((5, 6), (3, 1), dilation=(2, 1)),
-         "nn.Conv2d(1, 1, kernel_size=(3, 1), dilation=(2, 1))"),
-        (ConvSpec(4, 3, stride=2, padding=1, output_padding=1, transposed=True),
-         "nn.ConvTranspose2d(1, 1, kernel_size=3, stride=2, padding=1, output_padding=1)"),
-        (ConvSpec(5, 3, padding=1, groups=3, in_channels=3, out_channels=6),
-         "nn.Conv2d(3, 6, kernel_size=3, padding=1, groups=3)"),
+        (
+            ConvSpec(8, 3, stride=2, padding="same"),
+            "nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(1, 1, kernel_size=3, stride=2))",
+        ),
+        (
+            ConvSpec((5, 6), (3, 1), dilation=(2, 1)),
+            "nn.Conv2d(1, 1, kernel_size=(3, 1), dilation=(2, 1))",
+        ),
+        (
+            ConvSpec(4, 3, stride=2, padding=1, output_padding=1, transposed=True),
+            "nn.ConvTranspose2d(1, 1, kernel_size=3, stride=2, padding=1, output_padding=1)",
+        ),
+        (
+            ConvSpec(5, 3, padding=1, groups=3, in_channels=3, out_channels=6),
+            "nn.Conv2d(3, 6, kernel_size=3, padding=1, groups=3)",
+        ),
     ],
 )
 def test_pytorch_line_text(spec, code):

@@ -121,12 +121,14 @@ def test_dark_and_default_differ_and_scale_grows_the_picture():
     assert big.frame(0).shape == (a.size[1] * 2, a.size[0] * 2, 3)
 
 
-# -- stacks: bright paths == the engine's receptive field ----------------------------------------------
+# -- stacks: bright paths == the engine's receptive field ------------------------------------------
 def _check_bright_set(model):
     for index in range(model.sizes[-1]):
         hl = model.highlight(index)
         for row in range(model.layers + 1):
-            expected = receptive_field(model.specs[row:], index).mask if row < model.layers else None
+            expected = (
+                receptive_field(model.specs[row:], index).mask if row < model.layers else None
+            )
             if expected is None:
                 expected = np.arange(model.sizes[-1]) == index
             assert np.array_equal(hl.cells[row], expected), (index, row)
@@ -162,7 +164,9 @@ def test_stack_bright_edges_match_the_window_formula(sources):
         src = sources[name]
         for n in range(src.frame_count):
             for model, hl in zip(src.models, src.highlight(n)):
-                got = sorted((l, int(o), int(t)) for l, e in enumerate(hl.edges) for o, t in np.argwhere(e))
+                got = sorted(
+                    (l, int(o), int(t)) for l, e in enumerate(hl.edges) for o, t in np.argwhere(e)
+                )
                 expected, inputs = _reference_edges(model.specs, n)
                 assert got == expected
                 assert set(np.flatnonzero(hl.cells[0])) == inputs
@@ -187,7 +191,11 @@ def test_seed_receptive_fields_7_15_16(sources):
 def test_stack_diagram_with_strides_and_mixed_kernels():
     from convviz.draw.diagrams import stack_diagram
 
-    specs = [ConvSpec((17,), 3, stride=2), ConvSpec((8,), 2, dilation=2), ConvSpec((6,), 3, stride=2, padding=1)]
+    specs = [
+        ConvSpec((17,), 3, stride=2),
+        ConvSpec((8,), 2, dilation=2),
+        ConvSpec((6,), 3, stride=2, padding=1),
+    ]
     src = stack_diagram(specs, title="strided")
     assert src.frame_count == specs[-1].output_size[0]
     _check_bright_set(src.models[0])
@@ -304,7 +312,9 @@ def test_window_label_offsets_are_the_engines_taps(options):
             else:
                 assert not 0 <= t + offsets[j] < src.length, (t, label)
     shown = src.frame(src.frame_count - 1)  # the label drawn is the one tested
-    assert shown.shape[2] == 3 and src.window_label.get_text() == src.window_label_text(src.frame_count - 1)
+    assert shown.shape[2] == 3 and src.window_label.get_text() == src.window_label_text(
+        src.frame_count - 1
+    )
 
 
 def test_highway_block_is_dgcnn_form(sources):
@@ -340,7 +350,9 @@ def test_separable_worked_example():
     assert abs(c.ratio - (1 / 256 + 1 / 25)) < 1e-12
 
 
-@pytest.mark.parametrize("i, k, cin, cout, m", [(12, 5, 3, 256, 1), (10, 3, 4, 8, 2), (7, 1, 2, 5, 3)])
+@pytest.mark.parametrize(
+    "i, k, cin, cout, m", [(12, 5, 3, 256, 1), (10, 3, 4, 8, 2), (7, 1, 2, 5, 3)]
+)
 def test_separable_costs_follow_the_formulas(i, k, cin, cout, m):
     from convviz.draw.diagrams import separable_costs
 
@@ -386,7 +398,7 @@ def test_separable_planes_fill_in_reading_order(sources):
         assert np.array_equal(np.isclose(faces, src.out_strong).all(axis=1), out_done), (n, phase)
 
 
-# -- path length -------------------------------------------------------------------------------------
+# -- path length -----------------------------------------------------------------------------------
 def test_path_lengths_follow_the_formulas():
     from convviz.core import arithmetic
     from convviz.draw.diagrams import path_length
@@ -405,7 +417,7 @@ def test_path_lengths_follow_the_formulas():
     assert plot.caption == arithmetic.PATH_LENGTH_DEFINITION
 
 
-# -- layout: every label inside the picture, no two labels on top of each other -----------------------
+# -- layout: every label inside the picture, no two labels on top of each other --------------------
 def _text_boxes(src):
     from matplotlib.text import Text
 
@@ -452,7 +464,11 @@ def test_user_stack_texts_fit():
     from convviz.draw.diagrams.stack import dilated_stack
 
     stacks = [
-        [ConvSpec((17,), 3, stride=2), ConvSpec((8,), 2, dilation=2), ConvSpec((6,), 3, stride=2, padding=1)],
+        [
+            ConvSpec((17,), 3, stride=2),
+            ConvSpec((8,), 2, dilation=2),
+            ConvSpec((6,), 3, stride=2, padding=1),
+        ],
         dilated_stack(4, 2, [1, 2], padding="causal"),
         dilated_stack(36, 3, [1, 2, 4, 8]),  # "31 inputs", long rows
     ]
@@ -461,7 +477,9 @@ def test_user_stack_texts_fit():
         _check_layout(src, sorted({0, src.poster_frame, src.frame_count - 1}))
     wave = DIAGRAM_PRESETS["wavenet"].factory(length=24, dilations=(1, 2, 4, 8, 16))
     _check_layout(wave, [wave.poster_frame])
-    gated = DIAGRAM_PRESETS["highway_block"].factory(kernel_size=5, dilation=3, length=16, channels=1)
+    gated = DIAGRAM_PRESETS["highway_block"].factory(
+        kernel_size=5, dilation=3, length=16, channels=1
+    )
     _check_layout(gated, [0, 8, 15])
 
 

@@ -24,7 +24,9 @@ from convviz import CellKind, ConvSpec, SpecError, apply, pool, receptive_field
 from convviz.core.engine import canvas_values
 from convviz.core.field import _widest_span, _window_span
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much]
+)
 
 
 @st.composite
@@ -79,7 +81,9 @@ def expected_pads(spec):
 def test_direct_output_size_matches_formula(spec):
     pads = expected_pads(spec)
     expected = tuple(
-        direct_output_size(spec.input_size[a], spec.kernel_size[a], spec.stride[a], spec.dilation[a], *pads[a])
+        direct_output_size(
+            spec.input_size[a], spec.kernel_size[a], spec.stride[a], spec.dilation[a], *pads[a]
+        )
         for a in range(spec.ndim)
     )
     assert spec.output_size == expected
@@ -110,7 +114,9 @@ def test_transposed_equals_scatter_loops_and_is_the_adjoint(spec, seed):
     y = rng.integers(-3, 4, (c_out,) + spec.output_size)
     ty = apply(t, y, w)
     pads = list(zip(t.padding_before, t.padding_after))
-    expected = conv_transpose_loops(y, w, t.stride, t.dilation, pads, t.applied_output_padding, t.groups)
+    expected = conv_transpose_loops(
+        y, w, t.stride, t.dilation, pads, t.applied_output_padding, t.groups
+    )
     np.testing.assert_array_equal(ty, expected)
     assert int(np.sum(apply(spec, x, w) * y)) == int(np.sum(x * ty))
 
@@ -118,7 +124,9 @@ def test_transposed_equals_scatter_loops_and_is_the_adjoint(spec, seed):
 @given(direct_specs(max_ndim=2))
 @SETTINGS
 def test_input_taps_equal_the_cells_each_output_reads(spec):
-    reads = reads_loops(spec.input_size, spec.kernel_size, spec.stride, spec.dilation, expected_pads(spec))
+    reads = reads_loops(
+        spec.input_size, spec.kernel_size, spec.stride, spec.dilation, expected_pads(spec)
+    )
     taps = spec.input_taps.reshape(spec.output_size + (-1, spec.ndim))
     for o, cells in reads.items():
         got = {tuple(c) for c in taps[o] if c[0] >= 0}
@@ -159,7 +167,10 @@ def test_transposed_canvas_stretches_and_pads(spec):
     sc = t.scatter_taps
     for j in itertools.islice(np.ndindex(t.input_size), 4):
         for tap in np.ndindex(t.kernel_size):
-            pos = [j[a] * t.stride[a] - t.padding_before[a] + tap[a] * t.dilation[a] for a in range(t.ndim)]
+            pos = [
+                j[a] * t.stride[a] - t.padding_before[a] + tap[a] * t.dilation[a]
+                for a in range(t.ndim)
+            ]
             inside = all(0 <= pos[a] < t.output_size[a] for a in range(t.ndim))
             assert list(sc[j + tap]) == (pos if inside else [-1] * t.ndim)
 
@@ -172,7 +183,9 @@ def test_transposed_canvas_stretches_and_pads(spec):
 def test_transposed_output_size_matches_pytorch_formula(i, k, s, d, p, _unused, op):
     assume(op < max(s, d))
     try:
-        spec = ConvSpec((i,), k, stride=s, dilation=d, padding=p, output_padding=op, transposed=True)
+        spec = ConvSpec(
+            (i,), k, stride=s, dilation=d, padding=p, output_padding=op, transposed=True
+        )
     except SpecError:
         assert transposed_output_size(i, k, s, d, p, p, op) < 1
         return
@@ -289,7 +302,9 @@ def dependency_by_perturbation(specs, output_index):
         x[cell] = 1.0
         for spec in specs:
             pads = list(zip(spec.padding_before, spec.padding_after))
-            x = conv_loops(x[None], np.ones((1, 1) + spec.kernel_size), spec.stride, spec.dilation, pads)[0]
+            x = conv_loops(
+                x[None], np.ones((1, 1) + spec.kernel_size), spec.stride, spec.dilation, pads
+            )[0]
         dependent[cell] = x[output_index] != 0
     return dependent
 
@@ -308,7 +323,10 @@ def test_receptive_field_of_the_seeds_stacks(dilations, k, expected):
 
 @pytest.mark.parametrize("index", [(0, 0), (1, 2), (3, 3)])
 def test_receptive_field_2d_with_strides_matches_perturbation(index):
-    specs = [ConvSpec(11, 3, stride=2, padding=1), ConvSpec(6, 2, stride=1, padding=(0, 1), dilation=2)]
+    specs = [
+        ConvSpec(11, 3, stride=2, padding=1),
+        ConvSpec(6, 2, stride=1, padding=(0, 1), dilation=2),
+    ]
     specs[1] = ConvSpec(specs[0].output_size, 2, padding=((1, 0), (0, 1)), dilation=2)
     rf = receptive_field(specs, index)
     np.testing.assert_array_equal(rf.mask, dependency_by_perturbation(specs, index))
@@ -316,7 +334,11 @@ def test_receptive_field_2d_with_strides_matches_perturbation(index):
 
 
 def test_receptive_field_formula_with_strides():
-    specs = [ConvSpec((64,), 3, stride=2), ConvSpec((31,), 3, stride=2), ConvSpec((15,), 5, dilation=2)]
+    specs = [
+        ConvSpec((64,), 3, stride=2),
+        ConvSpec((31,), 3, stride=2),
+        ConvSpec((15,), 5, dilation=2),
+    ]
     # r = 1 + Σ (k̂_l − 1) Π_{j<l} s_j = 1 + 2 + 2*2 + 8*4
     assert receptive_field(specs).size == (1 + 2 + 4 + 32,)
 

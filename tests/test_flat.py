@@ -87,7 +87,9 @@ def test_numbers_outputs_equal_brute_force(spec):
 def test_pooling_numbers_equal_brute_force(mode):
     spec = ConvSpec(5, 3, padding=1)
     r = NumbersRenderer(spec, pool=mode, seed=1)
-    expected = brute_pool(r.x, spec.kernel_size, spec.stride, spec.padding_before, spec.output_size, mode)
+    expected = brute_pool(
+        r.x, spec.kernel_size, spec.stride, spec.padding_before, spec.output_size, mode
+    )
     np.testing.assert_allclose(r.output, expected)
     assert r.w is None and r.tap_weights is None
 
@@ -95,7 +97,9 @@ def test_pooling_numbers_equal_brute_force(mode):
 def test_drawn_text_is_the_computed_numbers():
     spec = ConvSpec(5, 3, stride=2, padding=1)
     r = NumbersRenderer(spec, seed=5, theme="default")
-    expected = brute_direct(r.x, r.w, spec.stride, spec.padding_before, spec.dilation, spec.output_size)
+    expected = brute_direct(
+        r.x, r.w, spec.stride, spec.padding_before, spec.dilation, spec.output_size
+    )
     n = 5
     frame = r.frame(n)
     assert frame.shape == (r.size[1], r.size[0], 3) and frame.dtype == np.uint8
@@ -223,7 +227,7 @@ def test_numbers_bad_input_raises_spec_error(kwargs, message):
         NumbersRenderer(**kwargs)
 
 
-# -- scatter view --------------------------------------------------------------------------------------
+# -- scatter view ----------------------------------------------------------------------------------
 SCATTER_SPECS = [
     ConvSpec(3, 3, stride=2, transposed=True),
     ConvSpec(3, 4, stride=2, padding=1, transposed=True),
@@ -395,7 +399,9 @@ def test_every_product_is_printed_zeros_included(spec):
 
 
 @pytest.mark.parametrize("pool", [None, "max", "avg"])
-@pytest.mark.parametrize("x", [None, np.arange(25).reshape(5, 5) / 4, np.arange(25).reshape(5, 5) - 7])
+@pytest.mark.parametrize(
+    "x", [None, np.arange(25).reshape(5, 5) / 4, np.arange(25).reshape(5, 5) - 7]
+)
 def test_one_number_format_per_picture(pool, x):
     r = NumbersRenderer(ConvSpec(5, 3, stride=2, padding=1), x, pool=pool)
     strings = [v for n in range(r.frame_count) for v in printed_numbers(r, n) if v != "−∞"]
@@ -487,7 +493,7 @@ def test_kernel_panels_show_the_kernel_given_and_applied(spec):
         assert NumbersRenderer(spec, pool="avg").kernel_panels() == []
 
 
-# -- the scatter summary, from the overlap counts ---------------------------------------------------
+# -- the scatter summary, from the overlap counts --------------------------------------------------
 def inside_mask(spec):
     """Output cells away from the borders: no write through any tap is lost past the
     input's ends — for every tap t, every whole j (of any sign) with j·s + t·d = q is an
@@ -567,7 +573,7 @@ def test_scatter_summary_of_stride_and_dilation_2_names_the_empty_lines():
     assert (r.final_counts[1::2] == 0).all() and (r.final_counts[:, 1::2] == 0).all()
 
 
-# -- the scatter view with numbers ---------------------------------------------------------------------
+# -- the scatter view with numbers -----------------------------------------------------------------
 @pytest.mark.parametrize("spec", SCATTER_SPECS, ids=lambda s: s.describe())
 def test_scatter_numbers_add_each_input_times_the_kernel(spec):
     r = ScatterRenderer(spec, numbers=True, seed=2)

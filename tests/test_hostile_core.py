@@ -241,9 +241,14 @@ def test_gated_refuses_empty_axes(kwargs, name):
 
 
 def test_gated_cost_and_spec_name_their_numbers():
-    for kwargs, name in [(dict(length=0), "length"), (dict(length=2.5), "length"),
-                         (dict(in_channels=None), "in_channels"), (dict(kernel_size="3"), "kernel_size"),
-                         (dict(out_channels=0), "out_channels"), (dict(residual="yes"), "residual")]:
+    for kwargs, name in [
+        (dict(length=0), "length"),
+        (dict(length=2.5), "length"),
+        (dict(in_channels=None), "in_channels"),
+        (dict(kernel_size="3"), "kernel_size"),
+        (dict(out_channels=0), "out_channels"),
+        (dict(residual="yes"), "residual"),
+    ]:
         args = dict(length=8, in_channels=2, out_channels=2, kernel_size=3)
         args.update(kwargs)
         with pytest.raises((SpecError, TypeError)) as err:

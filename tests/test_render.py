@@ -294,11 +294,15 @@ print(hashlib.sha256(r.frame(7).tobytes()).hexdigest())
 
 def test_same_frame_in_two_processes_is_byte_identical():
     runs = [
-        subprocess.run([sys.executable, "-c", _HASH_CODE], capture_output=True, text=True, check=True)
+        subprocess.run(
+            [sys.executable, "-c", _HASH_CODE], capture_output=True, text=True, check=True
+        )
         for _ in range(2)
     ]
     assert runs[0].stdout == runs[1].stdout
-    r = ConvRenderer(build_scene(PRESETS["padding_strides_odd_transposed"].spec, title="t"), "default")
+    r = ConvRenderer(
+        build_scene(PRESETS["padding_strides_odd_transposed"].spec, title="t"), "default"
+    )
     here = hashlib.sha256(r.frame(7).tobytes()).hexdigest()
     assert runs[0].stdout.strip() == here
 
@@ -379,7 +383,9 @@ def _expected_palette(theme: Theme, levels: int) -> set[tuple[int, int, int]]:
     if theme.show_labels:
         fills.append(theme.muted)  # the channel sheets a shown output channel does not read
     surfaces = [rgb(c) for c in fills]
-    surfaces += [s * (1 - theme.shadow_alpha) + rgb(theme.shadow) * theme.shadow_alpha for s in surfaces]
+    surfaces += [
+        s * (1 - theme.shadow_alpha) + rgb(theme.shadow) * theme.shadow_alpha for s in surfaces
+    ]
     inks = [rgb(theme.stroke), rgb(theme.line), rgb(theme.text)]
     out = {tuple(int(v) for v in np.round(c)) for c in surfaces + inks}
     for s in surfaces:

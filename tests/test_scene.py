@@ -24,7 +24,14 @@ def expected_direct_taps(i, k, s, p, d, out):
 
 @pytest.mark.parametrize(
     "i,k,s,p,d",
-    [(4, 3, 1, 0, 1), (5, 4, 1, 2, 1), (5, 3, 2, 1, 1), (6, 3, 2, 1, 1), (7, 3, 1, 0, 2), (9, 2, 3, 1, 3)],
+    [
+        (4, 3, 1, 0, 1),
+        (5, 4, 1, 2, 1),
+        (5, 3, 2, 1, 1),
+        (6, 3, 2, 1, 1),
+        (7, 3, 1, 0, 2),
+        (9, 2, 3, 1, 3),
+    ],
 )
 def test_direct_frames_read_the_window(i, k, s, p, d):
     spec = ConvSpec(i, k, stride=s, padding=p, dilation=d)
@@ -37,7 +44,9 @@ def test_direct_frames_read_the_window(i, k, s, p, d):
     assert [f.index for f in scene.frames] == list(range(o * o))
     k_hat = d * (k - 1) + 1
     for f in scene.frames:
-        assert {tuple(t) for t in f.taps.tolist()} == expected_direct_taps(i, k, s, p, d, f.output_index)
+        assert {tuple(t) for t in f.taps.tolist()} == expected_direct_taps(
+            i, k, s, p, d, f.output_index
+        )
         assert len(f.taps) == k * k
         r, c = f.output_index
         assert f.extent == ((r * s, r * s + k_hat), (c * s, c * s + k_hat))
@@ -92,14 +101,19 @@ def test_classic_frame_counts():
     for name, count in counts.items():
         assert len(build_scene(PRESETS[name].spec).frames) == count
     for name in CLASSIC_NAMES:
-        assert not PRESETS[name].spec.transposed or "transposed" in build_scene(PRESETS[name].spec).caption
+        assert (
+            not PRESETS[name].spec.transposed
+            or "transposed" in build_scene(PRESETS[name].spec).caption
+        )
 
 
 def test_dilated_taps_are_every_dth_cell():
     scene = build_scene(ConvSpec(7, 3, dilation=2))
     f = scene.frames[4]  # output (1, 1)
     assert f.output_index == (1, 1)
-    assert {tuple(t) for t in f.taps.tolist()} == {(1 + 2 * a, 1 + 2 * b) for a in range(3) for b in range(3)}
+    assert {tuple(t) for t in f.taps.tolist()} == {
+        (1 + 2 * a, 1 + 2 * b) for a in range(3) for b in range(3)
+    }
     assert f.extent == ((1, 6), (1, 6))
 
 
@@ -196,7 +210,12 @@ def test_every_frame_reads_its_window(spec):
         per_axis = []
         for a in range(ndim):
             step = 1 if spec.transposed else spec.stride[a]
-            per_axis.append([f.output_index[a] * step + t * spec.dilation[a] for t in range(spec.kernel_size[a])])
+            per_axis.append(
+                [
+                    f.output_index[a] * step + t * spec.dilation[a]
+                    for t in range(spec.kernel_size[a])
+                ]
+            )
         expected = set(itertools.product(*per_axis))
         assert {tuple(t) for t in f.taps.tolist()} == expected
         for a in range(ndim):
@@ -284,7 +303,11 @@ def test_three_d_slice_names_are_input_depths(spec):
         op = spec.applied_output_padding[0]
         size = before + (i - 1) * s + 1 + k_hat - 1 - spec.padding_after[0] + op
     else:
-        before, size, op = spec.padding_before[0], i + spec.padding_before[0] + spec.padding_after[0], 0
+        before, size, op = (
+            spec.padding_before[0],
+            i + spec.padding_before[0] + spec.padding_after[0],
+            0,
+        )
     step = s if spec.transposed else 1
     expected = []
     for z in range(size):

@@ -30,12 +30,25 @@ def test_relationship_3_and_4_half_and_full(i, k):
     assert ConvSpec(i, k, padding=k - 1).output_size == (i + k - 1,) * 2
 
 
-@pytest.mark.parametrize("i,k,s,p", [(5, 3, 2, 0), (5, 3, 2, 1), (6, 3, 2, 1), (7, 4, 3, 2), (9, 2, 4, 1)])
+@pytest.mark.parametrize(
+    "i,k,s,p", [(5, 3, 2, 0), (5, 3, 2, 1), (6, 3, 2, 1), (7, 4, 3, 2), (9, 2, 4, 1)]
+)
 def test_relationship_5_6_strides(i, k, s, p):
     assert ConvSpec(i, k, stride=s, padding=p).output_size == ((i + 2 * p - k) // s + 1,) * 2
 
 
-@pytest.mark.parametrize("i,k,s,p", [(5, 3, 1, 0), (5, 4, 1, 2), (5, 3, 1, 1), (5, 3, 1, 2), (5, 3, 2, 0), (5, 3, 2, 1), (6, 3, 2, 1)])
+@pytest.mark.parametrize(
+    "i,k,s,p",
+    [
+        (5, 3, 1, 0),
+        (5, 4, 1, 2),
+        (5, 3, 1, 1),
+        (5, 3, 1, 2),
+        (5, 3, 2, 0),
+        (5, 3, 2, 1),
+        (6, 3, 2, 1),
+    ],
+)
 def test_relationships_8_to_14_transposed(i, k, s, p):
     direct = ConvSpec(i, k, stride=s, padding=p)
     o = direct.output_size[0]
@@ -81,13 +94,20 @@ def test_classic_transposed_canvases(name):
     row = kind[before]  # a row through the first input cell
     inputs = np.flatnonzero(row == CellKind.INPUT)
     assert np.all(np.diff(inputs) == zeros + 1)
-    assert np.all(row[before:grid - after][(np.arange(grid - before - after) % (zeros + 1)) != 0] == CellKind.ZERO)
-    assert np.all(kind[:before] == CellKind.PADDING) and np.all(kind[grid - after:] == CellKind.PADDING)
+    assert np.all(
+        row[before : grid - after][(np.arange(grid - before - after) % (zeros + 1)) != 0]
+        == CellKind.ZERO
+    )
+    assert np.all(kind[:before] == CellKind.PADDING) and np.all(
+        kind[grid - after :] == CellKind.PADDING
+    )
 
 
 # -- padding forms ---------------------------------------------------------------------------
 @pytest.mark.parametrize("i", range(1, 12))
-@pytest.mark.parametrize("k,s,d", [(1, 1, 1), (3, 1, 1), (3, 2, 1), (4, 2, 1), (3, 3, 2), (2, 2, 3), (5, 4, 1)])
+@pytest.mark.parametrize(
+    "k,s,d", [(1, 1, 1), (3, 1, 1), (3, 2, 1), (4, 2, 1), (3, 3, 2), (2, 2, 3), (5, 4, 1)]
+)
 def test_same_padding_is_tensorflows(i, k, s, d):
     spec = ConvSpec((i,), k, stride=s, dilation=d, padding="same")
     assert spec.output_size == (math.ceil(i / s),)
@@ -145,7 +165,14 @@ def test_spec_is_frozen_and_hashable():
 
 def test_index_maps_are_readonly():
     spec = ConvSpec(5, 3, stride=2, padding=1)
-    for name in ("taps", "input_taps", "canvas_kind", "canvas_input", "weight_taps", "scatter_taps"):
+    for name in (
+        "taps",
+        "input_taps",
+        "canvas_kind",
+        "canvas_input",
+        "weight_taps",
+        "scatter_taps",
+    ):
         arr = getattr(spec, name)
         assert not arr.flags.writeable, name
         with pytest.raises(ValueError):
@@ -189,17 +216,45 @@ def test_describe():
         (dict(input_size=5, kernel_size=3, padding=(1, 2, 3)), ["padding", "per axis"]),
         (dict(input_size=5, kernel_size=3, padding=((1, 2, 3), 0)), ["padding", "(before, after)"]),
         (dict(input_size=5, kernel_size=3, padding=((1, -2), 0)), ["padding", ">= 0"]),
-        (dict(input_size=5, kernel_size=3, padding="causal", transposed=True), ["padding", "'causal'", "transposed"]),
-        (dict(input_size=5, kernel_size=7), ["kernel_size", "wider than the padded input", "5 + 0 + 0"]),
-        (dict(input_size=7, kernel_size=3, dilation=4), ["kernel_size", "effective 9", "dilation 4"]),
-        (dict(input_size=3, kernel_size=3, stride=2, output_padding=2, transposed=True), ["output_padding", "max(stride, dilation) = 2"]),
+        (
+            dict(input_size=5, kernel_size=3, padding="causal", transposed=True),
+            ["padding", "'causal'", "transposed"],
+        ),
+        (
+            dict(input_size=5, kernel_size=7),
+            ["kernel_size", "wider than the padded input", "5 + 0 + 0"],
+        ),
+        (
+            dict(input_size=7, kernel_size=3, dilation=4),
+            ["kernel_size", "effective 9", "dilation 4"],
+        ),
+        (
+            dict(input_size=3, kernel_size=3, stride=2, output_padding=2, transposed=True),
+            ["output_padding", "max(stride, dilation) = 2"],
+        ),
         (dict(input_size=3, kernel_size=3, output_padding=1), ["output_padding", "transposed"]),
-        (dict(input_size=3, kernel_size=3, stride=2, padding="same", output_padding=1, transposed=True), ["output_padding", "'same'"]),
-        (dict(input_size=1, kernel_size=1, padding=1, transposed=True), ["padding", "crops the whole output", "must be >= 1"]),
+        (
+            dict(
+                input_size=3,
+                kernel_size=3,
+                stride=2,
+                padding="same",
+                output_padding=1,
+                transposed=True,
+            ),
+            ["output_padding", "'same'"],
+        ),
+        (
+            dict(input_size=1, kernel_size=1, padding=1, transposed=True),
+            ["padding", "crops the whole output", "must be >= 1"],
+        ),
         (dict(input_size=5, kernel_size=3, transposed="yes"), ["transposed", "'yes'"]),
         (dict(input_size=5, kernel_size=3, groups=0), ["groups", "0", ">= 1"]),
         (dict(input_size=5, kernel_size=3, groups=2, in_channels=3), ["in_channels=3", "groups=2"]),
-        (dict(input_size=5, kernel_size=3, groups=2, in_channels=2, out_channels=5), ["out_channels=5", "groups=2"]),
+        (
+            dict(input_size=5, kernel_size=3, groups=2, in_channels=2, out_channels=5),
+            ["out_channels=5", "groups=2"],
+        ),
         (dict(input_size=5, kernel_size=3, in_channels=0), ["in_channels", "0"]),
     ],
 )

@@ -46,7 +46,11 @@ TRANSPOSED_CASES = [
     ((3, 3), 3, dict(dilation=2, padding=1, stride=2, output_padding=1)),
     ((4, 4), 3, dict(stride=2, padding=1, groups=2, in_channels=4, out_channels=2)),
     ((2, 3, 3), 3, dict(stride=2, padding=1, output_padding=(1, 0, 1))),
-    ((3, 2, 2), (2, 3, 2), dict(stride=(1, 2, 3), dilation=(2, 1, 1), groups=3, in_channels=3, out_channels=6)),
+    (
+        (3, 2, 2),
+        (2, 3, 2),
+        dict(stride=(1, 2, 3), dilation=(2, 1, 1), groups=3, in_channels=3, out_channels=6),
+    ),
 ]
 
 
@@ -64,7 +68,11 @@ def _weights(spec, rng):
         shape = (c_in, c_out // spec.groups) + spec.kernel_size
     else:
         shape = (c_out, c_in // spec.groups) + spec.kernel_size
-    return rng.normal(size=(2, c_in) + spec.input_size), rng.normal(size=shape), rng.normal(size=c_out)
+    return (
+        rng.normal(size=(2, c_in) + spec.input_size),
+        rng.normal(size=shape),
+        rng.normal(size=c_out),
+    )
 
 
 @pytest.mark.parametrize("size,k,kwargs", DIRECT_CASES)
@@ -81,8 +89,10 @@ def test_direct_matches_torch(torch, size, k, kwargs):
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-10)
 
 
-@pytest.mark.parametrize("size,k,kwargs", [c for c in DIRECT_CASES if c[2].get("padding") in ("same",)
-                                           and c[2].get("stride", 1) == 1])
+@pytest.mark.parametrize(
+    "size,k,kwargs",
+    [c for c in DIRECT_CASES if c[2].get("padding") in ("same",) and c[2].get("stride", 1) == 1],
+)
 def test_same_at_unit_stride_equals_torch_same(torch, size, k, kwargs):
     F = torch.nn.functional
     spec = ConvSpec(size, k, **kwargs)
@@ -95,7 +105,9 @@ def test_same_at_unit_stride_equals_torch_same(torch, size, k, kwargs):
     np.testing.assert_allclose(apply(spec, x, w, bias=b), expected, rtol=1e-10, atol=1e-10)
 
 
-@pytest.mark.parametrize("size,k,kwargs", [c for c in DIRECT_CASES if isinstance(c[2].get("padding", 0), int)])
+@pytest.mark.parametrize(
+    "size,k,kwargs", [c for c in DIRECT_CASES if isinstance(c[2].get("padding", 0), int)]
+)
 def test_symmetric_int_padding_equals_torch_layer(torch, size, k, kwargs):
     F = torch.nn.functional
     spec = ConvSpec(size, k, **kwargs)
@@ -113,9 +125,16 @@ def test_transposed_matches_torch(torch, size, k, kwargs):
     spec = ConvSpec(size, k, transposed=True, **kwargs)
     x, w, b = _weights(spec, np.random.default_rng(7 + len(size)))
     conv_t = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[spec.ndim - 1]
-    expected = conv_t(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), stride=spec.stride,
-                      padding=spec.padding_before, output_padding=spec.output_padding,
-                      groups=spec.groups, dilation=spec.dilation).numpy()
+    expected = conv_t(
+        torch.from_numpy(x),
+        torch.from_numpy(w),
+        torch.from_numpy(b),
+        stride=spec.stride,
+        padding=spec.padding_before,
+        output_padding=spec.output_padding,
+        groups=spec.groups,
+        dilation=spec.dilation,
+    ).numpy()
     got = apply(spec, x, w, bias=b)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-10)
@@ -136,13 +155,21 @@ def test_every_direct_case_has_a_torch_transpose(torch, size, k, kwargs):
     t = spec.transpose()
     x, w, _ = _weights(t, np.random.default_rng(3))
     conv_t = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[spec.ndim - 1]
-    expected = conv_t(torch.from_numpy(x), torch.from_numpy(w), stride=t.stride, padding=t.padding_before,
-                      output_padding=t.output_padding, dilation=t.dilation).numpy()
+    expected = conv_t(
+        torch.from_numpy(x),
+        torch.from_numpy(w),
+        stride=t.stride,
+        padding=t.padding_before,
+        output_padding=t.output_padding,
+        dilation=t.dilation,
+    ).numpy()
     assert expected.shape[2:] == spec.input_size
     np.testing.assert_allclose(apply(t, x, w), expected, rtol=1e-10, atol=1e-10)
 
 
-@pytest.mark.parametrize("i,k,s,p,d", [(5, 3, 1, 0, 1), (7, 3, 2, 1, 1), (8, 2, 2, 0, 1), (9, 3, 2, 1, 2)])
+@pytest.mark.parametrize(
+    "i,k,s,p,d", [(5, 3, 1, 0, 1), (7, 3, 2, 1, 1), (8, 2, 2, 0, 1), (9, 3, 2, 1, 2)]
+)
 def test_pooling_matches_torch(torch, i, k, s, p, d):
     F = torch.nn.functional
     spec = ConvSpec(i, k, stride=s, padding=p, dilation=d)

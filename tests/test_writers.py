@@ -89,7 +89,7 @@ def gif_blocks(data: bytes) -> dict:
     return {"size": (width, height), "loop": loop, "frames": frames}
 
 
-# -- GIF --------------------------------------------------------------------------------------------
+# -- GIF -------------------------------------------------------------------------------------------
 def test_gif_loops_forever_and_decodes_to_the_input_frames():
     frames = moving_square_frames()
     data = gif.write_gif(frames, None, 1000)
@@ -223,11 +223,13 @@ def test_bad_frames_and_durations_raise_spec_error(frames, duration, message):
         gif.write_gif(frames, None, duration)
 
 
-# -- PNG and contact sheets ----------------------------------------------------------------------------
+# -- PNG and contact sheets ------------------------------------------------------------------------
 def test_png_round_trip_is_exact(tmp_path):
     frame = moving_square_frames(1)[0]
     png.write_png(frame, tmp_path / "still.png")
-    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "still.png").convert("RGB")), frame)
+    np.testing.assert_array_equal(
+        np.asarray(Image.open(tmp_path / "still.png").convert("RGB")), frame
+    )
     rng = np.random.default_rng(1)
     noisy = rng.integers(0, 256, (20, 30, 3), dtype=np.uint8)  # > 256 colours: RGB PNG
     data = png.write_png(noisy, None)
@@ -247,7 +249,7 @@ def test_contact_sheet_holds_every_frame_in_a_grid():
         assert (label != 255).any(), f"frame {k + 1} has no number under it"
 
 
-# -- atomic writes ------------------------------------------------------------------------------------
+# -- atomic writes ---------------------------------------------------------------------------------
 def test_atomic_write_leaves_nothing_behind_on_error(tmp_path):
     target = tmp_path / "out.gif"
     with pytest.raises(RuntimeError), atomic.atomic_write(target) as handle:
@@ -289,7 +291,7 @@ def test_atomic_write_refuses_a_directory(tmp_path):
         pass
 
 
-# -- other formats -------------------------------------------------------------------------------------
+# -- other formats ---------------------------------------------------------------------------------
 def test_unknown_extension_names_the_extension(tmp_path):
     with pytest.raises(SpecError, match=r"\.xyz"):
         imageio_formats.write_imageio(moving_square_frames(2), tmp_path / "a.xyz", 100)
@@ -375,7 +377,7 @@ def test_register_adds_an_extension(monkeypatch):
         registry.register(".x", "not a writer")
 
 
-# -- palette and patch helpers against plain references ----------------------------------------------
+# -- palette and patch helpers against plain references --------------------------------------------
 def test_distinct_colours_equal_numpy_unique():
     rng = np.random.default_rng(3)
     keys = rng.integers(0, 1 << 24, size=5000).astype(np.uint32)
@@ -476,7 +478,7 @@ def test_gif_from_indices_refuses_bad_palettes_and_indices():
         gif.gif_from_indices(palette, [])
 
 
-# -- unchanged bytes: the streaming encoder against pinned output ---------------------------------------
+# -- unchanged bytes: the streaming encoder against pinned output ----------------------------------
 def _noisy(seed: int = 3, n: int = 4, h: int = 30, w: int = 40) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
     out = [rng.integers(0, 256, (h, w, 3), dtype=np.uint8)]
@@ -616,7 +618,7 @@ def test_a_long_source_is_encoded_without_holding_its_frames(monkeypatch):
     assert kept_sizes[0] < 400 * 300 * 200 * 3 / 50  # < 2 % of the raw frames
 
 
-# -- durations: refused, not clamped ------------------------------------------------------------------
+# -- durations: refused, not clamped ---------------------------------------------------------------
 @pytest.mark.parametrize("ms", [4, 655360, 10**9, float("inf"), -10])
 def test_gif_delays_outside_what_a_gif_stores_are_refused(ms):
     with pytest.raises(SpecError, match="duration_ms"):
@@ -636,7 +638,7 @@ def test_animate_refuses_a_duration_a_gif_cannot_store(seconds):
         convviz.animate("padding_strides", duration=seconds)
 
 
-# -- hostile: atomic writes -------------------------------------------------------------------------
+# -- hostile: atomic writes ------------------------------------------------------------------------
 def test_overwrite_false_refuses_a_file_created_while_writing(tmp_path):
     """The check is made at the final link, not only before: a racing writer wins."""
     target = tmp_path / "out.gif"
@@ -759,7 +761,7 @@ def test_cli_render_refuses_a_dangling_symlink(tmp_path, capsys):
     assert target.is_symlink() and not (tmp_path / "elsewhere.gif").exists()
 
 
-# -- hostile: memory budget ---------------------------------------------------------------------------
+# -- hostile: memory budget ------------------------------------------------------------------------
 def test_budget_refusals_name_the_limit_and_the_size():
     import convviz
     from convviz import budget
@@ -784,7 +786,9 @@ def test_budget_refuses_a_contact_sheet_and_a_huge_frame(tmp_path):
         anim.save(tmp_path / "s.png", sheet=True)
     from convviz.draw.flat import NumbersRenderer
 
-    width, height = NumbersRenderer(convviz.ConvSpec(13, 1), scale=8).size  # drawn lazily: no memory
+    width, height = NumbersRenderer(
+        convviz.ConvSpec(13, 1), scale=8
+    ).size  # drawn lazily: no memory
     with pytest.raises(BudgetError, match=rf"one frame of {width}×{height} px .* the limit is"):
         convviz.animate(convviz.ConvSpec(13, 1), numbers=True, scale=8)
     assert list(tmp_path.iterdir()) == []

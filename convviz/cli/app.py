@@ -99,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render every preset (with -o DIR)")
     add_spec_flags(render)
     look = render.add_argument_group("picture")
-    look.add_argument("--theme", choices=tuple(THEMES), default="default", help="colours and labels")
+    look.add_argument(
+        "--theme", choices=tuple(THEMES), default="default", help="colours and labels"
+    )
     look.add_argument("--numbers", action="store_true",
                       help="show the numbers: input, kernel, and the sums")
     look.add_argument("--scatter", action="store_true",

@@ -76,7 +76,9 @@ def formula(spec: ConvSpec, axis: int) -> dict[str, Any]:
         filled = f"⌊({i} + {lo} + {hi} − {k_hat}) / {s}⌋ + 1"
         value = (i + lo + hi - k_hat) // s + 1
     if value != g.output_size:  # pragma: no cover - a formula/engine disagreement
-        raise AssertionError(f"formula {filled} = {value} disagrees with the engine's {g.output_size}")
+        raise AssertionError(
+            f"formula {filled} = {value} disagrees with the engine's {g.output_size}"
+        )
     return {
         "symbolic": symbolic,
         "filled": filled,

@@ -163,7 +163,8 @@ def apply(
     if w.ndim != spec.ndim + 2 or tuple(w.shape[2:]) != spec.kernel_size:
         raise SpecError(
             f"w must have shape (C_out, C_in/groups, *kernel_size) (transposed: "
-            f"(C_in, C_out/groups, *kernel_size)) with kernel_size {spec.kernel_size}; got {w.shape}"
+            f"(C_in, C_out/groups, *kernel_size)) with kernel_size {spec.kernel_size}; "
+            f"got {w.shape}"
         )
     n, c_in = xb.shape[:2]
     if c_in % g:
@@ -187,7 +188,10 @@ def apply(
         bias = real_array("bias", bias)
         if bias.shape != (c_out,):
             raise SpecError(f"bias must have shape ({c_out},), got {bias.shape}")
-    for name, expected, got in (("in_channels", spec.in_channels, c_in), ("out_channels", spec.out_channels, c_out)):
+    for name, expected, got in (
+        ("in_channels", spec.in_channels, c_in),
+        ("out_channels", spec.out_channels, c_out),
+    ):
         if expected is not None and expected != got:
             raise SpecError(f"the spec has {name}={expected} but x and w give {got}")
     _check_integer_range(xb, wg, bias)

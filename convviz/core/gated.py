@@ -144,7 +144,9 @@ def gated_trace(
             continue
         arr = _array(name, bias, 1, f"({n},)")
         if arr.shape != (n,):
-            raise SpecError(f"{name} must have shape ({n},) (one per output channel), got {arr.shape}")
+            raise SpecError(
+                f"{name} must have shape ({n},) (one per output channel), got {arr.shape}"
+            )
         biases.append(arr)
     if not isinstance(residual, (bool, np.bool_)):
         raise SpecError(f"residual must be True or False, got {residual!r}")

@@ -25,9 +25,68 @@ from convviz.errors import SpecError
 __all__ = ["ELEMENTWISE", "parse_text", "read", "torch_layer"]
 
 #: class names (PyTorch and Keras) of layers that act on each cell alone
-ELEMENTWISE = frozenset(["ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Hardswish", "Hardsigmoid", "Hardtanh", "Mish", "Softplus", "Softsign", "Tanhshrink", "Threshold", "GLU", "Identity", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "GroupNorm", "LocalResponseNorm", "Activation", "BatchNormalization", "LayerNormalization", "GroupNormalization", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "InputLayer"])
+ELEMENTWISE = frozenset(
+    [
+        "ReLU",
+        "ReLU6",
+        "LeakyReLU",
+        "PReLU",
+        "ELU",
+        "SELU",
+        "CELU",
+        "GELU",
+        "SiLU",
+        "Sigmoid",
+        "Tanh",
+        "Hardswish",
+        "Hardsigmoid",
+        "Hardtanh",
+        "Mish",
+        "Softplus",
+        "Softsign",
+        "Tanhshrink",
+        "Threshold",
+        "GLU",
+        "Identity",
+        "Dropout",
+        "Dropout1d",
+        "Dropout2d",
+        "Dropout3d",
+        "AlphaDropout",
+        "FeatureAlphaDropout",
+        "BatchNorm1d",
+        "BatchNorm2d",
+        "BatchNorm3d",
+        "SyncBatchNorm",
+        "InstanceNorm1d",
+        "InstanceNorm2d",
+        "InstanceNorm3d",
+        "GroupNorm",
+        "LocalResponseNorm",
+        "Activation",
+        "BatchNormalization",
+        "LayerNormalization",
+        "GroupNormalization",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "GaussianNoise",
+        "GaussianDropout",
+        "InputLayer",
+    ]
+)
 #: class names that end the spatial part (what follows is listed as the tail)
-FLATTEN = frozenset(["Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D"])
+FLATTEN = frozenset(
+    [
+        "Flatten",
+        "GlobalAveragePooling1D",
+        "GlobalAveragePooling2D",
+        "GlobalAveragePooling3D",
+        "GlobalMaxPooling1D",
+        "GlobalMaxPooling2D",
+        "GlobalMaxPooling3D",
+    ]
+)
 
 
 def _size(value: Any, name: str = "input_size") -> tuple[int, ...]:

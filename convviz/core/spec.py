@@ -444,7 +444,9 @@ class ConvSpec:
         elif self.padding_before == self.padding_after:
             parts.append(f"p={fmt(self.padding_before)}")
         elif any(pads):
-            parts.append("p=" + ",".join(f"{b}/{a}" for b, a in zip(self.padding_before, self.padding_after)))
+            parts.append(
+                "p=" + ",".join(f"{b}/{a}" for b, a in zip(self.padding_before, self.padding_after))
+            )
         else:
             parts.append("p=0")
         if set(self.dilation) != {1}:

@@ -200,8 +200,9 @@ def renderer_class() -> type:
                 return
             # draw_image reads the image's rows bottom-up; its (x, y) is the image's
             # bottom-left corner in display pixels (y up)
-            part = np.ascontiguousarray(image[iy1 - y0 - 1 : (iy0 - y0 - 1 if iy0 > y0 else None) : -1,
-                                              ix0 - x0 : ix1 - x0])
+            part = np.ascontiguousarray(
+                image[iy1 - y0 - 1 : (iy0 - y0 - 1 if iy0 > y0 else None) : -1, ix0 - x0 : ix1 - x0]
+            )
             self.draw_image(graphics_context(), ix0, int(self.height) - iy1, part)
 
     _CLASSES["renderer"] = LineRenderer

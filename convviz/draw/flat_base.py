@@ -21,7 +21,14 @@ import numpy as np
 from convviz.core.spec import ConvSpec
 from convviz.errors import SpecError
 
-__all__ = ["NUMBERS_LIMIT", "SCATTER_LIMIT", "FlatFigure", "FlatPalette", "RedrawStats", "flat_palette"]
+__all__ = [
+    "NUMBERS_LIMIT",
+    "SCATTER_LIMIT",
+    "FlatFigure",
+    "FlatPalette",
+    "RedrawStats",
+    "flat_palette",
+]
 
 #: numbers mode draws every value: the canvas and output must stay legible
 NUMBERS_LIMIT = 13
@@ -130,7 +137,12 @@ def _place_pair(
     gap = round(1.2 * u)
     width = 2 * margin + w1 + gap + w2
     body = max(h1, h2)
-    return (margin, top + (body - h1) // 2), (margin + w1 + gap, top + (body - h2) // 2), width, top + body
+    return (
+        (margin, top + (body - h1) // 2),
+        (margin + w1 + gap, top + (body - h2) // 2),
+        width,
+        top + body,
+    )
 
 
 # -- a small base: one figure, pixel coordinates, y down -------------------------------------------
@@ -211,7 +223,9 @@ class FlatFigure:
             redrawn = self._redraw_changed()
         buffer = pixels(self._target)
         if buffer.shape[:2] != (self.height, self.width):  # pragma: no cover - guard
-            raise RuntimeError(f"canvas is {buffer.shape[:2]}, expected {(self.height, self.width)}")
+            raise RuntimeError(
+                f"canvas is {buffer.shape[:2]}, expected {(self.height, self.width)}"
+            )
         area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in redrawn)
         self.stats.reads += 1
         self.stats.boxes += len(redrawn)
@@ -269,7 +283,9 @@ class FlatFigure:
         found = self._recorded.get(key)
         if found is None:
             artist = self._order[i]
-            shape = _shape_key(artist, look) if _data_transform(artist) is self.ax.transData else None
+            shape = (
+                _shape_key(artist, look) if _data_transform(artist) is self.ax.transData else None
+            )
             base = self._shapes.get(shape) if shape is not None else None
             if base is not None:
                 found = self._moved(base, artist)
@@ -360,7 +376,12 @@ def _call_box(call: tuple[Any, ...], height: int) -> tuple[float, float, float, 
         gc, path, matrix = call[1], call[2], call[3]
         xy = path.vertices @ matrix[:2, :2].T + matrix[:2, 2]
         pad = 3 + gc.get_linewidth() * _DPI / 72.0  # the stroke, its miter joins, snapping
-        return (xy[:, 0].min() - pad, xy[:, 1].min() - pad, xy[:, 0].max() + pad, xy[:, 1].max() + pad)
+        return (
+            xy[:, 0].min() - pad,
+            xy[:, 1].min() - pad,
+            xy[:, 0].max() + pad,
+            xy[:, 1].max() + pad,
+        )
     if call[0] == "image":
         image, left, bottom = call[2], call[3], call[4]
         h, w = image.shape[:2]

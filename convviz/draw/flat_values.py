@@ -133,8 +133,17 @@ def kernel_panel(ax: Any, fig: Any, pal: Any, values: np.ndarray, fmt: Callable[
     texts = []
     for r in range(grid2.shape[0]):
         for c in range(grid2.shape[1]):
-            ax.add_artist(Rectangle((x0 + c * cell, y0 + r * cell), cell, cell, facecolor=pal.background,
-                                    edgecolor=pal.stroke, linewidth=lw, zorder=1))
+            ax.add_artist(
+                Rectangle(
+                    (x0 + c * cell, y0 + r * cell),
+                    cell,
+                    cell,
+                    facecolor=pal.background,
+                    edgecolor=pal.stroke,
+                    linewidth=lw,
+                    zorder=1,
+                )
+            )
             texts.append(ax.text(x0 + (c + 0.5) * cell, y0 + (r + 0.47) * cell, fmt(grid2[r, c]),
                                  ha="center", va="center", fontsize=fig.points(0.5 * cell),
                                  color=pal.text, zorder=4))

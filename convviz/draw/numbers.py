@@ -83,7 +83,9 @@ class NumbersRenderer:
         if pool not in (None, "max", "avg"):
             raise SpecError(f"pool must be None, 'max' or 'avg', got {pool!r}")
         if pool is not None and spec.transposed:
-            raise SpecError("pool needs a direct spec (pooling is never transposed), got transposed=True")
+            raise SpecError(
+                "pool needs a direct spec (pooling is never transposed), got transposed=True"
+            )
         too_big = [s for s in spec.canvas_size + spec.output_size if s > NUMBERS_LIMIT]
         if too_big:
             raise SpecError(
@@ -93,7 +95,11 @@ class NumbersRenderer:
             )
         if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
             raise SpecError(f"scale must be a number > 0, got {scale!r}")
-        if spec.groups != 1 or spec.in_channels not in (None, 1) or spec.out_channels not in (None, 1):
+        if (
+            spec.groups != 1
+            or spec.in_channels not in (None, 1)
+            or spec.out_channels not in (None, 1)
+        ):
             spec = dataclasses.replace(spec, groups=1, in_channels=None, out_channels=None)
         self.spec = spec
         self.pool = pool
@@ -136,7 +142,9 @@ class NumbersRenderer:
         array = np.asarray(given)
         if array.shape != shape:
             raise SpecError(f"{name} must have shape {shape}, got {array.shape}")
-        if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
+        if not np.issubdtype(array.dtype, np.number) or np.issubdtype(
+            array.dtype, np.complexfloating
+        ):
             raise SpecError(f"{name} must hold real numbers, got dtype {array.dtype}")
         return array
 
@@ -188,7 +196,7 @@ class NumbersRenderer:
             raise IndexError(f"frame {n!r} out of range for {self.frame_count} frames")
         return int(n) % self.frame_count
 
-    # -- geometry -------------------------------------------------------------------------------------
+    # -- geometry ----------------------------------------------------------------------------------
     def _layout(self) -> None:
         u = round(40 * self.scale)
         self.unit = u
@@ -229,7 +237,7 @@ class NumbersRenderer:
             self._panel_xy = [(x + shift // 2, y) for x, y in self._panel_xy]
         self.size = (int(width), int(height))
 
-    # -- drawing --------------------------------------------------------------------------------------
+    # -- drawing -----------------------------------------------------------------------------------
     def _build(self) -> FlatFigure:
         from matplotlib.patches import Rectangle
 
@@ -301,7 +309,9 @@ class NumbersRenderer:
             what = pal.input_label + (", stretched and padded" if spec.transposed else "")
             ax.text(self._cx, self._cy - 0.18 * u, what, ha="left", va="bottom",
                     fontsize=label_size, color=pal.text)
-            out_label = {"max": "max pool", "avg": "average pool"}.get(self.pool or "", pal.output_label)
+            out_label = {"max": "max pool", "avg": "average pool"}.get(
+                self.pool or "", pal.output_label
+            )
             ax.text(self._ox, self._oy - 0.18 * u, out_label, ha="left", va="bottom",
                     fontsize=label_size, color=pal.text)
         self._formula = None
@@ -396,4 +406,7 @@ class NumbersRenderer:
         }
 
     def __repr__(self) -> str:
-        return f"<NumbersRenderer {self.caption!r}: {self.frame_count} frames {self.size[0]}×{self.size[1]}>"
+        return (
+            f"<NumbersRenderer {self.caption!r}: {self.frame_count} frames "
+            f"{self.size[0]}×{self.size[1]}>"
+        )

@@ -105,7 +105,9 @@ def _split(cells: np.ndarray, ndim: int, output: bool = False) -> tuple[np.ndarr
         # 1-D outputs: one 1×1 plane per output cell
         return cells[:, 0], np.zeros((len(cells), 2), dtype=int)
     if ndim == 1:
-        return np.zeros(len(cells), dtype=int), np.stack([np.zeros(len(cells), int), cells[:, 0]], 1)
+        return np.zeros(len(cells), dtype=int), np.stack(
+            [np.zeros(len(cells), int), cells[:, 0]], 1
+        )
     if ndim == 2:
         return np.zeros(len(cells), dtype=int), cells
     return cells[:, 0], cells[:, 1:]
@@ -146,7 +148,12 @@ class ConvRenderer:
             half_w = 0.5 * _text_width_px(note[0], self.theme.font_size) + 2.0
             half_h = 0.8 * self.theme.font_size * PT
             self._note_box = self._dirty_box(
-                [np.array([[note[1] - half_w, note[2] - half_h], [note[1] + half_w, note[2] + half_h]])])
+                [
+                    np.array(
+                        [[note[1] - half_w, note[2] - half_h], [note[1] + half_w, note[2] + half_h]]
+                    )
+                ]
+            )
 
     def __repr__(self) -> str:
         return (
@@ -274,9 +281,20 @@ class ConvRenderer:
                     dashes: tuple[float, Any]) -> None:
         n = len(paths)
         self._agg.draw_path_collection(
-            graphics_context(joinstyle=join, capstyle=cap), self._transform, paths, np.zeros((0, 3, 3)),
-            np.zeros((0, 2)), np.eye(3), np.zeros((0, 4)), np.array([colour] * n, float),
-            np.full(n, float(width)), [dashes], np.ones(n, np.uint8), None, "screen")
+            graphics_context(joinstyle=join, capstyle=cap),
+            self._transform,
+            paths,
+            np.zeros((0, 3, 3)),
+            np.zeros((0, 2)),
+            np.eye(3),
+            np.zeros((0, 4)),
+            np.array([colour] * n, float),
+            np.full(n, float(width)),
+            [dashes],
+            np.ones(n, np.uint8),
+            None,
+            "screen",
+        )
 
     def _quantise_into(self, y0: int, y1: int, x0: int, x1: int) -> None:
         """Snap the canvas region [y0:y1, x0:x1] to the frame palette, into self._index
@@ -488,6 +506,8 @@ class ConvRenderer:
 _QUAD_CODES = np.array([1, 2, 2, 2, 79], dtype=np.uint8)
 
 
-def render_frame(scene: Scene, n: int = 0, theme: str | Theme = "default", scale: float = 1.0) -> np.ndarray:
+def render_frame(
+    scene: Scene, n: int = 0, theme: str | Theme = "default", scale: float = 1.0
+) -> np.ndarray:
     """One frame of ``scene`` (a convenience for tests and notebooks)."""
     return ConvRenderer(scene, theme, scale).frame(n)

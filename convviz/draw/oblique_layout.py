@@ -112,8 +112,12 @@ class _Plane:
         xs = np.arange(c0, c1 + 1, dtype=float)
         ys = np.arange(y0, y1 + 1, dtype=float)
         # lines of constant x (from y0 to y1), then of constant y (from c0 to c1)
-        seg_x = np.stack([np.repeat(xs[:, None], 2, 1), np.broadcast_to([y0, y1], (len(xs), 2))], -1)
-        seg_y = np.stack([np.broadcast_to([c0, c1], (len(ys), 2)), np.repeat(ys[:, None], 2, 1)], -1)
+        seg_x = np.stack(
+            [np.repeat(xs[:, None], 2, 1), np.broadcast_to([y0, y1], (len(xs), 2))], -1
+        )
+        seg_y = np.stack(
+            [np.broadcast_to([c0, c1], (len(ys), 2)), np.repeat(ys[:, None], 2, 1)], -1
+        )
         segs = np.concatenate([seg_x, seg_y]).astype(float)
         return self.point(segs[..., 0], segs[..., 1])
 
@@ -224,12 +228,16 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
         width = n * CELL + 2 * m
         left = m
         if theme.show_labels:
-            lw = max(_text_width_px(theme.input_label, theme.font_size),
-                     _text_width_px(theme.output_label, theme.font_size))
+            lw = max(
+                _text_width_px(theme.input_label, theme.font_size),
+                _text_width_px(theme.output_label, theme.font_size),
+            )
             left += lw + label_pad * 2
             width += lw + label_pad * 2
         height = (2 + ROW_GAP_1D) * CELL + 2 * m
-        inputs: tuple[_Plane, ...] = (_Plane(1, n, (left, m + (1 + ROW_GAP_1D + 1) * CELL), (CELL, 0.0), (0.0, -CELL)),)
+        inputs: tuple[_Plane, ...] = (
+            _Plane(1, n, (left, m + (1 + ROW_GAP_1D + 1) * CELL), (CELL, 0.0), (0.0, -CELL)),
+        )
         # output t sits over the canvas x its rule names (scene.output_anchor: the
         # window's last cell when causal, else its centre), one 1×1 plane per cell
         anchors = scene.output_anchor or tuple((n - o) / 2 + t + 0.5 for t in range(o))
@@ -240,8 +248,12 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
         ox = min(p.origin[0] for p in outputs)
         if theme.show_labels:
             x = left - label_pad
-            labels.append((theme.input_label, x, m + (1.5 + ROW_GAP_1D) * CELL, 0.0, "right", "center"))
-            labels.append((theme.output_label, min(x, ox - label_pad), m + 0.5 * CELL, 0.0, "right", "center"))
+            labels.append(
+                (theme.input_label, x, m + (1.5 + ROW_GAP_1D) * CELL, 0.0, "right", "center")
+            )
+            labels.append(
+                (theme.output_label, min(x, ox - label_pad), m + 0.5 * CELL, 0.0, "right", "center")
+            )
         flat = True
     else:
         rows, cols = _grid2(canvas)
@@ -294,14 +306,18 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
                 text += f" ({c_in} channels)" if ghost_in else ""
                 # below the lower-right edge (grid y = 0), at its middle
                 p = plane.point(cols / 2, 0.0)
-                labels.append((text, p[0] + sin * label_pad, p[1] + cos * label_pad, ang, "center", "top"))
+                labels.append(
+                    (text, p[0] + sin * label_pad, p[1] + cos * label_pad, ang, "center", "top")
+                )
             for z, plane in enumerate(outputs):
                 text = theme.output_label if oslices == 1 else f"{theme.output_label} {z}"
                 text += f" ({c_out} channels)" if ghost_out else ""
                 # above the upper-left edge (grid y = rows), near its left end
                 p = plane.point(min(ocols / 2, 1.0 + 0.1 * ocols), float(orows))
                 p = p - (0.0, ghost_out * SHEET_STEP)
-                labels.append((text, p[0] - sin * label_pad, p[1] - cos * label_pad, ang, "center", "bottom"))
+                labels.append(
+                    (text, p[0] - sin * label_pad, p[1] - cos * label_pad, ang, "center", "bottom")
+                )
             # grow the picture where a slanted label would reach past its edges
             corners = np.concatenate([_label_corners(lab, theme.font_size) for lab in labels])
             grow_left = max(0.0, m / 2 - float(corners[:, 0].min()))
@@ -362,7 +378,9 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
 
 
 def _shift(plane: _Plane, dx: float, dy: float) -> _Plane:
-    return _Plane(plane.rows, plane.cols, (plane.origin[0] + dx, plane.origin[1] + dy), plane.ex, plane.ey)
+    return _Plane(
+        plane.rows, plane.cols, (plane.origin[0] + dx, plane.origin[1] + dy), plane.ex, plane.ey
+    )
 
 
 def _bbox(points: np.ndarray) -> tuple[float, float, float, float]:
@@ -385,7 +403,9 @@ def _convex_overlap(a: np.ndarray, b: np.ndarray, pad: float) -> bool:
 def _overlap(inputs: Sequence[_Plane], outputs: Sequence[_Plane], pad: float = 3.0) -> bool:
     """Whether an output plane comes within ``pad`` px of an input plane."""
     return any(
-        _convex_overlap(a.outline_extent(), b.outline_extent(), pad) for a in inputs for b in outputs
+        _convex_overlap(a.outline_extent(), b.outline_extent(), pad)
+        for a in inputs
+        for b in outputs
     )
 
 

@@ -88,7 +88,10 @@ def overlap_summary(spec: ConvSpec, counts: np.ndarray) -> OverlapSummary:
     low, high = int(counts.min()), int(counts.max())
     ndim = counts.ndim
     never = tuple(
-        tuple(int(i) for i in np.flatnonzero(~counts.any(axis=tuple(b for b in range(ndim) if b != a))))
+        tuple(
+            int(i)
+            for i in np.flatnonzero(~counts.any(axis=tuple(b for b in range(ndim) if b != a)))
+        )
         for a in range(ndim)
     )
     inner = counts[np.ix_(*_inside(spec))]
@@ -275,7 +278,7 @@ class ScatterRenderer:
         patch = "×".join(map(str, spec.kernel_size)) + ("-cell" if spec.ndim == 1 else "")
         return f"input ({where}) writes into a {patch} patch of the output"
 
-    # -- geometry -------------------------------------------------------------------------------------
+    # -- geometry ----------------------------------------------------------------------------------
     def _layout(self) -> None:
         u = round(34 * self.scale)
         self.unit = u
@@ -333,8 +336,15 @@ class ScatterRenderer:
         self._in_rects = {}
         for r in range(self._irows):
             for c in range(self._icols):
-                rect = Rectangle((self._ix + c * u, self._iy + r * u), u, u, facecolor=self._in_light,
-                                 edgecolor=pal.stroke, linewidth=lw, zorder=1)
+                rect = Rectangle(
+                    (self._ix + c * u, self._iy + r * u),
+                    u,
+                    u,
+                    facecolor=self._in_light,
+                    edgecolor=pal.stroke,
+                    linewidth=lw,
+                    zorder=1,
+                )
                 ax.add_artist(rect)
                 self._in_rects[r, c] = rect
                 if self.x is not None:
@@ -342,7 +352,9 @@ class ScatterRenderer:
                             self.format(self.x.reshape(self._irows, self._icols)[r, c]),
                             ha="center", va="center", fontsize=value_size, color=pal.text, zorder=4)
         if self._panel_xy is not None and self.w is not None:
-            kernel_panel(ax, fig, pal, self.w, self.format, self._panel_xy, self._kcell, "kernel w", lw)
+            kernel_panel(
+                ax, fig, pal, self.w, self.format, self._panel_xy, self._kcell, "kernel w", lw
+            )
         orows, ocols = _as_2d(spec.output_size)
         # the cropped frame: full-output cells outside the output, dashed
         for fr in range(self._frows):
@@ -351,8 +363,18 @@ class ScatterRenderer:
                 if 0 <= r < orows and 0 <= c < ocols:
                     continue
                 x0, y0 = self._out_xy(r, c)
-                ax.add_artist(Rectangle((x0, y0), u, u, facecolor=pal.background, edgecolor=pal.muted,
-                                       linewidth=lw * 0.8, linestyle=(0, (3, 3)), zorder=1))
+                ax.add_artist(
+                    Rectangle(
+                        (x0, y0),
+                        u,
+                        u,
+                        facecolor=pal.background,
+                        edgecolor=pal.muted,
+                        linewidth=lw * 0.8,
+                        linestyle=(0, (3, 3)),
+                        zorder=1,
+                    )
+                )
         self._out_rects = {}
         self._out_texts = {}
         for r in range(orows):
@@ -406,7 +428,11 @@ class ScatterRenderer:
         final = j is None
         for (r, c), rect in self._out_rects.items():
             value = int(counts[r, c])
-            fill = _mix(pal.output, pal.background, 0.15 + 0.85 * value / peak) if value else pal.background
+            fill = (
+                _mix(pal.output, pal.background, 0.15 + 0.85 * value / peak)
+                if value
+                else pal.background
+            )
             rect.set_facecolor(fill)
             text = self._out_texts[r, c]
             shown = str(value) if values is None else self.format(values[r, c])
@@ -429,4 +455,7 @@ class ScatterRenderer:
         return self._fig.read()
 
     def __repr__(self) -> str:
-        return f"<ScatterRenderer {self.caption!r}: {self.frame_count} frames {self.size[0]}×{self.size[1]}>"
+        return (
+            f"<ScatterRenderer {self.caption!r}: {self.frame_count} frames "
+            f"{self.size[0]}×{self.size[1]}>"
+        )

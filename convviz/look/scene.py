@@ -227,7 +227,9 @@ def _transposed_lines(spec: ConvSpec) -> tuple[str, ...]:
 
     before = tuple(b for b, _ in spec.canvas_padding)
     after = tuple(a for _, a in spec.canvas_padding)
-    pads = f"p′={fmt(before)}" if before == after else f"p′={fmt(before)} before, {fmt(after)} after"
+    pads = (
+        f"p′={fmt(before)}" if before == after else f"p′={fmt(before)} before, {fmt(after)} after"
+    )
     zeros = tuple(g.stride - 1 for g in spec.axes)
     inserted = ""
     if any(zeros):

@@ -34,7 +34,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DiagramPreset:
-    """A named diagram: ``factory(theme=..., scale=..., numbers=..., **options)`` -> frame source."""
+    """A named diagram: ``factory(theme=..., scale=..., numbers=..., **options)`` -> frame
+    source."""
 
     name: str
     title: str

@@ -15,7 +15,16 @@ import numpy as np
 
 from convviz.errors import SpecError
 
-__all__ = ["FigureFrames", "Palette", "check_bool", "check_scale", "fmt_int", "palette", "rectangles"]
+__all__ = [
+    "FigureFrames",
+    "Palette",
+    "check_bool",
+    "check_scale",
+    "fmt_int",
+    "palette",
+    "rectangles",
+]
+
 
 @dataclass(frozen=True)
 class Palette:
@@ -36,7 +45,8 @@ class Palette:
     show_caption: bool
     font_size: float
     dark: bool
-    highlight: str  #: outlines and bright paths: the accent, or the text colour if the accent is near a fill
+    #: outlines and bright paths: the accent, or the text colour if the accent is near a fill
+    highlight: str
 
 
 def _get_theme(name: str) -> Any:
@@ -180,14 +190,27 @@ class FigureFrames:
         self._dynamic.append(artist)
         return artist
 
-    def text(self, x: float, y: float, s: str, *, size: float | None = None, colour: str | None = None,
-             ha: str = "center", va: str = "center", weight: str = "normal", **kw: Any) -> Any:
+    def text(
+        self,
+        x: float,
+        y: float,
+        s: str,
+        *,
+        size: float | None = None,
+        colour: str | None = None,
+        ha: str = "center",
+        va: str = "center",
+        weight: str = "normal",
+        **kw: Any,
+    ) -> Any:
         return self.ax.text(
             x, y, s, fontsize=size or self.palette.font_size, color=colour or self.palette.text,
             ha=ha, va=va, fontweight=weight, **kw,
         )
 
-    def measure(self, s: str, *, size: float | None = None, weight: str = "normal") -> tuple[float, float]:
+    def measure(
+        self, s: str, *, size: float | None = None, weight: str = "normal"
+    ) -> tuple[float, float]:
         """(width, height) of a text in figure units (px at scale 1), from the font's metrics."""
         probe = self.text(0, 0, s, size=size, weight=weight)
         box = probe.get_window_extent(self.canvas.get_renderer())
@@ -220,7 +243,11 @@ class FigureFrames:
         moving = [t for t in texts if t.get_animated()]
 
         def extents(items: list[Any]) -> list[Any]:
-            return [t.get_window_extent(renderer) for t in items if t.get_visible() and t.get_text().strip()]
+            return [
+                t.get_window_extent(renderer)
+                for t in items
+                if t.get_visible() and t.get_text().strip()
+            ]
 
         boxes = extents(static)
         for n in range(self.frame_count):
@@ -250,7 +277,11 @@ class FigureFrames:
 
     def frame(self, n: int) -> np.ndarray:
         """Frame ``n`` as an (height, width, 3) uint8 array."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n < self.frame_count:
+        if (
+            isinstance(n, bool)
+            or not isinstance(n, (int, np.integer))
+            or not 0 <= n < self.frame_count
+        ):
             raise SpecError(f"frame index must be an int in [0, {self.frame_count}), got {n!r}")
         if self._background is None:
             self.canvas.draw()  # animated artists are skipped: this is the static picture
@@ -274,7 +305,7 @@ class FigureFrames:
             out[..., channel] = pixels[..., channel]
         return out
 
-    # -- changing texts: each distinct one rasterised once ------------------------------------------
+    # -- changing texts: each distinct one rasterised once -----------------------------------------
     @staticmethod
     def _is_plain_text(artist: Any) -> bool:
         from matplotlib.text import Text
@@ -334,4 +365,7 @@ class FigureFrames:
         return entry
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.size[0]}×{self.size[1]}, {self.frame_count} frames: {self.caption}>"
+        return (
+            f"<{type(self).__name__} {self.size[0]}×{self.size[1]}, "
+            f"{self.frame_count} frames: {self.caption}>"
+        )

@@ -3,8 +3,9 @@
 Drawn from a small real example (seeded random weights) computed by
 :func:`convviz.core.gated.gated_trace`, animated over the time steps t: both lanes
 read the same window of the padded input (the engine's ``spec.taps``):
-t − d(k−1) … t for causal padding, t − p_lo … t + p_hi for 'same', in steps of d, σ scales the value lane, ⊗ gives H, and the input comes back
-through ⊕ (residual) or through the highway gate 1 − σ.
+t − d(k−1) … t for causal padding, t − p_lo … t + p_hi for 'same', in steps of d,
+σ scales the value lane, ⊗ gives H, and the input comes back through ⊕ (residual)
+or through the highway gate 1 − σ.
 """
 
 from __future__ import annotations
@@ -94,9 +95,16 @@ class GatedBlockDiagram(FigureFrames):
         else:
             title = "Gated convolution block (GLU): H = (X∗W + b) ⊗ σ(X∗V + c)"
         self.text(16, 22, title, size=fs * 1.25, weight="bold", ha="left")
-        self.text(16, 42, f"T={length} time steps, C={channels} input channels, n={n} output{'s' if n != 1 else ''}, "
-                          f"k={k}, d={d}, {pad_kind} padding; unshared weights W ≠ V",
-                  size=fs * 0.9, ha="left", colour=pal.text)
+        self.text(
+            16,
+            42,
+            f"T={length} time steps, C={channels} input channels, "
+            f"n={n} output{'s' if n != 1 else ''}, "
+            f"k={k}, d={d}, {pad_kind} padding; unshared weights W ≠ V",
+            size=fs * 0.9,
+            ha="left",
+            colour=pal.text,
+        )
         # ---- X, padded -------------------------------------------------------------------------
         x0 = centre - canvas * cs / 2
         dashed = tuple(range(pad_lo)) + tuple(range(pad_lo + length, canvas))
@@ -105,21 +113,44 @@ class GatedBlockDiagram(FigureFrames):
                          first_col=pad_lo, progressive=False)
         # right of the strip, in its lower half (the highway's straight path leaves above it)
         y_mid = y_x + channels * cs / 2
-        self.text(x0 + canvas * cs + 8, y_mid + min(12, channels * cs / 2 - 2), padded_shape, ha="left",
-                  va="center", size=fs * 0.85, colour=pal.text)
+        self.text(
+            x0 + canvas * cs + 8,
+            y_mid + min(12, channels * cs / 2 - 2),
+            padded_shape,
+            ha="left",
+            va="center",
+            size=fs * 0.85,
+            colour=pal.text,
+        )
         if pad_lo:
-            self.text(x0 + pad_lo * cs / 2, y_x - 9, f"{pad_lo} zero" + ("s" if pad_lo > 1 else ""), size=fs * 0.8,
-                      colour=pal.muted if not pal.dark else pal.text)
+            self.text(
+                x0 + pad_lo * cs / 2,
+                y_x - 9,
+                f"{pad_lo} zero" + ("s" if pad_lo > 1 else ""),
+                size=fs * 0.8,
+                colour=pal.muted if not pal.dark else pal.text,
+            )
         if pad_hi:
-            self.text(x0 + (canvas - pad_hi / 2) * cs, y_x - 9, f"{pad_hi} zero" + ("s" if pad_hi > 1 else ""),
-                      size=fs * 0.8, colour=pal.muted if not pal.dark else pal.text)
+            self.text(
+                x0 + (canvas - pad_hi / 2) * cs,
+                y_x - 9,
+                f"{pad_hi} zero" + ("s" if pad_hi > 1 else ""),
+                size=fs * 0.8,
+                colour=pal.muted if not pal.dark else pal.text,
+            )
         self.text(x0 + (pad_lo + length / 2) * cs, y_x - 9, "time →", size=fs * 0.8,
                   colour=pal.muted if not pal.dark else pal.text)
-        # ---- the two lanes -------------------------------------------------------------------------
-        self.sa = _Strip(self, "A", xa, y_ab, trace.a, pal.value, shape=f"A = X∗W + b  ({length}, {n})")
-        self.sb = _Strip(self, "B", xb, y_ab, trace.b, pal.gate, shape=f"B = X∗V + c  ({length}, {n})")
-        for x_lane, colour, text in ((xa, pal.value, f"Conv1D₁: value weights W ({n}, {channels}, {k})"),
-                                     (xb, pal.gate, f"Conv1D₂: gate weights V ({n}, {channels}, {k})")):
+        # ---- the two lanes -----------------------------------------------------------------------
+        self.sa = _Strip(
+            self, "A", xa, y_ab, trace.a, pal.value, shape=f"A = X∗W + b  ({length}, {n})"
+        )
+        self.sb = _Strip(
+            self, "B", xb, y_ab, trace.b, pal.gate, shape=f"B = X∗V + c  ({length}, {n})"
+        )
+        for x_lane, colour, text in (
+            (xa, pal.value, f"Conv1D₁: value weights W ({n}, {channels}, {k})"),
+            (xb, pal.gate, f"Conv1D₂: gate weights V ({n}, {channels}, {k})"),
+        ):
             self.text(x_lane + lane_w / 2, y_ab + n * cs + 27, text, size=fs * 0.85, colour=colour,
                       weight="bold")
         # ---- σ(B) -------------------------------------------------------------------------
@@ -127,7 +158,9 @@ class GatedBlockDiagram(FigureFrames):
 
         lo_col = _mix(pal.gate, pal.background, 0.92)
         hi_col = _rgb(pal.gate) * (0.55 if not pal.dark else 1.0)
-        self.sigma_cmap = LinearSegmentedColormap.from_list("sigma", [lo_col, _rgb(pal.gate) * 0.8 + lo_col * 0.2, hi_col])
+        self.sigma_cmap = LinearSegmentedColormap.from_list(
+            "sigma", [lo_col, _rgb(pal.gate) * 0.8 + lo_col * 0.2, hi_col]
+        )
         self.ss = _Strip(self, "σ(B)", xb, y_s, trace.gate, None, cmap=self.sigma_cmap,
                          shape=f"σ(B) in (0, 1)  ({length}, {n})")
         self._arrow(xb + lane_w / 2, lane_out, xb + lane_w / 2, y_s - 2, pal.gate, "σ")
@@ -139,33 +172,69 @@ class GatedBlockDiagram(FigureFrames):
             self._node(mx_skip, y_m, "⊗")
             self._poly([(xa + lane_w / 2, lane_out), (xa + lane_w / 2, y_m), (mx_val - r, y_m)],
                        pal.value, arrow=True)
-            self._poly([(xb + lane_w / 2, y_s + n * cs + 22), (xb + lane_w / 2, y_m - 30), (mx_val, y_m - 30), (mx_val, y_m - r)],
-                       pal.gate, arrow=True)
-            self.text((mx_val + xb + lane_w / 2) / 2, y_m - 38, "σ", size=fs, colour=pal.gate, weight="bold")
-            self._poly([(xb + lane_w / 2, y_m - 30), (mx_skip, y_m - 30), (mx_skip, y_m - r)], pal.gate, arrow=True)
-            self.text(mx_skip - 4, y_m - 38, "1 − σ", size=fs, colour=pal.gate, weight="bold", ha="right")
+            self._poly(
+                [
+                    (xb + lane_w / 2, y_s + n * cs + 22),
+                    (xb + lane_w / 2, y_m - 30),
+                    (mx_val, y_m - 30),
+                    (mx_val, y_m - r),
+                ],
+                pal.gate,
+                arrow=True,
+            )
+            self.text(
+                (mx_val + xb + lane_w / 2) / 2,
+                y_m - 38,
+                "σ",
+                size=fs,
+                colour=pal.gate,
+                weight="bold",
+            )
+            self._poly(
+                [(xb + lane_w / 2, y_m - 30), (mx_skip, y_m - 30), (mx_skip, y_m - r)],
+                pal.gate,
+                arrow=True,
+            )
+            self.text(
+                mx_skip - 4, y_m - 38, "1 − σ", size=fs, colour=pal.gate, weight="bold", ha="right"
+            )
             # the input's straight path, on the right
             y_skip = y_x + max(4, channels * cs / 2 - 12)
             self._poly([(x0 + canvas * cs, y_skip), (mx_skip, y_skip),
                         (mx_skip, y_m - 60)], pal.input, arrow=False)
             self._poly([(mx_skip, y_m - 60), (mx_skip, y_m - r)], pal.input, arrow=True)
-            self.text(mx_skip + 6, (y_ab + y_s) / 2, "X passes\nstraight\nthrough", ha="left", size=fs * 0.85,
-                      colour=pal.input)
+            self.text(
+                mx_skip + 6,
+                (y_ab + y_s) / 2,
+                "X passes\nstraight\nthrough",
+                ha="left",
+                size=fs * 0.85,
+                colour=pal.input,
+            )
             self.text(mx_val + 8, y_m + 26, "A ⊗ σ", ha="left", size=fs * 0.9, colour=pal.text)
-            self.text(mx_skip - 8, y_m + 26, "X ⊗ (1 − σ)", ha="right", size=fs * 0.9, colour=pal.text)
+            self.text(
+                mx_skip - 8, y_m + 26, "X ⊗ (1 − σ)", ha="right", size=fs * 0.9, colour=pal.text
+            )
             self._node(centre, y_p, "⊕")
             self._poly([(mx_val, y_m + r), (mx_val, y_p - r)], pal.output, arrow=True)
-            self._poly([(mx_skip, y_m + r), (mx_skip, y_p), (centre + r, y_p)], pal.output, arrow=True)
+            self._poly(
+                [(mx_skip, y_m + r), (mx_skip, y_p), (centre + r, y_p)], pal.output, arrow=True
+            )
             yx0 = centre - lane_w / 2
-            self.sy: _Strip | None = _Strip(self, "Y", yx0, y_y, trace.y, pal.output, shape=f"Y  ({length}, {channels})")
+            self.sy: _Strip | None = _Strip(
+                self, "Y", yx0, y_y, trace.y, pal.output, shape=f"Y  ({length}, {channels})"
+            )
             self._arrow(centre, y_p + r, centre, y_y - 2, pal.output)
             self.sh = None
         else:
             self._node(centre, y_m, "⊗")
             self._poly([(xa + lane_w / 2, lane_out), (xa + lane_w / 2, y_m), (centre - r, y_m)],
                        pal.value, arrow=True)
-            self._poly([(xb + lane_w / 2, y_s + n * cs + 22), (xb + lane_w / 2, y_m), (centre + r, y_m)],
-                       pal.gate, arrow=True)
+            self._poly(
+                [(xb + lane_w / 2, y_s + n * cs + 22), (xb + lane_w / 2, y_m), (centre + r, y_m)],
+                pal.gate,
+                arrow=True,
+            )
             hx0 = centre - lane_w / 2
             hname = "H" if trace.residual else "H = Y"
             self.sh = _Strip(self, hname, hx0, y_h, trace.h, pal.output,
@@ -176,38 +245,83 @@ class GatedBlockDiagram(FigureFrames):
                 self._node(centre, y_p, "⊕")
                 self._arrow(centre, y_h + n * cs + 20, centre, y_p - r, pal.output)
                 skip_x = left - 40
-                self._poly([(x0 - 26, y_x + channels * cs / 2), (skip_x, y_x + channels * cs / 2), (skip_x, y_p),
-                            (centre - r, y_p)], pal.input, arrow=True)
-                self.text(skip_x + 6, (y_h + y_p) / 2 + 6, "residual: + X\n(needs n = C)", ha="left",
-                          size=fs * 0.85, colour=pal.input)
+                self._poly(
+                    [
+                        (x0 - 26, y_x + channels * cs / 2),
+                        (skip_x, y_x + channels * cs / 2),
+                        (skip_x, y_p),
+                        (centre - r, y_p),
+                    ],
+                    pal.input,
+                    arrow=True,
+                )
+                self.text(
+                    skip_x + 6,
+                    (y_h + y_p) / 2 + 6,
+                    "residual: + X\n(needs n = C)",
+                    ha="left",
+                    size=fs * 0.85,
+                    colour=pal.input,
+                )
                 self.sy = _Strip(self, "Y", hx0, y_y, trace.y, pal.output,
                                  shape=f"Y = X + H  ({length}, {channels})")
                 self._arrow(centre, y_p + r, centre, y_y - 2, pal.output)
-        # ---- the window and its connections (dynamic) ------------------------------------------------
+        # ---- the window and its connections (dynamic) --------------------------------------------
         from matplotlib.collections import LineCollection
         from matplotlib.patches import Rectangle
 
         self.taps = spec.taps[..., 0]  # (T, k) canvas columns read by output t
-        self.win_boxes = [self.dynamic(ax.add_patch(Rectangle((0, 0), cs, channels * cs, fill=False,
-                                                              edgecolor=pal.highlight, linewidth=2.4, zorder=6)))
-                          for _ in range(k)]
+        self.win_boxes = [
+            self.dynamic(
+                ax.add_patch(
+                    Rectangle(
+                        (0, 0),
+                        cs,
+                        channels * cs,
+                        fill=False,
+                        edgecolor=pal.highlight,
+                        linewidth=2.4,
+                        zorder=6,
+                    )
+                )
+            )
+            for _ in range(k)
+        ]
         self.win_span = self.dynamic(ax.add_patch(Rectangle((0, 0), 1, 6, facecolor=pal.highlight,
                                                             edgecolor="none", alpha=0.9, zorder=6)))
         self.links = self.dynamic(LineCollection([], linewidths=1.6, zorder=2))
         ax.add_collection(self.links)
         strips = [s for s in (self.sa, self.sb, self.ss, self.sh, self.sy) if s is not None]
-        self.col_boxes = [self.dynamic(ax.add_patch(Rectangle((0, 0), cs, s.height, fill=False,
-                                                              edgecolor=pal.highlight, linewidth=2.4, zorder=6)))
-                          for s in strips]
+        self.col_boxes = [
+            self.dynamic(
+                ax.add_patch(
+                    Rectangle(
+                        (0, 0),
+                        cs,
+                        s.height,
+                        fill=False,
+                        edgecolor=pal.highlight,
+                        linewidth=2.4,
+                        zorder=6,
+                    )
+                )
+            )
+            for s in strips
+        ]
         self.col_strips = strips
         self.window_label = self.dynamic(self.text(0, y_x + channels * cs + 26, "", size=fs * 0.85,
                                                    colour=pal.highlight, weight="bold"))
-        # ---- right panel: legend, σ scale, counts ----------------------------------------------------
+        # ---- right panel: legend, σ scale, counts ------------------------------------------------
         self._panel(panel_x, 74, trace, length, channels, n, k, d, spec)
-        self.caption = title.replace("  ", " ") + f" (T={length}, C={channels}, n={n}, k={k}, d={d}, {pad_kind})"
+        self.caption = (
+            title.replace("  ", " ")
+            + f" (T={length}, C={channels}, n={n}, k={k}, d={d}, {pad_kind})"
+        )
         self._caption_text = None
         if pal.show_caption:
-            self._caption_text = self.dynamic(self.text(16, height - 16, "", size=fs * 0.95, ha="left"))
+            self._caption_text = self.dynamic(
+                self.text(16, height - 16, "", size=fs * 0.95, ha="left")
+            )
         self.fit_texts()
 
     # -- drawing helpers ------------------------------------------------------------------------
@@ -219,9 +333,15 @@ class GatedBlockDiagram(FigureFrames):
                                  linewidth=1.4, zorder=4))
         self.text(x, y + 1, symbol, size=self.palette.font_size * 1.5, zorder=5)
 
-    def _arrow(self, x0: float, y0: float, x1: float, y1: float, colour: str, label: str = "") -> None:
-        self.ax.annotate("", (x1, y1), (x0, y0), arrowprops=dict(arrowstyle="-|>", color=colour,
-                                                                 linewidth=1.6, shrinkA=0, shrinkB=0))
+    def _arrow(
+        self, x0: float, y0: float, x1: float, y1: float, colour: str, label: str = ""
+    ) -> None:
+        self.ax.annotate(
+            "",
+            (x1, y1),
+            (x0, y0),
+            arrowprops=dict(arrowstyle="-|>", color=colour, linewidth=1.6, shrinkA=0, shrinkB=0),
+        )
         if label:
             self.text(x0 + 10, (y0 + y1) / 2, label, ha="left", size=self.palette.font_size * 1.1,
                       colour=colour, weight="bold")
@@ -248,9 +368,21 @@ class GatedBlockDiagram(FigureFrames):
         self.text(x, y, "Cost of this block", ha="left", weight="bold", size=fs * 1.05)
         yy = y + 24
         for label, formula, value in self.badges:
-            self.text(x, yy, f"{label}: {fmt_int(value)}", ha="left", size=fs * 0.95, weight="bold",
-                      colour=pal.text, bbox=dict(boxstyle="round,pad=0.3", facecolor=_mix(pal.accent, pal.background, 0.85),
-                                                 edgecolor=pal.highlight, linewidth=0.8))
+            self.text(
+                x,
+                yy,
+                f"{label}: {fmt_int(value)}",
+                ha="left",
+                size=fs * 0.95,
+                weight="bold",
+                colour=pal.text,
+                bbox=dict(
+                    boxstyle="round,pad=0.3",
+                    facecolor=_mix(pal.accent, pal.background, 0.85),
+                    edgecolor=pal.highlight,
+                    linewidth=0.8,
+                ),
+            )
             self.text(x + 6, yy + 21, formula, ha="left", size=fs * 0.8, colour=pal.text)
             yy += 50
         # legend
@@ -259,16 +391,30 @@ class GatedBlockDiagram(FigureFrames):
         yy += 20
         from matplotlib.patches import Rectangle
 
-        for colour, label, dashed in ((pal.input, "input X", False), (pal.padding, "zero padding", True),
-                                      (pal.value, "value lane A = X∗W + b", False),
-                                      (pal.gate, "gate lane B = X∗V + c", False),
-                                      (pal.output, "output", False),
-                                      (pal.highlight, "window and step t", False)):
+        for colour, label, dashed in (
+            (pal.input, "input X", False),
+            (pal.padding, "zero padding", True),
+            (pal.value, "value lane A = X∗W + b", False),
+            (pal.gate, "gate lane B = X∗V + c", False),
+            (pal.output, "output", False),
+            (pal.highlight, "window and step t", False),
+        ):
             if label.startswith("window"):
-                self.ax.add_patch(Rectangle((x, yy - 7), 14, 14, fill=False, edgecolor=colour, linewidth=2.2))
+                self.ax.add_patch(
+                    Rectangle((x, yy - 7), 14, 14, fill=False, edgecolor=colour, linewidth=2.2)
+                )
             else:
-                self.ax.add_patch(Rectangle((x, yy - 7), 14, 14, facecolor=colour, edgecolor=pal.stroke,
-                                            linewidth=0.8, linestyle="--" if dashed else "-"))
+                self.ax.add_patch(
+                    Rectangle(
+                        (x, yy - 7),
+                        14,
+                        14,
+                        facecolor=colour,
+                        edgecolor=pal.stroke,
+                        linewidth=0.8,
+                        linestyle="--" if dashed else "-",
+                    )
+                )
             self.text(x + 22, yy, label, ha="left", size=fs * 0.9)
             yy += 21
         # σ scale
@@ -278,7 +424,9 @@ class GatedBlockDiagram(FigureFrames):
         grad = np.linspace(0, 1, 256)[None, :]
         self.ax.imshow(grad, cmap=self.sigma_cmap, vmin=0, vmax=1, aspect="auto",
                        extent=(x, x + 200, yy + 14, yy), zorder=3, interpolation="bilinear")
-        self.ax.add_patch(Rectangle((x, yy), 200, 14, fill=False, edgecolor=pal.stroke, linewidth=0.8))
+        self.ax.add_patch(
+            Rectangle((x, yy), 200, 14, fill=False, edgecolor=pal.stroke, linewidth=0.8)
+        )
         for v in (0, 0.5, 1):
             self.text(x + 200 * v, yy + 24, f"{v:g}", size=fs * 0.8)
         self.ax.set_xlim(0, self.width)
@@ -289,7 +437,7 @@ class GatedBlockDiagram(FigureFrames):
             self.values_text = self.dynamic(self.text(x, self.values_y, "", ha="left", va="top",
                                                       size=fs * 0.85, family="DejaVu Sans Mono"))
 
-    # -- frames ---------------------------------------------------------------------------------------
+    # -- frames ------------------------------------------------------------------------------------
     def window(self, n: int) -> np.ndarray:
         """Canvas columns of the padded X that step t = frame n reads (from ``spec.taps``)."""
         t = self.fixed_t if self.fixed_t is not None else n
@@ -360,9 +508,19 @@ class GatedBlockDiagram(FigureFrames):
         tr = self.trace
         if self.values_text is not None:
             def vec(a: np.ndarray) -> str:
-                return "(" + ", ".join(f"{np.round(v, 2) + 0.0:+.2f}" for v in a).replace("-", "−") + ")"
-            lines = [f"at t = {t}, channels (0, 1, …):", f"A[t]    = {vec(tr.a[:, t])}", f"B[t]    = {vec(tr.b[:, t])}",
-                     f"σ(B[t]) = {vec(tr.gate[:, t])}", f"H[t]    = {vec(tr.h[:, t])}"]
+                return (
+                    "("
+                    + ", ".join(f"{np.round(v, 2) + 0.0:+.2f}" for v in a).replace("-", "−")
+                    + ")"
+                )
+
+            lines = [
+                f"at t = {t}, channels (0, 1, …):",
+                f"A[t]    = {vec(tr.a[:, t])}",
+                f"B[t]    = {vec(tr.b[:, t])}",
+                f"σ(B[t]) = {vec(tr.gate[:, t])}",
+                f"H[t]    = {vec(tr.h[:, t])}",
+            ]
             if tr.residual or self.highway:
                 lines.append(f"Y[t]    = {vec(tr.y[:, t])}")
             self.values_text.set_text("\n".join(lines))
@@ -372,17 +530,34 @@ class GatedBlockDiagram(FigureFrames):
                         + self._zeros_note(lo, hi)
                         + "; Y[t] = X[t]·(1 − σ) + A[t]·σ")
             else:
-                text = (f"t = {t}: both lanes read inputs {_list(inputs)}"
-                        + self._zeros_note(lo, hi)
-                        + "; H[t] = A[t] ⊗ σ(B[t])" + ("; Y[t] = X[t] + H[t]" if tr.residual else ""))
+                text = (
+                    f"t = {t}: both lanes read inputs {_list(inputs)}"
+                    + self._zeros_note(lo, hi)
+                    + "; H[t] = A[t] ⊗ σ(B[t])"
+                    + ("; Y[t] = X[t] + H[t]" if tr.residual else "")
+                )
             self._caption_text.set_text(text)
 
 
-_OPTIONS = ("length", "channels", "n", "kernel_size", "dilation", "padding", "residual", "seed", "t")
+_OPTIONS = (
+    "length",
+    "channels",
+    "n",
+    "kernel_size",
+    "dilation",
+    "padding",
+    "residual",
+    "seed",
+    "t",
+)
 
 
-def _build(form: str, theme: Any, scale: float, numbers: bool, options: dict[str, Any]) -> GatedBlockDiagram:
-    allowed = _OPTIONS if form == "glu" else tuple(o for o in _OPTIONS if o not in ("residual", "n"))
+def _build(
+    form: str, theme: Any, scale: float, numbers: bool, options: dict[str, Any]
+) -> GatedBlockDiagram:
+    allowed = (
+        _OPTIONS if form == "glu" else tuple(o for o in _OPTIONS if o not in ("residual", "n"))
+    )
     check_options(options, allowed, f"the {form} block diagram")
     t = options.pop("t", None)
     channels = options.pop("channels", 2)

@@ -1,7 +1,8 @@
 """The gated block diagrams' parts: the small worked example and a strip of cells.
 
-:func:`example_block` computes the example a :class:`~convviz.draw.diagrams.gated_block.GatedBlockDiagram`
-animates; :class:`_Strip` draws one (length × channels) array of it as a row of cells.
+:func:`example_block` computes the example a
+:class:`~convviz.draw.diagrams.gated_block.GatedBlockDiagram` animates; :class:`_Strip`
+draws one (length × channels) array of it as a row of cells.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def example_block(length: int = 8, channels: int = 2, n: int = 2, kernel_size: i
     v = np.round(rng.normal(0, 0.8, (n, channels, kernel_size)), 1)
     b = np.round(rng.normal(0, 0.2, n), 1)
     c = np.round(rng.normal(0, 0.2, n), 1)
-    return gated_trace(x, w, v, b, c, dilation=dilation, padding=padding, residual=residual, form=form)
+    return gated_trace(
+        x, w, v, b, c, dilation=dilation, padding=padding, residual=residual, form=form
+    )
 
 
 def _num(v: int) -> str:
@@ -113,7 +116,11 @@ class _Strip:
         if diagram.numbers:
             for c, j in np.ndindex(self.rows, self.cols):
                 x, y = self.cell_centre(j, c)
-                label = "0" if j in self.dashed else f"{np.round(values[c, j], 2) + 0.0:.2f}".replace("-", "−")
+                label = (
+                    "0"
+                    if j in self.dashed
+                    else f"{np.round(values[c, j], 2) + 0.0:.2f}".replace("-", "−")
+                )
                 t = diagram.text(x, y, label, size=diagram.num_size, zorder=5,
                                  colour=_text_colour(self.strong[c * self.cols + j]))
                 if progressive:

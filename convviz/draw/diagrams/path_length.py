@@ -32,7 +32,11 @@ class PathLengthPlot(FigureFrames):
     def __init__(self, *, theme: Any = "default", scale: float = 1.0, max_n: int = 1024,
                  kernel_size: int = 3) -> None:
         pal = palette(theme)
-        if isinstance(max_n, bool) or not isinstance(max_n, (int, np.integer)) or not 8 <= max_n <= 10**6:
+        if (
+            isinstance(max_n, bool)
+            or not isinstance(max_n, (int, np.integer))
+            or not 8 <= max_n <= 10**6
+        ):
             raise SpecError(f"max_n must be a whole number between 8 and 1000000, got {max_n!r}")
         super().__init__(760, 470, pal, check_scale(scale))
         self.frame_count = 1
@@ -85,9 +89,14 @@ class PathLengthPlot(FigureFrames):
                       color=pal.text, fontsize=fs * 1.25, fontweight="bold", ha="left", va="bottom")
         if pal.show_caption:
             self.fig.text(
-                0.1, 0.02,
-                "Fewer steps between two positions means shorter gradient paths and more parallel work.",
-                color=pal.muted if not pal.dark else pal.text, fontsize=fs * 0.85, ha="left", va="bottom",
+                0.1,
+                0.02,
+                "Fewer steps between two positions means shorter gradient paths "
+                "and more parallel work.",
+                color=pal.muted if not pal.dark else pal.text,
+                fontsize=fs * 0.85,
+                ha="left",
+                va="bottom",
             )
 
 

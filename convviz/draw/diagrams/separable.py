@@ -71,8 +71,15 @@ def separable_costs(input_size: Any = 12, kernel_size: Any = 5, in_channels: int
             raise SpecError(f"{name} must be a whole number >= 1, got {value!r}")
     standard = ConvSpec(input_size, kernel_size, stride=stride, padding=padding,
                         in_channels=in_channels, out_channels=out_channels)
-    depthwise = ConvSpec(input_size, kernel_size, stride=stride, padding=padding, groups=in_channels,
-                         in_channels=in_channels, out_channels=in_channels * depth_multiplier)
+    depthwise = ConvSpec(
+        input_size,
+        kernel_size,
+        stride=stride,
+        padding=padding,
+        groups=in_channels,
+        in_channels=in_channels,
+        out_channels=in_channels * depth_multiplier,
+    )
     pointwise = ConvSpec(depthwise.output_size, 1, in_channels=in_channels * depth_multiplier,
                          out_channels=out_channels)
     return SeparableCosts(
@@ -136,7 +143,9 @@ class SeparableDiagram(FigureFrames):
         self.positions = ([(j, j) for j in range(o)] if positions == "diagonal"
                           else [(r, c) for r in range(o) for c in range(o)])
         self.frame_count = 2 * len(self.positions)
-        self.poster_frame = self.positions.index((o // 2, o // 2))  # depthwise, window in the middle
+        self.poster_frame = self.positions.index(
+            (o // 2, o // 2)
+        )  # depthwise, window in the middle
         self.caption = (
             f"Depthwise separable convolution: {i}×{i}×{in_channels} input, {k}×{k} kernels, "
             f"{out_channels} outputs — {fmt_int(costs.separable_multiplications)} multiplications "
@@ -163,10 +172,21 @@ class SeparableDiagram(FigureFrames):
         for c, colour in enumerate(colours):
             y = top + c * (plane_i + gap)
             self.in_xy.append((x_in, y))
-            ax.add_collection(rectangles(
-                [(x_in + a * cs, y + b * cs) for b in range(i) for a in range(i)], cs, cs,
-                facecolor=colour, edgecolor=pal.background if not pal.dark else pal.stroke, linewidth=0.5))
-            ax.add_patch(Rectangle((x_in, y), plane_i, plane_i, fill=False, edgecolor=pal.stroke, linewidth=1))
+            ax.add_collection(
+                rectangles(
+                    [(x_in + a * cs, y + b * cs) for b in range(i) for a in range(i)],
+                    cs,
+                    cs,
+                    facecolor=colour,
+                    edgecolor=pal.background if not pal.dark else pal.stroke,
+                    linewidth=0.5,
+                )
+            )
+            ax.add_patch(
+                Rectangle(
+                    (x_in, y), plane_i, plane_i, fill=False, edgecolor=pal.stroke, linewidth=1
+                )
+            )
             self.text(x_in - 8, y + plane_i / 2, f"ch {c}", ha="right", size=fs * 0.85)
             ky = y + (plane_i - k * cs) / 2
             ax.add_collection(rectangles(
@@ -178,30 +198,70 @@ class SeparableDiagram(FigureFrames):
             cells = rectangles(
                 [(x_dw + a * cs, dy + b * cs) for b in range(o) for a in range(o)], cs, cs,
                 facecolor=_mix(colour, pal.background, 0.85), edgecolor=pal.stroke, linewidth=0.4)
-            self.dw_cells.append((self.dynamic(cells), _rgb(colour), _mix(colour, pal.background, 0.85)))
+            self.dw_cells.append(
+                (self.dynamic(cells), _rgb(colour), _mix(colour, pal.background, 0.85))
+            )
             ax.add_collection(cells)
             self.kernel_xy.append((x_kernel, ky))
         # pointwise kernel: one cell per channel, in the channel colours
         mid = top + rows_h / 2
         self.pw_cells: list[Any] = []
         for c, colour in enumerate(colours):
-            ax.add_patch(Rectangle((x_pw - 6, mid - in_channels * 7 + c * 14), 14, 14, facecolor=colour,
-                                   edgecolor=pal.stroke, linewidth=0.8))
+            ax.add_patch(
+                Rectangle(
+                    (x_pw - 6, mid - in_channels * 7 + c * 14),
+                    14,
+                    14,
+                    facecolor=colour,
+                    edgecolor=pal.stroke,
+                    linewidth=0.8,
+                )
+            )
         self.pw_xy = (x_pw + 1, mid)
-        self.pw_box = self.dynamic(ax.add_patch(Rectangle((x_pw - 9, mid - in_channels * 7 - 3), 20,
-                                                          in_channels * 14 + 6, fill=False, edgecolor=pal.highlight,
-                                                          linewidth=2.0, zorder=5)))
-        self.kernel_boxes = [self.dynamic(ax.add_patch(Rectangle((kx - 3, ky - 3), k * cs + 6, k * cs + 6, fill=False,
-                                                                 edgecolor=pal.highlight, linewidth=2.0, zorder=5)))
-                             for kx, ky in self.kernel_xy]
+        self.pw_box = self.dynamic(
+            ax.add_patch(
+                Rectangle(
+                    (x_pw - 9, mid - in_channels * 7 - 3),
+                    20,
+                    in_channels * 14 + 6,
+                    fill=False,
+                    edgecolor=pal.highlight,
+                    linewidth=2.0,
+                    zorder=5,
+                )
+            )
+        )
+        self.kernel_boxes = [
+            self.dynamic(
+                ax.add_patch(
+                    Rectangle(
+                        (kx - 3, ky - 3),
+                        k * cs + 6,
+                        k * cs + 6,
+                        fill=False,
+                        edgecolor=pal.highlight,
+                        linewidth=2.0,
+                        zorder=5,
+                    )
+                )
+            )
+            for kx, ky in self.kernel_xy
+        ]
         # output stack: a few planes drawn behind each other
         depth = min(out_channels, 5)
         off = 8
         oy = mid - plane_o / 2
         for p in range(depth - 1, 0, -1):
-            ax.add_patch(Rectangle((x_out + p * off, oy - p * off), plane_o, plane_o,
-                                   facecolor=_mix(pal.output, pal.background, 0.6), edgecolor=pal.stroke,
-                                   linewidth=0.8))
+            ax.add_patch(
+                Rectangle(
+                    (x_out + p * off, oy - p * off),
+                    plane_o,
+                    plane_o,
+                    facecolor=_mix(pal.output, pal.background, 0.6),
+                    edgecolor=pal.stroke,
+                    linewidth=0.8,
+                )
+            )
         self.out_xy = (x_out, oy)
         self.out_cells = self.dynamic(rectangles(
             [(x_out + a * cs, oy + b * cs) for b in range(o) for a in range(o)], cs, cs,
@@ -209,17 +269,49 @@ class SeparableDiagram(FigureFrames):
         ax.add_collection(self.out_cells)
         self.out_strong = _rgb(pal.output)
         self.out_pale = _mix(pal.output, pal.background, 0.85)
-        self.text(x_out + plane_o / 2 + 18, oy + plane_o + 16, f"{out_channels} planes ({depth} drawn)",
-                  size=fs * 0.8)
+        self.text(
+            x_out + plane_o / 2 + 18,
+            oy + plane_o + 16,
+            f"{out_channels} planes ({depth} drawn)",
+            size=fs * 0.8,
+        )
         # dynamic highlights
-        self.windows = [self.dynamic(ax.add_patch(Rectangle((0, 0), k * cs, k * cs, fill=False,
-                                                            edgecolor=pal.highlight, linewidth=2.2, zorder=5)))
-                        for _ in colours]
-        self.marks = [self.dynamic(ax.add_patch(Rectangle((0, 0), cs, cs, fill=False, edgecolor=pal.highlight,
-                                                          linewidth=2.0, zorder=5))) for _ in colours]
-        self.out_mark = self.dynamic(ax.add_patch(Rectangle((0, 0), cs, cs, fill=False, edgecolor=pal.highlight,
-                                                            linewidth=2.0, zorder=5)))
-        self.column = self.dynamic(LineCollection([], colors=pal.highlight, linewidths=2.0, zorder=5))
+        self.windows = [
+            self.dynamic(
+                ax.add_patch(
+                    Rectangle(
+                        (0, 0),
+                        k * cs,
+                        k * cs,
+                        fill=False,
+                        edgecolor=pal.highlight,
+                        linewidth=2.2,
+                        zorder=5,
+                    )
+                )
+            )
+            for _ in colours
+        ]
+        self.marks = [
+            self.dynamic(
+                ax.add_patch(
+                    Rectangle(
+                        (0, 0), cs, cs, fill=False, edgecolor=pal.highlight, linewidth=2.0, zorder=5
+                    )
+                )
+            )
+            for _ in colours
+        ]
+        self.out_mark = self.dynamic(
+            ax.add_patch(
+                Rectangle(
+                    (0, 0), cs, cs, fill=False, edgecolor=pal.highlight, linewidth=2.0, zorder=5
+                )
+            )
+        )
+        self.column = self.dynamic(
+            LineCollection([], colors=pal.highlight, linewidths=2.0, zorder=5)
+        )
         ax.add_collection(self.column)
         self.links = self.dynamic(LineCollection([], linewidths=1.2, zorder=4))
         ax.add_collection(self.links)
@@ -228,7 +320,9 @@ class SeparableDiagram(FigureFrames):
         self._counts(16, top + rows_h + 40, i, k, o, in_channels, out_channels)
         self._caption_text = None
         if pal.show_caption:
-            self._caption_text = self.dynamic(self.text(16, height - 16, "", size=fs * 0.95, ha="left"))
+            self._caption_text = self.dynamic(
+                self.text(16, height - 16, "", size=fs * 0.95, ha="left")
+            )
         self.fit_texts()
 
     def _counts(self, x: float, y: float, i: int, k: int, o: int, c: int, c_out: int) -> None:
@@ -255,12 +349,34 @@ class SeparableDiagram(FigureFrames):
             colour = pal.accent if row == 3 else pal.text
             self.text(cols[0], yy, name, ha="left", size=fs * 0.9, weight=bold, colour=colour)
             self.text(cols[1], yy, how, ha="left", size=fs * 0.9, colour=colour)
-            self.text(cols[2] + 120, yy, fmt_int(mults), ha="right", size=fs * 0.9, weight=bold, colour=colour)
-            self.text(cols[3] + 90, yy, fmt_int(weights), ha="right", size=fs * 0.9, weight=bold, colour=colour)
+            self.text(
+                cols[2] + 120,
+                yy,
+                fmt_int(mults),
+                ha="right",
+                size=fs * 0.9,
+                weight=bold,
+                colour=colour,
+            )
+            self.text(
+                cols[3] + 90,
+                yy,
+                fmt_int(weights),
+                ha="right",
+                size=fs * 0.9,
+                weight=bold,
+                colour=colour,
+            )
         ratio = cs.ratio
-        self.text(x, y + 22 + 4 * 21 + 6,
-                  f"separable / standard = {ratio:.1%} of the multiplications "
-                  f"(= 1/{c_out} + 1/{k * k} = 1/C_out + 1/k²)", ha="left", size=fs * 0.95, weight="bold")
+        self.text(
+            x,
+            y + 22 + 4 * 21 + 6,
+            f"separable / standard = {ratio:.1%} of the multiplications "
+            f"(= 1/{c_out} + 1/{k * k} = 1/C_out + 1/k²)",
+            ha="left",
+            size=fs * 0.95,
+            weight="bold",
+        )
 
     def step(self, n: int) -> tuple[str, int, int]:
         """Frame n as (phase, row, col): 'depthwise' for the first half, then 'pointwise'."""
@@ -279,7 +395,9 @@ class SeparableDiagram(FigureFrames):
         flat = np.arange(o * o)
         for cells, strong, pale in self.dw_cells:
             cells.set_facecolor(np.where((flat < done_dw)[:, None], strong, pale))
-        self.out_cells.set_facecolor(np.where((flat < done_pw)[:, None], self.out_strong, self.out_pale))
+        self.out_cells.set_facecolor(
+            np.where((flat < done_pw)[:, None], self.out_strong, self.out_pale)
+        )
         segs, colours = [], []
         for ch, colour in enumerate(self.colours):
             xi, yi = self.in_xy[ch]
@@ -295,7 +413,9 @@ class SeparableDiagram(FigureFrames):
                 colours.append(colour)
                 segs.append([(xk + self.k * cs + 3, kmid), (xd + c * cs, yd + (r + 0.5) * cs)])
             else:
-                segs.append([(xd + (c + 1) * cs, yd + (r + 0.5) * cs), (self.pw_xy[0] - 6, self.pw_xy[1])])
+                segs.append(
+                    [(xd + (c + 1) * cs, yd + (r + 0.5) * cs), (self.pw_xy[0] - 6, self.pw_xy[1])]
+                )
             colours.append(colour)
         xo, yo = self.out_xy
         self.pw_box.set_visible(phase == "pointwise")
@@ -312,18 +432,28 @@ class SeparableDiagram(FigureFrames):
         self.links.set_color(colours)
         ch = self.channels
         if phase == "depthwise":
-            self.step_text.set_text(f"Step 1 of 2 — depthwise: each channel gets its own {self.k}×{self.k} "
-                                    f"kernel (groups = {ch}); channels do not mix")
+            self.step_text.set_text(
+                f"Step 1 of 2 — depthwise: each channel gets its own {self.k}×{self.k} "
+                f"kernel (groups = {ch}); channels do not mix"
+            )
         else:
-            self.step_text.set_text(f"Step 2 of 2 — pointwise: {self.costs.standard.channels[1]} kernels of "
-                                    f"1×1×{ch} mix the {ch} channels at each position")
+            self.step_text.set_text(
+                f"Step 2 of 2 — pointwise: {self.costs.standard.channels[1]} kernels of "
+                f"1×1×{ch} mix the {ch} channels at each position"
+            )
         if self._caption_text is not None:
             if phase == "depthwise":
-                text = (f"output position ({r}, {c}): {self.k}×{self.k} window at rows {r}…{r + self.k - 1}, "
-                        f"columns {c}…{c + self.k - 1} of every channel")
+                text = (
+                    f"output position ({r}, {c}): {self.k}×{self.k} window "
+                    f"at rows {r}…{r + self.k - 1}, "
+                    f"columns {c}…{c + self.k - 1} of every channel"
+                )
             else:
-                text = (f"output position ({r}, {c}): the {ch} depthwise values there, weighted and summed, "
-                        f"once per output channel")
+                text = (
+                    f"output position ({r}, {c}): the {ch} depthwise values there, "
+                    f"weighted and summed, "
+                    f"once per output channel"
+                )
             shown = len(self.positions)
             if shown < o * o:
                 text += f"  ({shown} of the {o * o} positions shown)"
@@ -334,6 +464,9 @@ def separable_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool 
                       **options: Any) -> SeparableDiagram:
     """Factory of the ``separable_conv`` preset (options: input_size, kernel_size,
     in_channels, out_channels, positions: 'diagonal' (default, 2·o frames) or 'all' (2·o²))."""
-    check_options(options, ("input_size", "kernel_size", "in_channels", "out_channels", "positions"),
-                  "the separable diagram")
+    check_options(
+        options,
+        ("input_size", "kernel_size", "in_channels", "out_channels", "positions"),
+        "the separable diagram",
+    )
     return SeparableDiagram(theme=theme, scale=scale, numbers=numbers, **options)

@@ -44,7 +44,9 @@ def dilated_stack(length: int, kernel_size: int, dilations: Sequence[int], *,
     size = length
     strides = list(strides) if strides is not None else [1] * len(dilations)
     if len(strides) != len(dilations):
-        raise SpecError(f"strides must have one entry per dilation ({len(dilations)}), got {strides!r}")
+        raise SpecError(
+            f"strides must have one entry per dilation ({len(dilations)}), got {strides!r}"
+        )
     for d, s in zip(dilations, strides):
         spec = ConvSpec((size,), kernel_size, dilation=d, stride=s, padding=padding)
         specs.append(spec)
@@ -76,9 +78,14 @@ class StackModel:
         specs = check_stack(specs)  # ConvSpecs, chained (sizes match)
         for n, spec in enumerate(specs):
             if spec.ndim != 1:
-                raise SpecError(f"specs[{n}] must be 1-D to be drawn as a stack, got input_size {spec.input_size}")
+                raise SpecError(
+                    f"specs[{n}] must be 1-D to be drawn as a stack, "
+                    f"got input_size {spec.input_size}"
+                )
             if spec.transposed:
-                raise SpecError(f"specs[{n}] is transposed; a stack diagram draws direct convolutions")
+                raise SpecError(
+                    f"specs[{n}] is transposed; a stack diagram draws direct convolutions"
+                )
         self.specs = specs
         self.sizes = [specs[0].input_size[0]] + [s.output_size[0] for s in specs]
         self.receptive_field = receptive_field(specs).size[0]
@@ -91,7 +98,9 @@ class StackModel:
             x_row, sp = xs[-1], spacing[-1]
             before, _after = g.canvas_padding
             canvas_x = x_row[0] + (np.arange(g.canvas_size) - before) * sp
-            self.pad_x.append(np.concatenate([canvas_x[:before], canvas_x[before + g.input_size :]]))
+            self.pad_x.append(
+                np.concatenate([canvas_x[:before], canvas_x[before + g.input_size :]])
+            )
             taps_x = canvas_x[g.canvas_taps()]
             self.tap_x.append(taps_x)
             if spec.padding == "causal":
@@ -125,7 +134,9 @@ class StackModel:
             bright = np.zeros(spec.input_size[0], dtype=bool)
             bright[taps[edges[-1]]] = True
             cells.append(bright)
-        return Highlight(int(output_index), tuple(cells[::-1]), tuple(edges[::-1]), tuple(pad_edges[::-1]))
+        return Highlight(
+            int(output_index), tuple(cells[::-1]), tuple(edges[::-1]), tuple(pad_edges[::-1])
+        )
 
     def edge_segments(self, layer: int) -> np.ndarray:
         """(o, k, 2) x positions (from: row ``layer`` tap, to: row ``layer``+1 cell)."""
@@ -179,7 +190,8 @@ class StackDiagram(FigureFrames):
         counts = {m.frame_count for m in self.models}
         if len(counts) != 1:
             raise SpecError(
-                f"the panels' last layers must have the same length to animate together, got {sorted(counts)}"
+                f"the panels' last layers must have the same length to animate together, "
+                f"got {sorted(counts)}"
             )
         self.numbers = check_bool("numbers", numbers)
         (count,) = counts
@@ -268,9 +280,18 @@ class StackDiagram(FigureFrames):
             for x in xs:
                 pads.append((self._px(x) - half, row_y[layer] - half))
         if pads:
-            ax.add_collection(rectangles(pads, self.CELL, self.CELL, facecolor=pal.padding,
-                                         edgecolor=pal.muted, linestyle=(0, (2.5, 2)), linewidth=0.9,
-                                         zorder=2))
+            ax.add_collection(
+                rectangles(
+                    pads,
+                    self.CELL,
+                    self.CELL,
+                    facecolor=pal.padding,
+                    edgecolor=pal.muted,
+                    linestyle=(0, (2.5, 2)),
+                    linewidth=0.9,
+                    zorder=2,
+                )
+            )
         # real cells: face colours change per frame
         rects, kinds = [], []
         for r, xs in enumerate(model.x):
@@ -286,7 +307,9 @@ class StackDiagram(FigureFrames):
         cells = self.dynamic(rectangles(rects, self.CELL, self.CELL, facecolor=pale_rgb,
                                         edgecolor=pal.stroke, linewidth=0.8, zorder=3))
         ax.add_collection(cells)
-        bright_lines = self.dynamic(LineCollection([], colors=pal.highlight, linewidths=1.9, zorder=2.5))
+        bright_lines = self.dynamic(
+            LineCollection([], colors=pal.highlight, linewidths=1.9, zorder=2.5)
+        )
         ax.add_collection(bright_lines)
         pad_lines = self.dynamic(LineCollection([], colors=pal.muted, linewidths=1.2,
                                                 linestyles=(0, (3, 2)), zorder=2.5))
@@ -302,8 +325,17 @@ class StackDiagram(FigureFrames):
         for j, x in enumerate(model.x[0]):
             if self.numbers or j % 2 == 0 or len(model.x[0]) <= 12:
                 self.text(self._px(x), row_y[0] + half + 9, str(j), size=fs * 0.7, colour=pal.muted)
-        count = self.dynamic(self.text(self._px(self.x1) + half + 10, row_y[0], "",
-                                       size=fs * 0.9, ha="left", colour=pal.highlight, weight="bold"))
+        count = self.dynamic(
+            self.text(
+                self._px(self.x1) + half + 10,
+                row_y[0],
+                "",
+                size=fs * 0.9,
+                ha="left",
+                colour=pal.highlight,
+                weight="bold",
+            )
+        )
         index_texts = []
         if self.numbers:
             for r, xs in enumerate(model.x[1:], start=1):
@@ -350,9 +382,14 @@ class StackDiagram(FigureFrames):
             text = f"output {hl.output_index} reads inputs {inputs[0]}…{inputs[-1]}"
             if len(highlights) > 1:
                 counts = " vs ".join(str(int(h.cells[0].sum())) for h in highlights)
-                text = f"output {hl.output_index}: {counts} inputs reach it (bright paths); padding paths dashed"
+                text = (
+                    f"output {hl.output_index}: {counts} inputs reach it (bright paths); "
+                    "padding paths dashed"
+                )
             else:
-                text += f" ({inputs.size} cells; bright: its paths, dashed: paths onto zero padding)"
+                text += (
+                    f" ({inputs.size} cells; bright: its paths, dashed: paths onto zero padding)"
+                )
             self._caption_text.set_text(text)
 
 
