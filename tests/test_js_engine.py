@@ -328,8 +328,8 @@ def test_the_playground_shows_the_engine_s_numbers_and_code(fresh, playground):
     explained = info(spec)
     assert page.text_content("#pytorch") == explained["pytorch"]["code"]
     assert page.text_content("#keras") == explained["keras"]["code"]
-    assert page.eval_on_selector_all("#disagreements li", "items => items.map(i => i.textContent)") \
-        == explained["disagreements"]
+    shown = page.eval_on_selector_all("#disagreements li", "items => items.map(i => i.textContent)")
+    assert shown == explained["disagreements"]
     rules = [rule["text"] for rule in explained["padding_rule"]]
     assert page.text_content("#formula") == "\n".join([*formula_lines(spec), *rules])
     assert page.text_content("#error") == ""
@@ -348,7 +348,8 @@ def test_the_playground_names_the_refused_parameter(fresh, playground):
     assert page.text_content("#error") == str(refused.value)
     assert page.is_hidden("#result")
     page.fill("#s", "x")
-    assert page.text_content("#error") == "stride must be whole numbers separated by commas, got 'x'"
+    assert page.text_content("#error") == (
+        "stride must be whole numbers separated by commas, got 'x'")
     assert not errors
 
 
