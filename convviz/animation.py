@@ -32,6 +32,7 @@ from convviz.core.spec import ConvSpec
 from convviz.errors import SpecError
 from convviz.frames import FrameSource
 from convviz.frames import poster_frame as _poster_frame
+from convviz.look.themes import check_scale
 
 __all__ = ["EMBED_LIMIT", "Animation", "animate"]
 
@@ -401,7 +402,7 @@ def animate(
     """
     name, target = _resolve(spec_or_preset_name)
     duration = _check_duration(duration)
-    scale = _check_number("scale", scale)
+    scale = check_scale(scale)
     if labels not in (None, True, False):
         raise SpecError(f"labels must be None, True or False, got {labels!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:

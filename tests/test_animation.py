@@ -154,7 +154,7 @@ def test_save_errors(tmp_path, name, kwargs, message):
         (("padding_strides", "neon"), {}, "neon"),
         (("padding_strides",), {"duration": 0}, "duration must be a number > 0, got 0"),
         (("padding_strides",), {"duration": -1.5}, "duration"),
-        (("padding_strides",), {"scale": 0}, "scale must be a number > 0"),
+        (("padding_strides",), {"scale": 0}, "scale must be between 0.1 and 8"),
         (("padding_strides",), {"view": "scatter"}, "view='scatter' needs a transposed spec"),
         (("padding_strides",), {"view": "sideways"}, "view must be"),
         ((ConvSpec(30, 3),), {"numbers": True}, "at most 13 cells"),
@@ -344,3 +344,21 @@ def test_contact_sheet_numbers_frames_from_zero_as_frame_does():
         return min(scores, key=lambda d: scores[d])
 
     assert [nearest(s) for s in strips] == ["0", "1", "2"]
+
+
+@pytest.mark.parametrize("options", [{}, {"numbers": True}, {"view": "scatter"}])
+@pytest.mark.parametrize("scale", [0.001, 0.09, 8.5, float("nan"), float("inf")])
+def test_every_renderer_refuses_the_same_scales(options, scale):
+    from convviz.look.themes import SCALE_RANGE
+
+    name = "padding_strides_transposed" if options.get("view") else "padding_strides"
+    with pytest.raises(SpecError, match=r"scale must be between 0\.1 and 8"):
+        convviz.animate(name, scale=scale, **options).frame(0)
+    low, _high = SCALE_RANGE
+    assert convviz.animate(name, scale=low, **options).frame(0).size > 0
+
+
+@pytest.mark.parametrize("scale", [0.001, 8.5])
+def test_diagrams_refuse_the_same_scales(scale):
+    with pytest.raises(SpecError, match=r"scale must be between 0\.1 and 8"):
+        convviz.animate("glu_block", scale=scale).frame(0)

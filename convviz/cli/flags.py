@@ -30,6 +30,7 @@ from convviz.cli.console import emit
 from convviz.encode.registry import extensions as registered_extensions
 from convviz.errors import UsageError
 from convviz.look.scene import MAX_CANVAS_CELLS  # data only: no matplotlib
+from convviz.look.themes import SCALE_RANGE  # data only
 
 __all__ = [
     "DURATION_RANGE", "MAX_AXIS_CELLS", "MAX_JOBS", "OUTPUT_FORMATS", "PARAM_FLAGS",
@@ -47,7 +48,6 @@ RENDER_MAX_CELLS = MAX_CANVAS_CELLS
 #: frames one animation may have (one per output cell)
 RENDER_MAX_FRAMES = 1024
 #: bounds of --scale and --duration
-SCALE_RANGE = (0.1, 8.0)
 DURATION_RANGE = (0.05, 120.0)
 MAX_JOBS = 64
 

@@ -44,6 +44,7 @@ from convviz.draw.flat_values import (
     spelled,
 )
 from convviz.errors import SpecError
+from convviz.look.themes import check_scale
 
 __all__ = ["NumbersRenderer"]
 
@@ -93,8 +94,6 @@ class NumbersRenderer:
                 f"side; spec {spec.describe()} has a {'×'.join(map(str, spec.canvas_size))} "
                 f"canvas and a {'×'.join(map(str, spec.output_size))} output"
             )
-        if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
-            raise SpecError(f"scale must be a number > 0, got {scale!r}")
         if (
             spec.groups != 1
             or spec.in_channels not in (None, 1)
@@ -104,7 +103,7 @@ class NumbersRenderer:
         self.spec = spec
         self.pool = pool
         self.palette = flat_palette(theme)
-        self.scale = float(scale)
+        self.scale = check_scale(scale)
         x0, w0 = example_values(spec, seed, kernel=not pool)
         self.x = self._values("x", x, spec.input_size, x0)
         self.w = None if pool or w0 is None else self._values("w", w, spec.kernel_size, w0)

@@ -72,7 +72,6 @@ from convviz.draw.oblique_layout import (
     MARGIN,
     PT,
     SHEET_STEP,
-    _check_scale,
     _clip,
     _inward_edges,
     _layout,
@@ -82,7 +81,7 @@ from convviz.draw.oblique_layout import (
 from convviz.draw.oblique_palette import _frame_palette, _lut, _nearest, _sheet_fills, _unpack_bgr
 from convviz.errors import SpecError
 from convviz.look.scene import OUTPUT_PADDING, Scene
-from convviz.look.themes import Theme, get_theme, hex_to_rgb
+from convviz.look.themes import Theme, check_scale, get_theme, hex_to_rgb
 
 __all__ = ["CELL", "DPI", "MARGIN", "ConvRenderer", "frame_size", "render_frame"]
 
@@ -132,7 +131,7 @@ class ConvRenderer:
             raise SpecError(f"scene must be a convviz.look.scene.Scene, got {type(scene).__name__}")
         self.scene = scene
         self.theme = get_theme(theme)
-        self.scale = _check_scale(scale)
+        self.scale = check_scale(scale)
         self._layout = _layout(scene, self.theme, self.scale)
         self.frame_count: int = scene.frame_count
         self.size: tuple[int, int] = (self._layout.width, self._layout.height)

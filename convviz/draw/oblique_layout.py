@@ -18,7 +18,7 @@ import numpy as np
 
 from convviz.errors import SpecError
 from convviz.look.scene import Scene
-from convviz.look.themes import Theme, get_theme
+from convviz.look.themes import Theme, check_scale, get_theme
 
 #: the originals' resolution (dots per inch at scale 1)
 DPI = 150.0
@@ -191,17 +191,8 @@ def _oblique(rows: int, cols: int, left: float, bottom: float) -> _Plane:
 
 def frame_size(scene: Scene, theme: str | Theme = "classic", scale: float = 1.0) -> tuple[int, int]:
     """(width, height) px of the pictures of ``scene``."""
-    layout = _layout(scene, get_theme(theme), _check_scale(scale))
+    layout = _layout(scene, get_theme(theme), check_scale(scale))
     return layout.width, layout.height
-
-
-def _check_scale(scale: Any) -> float:
-    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
-        raise SpecError(f"scale must be a number, got {scale!r}")
-    scale = float(scale)
-    if not (0.1 <= scale <= 8.0) or not math.isfinite(scale):
-        raise SpecError(f"scale must be between 0.1 and 8, got {scale!r}")
-    return scale
 
 
 def _grid2(shape: Sequence[int]) -> tuple[int, int]:

@@ -32,6 +32,7 @@ from convviz.draw.flat_base import (
 )
 from convviz.draw.flat_values import example_values, kernel_panel, number_format, spelled
 from convviz.errors import SpecError
+from convviz.look.themes import check_scale
 
 __all__ = ["OverlapSummary", "ScatterRenderer", "overlap_summary"]
 
@@ -160,13 +161,11 @@ class ScatterRenderer:
                 f"the scatter view draws one frame per input cell and needs input_size <= "
                 f"{SCATTER_LIMIT} per side; got {spec.describe()}"
             )
-        if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
-            raise SpecError(f"scale must be a number > 0, got {scale!r}")
         if (x is not None or w is not None) and not numbers:
             raise SpecError("x and w are printed only with numbers=True")
         self.spec = spec
         self.palette = flat_palette(theme)
-        self.scale = float(scale)
+        self.scale = check_scale(scale)
         self.numbers = bool(numbers)
         ndim = spec.ndim
         n_in = int(math.prod(spec.input_size))

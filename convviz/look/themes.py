@@ -14,13 +14,14 @@ pictures are drawn at 150 dpi times the render scale).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from convviz.errors import SpecError
 
-__all__ = ["THEMES", "Theme", "get_theme"]
+__all__ = ["SCALE_RANGE", "THEMES", "Theme", "check_scale", "get_theme"]
 
 _HEX = re.compile(r"^#[0-9a-f]{6}$")
 
@@ -172,3 +173,21 @@ def get_theme(theme: str | Theme) -> Theme:
     if isinstance(theme, str) and theme.lower() in THEMES:
         return THEMES[theme.lower()]
     raise SpecError(f"unknown theme {theme!r}; known themes: {', '.join(THEMES)}")
+
+
+#: the drawing scales every renderer accepts (1 = the originals' pixel size): below 0.1
+#: a picture has no legible cell, above 8 one frame outgrows the memory budget
+SCALE_RANGE = (0.1, 8.0)
+
+
+def check_scale(scale: Any) -> float:
+    """``scale`` as a float; SpecError naming it unless it is a number in SCALE_RANGE."""
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) and not (
+        hasattr(scale, "dtype") and getattr(scale, "ndim", 1) == 0 and scale.dtype.kind in "iuf"
+    ):
+        raise SpecError(f"scale must be a number, got {scale!r}")
+    value = float(scale)
+    low, high = SCALE_RANGE
+    if not (math.isfinite(value) and low <= value <= high):
+        raise SpecError(f"scale must be between {low:g} and {high:g}, got {scale!r}")
+    return value

@@ -14,6 +14,7 @@ from typing import Any, cast
 import numpy as np
 
 from convviz.errors import SpecError
+from convviz.look.themes import check_scale
 
 __all__ = [
     "FigureFrames",
@@ -99,14 +100,6 @@ def palette(theme: Any = "default") -> Palette:
         )
     except AttributeError as exc:
         raise SpecError(f"theme {theme!r} lacks a field a diagram needs: {exc}") from None
-
-
-def check_scale(scale: Any) -> float:
-    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)):
-        raise SpecError(f"scale must be a number, got {scale!r}")
-    if not (math.isfinite(scale) and 0.25 <= scale <= 8):
-        raise SpecError(f"scale must be between 0.25 and 8, got {scale!r}")
-    return float(scale)
 
 
 def check_bool(name: str, value: Any) -> bool:
