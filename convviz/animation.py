@@ -75,6 +75,7 @@ class _Stream:
         self.size = animation.size
         self.caption = animation.caption
         self.poster_frame = animation.poster_frame
+        self.source = animation.source  # the drawing itself, for the vector writers
 
     def frame(self, n: int) -> np.ndarray:
         cached = self._animation._cache.get(n)
