@@ -127,8 +127,8 @@ def pdf_bytes(source: Any, *, frame: int | None = None) -> bytes:
         pdf = PdfFile(out, metadata={"CreationDate": None, "ModDate": None, "Title": caption,
                                      "Creator": "convviz", "Producer": "convviz"})
         for n in frames:
-            pdf.newPage(width, height)
-            renderer = vector_renderer_class("pdf")(pdf, 72, height, width)
+            pdf.newPage(width / 72, height / 72)  # (in inches)
+            renderer = vector_renderer_class("pdf")(pdf, 72, height / 72, width / 72)
             renderer.px_dpi = dpi
             state = draw_static(inner, renderer)
             draw_frame(inner, renderer, n, state)
