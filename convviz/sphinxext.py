@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from docutils import nodes
-from docutils.parsers.rst import Directive, directives
+from docutils import nodes  # type: ignore[import-untyped]
+from docutils.parsers.rst import Directive, directives  # type: ignore[import-untyped]
 
 from convviz.embed import parse_options, picture
 from convviz.errors import SpecError
@@ -39,7 +39,7 @@ from convviz.errors import SpecError
 __all__ = ["ConvvizDirective", "convviz_node", "setup"]
 
 
-class convviz_node(nodes.General, nodes.Inline, nodes.Element):  # noqa: N801 (docutils style)
+class convviz_node(nodes.General, nodes.Inline, nodes.Element):
     """The picture: its (parsed) options; drawn when the page is written."""
 
 
@@ -52,7 +52,7 @@ class ConvvizDirective(Directive):
     required_arguments = 0
     optional_arguments = 1
     final_argument_whitespace = False
-    option_spec = {
+    option_spec: ClassVar[dict[str, Any]] = {
         "input": _text, "kernel": _text, "stride": _text, "padding": _text,
         "dilation": _text, "transposed": directives.flag, "theme": _text,
         "numbers": directives.flag, "duration": _text, "frame": _text,
@@ -111,8 +111,8 @@ def visit_latex(translator: Any, node: convviz_node) -> None:
     pic = _render(translator, node, ".pdf", True)
     name = posixpath.join(translator.builder.imagedir, pic.path.name) \
         if translator.builder.imagedir else pic.path.name
-    translator.body.append(r"\sphinxincludegraphics[width=\linewidth,height=0.4\textheight,"
-                           r"keepaspectratio]{%s}" % name)
+    options = r"width=\linewidth,height=0.4\textheight,keepaspectratio"
+    translator.body.append(rf"\sphinxincludegraphics[{options}]{{{name}}}")
     raise nodes.SkipNode
 
 

@@ -60,7 +60,7 @@ def test_html_build_references_pictures_that_decode(tmp_path):
     imgs = re.findall(r'<img class="convviz" src="([^"]+)" alt="([^"]*)" '
                       r'width="(\d+)" height="(\d+)"', page)
     assert len(imgs) == 2
-    (gif, gif_alt, *gif_size), (png, png_alt, *png_size) = imgs
+    (gif, gif_alt, *gif_size), (png, png_alt, *_) = imgs
     anim = convviz.animate("padding_strides")
     image = Image.open(tmp_path / "html" / gif)
     assert image.format == "GIF" and image.n_frames == anim.frame_count

@@ -36,7 +36,7 @@ __all__ = ["draw_frame", "draw_static", "supports_vector", "vector_renderer_clas
 _CLASSES: dict[str, type] = {}
 
 #: rc settings for vector output: text as text, no random ids, no dates
-VECTOR_RC: dict[str, Any] = {
+VECTOR_RC: Any = {
     "svg.fonttype": "none",
     "svg.hashsalt": "convviz",
     "svg.id": None,
@@ -56,10 +56,15 @@ def vector_renderer_class(kind: str) -> type:
     from matplotlib.backend_bases import GraphicsContextBase
     from matplotlib.transforms import Affine2D, Transform
 
+    base: Any
     if kind == "svg":
-        from matplotlib.backends.backend_svg import RendererSVG as base
+        from matplotlib.backends.backend_svg import RendererSVG
+
+        base = RendererSVG
     elif kind == "pdf":
-        from matplotlib.backends.backend_pdf import RendererPdf as base
+        from matplotlib.backends.backend_pdf import RendererPdf
+
+        base = RendererPdf
     else:
         raise SpecError(f"kind must be 'svg' or 'pdf', got {kind!r}")
 
@@ -105,7 +110,7 @@ def vector_renderer_class(kind: str) -> type:
             RendererBase.draw_path_collection(
                 self, gc, as_transform(master_transform), paths, all_transforms, offsets,
                 as_transform(offset_trans), facecolors, edgecolors, linewidths, linestyles,
-                antialiaseds, [None] if urls is None else urls, offset_position, **kwargs)
+                antialiaseds, _urls(urls), offset_position, **kwargs)
 
         def draw_markers(self, gc: Any, marker_path: Any, marker_trans: Any, path: Any,
                          trans: Any, rgbFace: Any = None) -> None:
@@ -124,6 +129,11 @@ def vector_renderer_class(kind: str) -> type:
 
     _CLASSES[kind] = PixelVectorRenderer
     return PixelVectorRenderer
+
+
+def _urls(urls: Any) -> Any:
+    """A collection's link targets (the generic collection drawing needs a list)."""
+    return [None] if urls is None else urls
 
 
 def _is_oblique(source: Any) -> bool:

@@ -52,7 +52,7 @@ def _pillow_bytes(source: Any, duration_ms: float, **options: Any) -> bytes:
     images = _images(source)
     buffer = io.BytesIO()
     images[0].save(buffer, save_all=True, append_images=images[1:],
-                   duration=[int(round(duration_ms))] * len(images), loop=0, **options)
+                   duration=[round(duration_ms)] * len(images), loop=0, **options)
     return buffer.getvalue()
 
 
@@ -83,7 +83,7 @@ def video_bytes(source: Any, extension: str, duration_ms: float) -> bytes:
     """The animation as an ``.mp4`` or ``.webm`` video (SpecError naming the extra
     to install when imageio-ffmpeg is missing)."""
     try:
-        import imageio_ffmpeg
+        import imageio_ffmpeg  # type: ignore[import-untyped]
     except ImportError:
         raise SpecError(f"writing {extension} needs ffmpeg: pip install '{VIDEO_EXTRA}' "
                         "(it installs imageio-ffmpeg)") from None

@@ -57,7 +57,11 @@ def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = N
     import matplotlib
 
     from convviz.draw.vector import (
-        VECTOR_RC, draw_frame, draw_static, source_dpi, vector_renderer_class,
+        VECTOR_RC,
+        draw_frame,
+        draw_static,
+        source_dpi,
+        vector_renderer_class,
     )
 
     inner = _inner(source)
@@ -114,7 +118,11 @@ def pdf_bytes(source: Any, *, frame: int | None = None) -> bytes:
     from matplotlib.backends.backend_pdf import PdfFile
 
     from convviz.draw.vector import (
-        VECTOR_RC, draw_frame, draw_static, source_dpi, vector_renderer_class,
+        VECTOR_RC,
+        draw_frame,
+        draw_static,
+        source_dpi,
+        vector_renderer_class,
     )
 
     inner = _inner(source)
