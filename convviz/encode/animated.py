@@ -30,7 +30,7 @@ VIDEO_EXTRA = "convviz[video]"
 
 _CODECS = {".mp4": ("libx264", ["-pix_fmt", "yuv420p", "-preset", "medium", "-crf", "18"]),
            ".webm": ("libvpx-vp9", ["-pix_fmt", "yuv420p", "-b:v", "0", "-crf", "30",
-                                    "-row-mt", "0"])}
+                                    "-row-mt", "0", "-deadline", "good", "-cpu-used", "4"])}
 
 
 def _no_still(path: Path, frame: int | None, sheet: bool) -> None:
