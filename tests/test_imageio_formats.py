@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 import convviz
-from convviz.encode import writers
+from convviz.encode import imageio_formats as writers
 
 
 def _frames() -> list[np.ndarray]:

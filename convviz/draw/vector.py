@@ -162,7 +162,7 @@ def source_dpi(source: Any) -> float:
     if _is_oblique(source):
         from convviz.draw.oblique_layout import DPI
 
-        return float(DPI * source._layout.scale)
+        return float(DPI * source.scale)
     source.frame(0)  # builds the figure
     return float(_figure(source).dpi)
 
