@@ -21,7 +21,8 @@ in ``conf.py``: an animated SVG), or a PNG still with ``:frame:``; the LaTeX
 builder gets a vector PDF of ``:frame:`` (default: the poster frame). Other
 builders get the alt text. Pictures are named by a hash of their options and
 drawn only when missing, so a rebuild draws nothing. Modelled on
-``sphinx.ext.graphviz``.
+``sphinx.ext.graphviz``. :func:`gallery_scraper` shows the animations of
+sphinx-gallery examples.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from docutils.parsers.rst import Directive, directives  # type: ignore[import-un
 from convviz.embed import parse_options, picture
 from convviz.errors import SpecError
 
-__all__ = ["ConvvizDirective", "convviz_node", "setup"]
+__all__ = ["ConvvizDirective", "convviz_node", "gallery_scraper", "setup"]
 
 
 class convviz_node(nodes.General, nodes.Inline, nodes.Element):
@@ -121,6 +122,29 @@ def visit_other(translator: Any, node: convviz_node) -> None:
     translator.body.append(options.get("alt") or options.get("preset") or "[convolution]") \
         if hasattr(translator, "body") and isinstance(translator.body, list) else None
     raise nodes.SkipNode
+
+
+def gallery_scraper(block: Any, block_vars: dict[str, Any], gallery_conf: dict[str, Any],
+                    **kwargs: Any) -> str:
+    """A sphinx-gallery image scraper: every :class:`convviz.Animation` an example's code
+    block leaves in its namespace (and no block before it did) becomes a GIF in the
+    example's page. In ``conf.py``: ``sphinx_gallery_conf = {..., "image_scrapers":
+    ("matplotlib", gallery_scraper)}`` with ``from convviz.sphinxext import
+    gallery_scraper``."""
+    from sphinx_gallery.scrapers import figure_rst
+
+    from convviz.animation import Animation
+
+    namespace = block_vars["example_globals"]
+    shown = namespace.setdefault("__convviz_shown__", set())
+    paths = []
+    for value in list(namespace.values()):
+        if isinstance(value, Animation) and id(value) not in shown:
+            shown.add(id(value))
+            path = Path(next(block_vars["image_path_iterator"])).with_suffix(".gif")
+            value.save(path)
+            paths.append(str(path))
+    return figure_rst(paths, gallery_conf["src_dir"]) if paths else ""
 
 
 def setup(app: Any) -> dict[str, Any]:

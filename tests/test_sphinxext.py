@@ -118,3 +118,28 @@ def test_latex_build_includes_vector_pdfs(tmp_path):
 def test_bad_options_name_the_option(options, message):
     with pytest.raises(convviz.SpecError, match=message):
         embed.parse_options(options)
+
+
+def test_sphinx_gallery_scraper_shows_animations(tmp_path):
+    require_module("sphinx_gallery")
+    src = tmp_path / "src"
+    (src / "examples").mkdir(parents=True)
+    (src / "conf.py").write_text(
+        "from convviz.sphinxext import gallery_scraper\nproject = 'g'\n"
+        "extensions = ['sphinx_gallery.gen_gallery']\n"
+        "sphinx_gallery_conf = {'examples_dirs': 'examples', 'gallery_dirs': 'auto_examples',"
+        " 'image_scrapers': (gallery_scraper,)}\n")
+    (src / "index.rst").write_text("T\n=\n\n.. toctree::\n\n   auto_examples/index\n")
+    (src / "examples" / "README.txt").write_text("Examples\n========\n")
+    (src / "examples" / "plot_conv.py").write_text(
+        '"""\nTwo animations\n==============\n\nOne block.\n"""\nimport convviz\n\n'
+        'a = convviz.animate("padding_strides")\nb = convviz.animate("dilation")\n'
+        "c = a  # the same animation: shown once\n")
+    code, _ = _build(src, "html", tmp_path / "html")
+    assert code == 0
+    page = (tmp_path / "html" / "auto_examples" / "plot_conv.html").read_text()
+    srcs = sorted(set(re.findall(r'<img src="\.\./(_images/[^"]+\.gif)"', page)))
+    assert len(srcs) == 2
+    counts = sorted(Image.open(tmp_path / "html" / s).n_frames for s in srcs)
+    assert counts == sorted(convviz.animate(n).frame_count for n in ("padding_strides",
+                                                                        "dilation"))

@@ -93,6 +93,12 @@ def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = N
                 renderer.writer.end("g")
         renderer.finalize()
     text = out.getvalue()
+    # the title and description first, where assistive technology looks for them
+    described = re.search(r"\s*<title>.*?</desc>", text, flags=re.S)
+    if described is not None:
+        text = text[:described.start()] + text[described.end():]
+        opening = text.index(">", text.index("<svg")) + 1
+        text = text[:opening] + described.group(0) + text[opening:]
     # sizes in CSS pixels (one unit is one pixel of the raster frame), not points
     text = re.sub(r'<svg([^>]*?)width="([\d.]+)pt" height="([\d.]+)pt"',
                   r'<svg\1width="\2px" height="\3px" xml:space="preserve"', text, count=1)
