@@ -131,7 +131,7 @@ def gallery_scraper(block: Any, block_vars: dict[str, Any], gallery_conf: dict[s
     example's page. In ``conf.py``: ``sphinx_gallery_conf = {..., "image_scrapers":
     ("matplotlib", gallery_scraper)}`` with ``from convviz.sphinxext import
     gallery_scraper``."""
-    from sphinx_gallery.scrapers import figure_rst
+    from sphinx_gallery.scrapers import figure_rst  # type: ignore[import-untyped]
 
     from convviz.animation import Animation
 

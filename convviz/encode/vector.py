@@ -94,7 +94,7 @@ def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = N
         renderer.finalize()
     text = out.getvalue()
     # the title and description first, where assistive technology looks for them
-    described = re.search(r"\s*<title>.*?</desc>", text, flags=re.S)
+    described = re.search(r"\s*<title>.*?</desc>", text, flags=re.DOTALL)
     if described is not None:
         text = text[:described.start()] + text[described.end():]
         opening = text.index(">", text.index("<svg")) + 1
