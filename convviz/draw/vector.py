@@ -168,7 +168,11 @@ def source_dpi(source: Any) -> float:
 
 
 class _ObliqueTee:
-    """Sends an oblique renderer's drawing to a vector renderer as well as to its pixels."""
+    """Sends an oblique renderer's drawing to a vector renderer instead of its pixels.
+
+    A twin of the source (same scene, theme and scale) runs its own build and
+    per-frame steps; its shape and text drawing calls go to ``target`` (its own
+    pixels stay blank: nothing reads them)."""
 
     def __init__(self, source: Any) -> None:
         from convviz.draw.oblique import ConvRenderer
@@ -185,18 +189,15 @@ class _ObliqueTee:
         self.side = side
 
         def cells(polys: Any, face: Any, edge: Any, width: float) -> None:
-            ConvRenderer._cells(twin, polys, face, edge, width)
             self._sync()
             ConvRenderer._cells(side, polys, face, edge, width)  # type: ignore[arg-type]
 
         def segments(segs: Any, colour: Any, width: float, cap: str,
                      dashes: tuple[float, Any] = (0.0, None)) -> None:
-            ConvRenderer._segments(twin, segs, colour, width, cap, dashes)
             self._sync()
             ConvRenderer._segments(side, segs, colour, width, cap, dashes)  # type: ignore[arg-type]
 
         def draw_text(renderer: Any) -> None:
-            ConvRenderer._draw_text(twin, renderer)
             ConvRenderer._draw_text(twin, self.target)
 
         twin._cells = cells  # type: ignore[method-assign]
