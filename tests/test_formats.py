@@ -223,6 +223,7 @@ def test_video_reads_back(tmp_path, ext):
     for n in range(anim.frame_count):
         diff = np.abs(frames[n, :height, :width].astype(int) - anim.frame(n).astype(int))
         assert diff.mean() < 6, (n, diff.mean())  # lossy, but this frame, not another
+    assert path.read_bytes() == anim.save(tmp_path / f"b{ext}").read_bytes()  # deterministic
 
 
 def test_video_without_ffmpeg_names_the_extra(tmp_path, monkeypatch):
