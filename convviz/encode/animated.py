@@ -61,7 +61,7 @@ def save_webp(source: Any, path: Path, *, duration_ms: float, overwrite: bool,
     """Writer for ``.webp``: lossless, looping, ``duration_ms`` per frame."""
     _no_still(path, frame, sheet)
     data = _pillow_bytes(source, duration_ms, format="WEBP", lossless=True, quality=100,
-                         method=0, exact=True)
+                         method=0)
     write_bytes(path, data, overwrite=overwrite)
 
 
