@@ -76,6 +76,7 @@ class _Stream:
         self.size = animation.size
         self.caption = animation.caption
         self.poster_frame = animation.poster_frame
+        self.source = animation.source  # the drawing itself, for the vector writers
 
     def frame(self, n: int) -> np.ndarray:
         cached = self._animation._cache.get(n)
@@ -260,8 +261,13 @@ class Animation:
         - ``.png``: one still — ``frame`` picks it (default: the poster
           frame) — or with ``sheet=True`` a contact sheet of every frame
           (``columns`` per row);
-        - anything else: through an installed imageio plugin (e.g. ``.mp4``
-          with imageio[ffmpeg]); SpecError naming the extension otherwise.
+        - ``.svg``: vector; a still with ``frame``, else the animation (SMIL,
+          looping, ``duration`` per frame); ``.pdf``: vector, a page per frame
+          (``frame``: one page);
+        - ``.webp``, ``.apng``: lossless animations, looping, ``duration`` per
+          frame; ``.mp4``, ``.webm``: video (``pip install 'convviz[video]'``);
+        - anything else: through an installed imageio plugin; SpecError
+          naming the extension otherwise.
 
         (The writer for each extension comes from :mod:`convviz.encode.registry`.)
         Files are written atomically; ``overwrite=False`` refuses (OutputError)

@@ -337,8 +337,10 @@ def test_the_registry_dispatches_on_extension(tmp_path):
     # a still defaults to the source's poster frame
     np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "b.png").convert("RGB")),
                                   frames[2])
-    assert registry.extensions() == (".gif", ".png")
-    assert registry.writer_for("x.mp4") is registry.writer_for("x.webp")  # the fallback
+    assert registry.extensions() == (".apng", ".gif", ".mp4", ".pdf", ".png", ".svg", ".webm",
+                                     ".webp")
+    assert registry.writer_for("x.mkv") is registry.writer_for("x.tiff")  # the fallback
+    assert registry.writer_for("x.mkv") is not registry.writer_for("x.webp")
     with pytest.raises(SpecError, match="no extension"):
         registry.writer_for(tmp_path / "noext")
 

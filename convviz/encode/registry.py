@@ -7,7 +7,9 @@ atomically, refusing an existing file unless ``overwrite``. ``frame`` (a
 frame number) and ``sheet`` / ``columns`` ask for a still or a contact sheet;
 a writer that cannot make one raises SpecError.
 
-Built in: ``.gif`` (the animation), ``.png`` (a still, or a contact sheet) and
+Built in: ``.gif`` (the animation), ``.png`` (a still, or a contact sheet),
+``.svg`` and ``.pdf`` (vector: :mod:`convviz.encode.vector`), ``.webp``,
+``.apng``, ``.mp4`` and ``.webm`` (:mod:`convviz.encode.animated`) and
 a fallback for every other extension through an installed imageio plugin.
 :func:`register` adds or replaces one (``"*"``: the fallback), as
 matplotlib's animation writers registry does.
@@ -128,6 +130,24 @@ def save_other(source: FrameSource, path: Path, *, duration_ms: float, overwrite
     write_imageio(source, path, duration_ms, overwrite=overwrite)
 
 
+def _lazy(module: str, name: str) -> Writer:
+    """A writer imported from ``convviz.encode.<module>`` when first called."""
+
+    def writer(source: FrameSource, path: Path, **options: object) -> None:
+        import importlib
+
+        getattr(importlib.import_module(f"convviz.encode.{module}"), name)(source, path, **options)
+
+    writer.__name__ = writer.__qualname__ = name
+    return writer  # type: ignore[return-value]
+
+
 register(".gif", save_gif)
 register(".png", save_png)
+register(".svg", _lazy("vector", "save_svg"))
+register(".pdf", _lazy("vector", "save_pdf"))
+register(".webp", _lazy("animated", "save_webp"))
+register(".apng", _lazy("animated", "save_apng"))
+register(".mp4", _lazy("animated", "save_video"))
+register(".webm", _lazy("animated", "save_video"))
 register(FALLBACK, save_other)

@@ -1,0 +1,169 @@
+"""Vector files: SVG (a still, or an animation looping as the GIF does) and PDF (a page a frame).
+
+Both are drawn from the same drawing calls as the pixels
+(:mod:`convviz.draw.vector`): shapes are paths, text is text (SVG ``<text>``,
+PDF with the font embedded), one unit is one pixel of the raster frame.
+
+- ``.svg`` with ``frame=N``: frame ``N``. Without: every frame as a group
+  ``<g id="frameN">`` shown in turn by a SMIL ``<animate>`` of its ``display``
+  (looping forever, ``duration_ms`` per frame, as the GIF); a viewer without
+  SMIL shows the poster frame. ``<title>`` and ``<desc>`` hold the caption.
+- ``.pdf``: one page per frame (for LaTeX's ``animate`` package:
+  ``\\animategraphics[loop,autoplay]{fps}{file}{}{}``), or only page ``frame``.
+
+Same input, same bytes: ids are salted with a constant and no date is written.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from convviz.encode.atomic import write_bytes
+from convviz.errors import SpecError
+
+__all__ = ["pdf_bytes", "save_pdf", "save_svg", "svg_bytes"]
+
+
+def _inner(source: Any) -> Any:
+    """The drawing frame source behind a writer's source (an Animation's stream holds one)."""
+    inner = getattr(source, "source", source)
+    from convviz.draw.vector import supports_vector
+
+    if not supports_vector(inner):
+        raise SpecError(f"{type(inner).__name__} cannot be drawn as vectors; use .gif or .png")
+    return inner
+
+
+def _frames(source: Any, frame: int | None) -> list[int]:
+    count = int(source.frame_count)
+    if frame is None:
+        return list(range(count))
+    if isinstance(frame, bool) or not isinstance(frame, int):
+        raise SpecError(f"frame must be a frame number or None, got {frame!r}")
+    if not -count <= frame < count:
+        raise SpecError(f"frame={frame} is not a frame of this animation (0 … {count - 1})")
+    return [frame % count]
+
+
+def _seconds(ms: float) -> str:
+    return f"{ms / 1000:.3f}".rstrip("0").rstrip(".") + "s"
+
+
+def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = None) -> bytes:
+    """The SVG document of ``source`` (a frame source): one frame, or all of them animated."""
+    import matplotlib
+
+    from convviz.draw.vector import (
+        VECTOR_RC,
+        draw_frame,
+        draw_static,
+        source_dpi,
+        vector_renderer_class,
+    )
+
+    inner = _inner(source)
+    frames = _frames(inner, frame)
+    width, height = (int(v) for v in inner.size)
+    caption = str(getattr(inner, "caption", "") or "convviz animation")
+    out = io.StringIO()
+    with matplotlib.rc_context(VECTOR_RC):
+        renderer = vector_renderer_class("svg")(width, height, out, image_dpi=72,
+                                                metadata={"Date": None})
+        renderer.px_dpi = source_dpi(inner)
+        renderer.writer.element("title", caption)
+        count = len(frames)
+        what = (f"frame {frames[0]} of {inner.frame_count}" if frame is not None else
+                f"{count} frames, {_seconds(duration_ms)} each, looping")
+        renderer.writer.element("desc", f"{caption} ({what})")
+        state = draw_static(inner, renderer)
+        if frame is not None:
+            draw_frame(inner, renderer, frames[0], state)
+        else:
+            poster = int(getattr(inner, "poster_frame", 0))
+            total = _seconds(duration_ms * count)
+            for n in frames:
+                renderer.writer.start("g", id=f"frame{n}",
+                                      display="inline" if n == poster else "none")
+                if count > 1:
+                    renderer.writer.element("animate", **_smil(n, count, total))
+                draw_frame(inner, renderer, n, state)
+                renderer.writer.end("g")
+        renderer.finalize()
+    text = out.getvalue()
+    # the title and description first, where assistive technology looks for them
+    described = re.search(r"\s*<title>.*?</desc>", text, flags=re.DOTALL)
+    if described is not None:
+        text = text[:described.start()] + text[described.end():]
+        opening = text.index(">", text.index("<svg")) + 1
+        text = text[:opening] + described.group(0) + text[opening:]
+    # sizes in CSS pixels (one unit is one pixel of the raster frame), not points
+    text = re.sub(r'<svg([^>]*?)width="([\d.]+)pt" height="([\d.]+)pt"',
+                  r'<svg\1width="\2px" height="\3px" xml:space="preserve"', text, count=1)
+    return text.encode("utf-8")
+
+
+def _smil(n: int, count: int, total: str) -> dict[str, str]:
+    """A discrete ``display`` animation showing frame ``n`` of ``count`` in its turn."""
+    start, end = n / count, (n + 1) / count
+    if n == 0:
+        values, times = "inline;none", f"0;{end:.6g}"
+    elif n == count - 1:
+        values, times = "none;inline", f"0;{start:.6g}"
+    else:
+        values, times = "none;inline;none", f"0;{start:.6g};{end:.6g}"
+    return {"attributeName": "display", "values": values, "keyTimes": times,
+            "calcMode": "discrete", "dur": total, "begin": "0s", "repeatCount": "indefinite"}
+
+
+def pdf_bytes(source: Any, *, frame: int | None = None) -> bytes:
+    """A PDF of ``source``: one page per frame, or only page ``frame``."""
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfFile
+
+    from convviz.draw.vector import (
+        VECTOR_RC,
+        draw_frame,
+        draw_static,
+        source_dpi,
+        vector_renderer_class,
+    )
+
+    inner = _inner(source)
+    frames = _frames(inner, frame)
+    width, height = (int(v) for v in inner.size)
+    caption = str(getattr(inner, "caption", "") or "convviz animation")
+    out = io.BytesIO()
+    with matplotlib.rc_context(VECTOR_RC):
+        dpi = source_dpi(inner)
+        pdf = PdfFile(out, metadata={"CreationDate": None, "ModDate": None, "Title": caption,
+                                     "Creator": "convviz", "Producer": "convviz"})
+        for n in frames:
+            pdf.newPage(width / 72, height / 72)  # (in inches)
+            renderer = vector_renderer_class("pdf")(pdf, 72, height / 72, width / 72)
+            renderer.px_dpi = dpi
+            state = draw_static(inner, renderer)
+            draw_frame(inner, renderer, n, state)
+            renderer.finalize()
+        pdf.finalize()
+        pdf.close()
+    return out.getvalue()
+
+
+def save_svg(source: Any, path: Path, *, duration_ms: float, overwrite: bool,
+             frame: int | None = None, sheet: bool = False, columns: int | None = None) -> None:
+    """Writer for ``.svg``: frame ``frame``, or the animation (see the module docstring)."""
+    if sheet:
+        raise SpecError(f"sheet=True writes a PNG; path {str(path)!r} does not end in .png")
+    write_bytes(path, svg_bytes(source, duration_ms=duration_ms, frame=frame),
+                overwrite=overwrite)
+
+
+def save_pdf(source: Any, path: Path, *, duration_ms: float, overwrite: bool,
+             frame: int | None = None, sheet: bool = False, columns: int | None = None) -> None:
+    """Writer for ``.pdf``: a page per frame, or only page ``frame``."""
+    if sheet:
+        raise SpecError(f"sheet=True writes a PNG; path {str(path)!r} does not end in .png")
+    write_bytes(path, pdf_bytes(source, frame=frame), overwrite=overwrite)
