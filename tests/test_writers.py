@@ -298,15 +298,6 @@ def test_unknown_extension_names_the_extension(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_video_without_a_plugin_says_what_to_install(tmp_path):
-    import importlib.util
-
-    if importlib.util.find_spec("imageio_ffmpeg") or importlib.util.find_spec("av"):
-        pytest.skip("a video plugin is installed")
-    with pytest.raises(SpecError, match=r"imageio\[ffmpeg\]"):
-        imageio_formats.write_imageio(moving_square_frames(2), tmp_path / "a.mp4", 100)
-
-
 class ListSource:
     """A frame source over a list of frames (counts how often each frame is drawn)."""
 
