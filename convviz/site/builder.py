@@ -58,7 +58,7 @@ from convviz.site.manifest import (
     reusable,
     sweep,
 )
-from convviz.site.models import ImageJob, SiteModel, collect
+from convviz.site.models import DARK_THEME, LIGHT_THEME, ImageJob, Link, SiteModel, collect
 
 __all__ = ["MANIFEST_NAME", "PAGE_FILES", "BuildReport", "build", "render_draft", "render_pages", "render_picture"]
 
@@ -68,8 +68,10 @@ log = logging.getLogger(__name__)
 PAGE_FILES = {"index.html": "index.html"}
 #: static assets copied from the templates directory
 ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js"}
-#: the gallery's picture theme (classic look plus input/output labels)
-THEME = "default"
+#: the gallery's pictures are text-free, in the light and the dark theme (see models)
+THEME = f"{LIGHT_THEME}+{DARK_THEME}"
+#: the languages a build of ``lang="all"`` writes: language -> its page
+LANG_PAGES = {"en": "index.html", "zh": "zh/index.html"}
 #: file suffixes of the package's sources hashed into every picture's key
 SOURCE_SUFFIXES = (".py", ".html", ".css", ".js")
 
@@ -208,7 +210,7 @@ def _animation(source: str, options: tuple[tuple[str, Any], ...]) -> Any:
     """The Animation of one picture group: its GIF and its still share the drawn frames."""
     from convviz.animation import animate
 
-    return animate(source, theme=THEME, **dict(options))
+    return animate(source, **dict(options))
 
 
 def render_picture(job: ImageJob) -> bytes:
@@ -278,14 +280,35 @@ def _environment(templates: str | os.PathLike[str] | None) -> Any:
     return env
 
 
-def _render_pages(model: SiteModel, env: Any) -> dict[str, bytes]:
+def _render_page(model: SiteModel, env: Any) -> bytes:
+    return templating.render(env, "index.html", site=model, t=model.text).encode("utf-8")
+
+
+def _assets(env: Any) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    for name, target in PAGE_FILES.items():
-        files[target] = templating.render(env, name, site=model, t=model.text).encode("utf-8")
     for name, target in ASSET_FILES.items():
         source, _, _ = env.loader.get_source(env, name)
         files[target] = source.encode("utf-8")
     return files
+
+
+def _render_pages(model: SiteModel, env: Any) -> dict[str, bytes]:
+    return {"index.html": _render_page(model, env), **_assets(env)}
+
+
+def _pages(lang: str) -> list[tuple[str, str, str, tuple[Link, ...]]]:
+    """(language, page path, root, links to the other languages) of what ``lang`` builds."""
+    if lang != "all":
+        return [(lang, "index.html", "", ())]
+    from convviz.site.text import TEXT
+
+    pages = []
+    for code, page in LANG_PAGES.items():
+        root = "../" * page.count("/")
+        links = tuple(Link(root + other, TEXT[o]["lang_name"], TEXT[o]["html_lang"])
+                      for o, other in LANG_PAGES.items() if o != code)
+        pages.append((code, page, root, links))
+    return pages
 
 
 def render_pages(model: SiteModel, templates: str | os.PathLike[str] | None = None
@@ -313,7 +336,7 @@ def _check_places(out: Path) -> None:
                                  or not inside(out.resolve(), img)):
         raise OutputError(f"{str(img)!r} is not a folder inside {str(out)!r} (a link or a file "
                           "is in the way); the gallery writes its pictures only there")
-    for rel in (*PAGE_FILES.values(), *ASSET_FILES.values(), MANIFEST_NAME):
+    for rel in (*LANG_PAGES.values(), *ASSET_FILES.values(), MANIFEST_NAME):
         if (out / rel).is_dir():
             raise OutputError(f"cannot write {str(out / rel)!r}: it is a directory")
 
@@ -321,7 +344,7 @@ def _check_places(out: Path) -> None:
 def build(
     out_dir: str | os.PathLike[str] = "output",
     *,
-    lang: str = "en",
+    lang: str = "all",
     templates: str | os.PathLike[str] | None = None,
     jobs: int | None = None,
     progress: Callable[[int, int, str], Any] | None = None,
@@ -330,7 +353,9 @@ def build(
 ) -> BuildReport:
     """Build the gallery into ``out_dir`` and return a :class:`BuildReport`.
 
-    ``lang``: ``"en"`` or ``"zh"``; ``templates``: a directory whose files
+    ``lang``: ``"all"`` (English in ``index.html``, Chinese in
+    ``zh/index.html``, one set of pictures in ``img/`` for both), ``"en"`` or
+    ``"zh"`` (that language alone, in ``index.html``); ``templates``: a directory whose files
     override the packaged templates (``index.html``, ``style.css``,
     ``gallery.js``, ``_macros.html``); ``jobs``: worker processes for the
     pictures (default: the CPU count); ``progress(done, total, name)`` is
@@ -358,9 +383,15 @@ def build(
     presets, diagrams, available, identities = _sources(custom)
     gather: dict[str, Any] = dict(presets=presets, diagrams=diagrams, available=available,
                                   identities=identities, version=__version__)
-    draft_model, wanted = collect(lang, **gather)
+    if lang != "all" and lang not in LANG_PAGES:
+        raise SpecError(f"lang must be one of all, {', '.join(LANG_PAGES)}, got {lang!r}")
+    pages = _pages(lang)
     env = _environment(templates)
-    _render_pages(draft_model, env)
+    wanted: dict[str, ImageJob] = {}
+    for code, _, root, links in pages:
+        draft_model, jobs_of = collect(code, root=root, languages=links, **gather)
+        wanted.update(jobs_of)
+        _render_page(draft_model, env)
 
     # 2. render what changed: a picture is reused only if its key is unchanged and its file
     #    is exactly the one written (length, hash, readable header)
@@ -377,7 +408,7 @@ def build(
             sizes[path], manifest[path] = size, entry
     todo = [job for path, job in sorted(wanted.items()) if path not in manifest]
     reused = sorted(manifest)
-    total = len(wanted) + len(PAGE_FILES) + len(ASSET_FILES)
+    total = len(wanted) + len(pages) + len(ASSET_FILES)
     done = 0
 
     def tick(name: str) -> None:
@@ -423,11 +454,16 @@ def build(
                     store(*result)
 
     # pictures this build no longer shows, temporary files of interrupted builds
-    sweep(out, wanted, [*PAGE_FILES.values(), *ASSET_FILES.values(), MANIFEST_NAME], started)
+    sweep(out, wanted, [*LANG_PAGES.values(), *ASSET_FILES.values(), MANIFEST_NAME], started)
 
-    # 3. the final view model (failed pictures leave their cards out) and the pages
-    model, _ = collect(lang, failed=failed, sizes=sizes, **gather)
-    files = _render_pages(model, env)
+    # 3. the final view models (failed pictures leave their cards out) and the pages
+    files = _assets(env)
+    omitted: list[str] = []
+    for code, page, root, links in pages:
+        model, _ = collect(code, failed=failed, sizes=sizes, root=root, languages=links,
+                           **gather)
+        files[page] = _render_page(model, env)
+        omitted += model.omitted
     for target, data in sorted(files.items()):
         if _write_if_changed(out / target, data):
             written += 1
@@ -436,5 +472,5 @@ def build(
     return BuildReport(
         out_dir=out, rendered=len(todo) - len(failed), reused=len(reused), written=written,
         elapsed=time.perf_counter() - start, pages=tuple(sorted(files)),
-        omitted=model.omitted, failed=failed,
+        omitted=tuple(dict.fromkeys(omitted)), failed=failed,
     )

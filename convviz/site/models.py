@@ -53,6 +53,10 @@ __all__ = [
 # -------------------------------------------------------------------------------------------
 # the pictures
 
+#: the themes of the gallery's pictures: one for the light page, one for the dark page
+LIGHT_THEME = "classic"
+DARK_THEME = "dark"
+
 
 @dataclass(frozen=True)
 class ImageJob:
@@ -65,7 +69,10 @@ class ImageJob:
     representative frame.
     ``identity`` holds what the picture depends on besides the renderer's code
     (the spec's repr, the preset's options); the build hashes it.
-    ``optional``: a failure drops a link, not the card.
+    ``optional``: a failure drops a link, not the card. Gallery pictures carry
+    no text (``labels=False``): the words are in the page, in its language,
+    so both languages share one set of pictures; each picture exists in the
+    light (``classic``) and the ``dark`` theme (``<name>-dark.gif``).
     """
 
     path: str
@@ -82,16 +89,18 @@ class ImageJob:
 
 @dataclass(frozen=True)
 class Image:
-    path: str  # URL relative to index.html
+    path: str  # URL relative to the page
     alt: str
     width: int = 0
     height: int = 0
+    dark: str = ""  # URL of the same picture in the dark theme ("" if there is none)
 
 
 @dataclass(frozen=True)
 class Link:
     href: str
     label: str
+    lang: str = ""  # the language of the page linked to, when it is another one
 
 
 @dataclass(frozen=True)
@@ -193,6 +202,8 @@ class SiteModel:
     text: Mapping[str, str]
     version: str
     omitted: tuple[str, ...] = ()  # cards left out (picture missing), for the report
+    root: str = ""  # the page's way back to the output folder ("" or "../")
+    languages: tuple[Link, ...] = ()  # the same page in the other languages
 
     @property
     def cards(self) -> list[Card]:
@@ -379,27 +390,35 @@ class _Pictures:
     failed: frozenset[str]
     identities: Mapping[str, str]
     sizes: Mapping[str, tuple[int, int]]
+    root: str = ""  # prefix of picture URLs: the page's way back to the output folder
     jobs: dict[str, ImageJob] = field(default_factory=dict)
+
+    def _job(self, source: str, still: bool, options: dict[str, Any], suffix: str,
+             optional: bool) -> str:
+        path = f"img/{source}{suffix}.{'png' if still else 'gif'}"
+        self.jobs[path] = ImageJob(path, source, tuple(sorted(options.items())),
+                                   "representative" if still else None,
+                                   self.identities.get(source, source), optional)
+        return path
 
     def add(self, source: str, alt: str, *, still: bool = False, numbers: bool = False,
             view: str = "gather", optional: bool = False) -> Image | None:
         if not self.available(source):
             return None
         suffix = ("-numbers" if numbers else "") + ("-scatter" if view == "scatter" else "")
-        path = f"img/{source}{suffix}.{'png' if still else 'gif'}"
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"labels": False, "theme": LIGHT_THEME}
         if numbers:
             options["numbers"] = True
         if view != "gather":
             options["view"] = view
-        job = ImageJob(path, source, tuple(sorted(options.items())),
-                       "representative" if still else None,
-                       self.identities.get(source, source), optional)
-        self.jobs[path] = job
+        path = self._job(source, still, options, suffix, optional)
+        dark = self._job(source, still, {**options, "theme": DARK_THEME}, suffix + "-dark",
+                         True)
         if path in self.failed:
             return None
         w, h = self.sizes.get(path, (0, 0))
-        return Image(path, alt, w, h)
+        return Image(self.root + path, alt, w, h,
+                     "" if dark in self.failed else self.root + dark)
 
 
 def _title(preset: Any, lang: str) -> str:
@@ -661,16 +680,21 @@ def collect(
     version: str,
     failed: Iterable[str] = (),
     sizes: Mapping[str, tuple[int, int]] | None = None,
+    root: str = "",
+    languages: Sequence[Link] = (),
 ) -> tuple[SiteModel, dict[str, ImageJob]]:
     """The whole site as a view model, and the pictures it needs (path -> job).
 
     ``available(name)``: whether a picture of preset/diagram ``name`` can be
     made; ``failed``: picture paths whose rendering failed (their cards, or
-    links, are left out); ``sizes``: path -> (width, height) of made pictures.
+    links, are left out); ``sizes``: path -> (width, height) of made pictures;
+    ``root``: what the page's URLs of pictures and assets start with (``"../"``
+    for a page one folder down); ``languages``: links to the page in other
+    languages.
     """
     if lang not in LANGS:
         raise SpecError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    pics = _Pictures(available, frozenset(failed), identities, sizes or {})
+    pics = _Pictures(available, frozenset(failed), identities, sizes or {}, root)
     b = _Builder(lang, pics, presets, diagrams)
     t = TEXT[lang]
     parts = [("why", t["s_why"], b.why), ("basic", t["s_basic"], b.basic),
@@ -680,5 +704,5 @@ def collect(
     sections = tuple(Section(sid, n, title, make())
                      for n, (sid, title, make) in enumerate(parts, start=1))
     model = SiteModel(lang, t["html_lang"], t["site_title"], t["site_subtitle"], sections,
-                      t, version, tuple(dict.fromkeys(b.omitted)))
+                      t, version, tuple(dict.fromkeys(b.omitted)), root, tuple(languages))
     return model, pics.jobs

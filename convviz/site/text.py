@@ -16,6 +16,7 @@ LANGS = ("en", "zh")
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "html_lang": "en",
+        "lang_name": "English",
         "site_title": "convviz — convolution arithmetic, made visible",
         "site_subtitle": (
             "Every picture, number and hover map on this page is computed by convviz's "
@@ -219,6 +220,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "zh": {
         "html_lang": "zh-Hans",
+        "lang_name": "中文",
         "site_title": "convviz — 卷积算术可视化",
         "site_subtitle": "本页所有图片、数字和悬停索引图都由 convviz 引擎根据卷积参数计算得出。",
         "contents": "目录",
