@@ -171,7 +171,7 @@ class Block:
 
     kinds: ``text`` (paragraphs), ``cards`` (a grid of cards, ``per_row``),
     ``table``, ``code`` (labelled code lines), ``formulas`` (``gated``),
-    ``heading`` (a sub-heading in ``title``).
+    ``heading`` (a sub-heading in ``title``), ``sources`` (``links`` under ``title``).
     """
 
     kind: str
@@ -182,6 +182,7 @@ class Block:
     table: Table | None = None
     code: tuple[CodeLine, ...] = ()
     note: str = ""
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,25 +229,35 @@ def _one(values: Sequence[int]) -> int | tuple[int, ...]:
 
 
 def drawn_as(spec: ConvSpec, lang: str) -> str:
-    """How the gather view draws a transposed spec (its first axis), in words.
+    """How the gather view draws a transposed spec, in words (every axis).
 
     The input is stretched with s − 1 zeros between neighbouring cells, then
     k̂ − 1 − p cells are added on each side; a negative count cuts cells off.
+    A count that differs between axes is given per axis (rows first).
     """
     t = TEXT[lang]
-    g = spec.axes[0]
-    before, after = canvas_pads(spec)[0]
-    zeros = g.stride - 1
-    gaps = (t["zeros_none"] if zeros == 0 else t["zeros_one"] if zeros == 1
-            else t["zeros_many"].format(n=zeros))
+    pads = canvas_pads(spec)
+    gaps = _zeros(tuple(g.stride - 1 for g in spec.axes), t)
 
-    def side(count: int, where: str) -> str:
-        return (t["side_pad"] if count >= 0 else t["side_cut"]).format(n=abs(count),
-                                                                      where=t[where])
+    def side(counts: Sequence[int], where: str) -> str:
+        n = _one([abs(c) for c in counts])
+        return (t["side_pad"] if min(counts) >= 0 else t["side_cut"]).format(
+            n=n if isinstance(n, int) else ", ".join(map(str, n)), where=t[where])
+
+    before = side([b for b, _ in pads], "before")
+    after = side([a for _, a in pads], "after")
 
     return t["drawn_as_value"].format(
         stretched=_size(tuple(a.stretched_size for a in spec.axes)), zeros=gaps,
-        before=side(before, "before"), after=side(after, "after"))
+        before=before, after=after)
+
+
+def _zeros(gaps: Sequence[int], t: Mapping[str, str]) -> str:
+    """'no zeros', '1 zero', 'n zeros' or 'a, b zeros' (per axis) in the page's language."""
+    n = _one(gaps)
+    if isinstance(n, tuple):
+        return t["zeros_many"].format(n=", ".join(map(str, n)))
+    return t["zeros_none"] if n == 0 else t["zeros_one"] if n == 1 else t["zeros_many"].format(n=n)
 
 
 # -------------------------------------------------------------------------------------------
@@ -337,7 +348,7 @@ def alt_text(spec: ConvSpec, lang: str, *, view: str = "gather", still: bool = F
         cb = _one([before for before, _ in spec.canvas_padding])
         ca = _one([after for _, after in spec.canvas_padding])
         gaps = [st - 1 for st in spec.stride]
-        zeros = t["alt_zeros"].format(n=_one(gaps)) if any(gaps) else ""
+        zeros = t["alt_zeros"].format(zeros=_zeros(gaps, t)) if any(gaps) else ""
         return t["alt_transposed"].format(what=what, i=i, zeros=zeros, cb=cb, ca=ca, k=k, dil=d,
                                           o=o, frames=spec.frame_count)
     lo, hi = spec.padding_before, spec.padding_after
@@ -512,21 +523,48 @@ class _Builder:
         return Card(
             id=anchor, title=title, caption=spec.describe(), figures=figures,
             links=self._links(name, spec, figures), formula=formula, params=tuple(params),
-            code=tuple(code), grid=hover, note=preset.description if self.lang == "en" else "",
+            code=tuple(code), grid=hover, note=self._note(name, spec),
             wide=spec.transposed,
         )
 
-    def diagram_card(self, role: str, *, note: str = "") -> Card | None:
+    def _note(self, name: str, spec: ConvSpec) -> str:
+        """The card's note from the text table, its numbers from the engine ("" if none)."""
+        t = self.t
+        direct = name[:-len("_transposed")] if name.endswith("_transposed") else ""
+        if f"note_{name}" not in t:
+            if direct in self.presets and self.presets[name].classic:
+                return t["note_transposed_of"].format(title=_title(self.presets[direct],
+                                                                   self.lang))
+            return ""
+        values: dict[str, Any] = {"i": _size(spec.input_size), "o": _size(spec.output_size),
+                                  "k": _one(spec.kernel_size), "s": _one(spec.stride),
+                                  "p": _one(spec.padding_before),
+                                  "op": _one(spec.output_padding)}
+        if direct in self.presets:
+            values["title"] = _title(self.presets[direct], self.lang)
+        if spec.ndim == 1:
+            last = spec.output_size[0] - 1
+            values["reads"] = ", ".join(
+                "t" if r == 0 else f"t−{-r}" for r in
+                (int(v) - last for v in spec.input_taps[last, :, 0]) if r <= 0)
+        return t[f"note_{name}"].format(**values)
+
+    def diagram_card(self, role: str) -> Card | None:
         name = self.roles.get(role)
         if name is None:
             self.omitted.append(role)
             return None
         d = self.diagrams[name]
         title = DIAGRAM_TITLES_ZH.get(role, d.title) if self.lang == "zh" else d.title
-        description = d.description if self.lang == "en" else ""
+        description = self.t.get(f"note_{role}", "")
+        if role == "separable":
+            ex = separable_example()
+            std = ex["standard"].multiply_count
+            sep = ex["depthwise"].multiply_count + ex["pointwise"].multiply_count
+            description = description.format(sep=_num(sep), std=_num(std))
+
         def alt(still: bool) -> str:
-            what = self.t["alt_still" if still else "alt_animation"].strip()
-            return self.t["alt_diagram"].format(what=what, title=title,
+            return self.t["alt_diagram"].format(what=self.t["alt_figure"], title=title,
                                                 description=description).strip()
 
         fig = self._figure(name, None, alt=alt)
@@ -535,7 +573,7 @@ class _Builder:
             return None
         links = (Link(fig.still.path, self.t["still"]),) if fig.still else ()
         return Card(id=name, title=title, caption="", figures=(fig,), links=links,
-                    note=note or description, wide=True)
+                    note=description, wide=True)
 
     @staticmethod
     def _cards(*cards: Card | None) -> tuple[Card, ...]:
@@ -553,10 +591,18 @@ class _Builder:
                        t["why_dilated"].format(k=2)),
                       tuple(tuple(_num(int(v)) for v in row) for row in rows),
                       (True, True, True, True))
+        sources = (Link("https://www.jiqizhixin.com/articles/041503", t["src_jiqizhixin"]),
+                   Link("https://towardsdatascience.com/the-fall-of-rnn-lstm-2d1594c74ce0",
+                        t["src_tds"], "en"),
+                   Link("https://blog.csdn.net/heyc861221/article/details/80174475",
+                        t["src_csdn_rnn"]))
         return (Block("text", paragraphs=(t["why_p1"],)),
                 Block("cards", cards=self._cards(self.diagram_card("path_length")), per_row=1),
                 Block("text", paragraphs=(t["why_p2"],)),
-                Block("table", table=table))
+                Block("table", table=table),
+                Block("text", paragraphs=(t["why_lstm"], t["why_seq"], t["why_attn"],
+                                          t["why_task"])),
+                Block("sources", title=t["sources"], links=sources))
 
     def basic(self) -> tuple[Block, ...]:
         names = [n for n, p in self.presets.items() if p.classic and p.family == "direct"]
@@ -567,7 +613,8 @@ class _Builder:
         names = [n for n, p in self.presets.items() if p.classic and p.family == "transposed"]
         ours = [n for n in ("output_padding_transposed", "dilation_transposed")
                 if n in self.presets]
-        return (Block("text", paragraphs=(self.t["tr_p1"], self.t["tr_p2"])),
+        return (Block("text", paragraphs=(self.t["tr_p1"], self.t["tr_p2"],
+                                          self.t["tr_checker"])),
                 Block("cards", cards=self._cards(*(self.conv_card(n) for n in names)), per_row=2),
                 Block("heading", title=self.t["tr_ours"]),
                 Block("cards", cards=self._cards(*(self.conv_card(n) for n in ours)), per_row=2))
@@ -662,12 +709,19 @@ class _Builder:
         cost = t["g_cost"].format(k=k, c=c, n=n, params=_num(2 * spec.parameter_count), t=steps,
                                   mults=_num(2 * spec.multiply_count),
                                   gates=_num(math.prod(spec.output_size) * n))
+        dil = (1, 2, 4, 8)
+        rf, _ = stack_receptive_field(k, dil)
+        dgcnn = t["g_dgcnn"].format(k=k, dil=", ".join(map(str, dil)), rf=rf)
+        sources = (Link("https://blog.csdn.net/stdcoutzyx/article/details/55004458",
+                        t["src_csdn_glu"]),
+                   Link("https://kexue.fm/archives/5409#门机制", t["src_kexue"]))
         return (Block("text", paragraphs=(t["g_p1"],)),
                 Block("formulas"),
                 Block("cards", cards=self._cards(self.diagram_card("glu_block"),
                                                  self.diagram_card("highway_block"),
                                                  self.diagram_card("glu_same")), per_row=1),
-                Block("text", paragraphs=(t["g_p2"], cost)))
+                Block("text", paragraphs=(t["g_p2"], dgcnn, cost)),
+                Block("sources", title=t["sources"], links=sources))
 
 
 def collect(

@@ -60,7 +60,7 @@ TEXT: dict[str, dict[str, str]] = {
         "why_dilated": "dilated convolutions, k = {k}, d = 1, 2, 4, … (layers)",
         # section 2
         "basic_p1": (
-            "The seven direct cases of conv_arithmetic, four to a row. Each card shows the "
+            "The seven direct cases of conv_arithmetic. Each card shows the "
             "animation, its parameters, the output size worked out, and the same layer in "
             "PyTorch and Keras. Hover over (or tab to) an output cell of the small grid to "
             "see which input cells it reads."
@@ -111,7 +111,7 @@ TEXT: dict[str, dict[str, str]] = {
         "dil_params": "parameters (1 channel)",
         "dil_code": "Keras and PyTorch",
         "dil_code_note": (
-            "Keras takes dilation_rate (the seed's example); PyTorch calls it dilation."
+            "Keras takes dilation_rate; PyTorch calls it dilation."
         ),
         # section 5
         "sep_p1": (
@@ -214,7 +214,7 @@ TEXT: dict[str, dict[str, str]] = {
         "alt_pad_sym": ", padded {p} on each side",
         "alt_stride": ", stride {s}",
         "alt_dil": ", dilation {d}",
-        "alt_zeros": " stretched with {n} zero(s) between cells",
+        "alt_zeros": " stretched with {zeros} between cells",
         "alt_crop": ", {p} cropped from each side",
         "alt_diagram": "{what}: {title}. {description}",
     },
@@ -250,7 +250,7 @@ TEXT: dict[str, dict[str, str]] = {
         "why_plain": "普通卷积，k = {k}（层）",
         "why_dilated": "空洞卷积，k = {k}，d = 1, 2, 4, …（层）",
         "basic_p1": (
-            "conv_arithmetic 的七种基本卷积，每行四个。每张卡片给出动画、参数、输出尺寸的"
+            "conv_arithmetic 的七种基本卷积。每张卡片给出动画、参数、输出尺寸的"
             "计算过程，以及对应的 PyTorch 和 Keras 写法。把鼠标移到（或用 Tab 键选中）小网格"
             "中的输出格，即可看到它读取的输入格。"
         ),
@@ -379,7 +379,7 @@ TEXT: dict[str, dict[str, str]] = {
         "alt_pad_sym": "，每侧填充 {p}",
         "alt_stride": "，步幅 {s}",
         "alt_dil": "，空洞率 {d}",
-        "alt_zeros": "（输入格之间插入 {n} 个零）",
+        "alt_zeros": "（输入格之间插入{zeros}）",
         "alt_crop": "，每侧裁掉 {p} 格",
         "alt_diagram": "{what}：{title}。{description}",
     },
@@ -410,6 +410,160 @@ DIAGRAM_TITLES_ZH: dict[str, str] = {
     "glu_same": "门卷积 Block（“same” 填充，空洞率 2）",
     "separable": "可分离卷积：深度卷积 + 逐点卷积",
 }
+
+# Notes, the fuller seed sections and the gate's re-parametrisation: the same table, merged
+TEXT["en"].update({
+    "why_lstm": (
+        "Recurrence is hard to train fast: every LSTM cell applies four affine transforms at "
+        "every time step, so the cost is bound by memory bandwidth, and adding bandwidth is "
+        "much harder than adding arithmetic units — the mismatch with today's accelerators."
+    ),
+    "why_seq": (
+        "Recurrence is also sequential: information from far back passes through every cell "
+        "in between, which invites vanishing gradients. An LSTM can skip unimportant parts, "
+        "but when the whole sequence matters it still walks it in order, like a plain RNN."
+    ),
+    "why_attn": (
+        "Attention and hierarchical attention encoders look back differently: they sum past "
+        "encodings up a tree into a context vector, a path of about log N steps where a "
+        "chain (RNN/LSTM) needs N."
+    ),
+    "why_task": (
+        "The task matters too: an LSTM remembers long context, which helps inference, but "
+        "in factual question answering the answer usually sits in an n-gram phrase, and "
+        "convolutions model n-grams well."
+    ),
+    "sources": "Sources (in Chinese unless marked)",
+    "src_jiqizhixin": "On sequence modelling, time to drop RNN and LSTM (Synced)",
+    "src_tds": "The fall of RNN / LSTM (English original)",
+    "src_csdn_rnn": "Give up RNN/LSTM (CSDN)",
+    "src_csdn_glu": "Convolutions for language models (CSDN)",
+    "src_kexue": "DGCNN: a CNN reading-comprehension QA model (Scientific Spaces)",
+    "tr_checker": (
+        "The scatter view also explains the checkerboard of transposed convolutions: when "
+        "the stride does not divide the kernel size, the k×k blocks overlap unevenly, so "
+        "neighbouring output cells are written by different numbers of input cells and the "
+        "output shows a regular pattern. A kernel size that is a multiple of the stride "
+        "writes every output cell away from the borders equally often."
+    ),
+    "note_transposed_of": "The transposed convolution of “{title}”.",
+    "note_dilation_transposed": (
+        "The transposed convolution of “{title}”: {i} back to {o}; the originals lack it."
+    ),
+    "note_causal_1d": (
+        "Keras padding='causal': d(k−1) cells before, none after; output t reads {reads}."
+    ),
+    "note_tf_same_strides": (
+        "o = ⌈i/s⌉ with the odd padding cell after (bottom/right), unlike PyTorch's "
+        "symmetric padding."
+    ),
+    "note_output_padding_transposed": (
+        "PyTorch's usual 2× upsampling: k={k}, s={s}, p={p}, output_padding={op} gives "
+        "{i} → {o}."
+    ),
+    "note_depthwise": "groups = C_in: every channel has its own kernel.",
+    "note_path_length": (
+        "Steps from the first to the last of N consecutive positions: N − 1 through an RNN "
+        "chain, ⌈(N−1)/(k−1)⌉ plain convolution layers, ⌈log₂N⌉ dilated layers (log scale)."
+    ),
+    "note_glu_block": (
+        "Y = X + (X∗W + b) ⊗ σ(X∗V + c): two unshared causal Conv1D lanes read the same "
+        "window; the gate σ scales the value lane."
+    ),
+    "note_glu_same": (
+        "(X∗W + b) ⊗ σ(X∗V + c) without a residual, not causal: the window is centred on t."
+    ),
+    "note_highway_block": (
+        "Y = X ⊗ (1 − σ) + (X∗W + b) ⊗ σ: the input passes straight through with weight "
+        "1 − σ or transformed with weight σ (“same” padding, as in DGCNN)."
+    ),
+    "note_dilated_stack": (
+        "Plain against dilated layers: the same parameters and cost, a much wider reach. "
+        "Every connection is faint, one output's paths are bright."
+    ),
+    "note_wavenet": (
+        "Causal k = 2 layers with dilations doubling: each output sees the inputs up to its "
+        "own time step, none after."
+    ),
+    "note_separable": (
+        "One k×k kernel per channel (depthwise), then 1×1 across channels (pointwise): "
+        "{sep} multiplications instead of {std}."
+    ),
+    "alt_figure": "Diagram",
+    "g_reparam": (
+        "A re-parametrisation, not an identity: with Conv1D′₁ = Conv1D₁ + I (the identity "
+        "added to the kernel — again a linear Conv1D), the residual block is the gate:"
+    ),
+    "g_dgcnn": (
+        "DGCNN (a dilated gated CNN for reading-comprehension question answering) stacks "
+        "such blocks: each a residual gated Conv1D with “same” padding, so the length is "
+        "kept, and with the dilation growing from block to block the receptive field grows "
+        "fast — k = {k} with dilations {dil} reaches {rf} positions."
+    ),
+})
+TEXT["zh"].update({
+    "why_lstm": (
+        "RNN 需要更多的资源来训练，与硬件加速不匹配：每个 LSTM 单元需要四个仿射变换，且每个"
+        "时间步都要运行一次，要求非常多的内存带宽；添加计算单元很容易，添加内存带宽却很难。"
+    ),
+    "why_seq": (
+        "RNN 容易梯度消失，即使是 LSTM：长期信息要按顺序通过之前所有的单元。LSTM 能跳过不太"
+        "重要的部分，但如果整段信息都很重要，它依然需要完整的顺序访问，与 RNN 没有区别。"
+    ),
+    "why_attn": (
+        "注意力机制与分层注意力编码器换了一种观察过去的方式：通过层次结构把过去的编码汇总为"
+        "上下文向量，这棵树的路径长度约为 log N，而 RNN/LSTM 相当于链表，路径长度为 N。"
+    ),
+    "why_task": (
+        "从任务本身考虑：LSTM 能记忆较长的信息，在推断方面表现不错；但在事实类问答中并不"
+        "需要复杂的推断，答案往往藏在一个 n-gram 短语中，而卷积能很好地对 n-gram 建模。"
+    ),
+    "sources": "参考资料",
+    "src_jiqizhixin": "关于序列建模，是时候抛弃 RNN 和 LSTM 了（机器之心）",
+    "src_tds": "英文原文：The fall of RNN / LSTM",
+    "src_csdn_rnn": "放弃 RNN/LSTM 吧，因为真的不好用！（CSDN）",
+    "src_csdn_glu": "卷积新用之语言模型（CSDN）",
+    "src_kexue": "基于 CNN 的阅读理解式问答模型：DGCNN（科学空间）",
+    "tr_checker": (
+        "散射视图也解释了转置卷积的棋盘效应：步幅不能整除卷积核大小时，各个 k×k 块的重叠"
+        "不均匀，相邻输出格被不同数量的输入格写入，输出上就出现规则的格子图案。卷积核大小是"
+        "步幅的整数倍时，远离边界的每个输出格被写入的次数相同。"
+    ),
+    "note_transposed_of": "“{title}”的转置卷积。",
+    "note_dilation_transposed": "“{title}”的转置卷积：从 {i} 回到 {o}；原动画没有这种情况。",
+    "note_causal_1d": "Keras 的 padding='causal'：前面填充 d(k−1) 格，后面不填充；输出 t 读取 {reads}。",
+    "note_tf_same_strides": "o = ⌈i/s⌉，多出的填充格放在后面（下/右），与 PyTorch 的对称填充不同。",
+    "note_output_padding_transposed": (
+        "PyTorch 常用的 2 倍上采样：k={k}，s={s}，p={p}，output_padding={op}，{i} → {o}。"
+    ),
+    "note_depthwise": "groups = C_in：每个通道有自己的卷积核。",
+    "note_path_length": (
+        "从 N 个连续位置的第一个到最后一个所需的步数：RNN 链要 N − 1 步，普通卷积要 "
+        "⌈(N−1)/(k−1)⌉ 层，空洞卷积要 ⌈log₂N⌉ 层（对数坐标）。"
+    ),
+    "note_glu_block": (
+        "Y = X + (X∗W + b) ⊗ σ(X∗V + c)：两条参数不共享的因果 Conv1D 读取同一个窗口，"
+        "门 σ 缩放数值那一条。"
+    ),
+    "note_glu_same": "(X∗W + b) ⊗ σ(X∗V + c)，没有残差、不是因果的：窗口以 t 为中心。",
+    "note_highway_block": (
+        "Y = X ⊗ (1 − σ) + (X∗W + b) ⊗ σ：输入以权重 1 − σ 直接通过，或以权重 σ 经变换后"
+        "通过（“same” 填充，与 DGCNN 相同）。"
+    ),
+    "note_dilated_stack": "普通卷积与膨胀卷积的堆叠：参数和计算量相同，感受野大得多。所有连接都淡显，一个输出的路径高亮。",
+    "note_wavenet": "卷积核为 2、空洞率逐层加倍的因果卷积：每个输出只看到它自己的时间步及之前的输入。",
+    "note_separable": "每个通道一个 k×k 卷积核（深度卷积），再做跨通道的 1×1 卷积（逐点卷积）：{sep} 次乘法，而不是 {std} 次。",
+    "alt_figure": "示意图",
+    "g_reparam": (
+        "这是重新参数化，而不是恒等变形：令 Conv1D′₁ = Conv1D₁ + I（在卷积核上加上恒等映射，"
+        "仍是线性的 Conv1D），带残差的 Block 就成为门的形式："
+    ),
+    "g_dgcnn": (
+        "DGCNN（膨胀门卷积网络，用于阅读理解式问答）把这样的 Block 堆叠起来：每个 Block 是"
+        "带残差、“same” 填充的门卷积，长度不变；空洞率逐个 Block 增大，感受野增长很快——"
+        "k = {k}、空洞率 {dil} 时覆盖 {rf} 个位置。"
+    ),
+})
 
 
 def text(lang: str) -> Mapping[str, str]:
