@@ -328,7 +328,10 @@ def test_cards_link_stills_and_numbers():
     card = cards_by_id(m)["padding_strides"]
     hrefs = [link.href for link in card.links]
     assert "img/padding_strides.png" in hrefs and "img/padding_strides-numbers.png" in hrefs
-    assert jobs["img/padding_strides-numbers.png"].kwargs == {"numbers": True}
+    assert jobs["img/padding_strides-numbers.png"].kwargs == {"numbers": True, "labels": False,
+                                                             "theme": "classic"}
+    assert jobs["img/padding_strides-numbers-dark.png"].kwargs == {
+        "numbers": True, "labels": False, "theme": "dark"}
     assert jobs["img/padding_strides.gif"].still is None
     # every picture a card shows is a job
     for c in m.cards:
@@ -378,7 +381,13 @@ def test_pages_have_no_external_references():
     m, _ = model()
     files = site.render_pages(m)
     html = files["index.html"].decode()
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    # nothing the page loads comes from the network; the only external URLs are the
+    # reading list's hyperlinks (<a href>, never fetched by the page)
+    assert not re.search(r"""(src|srcset)=["']?(https?:)?//""", html)
+    assert not re.search(r"""<link[^>]*href=["']?(https?:)?//""", html)
+    external = re.findall(r"<a href=\"(https?://[^\"]+)\"", html)
+    assert external and all(href.startswith("https://") for href in external)
+    assert len(re.findall(r"""href=["']?(https?:)?//""", html)) == len(external)
     assert "http" not in files["assets/gallery.js"].decode()
     assert "url(" not in files["assets/style.css"].decode()
     assert 'media="(prefers-reduced-motion: reduce)' in html
@@ -436,7 +445,10 @@ def test_build_writes_a_self_contained_site(tmp_path):
     assert refs and all((out / r).is_file() for r in refs)
     assert "assets/style.css" in refs and "assets/gallery.js" in refs
     assert report.rendered == len(list((out / "img").iterdir())) and report.reused == 0
-    assert report.written == report.rendered + 3
+    assert report.written == report.rendered + 4  # two pages (en, zh) and two assets
+    zh = (out / "zh" / "index.html").read_text("utf-8")
+    zh_refs = set(re.findall(r'(?:src|href|srcset)="\.\./((?:img|assets)/[^"]+)"', zh))
+    assert zh_refs == refs  # the Chinese page shows the very same picture files
     assert not report.failed and not report.omitted
     assert [c[0] for c in calls] == list(range(1, len(calls) + 1))
     assert calls[-1][0] == calls[-1][1]
@@ -466,8 +478,9 @@ def test_changed_template_rerenders_pages_only(tmp_path):
     (tdir / "index.html").write_text(text.replace("<main id=\"main\">",
                                                   "<main id=\"main\"><p>CUSTOM</p>"))
     report = site.build(out, jobs=1, renderer=tiny_renderer, templates=tdir)
-    assert report.rendered == 0 and report.written == 1
+    assert report.rendered == 0 and report.written == 2  # the English and the Chinese page
     assert "<p>CUSTOM</p>" in (out / "index.html").read_text("utf-8")
+    assert "<p>CUSTOM</p>" in (out / "zh" / "index.html").read_text("utf-8")
 
 
 def test_a_missing_picture_is_rendered_again_alone(tmp_path):
@@ -578,3 +591,42 @@ def test_ids_are_unique_and_anchors_resolve(lang):
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert [i for i, n in collections.Counter(ids).items() if n > 1] == []
     assert set(re.findall(r'href="#([^"]+)"', html)) <= set(ids)
+
+
+def test_every_text_key_exists_in_every_language():
+    from convviz.site.text import LANGS, TEXT
+
+    keys = {lang: set(TEXT[lang]) for lang in LANGS}
+    for lang in LANGS:
+        missing = set().union(*keys.values()) - keys[lang]
+        assert not missing, f"{lang} lacks {sorted(missing)}"
+
+
+def test_both_languages_have_the_same_notes_and_pictures():
+    en, en_jobs = model("en")
+    zh, zh_jobs = model("zh")
+    assert en_jobs == zh_jobs  # text-free pictures: one set for both languages
+    en_notes = [c.note for c in en.cards]
+    zh_notes = [c.note for c in zh.cards]
+    assert [bool(n) for n in en_notes] == [bool(n) for n in zh_notes]
+    assert sum(map(bool, zh_notes)) >= 15
+    for note in zh_notes:
+        assert not note or re.search(r"[\u4e00-\u9fff]", note), note
+    # every picture has a dark twin, and every gallery picture is drawn without text
+    for path, job in en_jobs.items():
+        assert job.kwargs["labels"] is False
+        if job.kwargs["theme"] == "classic":
+            twin = path.rsplit(".", 1)
+            assert f"{twin[0]}-dark.{twin[1]}" in en_jobs
+
+
+def test_drawn_as_describes_every_axis():
+    from convviz.core.arithmetic import canvas_pads
+    from convviz.site.models import drawn_as
+
+    spec = convviz.ConvSpec((5, 6), (3, 2), stride=(2, 1), padding=0, transposed=True)
+    pads = canvas_pads(spec)
+    text = drawn_as(spec, "en")
+    assert pads[0] != pads[1]
+    assert f"padded before: {pads[0][0]}, {pads[1][0]}" in text
+    assert "1, 0 zeros" in text

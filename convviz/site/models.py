@@ -564,7 +564,8 @@ class _Builder:
             description = description.format(sep=_num(sep), std=_num(std))
 
         def alt(still: bool) -> str:
-            return self.t["alt_diagram"].format(what=self.t["alt_figure"], title=title,
+            what = self.t["alt_still"].strip() if still else self.t["alt_figure"]
+            return self.t["alt_diagram"].format(what=what, title=title,
                                                 description=description).strip()
 
         fig = self._figure(name, None, alt=alt)
