@@ -630,3 +630,57 @@ def test_drawn_as_describes_every_axis():
     assert pads[0] != pads[1]
     assert f"padded before: {pads[0][0]}, {pads[1][0]}" in text
     assert "1, 0 zeros" in text
+
+
+# -------------------------------------------------------------------------------------------
+# dark pictures: the light ones recoloured into the dark theme
+
+
+def test_recolouring_maps_theme_colours_and_their_blends():
+    import numpy as np
+
+    from convviz.look.themes import blend, get_theme, hex_to_rgb
+    from convviz.site.recolour import to_dark
+
+    light, dark = get_theme("classic"), get_theme("dark")
+    for name in ("background", "input_fill", "output_fill", "stroke", "line"):
+        got = to_dark(np.array([hex_to_rgb(getattr(light, name))], dtype=np.uint8))[0]
+        assert tuple(got) == hex_to_rgb(getattr(dark, name)), name
+    # an anti-aliased edge: halfway between input and background stays halfway
+    mid = blend(light.input_fill, light.background, 0.5)
+    got = to_dark(np.array([hex_to_rgb(mid)], dtype=np.uint8))[0]
+    want = hex_to_rgb(blend(dark.input_fill, dark.background, 0.5))
+    assert max(abs(int(a) - b) for a, b in zip(got, want)) <= 1
+
+
+@pytest.mark.parametrize("name", ["padding_strides_transposed", "glu_block"])
+def test_recoloured_pictures_match_the_dark_theme(name):
+    import io
+
+    import numpy as np
+    from PIL import Image as PILImage
+
+    from convviz.site.recolour import frame_to_dark, gif_to_dark
+
+    light = convviz.animate(name, theme="classic", labels=False)
+    dark = convviz.animate(name, theme="dark", labels=False)
+    frame = light.poster_frame
+    ours = frame_to_dark(light.frame(frame)).astype(float)
+    real = dark.frame(frame).astype(float)
+    assert ours.shape == real.shape
+    assert np.abs(ours - real).mean() < 4  # of 255: the same picture, anti-aliasing aside
+    assert ours.mean() / 255 < 0.5
+    # a GIF keeps its frames and pixels; only its colour tables change, so every frame
+    # decodes to the light frame with each colour recoloured
+    gif = light.to_gif_bytes()
+    recoloured = gif_to_dark(gif)
+    assert len(recoloured) == len(gif)
+    a, b = PILImage.open(io.BytesIO(gif)), PILImage.open(io.BytesIO(recoloured))
+    assert a.n_frames == b.n_frames == light.frame_count
+    for n in range(a.n_frames):
+        a.seek(n)
+        b.seek(n)
+        assert np.array_equal(frame_to_dark(np.asarray(a.convert("RGB"))),
+                              np.asarray(b.convert("RGB")))
+    b.seek(frame)
+    assert np.abs(np.asarray(b.convert("RGB"), dtype=float) - real).mean() < 4

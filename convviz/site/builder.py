@@ -46,7 +46,7 @@ from typing import Any
 
 from convviz.encode.atomic import atomic_write
 from convviz.errors import OutputError, SpecError
-from convviz.site import templating
+from convviz.site import recolour, templating
 from convviz.site.manifest import (
     MANIFEST_NAME,
     PICTURE_DIR,
@@ -213,12 +213,54 @@ def _animation(source: str, options: tuple[tuple[str, Any], ...]) -> Any:
     return animate(source, **dict(options))
 
 
-def render_picture(job: ImageJob) -> bytes:
-    """The encoded file (GIF, or PNG still) of one picture, via convviz.animate."""
-    anim = _animation(job.source, job.options)
+def _light(job: ImageJob) -> tuple[tuple[tuple[str, Any], ...], bool]:
+    """The options of the light twin of ``job``, and whether ``job`` is the dark one."""
+    options = dict(job.options)
+    dark = options.get("theme") == DARK_THEME
+    if dark:
+        options["theme"] = LIGHT_THEME
+    return tuple(sorted(options.items())), dark
+
+
+@functools.lru_cache(maxsize=4)
+def _light_bytes(source: str, options: tuple[tuple[str, Any], ...], still: bool,
+                 draft: bool) -> bytes:
+    from convviz.encode.gif import write_gif
+    from convviz.encode.png import write_png
+
+    anim = _animation(source, options)
+    if still:
+        data = write_png(anim.frame(anim.poster_frame), None)
+    elif draft:
+        data = write_gif([anim.frame(anim.poster_frame)], None, anim.duration_ms)
+    else:
+        data = anim.to_gif_bytes()
+    assert data is not None
+    return data
+
+
+def _picture(job: ImageJob, draft: bool) -> bytes:
+    """A picture in the light theme, or its dark twin recoloured from it (one drawing)."""
+    options, dark = _light(job)
+    if not dark:
+        return _light_bytes(job.source, options, job.still is not None, draft)
     if job.still is None:
-        return anim.to_gif_bytes()
-    return anim.to_png_bytes()  # the animation's representative frame
+        return recolour.gif_to_dark(_light_bytes(job.source, options, False, draft))
+    from convviz.encode.png import write_png
+
+    anim = _animation(job.source, options)
+    data = write_png(recolour.frame_to_dark(anim.frame(anim.poster_frame)), None)
+    assert data is not None
+    return data
+
+
+def render_picture(job: ImageJob) -> bytes:
+    """The encoded file (GIF, or PNG still) of one picture, via convviz.animate.
+
+    A job in the dark theme is its light twin recoloured
+    (:mod:`convviz.site.recolour`): both schemes cost one drawing.
+    """
+    return _picture(job, draft=False)
 
 
 def render_draft(job: ImageJob) -> bytes:
@@ -227,19 +269,12 @@ def render_draft(job: ImageJob) -> bytes:
     A draft gallery draws one frame per picture with the real renderers: a fast
     preview of the layout (and what the tests build).
     """
-    from convviz.encode.gif import write_gif
-
-    anim = _animation(job.source, job.options)
-    if job.still is not None:
-        return anim.to_png_bytes()
-    data = write_gif([anim.frame(anim.poster_frame)], None, anim.duration_ms)
-    assert data is not None
-    return data
+    return _picture(job, draft=True)
 
 
 def _cost(job: ImageJob, presets: Mapping[str, Any]) -> int:
     """Rough drawing cost (frames) to start the longest pictures first."""
-    if job.still is not None:
+    if job.still is not None or job.kwargs.get("theme") == DARK_THEME:  # a still, a recolouring
         return 1
     preset = presets.get(job.source)
     if preset is None:
@@ -256,7 +291,10 @@ def _run(renderer: Renderer, job: ImageJob) -> tuple[str, bytes | None, str]:
 
 
 def _run_group(renderer: Renderer, group: list[ImageJob]) -> list[tuple[str, bytes | None, str]]:
-    """The pictures of one source and options, in one process (they share the drawing)."""
+    """The pictures of one source and options, in one process (they share the drawing).
+
+    A picture and its dark twin are one group: the twin is recoloured from it.
+    """
     return [_run(renderer, job) for job in group]
 
 
@@ -264,7 +302,7 @@ def _groups(todo: list[ImageJob], presets: Mapping[str, Any]) -> list[list[Image
     """Jobs grouped by (source, options), the costliest group first."""
     groups: dict[tuple[str, Any], list[ImageJob]] = {}
     for job in sorted(todo, key=lambda j: j.path):
-        groups.setdefault((job.source, job.options), []).append(job)
+        groups.setdefault((job.source, _light(job)[0]), []).append(job)
     return sorted(groups.values(),
                   key=lambda g: (-sum(_cost(j, presets) for j in g), g[0].path))
 
