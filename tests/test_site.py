@@ -684,3 +684,41 @@ def test_recoloured_pictures_match_the_dark_theme(name):
                               np.asarray(b.convert("RGB")))
     b.seek(frame)
     assert np.abs(np.asarray(b.convert("RGB"), dtype=float) - real).mean() < 4
+
+
+def test_gather_and_scatter_views_loop_in_step():
+    from convviz.animation import animate
+
+    _, jobs = model()
+    gifs = {path: job for path, job in jobs.items()
+            if path.endswith("-scatter.gif")}
+    assert len(gifs) >= 9
+    for path, scatter in gifs.items():
+        gather = jobs[path.replace("-scatter", "")]
+        loops = []
+        for job in (gather, scatter):
+            kw = job.kwargs
+            seconds = kw["duration"]
+            assert abs(round(seconds * 100) - seconds * 100) < 1e-9  # whole centiseconds (GIF)
+            frames = animate(job.source, **kw).frame_count  # the real animations' frames
+            loops.append(round(frames * seconds * 100))
+        assert loops[0] == loops[1], path
+        assert gather.kwargs["duration"] >= 1.0
+
+
+def test_network_tables_come_from_the_engine():
+    m, _ = model()
+    tables = {b.table.caption: b.table for s in m.sections for b in s.blocks if b.table}
+    stem = next(t for c, t in tables.items() if "ResNet" in c)
+    conv = convviz.ConvSpec((224, 224), 7, stride=2, padding=3, in_channels=3, out_channels=64)
+    o = conv.output_size
+    assert stem.rows[0][1] == f"(1, 3, 224, 224) → (1, 64, {o[0]}, {o[1]})"
+    assert stem.rows[0][2] == f"(1, 224, 224, 3) → (1, {o[0]}, {o[1]}, 64)"
+    assert stem.rows[0][4] == f"{7 * 7 * 3 * 64 + 64:,}"
+    pool = convviz.ConvSpec(o, 3, stride=2, padding=1)
+    assert stem.rows[1][1].endswith(f"(1, 64, {pool.output_size[0]}, {pool.output_size[1]})")
+    assert stem.rows[1][3] == "11×11"  # 7 + (3 − 1)·2
+    text = next(t for c, t in tables.items() if "Conv1D" in c)
+    assert text.head[1] == "PyTorch (N, C, L)" and text.head[2] == "Keras (N, L, C)"
+    assert text.rows[0][2] == "(1, 50, 128) → (1, 46, 64)"  # (N, T, C) → (N, T′, filters)
+    assert [r[3] for r in text.rows] == ["5", "9"]  # 1 + 2·2, then + 2·2

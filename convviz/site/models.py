@@ -260,6 +260,24 @@ def _zeros(gaps: Sequence[int], t: Mapping[str, str]) -> str:
     return t["zeros_none"] if n == 0 else t["zeros_one"] if n == 1 else t["zeros_many"].format(n=n)
 
 
+def scatter_frames(spec: ConvSpec) -> int:
+    """Frames of the scatter view: one per input cell, then the summed output."""
+    return math.prod(spec.input_size) + 1
+
+
+def paired_durations(gather: int, scatter: int) -> tuple[float, float]:
+    """Seconds per frame of a gather and a scatter view of ``gather`` and ``scatter`` frames
+    so that both loops last exactly as long, in the whole centiseconds a GIF stores.
+
+    The loop is the shortest common multiple of both frame counts (in centiseconds)
+    that gives the gather view at least 1 s a frame, so the two views shown side by
+    side start every loop together.
+    """
+    unit = math.lcm(gather, scatter)
+    loop = unit * math.ceil(100 * gather / unit)  # centiseconds
+    return loop // gather / 100, loop // scatter / 100
+
+
 # -------------------------------------------------------------------------------------------
 # the hover map
 
@@ -413,7 +431,8 @@ class _Pictures:
         return path
 
     def add(self, source: str, alt: str, *, still: bool = False, numbers: bool = False,
-            view: str = "gather", optional: bool = False) -> Image | None:
+            view: str = "gather", optional: bool = False,
+            duration: float | None = None) -> Image | None:
         if not self.available(source):
             return None
         suffix = ("-numbers" if numbers else "") + ("-scatter" if view == "scatter" else "")
@@ -422,6 +441,8 @@ class _Pictures:
             options["numbers"] = True
         if view != "gather":
             options["view"] = view
+        if duration is not None:
+            options["duration"] = duration
         path = self._job(source, still, options, suffix, optional)
         dark = self._job(source, still, {**options, "theme": DARK_THEME}, suffix + "-dark",
                          True)
@@ -454,17 +475,19 @@ class _Builder:
 
     # -- cards ------------------------------------------------------------------------------
     def _figure(self, name: str, spec: ConvSpec | None, label: str = "", view: str = "gather",
-                alt: Callable[[bool], str] | None = None) -> Figure | None:
+                alt: Callable[[bool], str] | None = None,
+                duration: float | None = None) -> Figure | None:
         def alt_for(still: bool) -> str:
             if alt is not None:
                 return alt(still)
             assert spec is not None
             return alt_text(spec, self.lang, view=view, still=still)
 
-        anim = self.pics.add(name, alt_for(False), view=view)
+        anim = self.pics.add(name, alt_for(False), view=view, duration=duration)
         if anim is None:
             return None
-        still = self.pics.add(name, alt_for(True), still=True, view=view, optional=True)
+        still = self.pics.add(name, alt_for(True), still=True, view=view, optional=True,
+                              duration=duration)
         return Figure(label, anim, still)
 
     def _links(self, name: str, spec: ConvSpec, figures: Sequence[Figure]) -> tuple[Link, ...]:
@@ -491,8 +514,10 @@ class _Builder:
         spec: ConvSpec = preset.spec
         title = _title(preset, self.lang)
         if spec.transposed:
-            figs = [self._figure(name, spec, self.t["gather_view"]),
-                    self._figure(name, spec, self.t["scatter_view"], view="scatter")]
+            gather, scatter = paired_durations(spec.frame_count, scatter_frames(spec))
+            figs = [self._figure(name, spec, self.t["gather_view"], duration=gather),
+                    self._figure(name, spec, self.t["scatter_view"], view="scatter",
+                                 duration=scatter)]
             figures = tuple(f for f in figs if f is not None)
             if not figs[0]:
                 self.omitted.append(name)
@@ -701,6 +726,38 @@ class _Builder:
             blocks += [Block("heading", title=t["sh_causal_title"]),
                        Block("text", paragraphs=(para,)),
                        Block("cards", cards=self._cards(self.conv_card("causal_1d")), per_row=2)]
+        return (*blocks, *self.networks())
+
+    def networks(self) -> tuple[Block, ...]:
+        """Whole networks, layer by layer: shapes with channels and receptive fields."""
+        from convviz.core.network import network
+
+        t = self.t
+        text_model = [ConvSpec((50,), 3, dilation=2, in_channels=128, out_channels=64),
+                      ConvSpec((46,), 3, dilation=2, in_channels=64, out_channels=64)]
+        wavenet = "|".join(f"conv k2 d{d} causal c32" for d in (1, 2, 4, 8))
+        cases = (("net_text", network(text_model)),
+                 ("net_wavenet", network(wavenet, (64,), input_channels=32)),
+                 ("net_stem", network("conv k7 s2 p3 c64 | maxpool k3 s2 p1", 224,
+                                      input_channels=3)))
+        blocks: list[Block] = [Block("heading", title=t["net_title"]),
+                               Block("text", paragraphs=(t["net_p"],))]
+        for key, net in cases:
+            rows = []
+            for n, row in enumerate(net.rows, start=1):
+                c_in = row.in_channels if row.in_channels is not None else net.input_channels
+                c_out = row.out_channels if row.out_channels is not None else c_in
+                i, o = tuple(row.input_size), tuple(row.output_size)
+                torch = f"{(1, c_in, *i)} → {(1, c_out, *o)}".replace(",)", ")")
+                keras = f"{(1, *i, c_in)} → {(1, *o, c_out)}".replace(",)", ")")
+                rows.append((f"{n}. {row.kind}", torch, keras, _size(row.receptive_field),
+                             "–" if row.parameters is None else _num(row.parameters)))
+            axes = "L" if len(net.input_size) == 1 else "H, W"
+            head = (t["sh_layer"], t["sh_torch_n"].format(axes=axes),
+                    t["sh_keras_n"].format(axes=axes), t["dil_rf"], t["sep_params"])
+            caption = t[key].format(t=net.input_size[0], c=net.input_channels)
+            blocks.append(Block("table", table=Table(caption, head, tuple(rows),
+                                                     (False, False, False, True, True))))
         return tuple(blocks)
 
     def gated(self) -> tuple[Block, ...]:

@@ -136,15 +136,16 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         # section 6
         "sh_p1": (
-            "Shapes per case: PyTorch tensors are (N, C, H, W), Keras tensors "
-            "(N, H, W, C). Padding is given per side; for transposed convolutions it is "
+            "Shapes per case: PyTorch tensors are (N, C, …), Keras tensors (N, …, C), "
+            "where … is the spatial size: L for 1-D, H, W for 2-D. Padding is given per side "
+            "(per axis, before/after); for transposed convolutions it is "
             "PyTorch's padding, which crops the output."
         ),
         "sh_table": "Input and output shapes (batch 1, one channel unless stated)",
         "sh_case": "case",
-        "sh_torch": "PyTorch (N, C, H, W)",
-        "sh_keras": "Keras (N, H, W, C)",
-        "sh_pad": "padding top/bottom, left/right",
+        "sh_torch": "PyTorch (N, C, …)",
+        "sh_keras": "Keras (N, …, C)",
+        "sh_pad": "padding before/after per axis",
         "sh_same_title": "TensorFlow “same” vs PyTorch padding at stride 2",
         "sh_same_p": (
             "With stride 2 TensorFlow's “same” pads asymmetrically — the odd cell goes "
@@ -310,14 +311,14 @@ TEXT: dict[str, dict[str, str]] = {
         "sep_total": "可分离卷积合计",
         "sep_ratio": "可分离卷积的乘法次数只有标准卷积的 {ratio}（{sep} 对 {std}）。",
         "sh_p1": (
-            "各种情况下的张量形状：PyTorch 为 (N, C, H, W)，Keras 为 (N, H, W, C)。"
-            "填充按每一侧给出；转置卷积的填充是 PyTorch 的 padding，它裁剪输出。"
+            "各种情况下的张量形状：PyTorch 为 (N, C, …)，Keras 为 (N, …, C)，其中 … 为空间尺寸："
+            "一维为 L，二维为 H, W。填充按每个轴的前/后给出；转置卷积的填充是 PyTorch 的 padding，它裁剪输出。"
         ),
         "sh_table": "输入与输出的形状（批大小 1，除注明外单通道）",
         "sh_case": "情况",
-        "sh_torch": "PyTorch (N, C, H, W)",
-        "sh_keras": "Keras (N, H, W, C)",
-        "sh_pad": "填充 上/下，左/右",
+        "sh_torch": "PyTorch (N, C, …)",
+        "sh_keras": "Keras (N, …, C)",
+        "sh_pad": "每个轴的填充 前/后",
         "sh_same_title": "步幅为 2 时 TensorFlow 的 “same” 与 PyTorch 的填充",
         "sh_same_p": (
             "步幅为 2 时 TensorFlow 的 “same” 填充不对称——多出的一格放在后面（下/右），"
@@ -490,6 +491,19 @@ TEXT["en"].update({
         "{sep} multiplications instead of {std}."
     ),
     "alt_figure": "Diagram",
+    "sh_layer": "layer",
+    "sh_torch_n": "PyTorch (N, C, {axes})",
+    "sh_keras_n": "Keras (N, {axes}, C)",
+    "net_title": "Through whole networks",
+    "net_p": (
+        "Every layer changes the shape: the spatial size by the formula above, the channels "
+        "to the layer's filters. A Conv1D text model takes (N, T, C) — T tokens of C "
+        "embedding values — to (N, T′, filters). Shapes, receptive fields and parameters "
+        "below are computed layer by layer by convviz.network (batch N = 1)."
+    ),
+    "net_text": "A Conv1D text model: {t} tokens × {c} embedding values, two dilated layers",
+    "net_wavenet": "A WaveNet-style causal stack (k = 2, dilations 1, 2, 4, 8, 32 channels)",
+    "net_stem": "An image stem like ResNet's: 7×7 stride-2 convolution, then 3×3 max pooling",
     "g_reparam": (
         "A re-parametrisation, not an identity: with Conv1D′₁ = Conv1D₁ + I (the identity "
         "added to the kernel — again a linear Conv1D), the residual block is the gate:"
@@ -554,6 +568,18 @@ TEXT["zh"].update({
     "note_wavenet": "卷积核为 2、空洞率逐层加倍的因果卷积：每个输出只看到它自己的时间步及之前的输入。",
     "note_separable": "每个通道一个 k×k 卷积核（深度卷积），再做跨通道的 1×1 卷积（逐点卷积）：{sep} 次乘法，而不是 {std} 次。",
     "alt_figure": "示意图",
+    "sh_layer": "层",
+    "sh_torch_n": "PyTorch (N, C, {axes})",
+    "sh_keras_n": "Keras (N, {axes}, C)",
+    "net_title": "整个网络中的维度变化",
+    "net_p": (
+        "每一层都改变形状：空间尺寸按上面的公式变化，通道数变为该层的卷积核个数。"
+        "Conv1D 文本模型把 (N, T, C)（T 个词，每个词 C 维嵌入）变为 (N, T′, filters)。"
+        "下表的形状、感受野和参数由 convviz.network 逐层计算（批大小 N = 1）。"
+    ),
+    "net_text": "Conv1D 文本模型：{t} 个词 × {c} 维嵌入，两层空洞卷积",
+    "net_wavenet": "WaveNet 式的因果卷积堆叠（k = 2，空洞率 1, 2, 4, 8，32 个通道）",
+    "net_stem": "类似 ResNet 的图像主干：7×7、步幅 2 的卷积，再接 3×3 最大池化",
     "g_reparam": (
         "这是重新参数化，而不是恒等变形：令 Conv1D′₁ = Conv1D₁ + I（在卷积核上加上恒等映射，"
         "仍是线性的 Conv1D），带残差的 Block 就成为门的形式："
