@@ -722,3 +722,17 @@ def test_network_tables_come_from_the_engine():
     assert text.head[1] == "PyTorch (N, C, L)" and text.head[2] == "Keras (N, L, C)"
     assert text.rows[0][2] == "(1, 50, 128) → (1, 46, 64)"  # (N, T, C) → (N, T′, filters)
     assert [r[3] for r in text.rows] == ["5", "9"]  # 1 + 2·2, then + 2·2
+
+
+def test_separable_section_prints_the_frameworks_code():
+    from convviz.core.arithmetic import separable_example
+    from convviz.core.frameworks import separable_layers
+
+    m, _ = model()
+    ex = separable_example()
+    code = separable_layers(ex["depthwise"], ex["pointwise"])
+    section = next(s for s in m.sections if s.id == "separable")
+    printed = [line.code for b in section.blocks if b.kind == "code" for line in b.code]
+    assert code["pytorch"] in printed and code["keras"] in printed
+    assert any("SeparableConv2D" in c for c in printed)
+    assert any("kernel_size=(5, 1)" in c and "kernel_size=(1, 5)" in c for c in printed)

@@ -21,9 +21,10 @@ from convviz.core.arithmetic import (
     formula_lines,
     path_lengths,
     separable_example,
+    spatially_separable_example,
     stack_receptive_field,
 )
-from convviz.core.frameworks import keras_layer, pytorch_layer
+from convviz.core.frameworks import keras_layer, pytorch_layer, separable_layers
 from convviz.core.spec import CellKind, ConvSpec
 from convviz.errors import SpecError
 from convviz.site.text import DIAGRAM_TITLES_ZH, LANGS, PRESET_TITLES_ZH, TEXT
@@ -684,11 +685,37 @@ class _Builder:
         sep = dw.multiply_count + pw.multiply_count
         ratio = t["sep_ratio"].format(ratio=f"{100 * sep / std.multiply_count:.1f}%",
                                       sep=_num(sep), std=_num(std.multiply_count))
+        layers = separable_layers(dw, pw)
+        code = (CodeLine("PyTorch", layers["pytorch"]), CodeLine("Keras", layers["keras"]),
+                CodeLine(t["sep_keras_pair"], layers["keras_pair"]))
+        sp = spatially_separable_example()
+        col, row = sp["column"], sp["row"]
+        kk = f"{col.kernel_size[0]}×{col.kernel_size[1]}"
+        rk = f"{row.kernel_size[0]}×{row.kernel_size[1]}"
+        sp_rows = (
+            (t["sep_standard"], _num(std.parameter_count), _num(std.multiply_count)),
+            (kk, _num(col.parameter_count), _num(col.multiply_count)),
+            (rk, _num(row.parameter_count), _num(row.multiply_count)),
+            (t["sep_total"], _num(col.parameter_count + row.parameter_count),
+             _num(col.multiply_count + row.multiply_count)),
+        )
+        sp_table = Table(t["sep_spatial_table"].format(first=kk, then=rk), table.head, sp_rows,
+                         (False, True, True))
+        sp_code = (CodeLine("PyTorch", f"nn.Sequential({pytorch_layer(col)['code']}, "
+                                       f"{pytorch_layer(row)['code']})"),
+                   CodeLine("Keras", f"keras.Sequential([{keras_layer(col)['code']}, "
+                                     f"{keras_layer(row)['code']}])"))
         return (Block("text", paragraphs=(t["sep_p1"],)),
                 Block("cards", cards=self._cards(self.diagram_card("separable")), per_row=1),
                 Block("cards", cards=self._cards(self.conv_card("depthwise")), per_row=2),
                 Block("table", table=table),
-                Block("text", paragraphs=(ratio,)))
+                Block("text", paragraphs=(ratio,)),
+                Block("code", title=t["sep_code"], code=code,
+                      note=t["sep_bias_note"].format(n=dw.channels[1])),
+                Block("heading", title=t["sep_spatial"]),
+                Block("text", paragraphs=(t["sep_spatial_p"].format(first=kk, then=rk),)),
+                Block("table", table=sp_table),
+                Block("code", title=t["sep_code"], code=sp_code))
 
     def shapes(self) -> tuple[Block, ...]:
         t = self.t

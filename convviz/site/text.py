@@ -491,6 +491,21 @@ TEXT["en"].update({
         "{sep} multiplications instead of {std}."
     ),
     "alt_figure": "Diagram",
+    "sep_code": "PyTorch and Keras",
+    "sep_keras_pair": "Keras, as two layers",
+    "sep_bias_note": (
+        "SeparableConv2D has no bias on its depthwise step: with use_bias it adds one bias "
+        "per output channel after the pointwise step, {n} parameters fewer than the two "
+        "layers."
+    ),
+    "sep_spatial": "Spatially separable: a column, then a row",
+    "sep_spatial_p": (
+        "A spatially separable convolution splits the k×k kernel itself: a {first} "
+        "convolution, then a {then} one. It equals the k×k convolution only when the kernel "
+        "is the outer product of a column and a row (rank 1), so it is a cheaper layer rather "
+        "than the same one."
+    ),
+    "sep_spatial_table": "The same example, {first} then {then}",
     "sh_layer": "layer",
     "sh_torch_n": "PyTorch (N, C, {axes})",
     "sh_keras_n": "Keras (N, {axes}, C)",
@@ -568,6 +583,18 @@ TEXT["zh"].update({
     "note_wavenet": "卷积核为 2、空洞率逐层加倍的因果卷积：每个输出只看到它自己的时间步及之前的输入。",
     "note_separable": "每个通道一个 k×k 卷积核（深度卷积），再做跨通道的 1×1 卷积（逐点卷积）：{sep} 次乘法，而不是 {std} 次。",
     "alt_figure": "示意图",
+    "sep_code": "PyTorch 与 Keras 实现",
+    "sep_keras_pair": "Keras（两层）",
+    "sep_bias_note": (
+        "SeparableConv2D 的深度卷积一步没有偏置：use_bias 只在逐点卷积之后为每个输出通道加一个"
+        "偏置，比两层的写法少 {n} 个参数。"
+    ),
+    "sep_spatial": "空间可分离卷积：先一列，再一行",
+    "sep_spatial_p": (
+        "空间可分离卷积拆分的是 k×k 卷积核本身：先做 {first} 卷积，再做 {then} 卷积。只有当卷积核"
+        "是一列与一行的外积（秩为 1）时它才等于 k×k 卷积，所以它是更便宜的另一种层，而不是同一层。"
+    ),
+    "sep_spatial_table": "同一个例子：先 {first}，再 {then}",
     "sh_layer": "层",
     "sh_torch_n": "PyTorch (N, C, {axes})",
     "sh_keras_n": "Keras (N, {axes}, C)",
