@@ -416,8 +416,9 @@ def build(
     renderer = renderer or render_picture
     from convviz import __version__
 
-    # 1. gather: the view model and the pictures it needs; every template compiled and the
-    #    page rendered once, so a template error stops the build before any drawing
+    # 1. gather: the view models and the pictures they need; every template compiled (and,
+    #    below, the pages rendered once if anything is to be drawn), so a template error
+    #    stops the build before any drawing
     presets, diagrams, available, identities = _sources(custom)
     gather: dict[str, Any] = dict(presets=presets, diagrams=diagrams, available=available,
                                   identities=identities, version=__version__)
@@ -426,10 +427,11 @@ def build(
     pages = _pages(lang)
     env = _environment(templates)
     wanted: dict[str, ImageJob] = {}
+    drafts: list[SiteModel] = []
     for code, _, root, links in pages:
         draft_model, jobs_of = collect(code, root=root, languages=links, **gather)
         wanted.update(jobs_of)
-        _render_page(draft_model, env)
+        drafts.append(draft_model)
 
     # 2. render what changed: a picture is reused only if its key is unchanged and its file
     #    is exactly the one written (length, hash, readable header)
@@ -445,6 +447,9 @@ def build(
         if size is not None and entry is not None:
             sizes[path], manifest[path] = size, entry
     todo = [job for path, job in sorted(wanted.items()) if path not in manifest]
+    if todo:  # a template error must stop the build before anything is drawn
+        for draft_model in drafts:
+            _render_page(draft_model, env)
     reused = sorted(manifest)
     total = len(wanted) + len(pages) + len(ASSET_FILES)
     done = 0
