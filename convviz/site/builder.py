@@ -366,15 +366,21 @@ def render_pages(model: SiteModel, templates: str | os.PathLike[str] | None = No
 def _check_places(out: Path) -> None:
     """OutputError, before anything is drawn, if a file of the gallery cannot go where it goes.
 
-    ``img/`` must be a folder inside ``out`` (not a link out of it); pages,
-    assets and the manifest must not be folders.
+    ``img/``, ``assets/`` and ``zh/`` must be folders inside ``out`` (not links);
+    pages, assets and the manifest must not be folders.
     """
     img = out / PICTURE_DIR
     if os.path.lexists(img) and (img.is_symlink() or not img.is_dir()
                                  or not inside(out.resolve(), img)):
         raise OutputError(f"{str(img)!r} is not a folder inside {str(out)!r} (a link or a file "
                           "is in the way); the gallery writes its pictures only there")
-    for rel in (*LANG_PAGES.values(), *ASSET_FILES.values(), MANIFEST_NAME):
+    files = (*LANG_PAGES.values(), *ASSET_FILES.values(), MANIFEST_NAME)
+    for folder in sorted({rel.rpartition("/")[0] for rel in files} - {""}):
+        where = out / folder
+        if os.path.lexists(where) and (where.is_symlink() or not where.is_dir()):
+            raise OutputError(f"{str(where)!r} is not a folder inside {str(out)!r} (a link or "
+                              "a file is in the way); the gallery writes its pages only there")
+    for rel in files:
         if (out / rel).is_dir():
             raise OutputError(f"cannot write {str(out / rel)!r}: it is a directory")
 

@@ -78,9 +78,12 @@ def to_dark(colours: np.ndarray) -> np.ndarray:
 
 def frame_to_dark(frame: np.ndarray) -> np.ndarray:
     """An (H, W, 3) uint8 light-theme frame recoloured (each distinct colour mapped once)."""
-    flat = frame.reshape(-1, frame.shape[-1])[:, :3]
-    unique, inverse = np.unique(flat, axis=0, return_inverse=True)
-    return to_dark(unique)[inverse.reshape(-1)].reshape(frame.shape[:2] + (3,))
+    rgb = frame[..., :3].astype(np.uint32)
+    keys = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    unique, inverse = np.unique(keys.reshape(-1), return_inverse=True)
+    colours = np.stack([(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1)
+    mapped = np.concatenate([to_dark(colours[n:n + 512]) for n in range(0, len(colours), 512)])
+    return mapped[inverse.reshape(-1)].reshape(frame.shape[:2] + (3,))
 
 
 def _recolour_table(data: bytearray, start: int, entries: int) -> None:
