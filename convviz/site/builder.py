@@ -58,7 +58,8 @@ from convviz.site.manifest import (
     reusable,
     sweep,
 )
-from convviz.site.models import DARK_THEME, LIGHT_THEME, ImageJob, Link, SiteModel, collect
+from convviz.site.models import DARK_THEME, LIGHT_THEME, ImageJob, Link, SiteModel
+from convviz.site.sections import collect
 
 __all__ = ["MANIFEST_NAME", "PAGE_FILES", "BuildReport", "build", "render_draft", "render_pages", "render_picture"]
 
