@@ -735,3 +735,17 @@ def test_separable_section_prints_the_frameworks_code():
     assert code["pytorch"] in printed and code["keras"] in printed
     assert any("SeparableConv2D" in c for c in printed)
     assert any("kernel_size=(5, 1)" in c and "kernel_size=(1, 5)" in c for c in printed)
+
+
+def test_formulas_break_only_between_equalities():
+    import html as html_module
+
+    m, _ = model()
+    page = site.render_pages(m)["index.html"].decode()
+    rendered = re.findall(r'<p class="formula">(.*?)</p>', page)
+    lines = [line for card in m.cards for line in card.formula]
+    assert len(rendered) == len(lines) > 0
+    for got, line in zip(rendered, lines):
+        terms = re.findall(r'<span class="term">(.*?)</span>', got)
+        assert html_module.unescape(" ".join(terms)) == line  # nothing lost or reordered
+        assert all(" = " not in t.partition(" = ")[2] for t in terms[1:])  # one "=" per term
