@@ -749,3 +749,13 @@ def test_formulas_break_only_between_equalities():
         terms = re.findall(r'<span class="term">(.*?)</span>', got)
         assert html_module.unescape(" ".join(terms)) == line  # nothing lost or reordered
         assert all(" = " not in t.partition(" = ")[2] for t in terms[1:])  # one "=" per term
+
+
+def test_diagrams_open_full_size_on_tap():
+    m, _ = model()
+    page = site.render_pages(m)["index.html"].decode()
+    diagrams = [c for c in m.cards if not c.caption]  # diagram cards carry no spec caption
+    assert diagrams
+    for card in diagrams:
+        (fig,) = card.figures
+        assert fig.zoom and f'<a class="zoom" href="{fig.animation.path}">' in page

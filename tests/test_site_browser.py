@@ -199,7 +199,7 @@ def test_both_languages_have_the_same_notes_and_chinese_prose(gallery, browser):
         counts[lang] = page.locator(".note").count()
         if lang == "zh":
             prose = page.evaluate("""() => Array.from(
-                document.querySelectorAll('.prose p, .note, .subhead, h2, .pic figcaption, caption'),
+                document.querySelectorAll('.prose p, .note, .subhead, h2, .pic figcaption, .table-caption'),
                 el => el.textContent.trim()).filter(Boolean)""")
             latin_only = [p for p in prose if not re.search(r"[\u4e00-\u9fff]", p)]
             assert not latin_only, latin_only

@@ -110,6 +110,7 @@ class Figure:
     label: str
     animation: Image
     still: Image | None
+    zoom: bool = False  # a big picture: a tap opens it full size
 
 
 @dataclass(frozen=True)

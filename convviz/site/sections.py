@@ -271,6 +271,7 @@ class _Builder:
         if fig is None:
             self.omitted.append(name)
             return None
+        fig = Figure(fig.label, fig.animation, fig.still, zoom=True)
         links = (Link(fig.still.path, self.t["still"]),) if fig.still else ()
         return Card(id=name, title=title, caption="", figures=(fig,), links=links,
                     note=description, wide=True)
