@@ -64,12 +64,15 @@ def test_every_picture_decodes_and_nothing_leaves_file_urls(gallery, browser, tm
     page.close()
 
 
-def test_reduced_motion_shows_the_stills(gallery, browser):
+@pytest.mark.parametrize("scheme,lang", [("light", "en"), ("dark", "zh")])
+def test_reduced_motion_shows_the_stills(gallery, browser, scheme, lang):
     _, out = gallery
-    page, errors, _ = open_page(browser, out, reduced_motion="reduce")
+    page, errors, _ = open_page(browser, out, PAGES[lang], reduced_motion="reduce",
+                                color_scheme=scheme)
     sources = page.evaluate("Array.from(document.querySelectorAll('.pic img'))"
                             ".map(i => [i.currentSrc, i.naturalWidth])")
     assert sources and all(src.endswith(".png") and width > 0 for src, width in sources)
+    assert all(src.endswith("-dark.png") == (scheme == "dark") for src, _ in sources)
     assert not errors
     page.close()
 
