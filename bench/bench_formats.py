@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import convviz  # noqa: E402
-from convviz.presets import CLASSIC_NAMES  # noqa: E402
+import convviz
+from convviz.presets import CLASSIC_NAMES
 
 #: (label, extension, save options)
 FORMATS = [

@@ -946,7 +946,7 @@ def test_gallery_defaults(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert run(["gallery", "-q"], capsys)[1] == ""
     (out, kwargs), = calls
-    assert out == "output" and kwargs["lang"] == "en" and kwargs["jobs"] is None
+    assert out == "output" and kwargs["lang"] == "all" and kwargs["jobs"] is None
     assert kwargs["templates"] is None and kwargs["force"] is False
     assert "renderer" not in kwargs  # the real pictures unless --draft
 

@@ -33,13 +33,12 @@ from convviz.presets import CLASSIC_NAMES, PRESETS
 from convviz.site import builder as site
 from convviz.site.models import (
     alt_text,
-    collect,
-    diagram_roles,
     drawn_as,
     hover_grid,
     shape_row,
     window_starts,
 )
+from convviz.site.sections import collect, diagram_roles
 from convviz.site.text import TEXT
 
 FAIL: set[str] = set()  # picture paths tiny_renderer refuses (in-process builds only)
@@ -328,7 +327,10 @@ def test_cards_link_stills_and_numbers():
     card = cards_by_id(m)["padding_strides"]
     hrefs = [link.href for link in card.links]
     assert "img/padding_strides.png" in hrefs and "img/padding_strides-numbers.png" in hrefs
-    assert jobs["img/padding_strides-numbers.png"].kwargs == {"numbers": True}
+    assert jobs["img/padding_strides-numbers.png"].kwargs == {"numbers": True, "labels": False,
+                                                             "theme": "classic"}
+    assert "img/padding_strides-numbers-dark.png" not in jobs  # a link: no dark twin
+    assert jobs["img/padding_strides-dark.png"].kwargs == {"labels": False, "theme": "dark"}
     assert jobs["img/padding_strides.gif"].still is None
     # every picture a card shows is a job
     for c in m.cards:
@@ -378,7 +380,13 @@ def test_pages_have_no_external_references():
     m, _ = model()
     files = site.render_pages(m)
     html = files["index.html"].decode()
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    # nothing the page loads comes from the network; the only external URLs are the
+    # reading list's hyperlinks (<a href>, never fetched by the page)
+    assert not re.search(r"""(src|srcset)=["']?(https?:)?//""", html)
+    assert not re.search(r"""<link[^>]*href=["']?(https?:)?//""", html)
+    external = re.findall(r"<a href=\"(https?://[^\"]+)\"", html)
+    assert external and all(href.startswith("https://") for href in external)
+    assert len(re.findall(r"""href=["']?(https?:)?//""", html)) == len(external)
     assert "http" not in files["assets/gallery.js"].decode()
     assert "url(" not in files["assets/style.css"].decode()
     assert 'media="(prefers-reduced-motion: reduce)' in html
@@ -436,7 +444,11 @@ def test_build_writes_a_self_contained_site(tmp_path):
     assert refs and all((out / r).is_file() for r in refs)
     assert "assets/style.css" in refs and "assets/gallery.js" in refs
     assert report.rendered == len(list((out / "img").iterdir())) and report.reused == 0
-    assert report.written == report.rendered + len(site.PAGE_FILES) + len(site.ASSET_FILES)
+    # both pages (en, zh) and every asset
+    assert report.written == report.rendered + len(site.LANG_PAGES) + len(site.ASSET_FILES)
+    zh = (out / "zh" / "index.html").read_text("utf-8")
+    zh_refs = set(re.findall(r'(?:src|href|srcset)="\.\./((?:img|assets)/[^"]+)"', zh))
+    assert zh_refs == refs  # the Chinese page shows the very same picture files
     assert not report.failed and not report.omitted
     assert [c[0] for c in calls] == list(range(1, len(calls) + 1))
     assert calls[-1][0] == calls[-1][1]
@@ -466,8 +478,9 @@ def test_changed_template_rerenders_pages_only(tmp_path):
     (tdir / "index.html").write_text(text.replace("<main id=\"main\">",
                                                   "<main id=\"main\"><p>CUSTOM</p>"))
     report = site.build(out, jobs=1, renderer=tiny_renderer, templates=tdir)
-    assert report.rendered == 0 and report.written == 1
+    assert report.rendered == 0 and report.written == 2  # the English and the Chinese page
     assert "<p>CUSTOM</p>" in (out / "index.html").read_text("utf-8")
+    assert "<p>CUSTOM</p>" in (out / "zh" / "index.html").read_text("utf-8")
 
 
 def test_a_missing_picture_is_rendered_again_alone(tmp_path):
@@ -578,3 +591,172 @@ def test_ids_are_unique_and_anchors_resolve(lang):
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert [i for i, n in collections.Counter(ids).items() if n > 1] == []
     assert set(re.findall(r'href="#([^"]+)"', html)) <= set(ids)
+
+
+def test_every_text_key_exists_in_every_language():
+    from convviz.site.text import LANGS, TEXT
+
+    keys = {lang: set(TEXT[lang]) for lang in LANGS}
+    for lang in LANGS:
+        missing = set().union(*keys.values()) - keys[lang]
+        assert not missing, f"{lang} lacks {sorted(missing)}"
+
+
+def test_both_languages_have_the_same_notes_and_pictures():
+    en, en_jobs = model("en")
+    zh, zh_jobs = model("zh")
+    assert en_jobs == zh_jobs  # text-free pictures: one set for both languages
+    en_notes = [c.note for c in en.cards]
+    zh_notes = [c.note for c in zh.cards]
+    assert [bool(n) for n in en_notes] == [bool(n) for n in zh_notes]
+    assert sum(map(bool, zh_notes)) >= 15
+    for note in zh_notes:
+        assert not note or re.search(r"[\u4e00-\u9fff]", note), note
+    # every picture has a dark twin, and every gallery picture is drawn without text
+    for path, job in en_jobs.items():
+        assert job.kwargs["labels"] is False
+        if job.kwargs["theme"] == "classic" and "numbers" not in job.kwargs:
+            twin = path.rsplit(".", 1)
+            assert f"{twin[0]}-dark.{twin[1]}" in en_jobs
+
+
+def test_drawn_as_describes_every_axis():
+    from convviz.core.arithmetic import canvas_pads
+    from convviz.site.models import drawn_as
+
+    spec = convviz.ConvSpec((5, 6), (3, 2), stride=(2, 1), padding=0, transposed=True)
+    pads = canvas_pads(spec)
+    text = drawn_as(spec, "en")
+    assert pads[0] != pads[1]
+    assert f"padded before: {pads[0][0]}, {pads[1][0]}" in text
+    assert "1, 0 zeros" in text
+
+
+# -------------------------------------------------------------------------------------------
+# dark pictures: the light ones recoloured into the dark theme
+
+
+def test_recolouring_maps_theme_colours_and_their_blends():
+    import numpy as np
+
+    from convviz.look.themes import blend, get_theme, hex_to_rgb
+    from convviz.site.recolour import to_dark
+
+    light, dark = get_theme("classic"), get_theme("dark")
+    for name in ("background", "input_fill", "output_fill", "stroke", "line"):
+        got = to_dark(np.array([hex_to_rgb(getattr(light, name))], dtype=np.uint8))[0]
+        assert tuple(got) == hex_to_rgb(getattr(dark, name)), name
+    # an anti-aliased edge: halfway between input and background stays halfway
+    mid = blend(light.input_fill, light.background, 0.5)
+    got = to_dark(np.array([hex_to_rgb(mid)], dtype=np.uint8))[0]
+    want = hex_to_rgb(blend(dark.input_fill, dark.background, 0.5))
+    assert max(abs(int(a) - b) for a, b in zip(got, want)) <= 1
+
+
+@pytest.mark.parametrize("name", ["padding_strides_transposed", "glu_block"])
+def test_recoloured_pictures_match_the_dark_theme(name):
+    import io
+
+    import numpy as np
+    from PIL import Image as PILImage
+
+    from convviz.site.recolour import frame_to_dark, gif_to_dark
+
+    light = convviz.animate(name, theme="classic", labels=False)
+    dark = convviz.animate(name, theme="dark", labels=False)
+    frame = light.poster_frame
+    ours = frame_to_dark(light.frame(frame)).astype(float)
+    real = dark.frame(frame).astype(float)
+    assert ours.shape == real.shape
+    assert np.abs(ours - real).mean() < 4  # of 255: the same picture, anti-aliasing aside
+    assert ours.mean() / 255 < 0.5
+    # a GIF keeps its frames and pixels; only its colour tables change, so every frame
+    # decodes to the light frame with each colour recoloured
+    gif = light.to_gif_bytes()
+    recoloured = gif_to_dark(gif)
+    assert len(recoloured) == len(gif)
+    a, b = PILImage.open(io.BytesIO(gif)), PILImage.open(io.BytesIO(recoloured))
+    assert a.n_frames == b.n_frames == light.frame_count
+    for n in range(a.n_frames):
+        a.seek(n)
+        b.seek(n)
+        assert np.array_equal(frame_to_dark(np.asarray(a.convert("RGB"))),
+                              np.asarray(b.convert("RGB")))
+    b.seek(frame)
+    assert np.abs(np.asarray(b.convert("RGB"), dtype=float) - real).mean() < 4
+
+
+def test_gather_and_scatter_views_loop_in_step():
+    from convviz.animation import animate
+
+    _, jobs = model()
+    gifs = {path: job for path, job in jobs.items()
+            if path.endswith("-scatter.gif")}
+    assert len(gifs) >= 9
+    for path, scatter in gifs.items():
+        gather = jobs[path.replace("-scatter", "")]
+        loops = []
+        for job in (gather, scatter):
+            kw = job.kwargs
+            seconds = kw["duration"]
+            assert abs(round(seconds * 100) - seconds * 100) < 1e-9  # whole centiseconds (GIF)
+            frames = animate(job.source, **kw).frame_count  # the real animations' frames
+            loops.append(round(frames * seconds * 100))
+        assert loops[0] == loops[1], path
+        assert gather.kwargs["duration"] >= 1.0
+
+
+def test_network_tables_come_from_the_engine():
+    m, _ = model()
+    tables = {b.table.caption: b.table for s in m.sections for b in s.blocks if b.table}
+    stem = next(t for c, t in tables.items() if "ResNet" in c)
+    conv = convviz.ConvSpec((224, 224), 7, stride=2, padding=3, in_channels=3, out_channels=64)
+    o = conv.output_size
+    assert stem.rows[0][1] == f"(1, 3, 224, 224) → (1, 64, {o[0]}, {o[1]})"
+    assert stem.rows[0][2] == f"(1, 224, 224, 3) → (1, {o[0]}, {o[1]}, 64)"
+    assert stem.rows[0][4] == f"{7 * 7 * 3 * 64 + 64:,}"
+    pool = convviz.ConvSpec(o, 3, stride=2, padding=1)
+    assert stem.rows[1][1].endswith(f"(1, 64, {pool.output_size[0]}, {pool.output_size[1]})")
+    assert stem.rows[1][3] == "11×11"  # 7 + (3 − 1)·2
+    text = next(t for c, t in tables.items() if "Conv1D" in c)
+    assert text.head[1] == "PyTorch (N, C, L)" and text.head[2] == "Keras (N, L, C)"
+    assert text.rows[0][2] == "(1, 50, 128) → (1, 46, 64)"  # (N, T, C) → (N, T′, filters)
+    assert [r[3] for r in text.rows] == ["5", "9"]  # 1 + 2·2, then + 2·2
+
+
+def test_separable_section_prints_the_frameworks_code():
+    from convviz.core.arithmetic import separable_example
+    from convviz.core.frameworks import separable_layers
+
+    m, _ = model()
+    ex = separable_example()
+    code = separable_layers(ex["depthwise"], ex["pointwise"])
+    section = next(s for s in m.sections if s.id == "separable")
+    printed = [line.code for b in section.blocks if b.kind == "code" for line in b.code]
+    assert code["pytorch"] in printed and code["keras"] in printed
+    assert any("SeparableConv2D" in c for c in printed)
+    assert any("kernel_size=(5, 1)" in c and "kernel_size=(1, 5)" in c for c in printed)
+
+
+def test_formulas_break_only_between_equalities():
+    import html as html_module
+
+    m, _ = model()
+    page = site.render_pages(m)["index.html"].decode()
+    rendered = re.findall(r'<p class="formula">(.*?)</p>', page)
+    lines = [line for card in m.cards for line in card.formula]
+    assert len(rendered) == len(lines) > 0
+    for got, line in zip(rendered, lines):
+        terms = re.findall(r'<span class="term">(.*?)</span>', got)
+        assert html_module.unescape(" ".join(terms)) == line  # nothing lost or reordered
+        assert all(" = " not in t.partition(" = ")[2] for t in terms[1:])  # one "=" per term
+
+
+def test_diagrams_open_full_size_on_tap():
+    m, _ = model()
+    page = site.render_pages(m)["index.html"].decode()
+    diagrams = [c for c in m.cards if not c.caption]  # diagram cards carry no spec caption
+    assert diagrams
+    for card in diagrams:
+        (fig,) = card.figures
+        assert fig.zoom and f'<a class="zoom" href="{fig.animation.path}">' in page

@@ -38,13 +38,13 @@ def browser(gallery):
         b.close()
 
 
-def open_page(browser, out, **kw):
+def open_page(browser, out, page_path="index.html", **kw):
     page = browser.new_page(**kw)
     errors, requests = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
-    page.goto((out / "index.html").as_uri())
+    page.goto((out / page_path).as_uri())
     page.wait_for_load_state("load")
     return page, errors, requests
 
@@ -64,12 +64,15 @@ def test_every_picture_decodes_and_nothing_leaves_file_urls(gallery, browser, tm
     page.close()
 
 
-def test_reduced_motion_shows_the_stills(gallery, browser):
+@pytest.mark.parametrize("scheme,lang", [("light", "en"), ("dark", "zh")])
+def test_reduced_motion_shows_the_stills(gallery, browser, scheme, lang):
     _, out = gallery
-    page, errors, _ = open_page(browser, out, reduced_motion="reduce")
+    page, errors, _ = open_page(browser, out, PAGES[lang], reduced_motion="reduce",
+                                color_scheme=scheme)
     sources = page.evaluate("Array.from(document.querySelectorAll('.pic img'))"
                             ".map(i => [i.currentSrc, i.naturalWidth])")
     assert sources and all(src.endswith(".png") and width > 0 for src, width in sources)
+    assert all(src.endswith("-dark.png") == (scheme == "dark") for src, _ in sources)
     assert not errors
     page.close()
 
@@ -128,11 +131,25 @@ def test_output_cells_are_reachable_by_keyboard(gallery, browser):
     page.close()
 
 
-@pytest.mark.parametrize("width,scheme", [(1280, "light"), (390, "dark")])
-def test_layout_fits_the_viewport(gallery, browser, tmp_path, width, scheme):
+@pytest.mark.parametrize("width,scheme,lang", [(1280, "light", "en"), (390, "dark", "en"),
+                                               (390, "light", "zh"), (320, "dark", "zh")])
+def test_layout_fits_the_viewport(gallery, browser, tmp_path, width, scheme, lang):
     _, out = gallery
-    page, errors, _ = open_page(browser, out, viewport={"width": width, "height": 800},
-                                color_scheme=scheme)
+    page, errors, requests = open_page(browser, out, PAGES[lang],
+                                       viewport={"width": width, "height": 800},
+                                       color_scheme=scheme)
+    assert all(url.startswith("file://") for url in requests)
+    # no text renders below 10 CSS px
+    smallest = page.evaluate("""() => {
+        let min = 1e9;
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const el = walker.currentNode.parentElement;
+            if (!walker.currentNode.textContent.trim() || !el.offsetParent) continue;
+            min = Math.min(min, parseFloat(getComputedStyle(el).fontSize));
+        }
+        return min; }""")
+    assert smallest >= 10
     # nothing but the tables' own scrollers is wider than the page
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
@@ -142,3 +159,55 @@ def test_layout_fits_the_viewport(gallery, browser, tmp_path, width, scheme):
     page.screenshot(path=str(tmp_path / f"gallery-{width}-{scheme}.png"), full_page=True)
     assert not errors
     page.close()
+
+
+PAGES = {"en": "index.html", "zh": "zh/index.html"}
+
+
+def _luminance(png: bytes) -> float:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.float64)
+    return float((rgb @ np.array([0.2126, 0.7152, 0.0722])).mean() / 255)
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_every_picture_follows_the_colour_scheme(gallery, browser, scheme):
+    _, out = gallery
+    page, errors, _ = open_page(browser, out, viewport={"width": 1280, "height": 900},
+                                color_scheme=scheme)
+    images = page.locator(".pic img")
+    count = images.count()
+    assert count >= 30
+    for n in range(count):
+        img = images.nth(n)
+        src = img.evaluate("el => el.currentSrc")
+        assert src.endswith(("-dark.gif", "-dark.png")) == (scheme == "dark"), src
+        level = _luminance(img.screenshot())
+        assert (level < 0.5) == (scheme == "dark"), (src, level)
+    assert not errors
+    page.close()
+
+
+def test_both_languages_have_the_same_notes_and_chinese_prose(gallery, browser):
+    import re
+
+    _, out = gallery
+    counts = {}
+    for lang, path in PAGES.items():
+        page, errors, _ = open_page(browser, out, path)
+        counts[lang] = page.locator(".note").count()
+        if lang == "zh":
+            prose = page.evaluate("""() => Array.from(document.querySelectorAll(
+                '.prose p, .note, .subhead, h2, .pic figcaption, .table-caption'),
+                el => el.textContent.trim()).filter(Boolean)""")
+            latin_only = [p for p in prose if not re.search(r"[\u4e00-\u9fff]", p)]
+            assert not latin_only, latin_only
+            alts = page.evaluate("() => Array.from(document.images, i => i.alt)")
+            assert alts and all(re.search(r"[\u4e00-\u9fff]", a) for a in alts), alts
+        assert not errors
+        page.close()
+    assert counts["en"] == counts["zh"] >= 15

@@ -382,3 +382,17 @@ def test_the_cli_survives_the_reported_manifest(tmp_path, capsys, monkeypatch, b
     captured = capsys.readouterr()
     assert status == 0 and "Traceback" not in captured.err
     _assert_sentinels(sentinels)
+
+
+def test_a_link_in_place_of_the_chinese_folder_is_refused(tmp_path):
+    import convviz
+    from convviz.site import builder as site
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "zh").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(convviz.OutputError, match="zh"):
+        site.build(out, renderer=lambda job: b"", jobs=1)
+    assert not any(elsewhere.iterdir())

@@ -157,7 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Build the gallery site (only what changed is re-rendered).")
     gal.add_argument("-o", "--output", default="output", metavar="DIR",
                      help="output directory (default: output)")
-    gal.add_argument("--lang", choices=("en", "zh"), default="en", help="page language")
+    gal.add_argument("--lang", choices=("all", "en", "zh"), default="all",
+                     help="page language: all (default: English in DIR/index.html, Chinese in "
+                          "DIR/zh/index.html, one set of pictures), en or zh alone")
     gal.add_argument("--templates", metavar="DIR", help="use these Jinja templates instead")
     gal.add_argument("-j", "--jobs", type=int_type(1, MAX_JOBS), metavar="N",
                      help="render with N processes (default: all cores)")

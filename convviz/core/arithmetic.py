@@ -35,6 +35,7 @@ __all__ = [
     "path_lengths",
     "receptive_field_size",
     "separable_example",
+    "spatially_separable_example",
     "stack_receptive_field",
 ]
 
@@ -249,3 +250,16 @@ def separable_example(i: int = 12, k: int = 5, c_in: int = 3, c_out: int = 256
     depthwise = ConvSpec(i, k, groups=c_in, in_channels=c_in, out_channels=c_in)
     pointwise = ConvSpec(depthwise.output_size, 1, in_channels=c_in, out_channels=c_out)
     return {"standard": standard, "depthwise": depthwise, "pointwise": pointwise}
+
+
+def spatially_separable_example(i: int = 12, k: int = 5, c_in: int = 3, c_out: int = 256
+                                ) -> dict[str, ConvSpec]:
+    """A k×k convolution and its spatially separable form: k×1 (column), then 1×k (row).
+
+    Only a rank-1 kernel (an outer product of a column and a row) is exactly
+    separable; the pair has k + k taps per channel pair instead of k·k.
+    """
+    standard = ConvSpec(i, k, in_channels=c_in, out_channels=c_out)
+    column = ConvSpec(i, (k, 1), in_channels=c_in, out_channels=c_out)
+    row = ConvSpec(column.output_size, (1, k), in_channels=c_out, out_channels=c_out)
+    return {"standard": standard, "column": column, "row": row}

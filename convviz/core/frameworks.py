@@ -20,7 +20,7 @@ from convviz.core.arithmetic import AXIS_NAMES
 from convviz.core.spec import ConvSpec
 from convviz.errors import SpecError
 
-__all__ = ["disagreements", "keras_layer", "pool_layers", "pytorch_layer"]
+__all__ = ["disagreements", "keras_layer", "pool_layers", "pytorch_layer", "separable_layers"]
 
 Pairs = list[tuple[int, int]]
 
@@ -479,3 +479,62 @@ def disagreements(spec: ConvSpec) -> list[str]:
     if spec.transposed:
         return _transposed_disagreements(spec)
     return _direct_disagreements(spec)
+
+
+# -------------------------------------------------------------------------------------------
+# separable convolutions: two layers
+
+
+def separable_layers(depthwise: ConvSpec, pointwise: ConvSpec) -> dict[str, Any]:
+    """A depthwise separable convolution in both frameworks: {pytorch, keras, keras_pair, note}.
+
+    ``depthwise``: groups = C_in (each channel its own kernel, C_out = m·C_in
+    for a depth multiplier m); ``pointwise``: a 1×1 convolution of its output.
+    ``pytorch`` is the two layers in ``nn.Sequential``; ``keras_pair`` the same two
+    layers in Keras (``DepthwiseConv{n}D`` + ``Conv{n}D``, both with bias, exactly
+    the PyTorch pair); ``keras`` the one ``SeparableConv{n}D`` layer, which has no
+    bias on its depthwise step (the note says so). SpecError if the two specs are
+    not a depthwise and a pointwise convolution that follow each other, or if the
+    depthwise padding is neither none nor stride-1 'same'.
+    """
+    n = depthwise.ndim
+    c_in, c_dw = depthwise.channels
+    c_pw_in, c_out = pointwise.channels
+    if depthwise.transposed or depthwise.groups != c_in or n > 2:
+        raise SpecError(f"depthwise must be a direct 1-D or 2-D convolution with groups = "
+                        f"in_channels, got {depthwise!r}")
+    if (pointwise.transposed or set(pointwise.kernel_size) != {1} or pointwise.groups != 1
+            or set(pointwise.stride) != {1} or any(pointwise.padding_before)
+            or any(pointwise.padding_after) or c_pw_in != c_dw
+            or pointwise.input_size != depthwise.output_size):
+        raise SpecError(f"pointwise must be a 1×1, stride-1, unpadded convolution of the "
+                        f"depthwise output ({c_dw} channels, size {depthwise.output_size}), "
+                        f"got {pointwise!r}")
+    pairs = _pairs(depthwise)
+    if not any(lo or hi for lo, hi in pairs):
+        padding = "valid"
+    elif _keras_padding_name(depthwise, pairs, list(depthwise.stride)) == "same":
+        padding = "same"
+    else:
+        raise SpecError(f"depthwise padding {pairs} is not 'valid' or 'same' for Keras' "
+                        "SeparableConv layers")
+    kw = [str(c_out), _num(depthwise.kernel_size)]
+    dw_kw = [_num(depthwise.kernel_size)]
+    extra = []
+    if set(depthwise.stride) != {1}:
+        extra.append(f"strides={_num(depthwise.stride)}")
+    if padding != "valid":
+        extra.append(f'padding="{padding}"')
+    if c_dw != c_in:
+        extra.append(f"depth_multiplier={c_dw // c_in}")
+    if set(depthwise.dilation) != {1}:
+        extra.append(f"dilation_rate={_num(depthwise.dilation)}")
+    keras = f"keras.layers.SeparableConv{n}D({', '.join(kw + extra)})"
+    pair = (f"keras.Sequential([keras.layers.DepthwiseConv{n}D({', '.join(dw_kw + extra)}), "
+            f"keras.layers.Conv{n}D({c_out}, 1)])")
+    torch = (f"nn.Sequential({pytorch_layer(depthwise)['code']}, "
+             f"{pytorch_layer(pointwise)['code']})")
+    note = (f"SeparableConv{n}D has no bias on its depthwise step: with use_bias it adds one "
+            f"bias per output channel after the pointwise step, {c_dw} parameters fewer "
+            "than the two layers")
+    return {"pytorch": torch, "keras": keras, "keras_pair": pair, "note": note}

@@ -322,8 +322,9 @@ def gif_from_indices(palette: np.ndarray, indices: Sequence[np.ndarray],
     return _indexed_gif(palette, len(indices), indices, ticks, _check_loop(loop))
 
 
-def gif_from_indexed_source(source: IndexedFrameSource, duration_ms: float | Sequence[float] = 1000, *,
-                            loop: int = 0) -> bytes:
+def gif_from_indexed_source(
+    source: IndexedFrameSource, duration_ms: float | Sequence[float] = 1000, *, loop: int = 0
+) -> bytes:
     """GIF bytes of an :class:`convviz.frames.IndexedFrameSource` (``frame_palette``,
     ``frame_indices(n)``), one frame drawn at a time; the same bytes as
     :func:`write_gif` of its RGB frames."""

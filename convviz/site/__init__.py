@@ -7,8 +7,9 @@
 """
 
 from convviz.site.builder import (
+    ASSET_FILES,
+    LANG_PAGES,
     MANIFEST_NAME,
-    PAGE_FILES,
     BuildReport,
     build,
     render_draft,
@@ -16,5 +17,5 @@ from convviz.site.builder import (
     render_picture,
 )
 
-__all__ = ["MANIFEST_NAME", "PAGE_FILES", "BuildReport", "build", "render_draft", "render_pages",
-           "render_picture"]
+__all__ = ["ASSET_FILES", "LANG_PAGES", "MANIFEST_NAME", "BuildReport", "build", "render_draft",
+           "render_pages", "render_picture"]

@@ -46,7 +46,7 @@ from typing import Any
 
 from convviz.encode.atomic import atomic_write
 from convviz.errors import OutputError, SpecError
-from convviz.site import templating
+from convviz.site import recolour, templating
 from convviz.site.manifest import (
     MANIFEST_NAME,
     PICTURE_DIR,
@@ -58,20 +58,24 @@ from convviz.site.manifest import (
     reusable,
     sweep,
 )
-from convviz.site.models import ImageJob, SiteModel, collect
+from convviz.site.models import DARK_THEME, LIGHT_THEME, ImageJob, Link, SiteModel
+from convviz.site.sections import collect
 
-__all__ = ["MANIFEST_NAME", "PAGE_FILES", "BuildReport", "build", "render_draft", "render_pages", "render_picture"]
+__all__ = [
+    "ASSET_FILES", "LANG_PAGES", "MANIFEST_NAME", "BuildReport", "build", "render_draft",
+    "render_pages", "render_picture",
+]
 
 log = logging.getLogger(__name__)
 
-#: template name -> output file, rendered with the view model
-PAGE_FILES = {"index.html": "index.html"}
 #: static assets copied from the templates directory (the playground page is static too)
 ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js",
                "convviz.js": "assets/convviz.js", "convviz-code.js": "assets/convviz-code.js",
                "playground.html": "playground.html"}
-#: the gallery's picture theme (classic look plus input/output labels)
-THEME = "default"
+#: the gallery's pictures are text-free, in the light and the dark theme (see models)
+THEME = f"{LIGHT_THEME}+{DARK_THEME}"
+#: the languages a build of ``lang="all"`` writes: language -> its page
+LANG_PAGES = {"en": "index.html", "zh": "zh/index.html"}
 #: file suffixes of the package's sources hashed into every picture's key
 SOURCE_SUFFIXES = (".py", ".html", ".css", ".js")
 
@@ -160,7 +164,8 @@ def _code_digest() -> str:
 
 
 def _renderer_name(renderer: Renderer) -> str:
-    return f"{getattr(renderer, '__module__', '')}.{getattr(renderer, '__qualname__', repr(renderer))}"
+    module = getattr(renderer, "__module__", "")
+    return f"{module}.{getattr(renderer, '__qualname__', repr(renderer))}"
 
 
 def _job_key(job: ImageJob, version: str, code: str, renderer: str) -> str:
@@ -210,15 +215,57 @@ def _animation(source: str, options: tuple[tuple[str, Any], ...]) -> Any:
     """The Animation of one picture group: its GIF and its still share the drawn frames."""
     from convviz.animation import animate
 
-    return animate(source, theme=THEME, **dict(options))
+    return animate(source, **dict(options))
+
+
+def _light(job: ImageJob) -> tuple[tuple[tuple[str, Any], ...], bool]:
+    """The options of the light twin of ``job``, and whether ``job`` is the dark one."""
+    options = dict(job.options)
+    dark = options.get("theme") == DARK_THEME
+    if dark:
+        options["theme"] = LIGHT_THEME
+    return tuple(sorted(options.items())), dark
+
+
+@functools.lru_cache(maxsize=4)
+def _light_bytes(source: str, options: tuple[tuple[str, Any], ...], still: bool,
+                 draft: bool) -> bytes:
+    from convviz.encode.gif import write_gif
+    from convviz.encode.png import write_png
+
+    anim = _animation(source, options)
+    if still:
+        data = write_png(anim.frame(anim.poster_frame), None)
+    elif draft:
+        data = write_gif([anim.frame(anim.poster_frame)], None, anim.duration_ms)
+    else:
+        data = anim.to_gif_bytes()
+    assert data is not None
+    return data
+
+
+def _picture(job: ImageJob, draft: bool) -> bytes:
+    """A picture in the light theme, or its dark twin recoloured from it (one drawing)."""
+    options, dark = _light(job)
+    if not dark:
+        return _light_bytes(job.source, options, job.still is not None, draft)
+    if job.still is None:
+        return recolour.gif_to_dark(_light_bytes(job.source, options, False, draft))
+    from convviz.encode.png import write_png
+
+    anim = _animation(job.source, options)
+    data = write_png(recolour.frame_to_dark(anim.frame(anim.poster_frame)), None)
+    assert data is not None
+    return data
 
 
 def render_picture(job: ImageJob) -> bytes:
-    """The encoded file (GIF, or PNG still) of one picture, via convviz.animate."""
-    anim = _animation(job.source, job.options)
-    if job.still is None:
-        return anim.to_gif_bytes()
-    return anim.to_png_bytes()  # the animation's representative frame
+    """The encoded file (GIF, or PNG still) of one picture, via convviz.animate.
+
+    A job in the dark theme is its light twin recoloured
+    (:mod:`convviz.site.recolour`): both schemes cost one drawing.
+    """
+    return _picture(job, draft=False)
 
 
 def render_draft(job: ImageJob) -> bytes:
@@ -227,25 +274,20 @@ def render_draft(job: ImageJob) -> bytes:
     A draft gallery draws one frame per picture with the real renderers: a fast
     preview of the layout (and what the tests build).
     """
-    from convviz.encode.gif import write_gif
-
-    anim = _animation(job.source, job.options)
-    if job.still is not None:
-        return anim.to_png_bytes()
-    data = write_gif([anim.frame(anim.poster_frame)], None, anim.duration_ms)
-    assert data is not None
-    return data
+    return _picture(job, draft=True)
 
 
 def _cost(job: ImageJob, presets: Mapping[str, Any]) -> int:
     """Rough drawing cost (frames) to start the longest pictures first."""
-    if job.still is not None:
+    if job.still is not None or job.kwargs.get("theme") == DARK_THEME:  # a still, a recolouring
         return 1
     preset = presets.get(job.source)
     if preset is None:
         return 10_000  # diagrams: big figures
     spec = preset.spec
-    return spec.frame_count if job.kwargs.get("view") != "scatter" else 2 * math.prod(spec.input_size)
+    if job.kwargs.get("view") == "scatter":
+        return 2 * math.prod(spec.input_size)
+    return spec.frame_count
 
 
 def _run(renderer: Renderer, job: ImageJob) -> tuple[str, bytes | None, str]:
@@ -256,7 +298,10 @@ def _run(renderer: Renderer, job: ImageJob) -> tuple[str, bytes | None, str]:
 
 
 def _run_group(renderer: Renderer, group: list[ImageJob]) -> list[tuple[str, bytes | None, str]]:
-    """The pictures of one source and options, in one process (they share the drawing)."""
+    """The pictures of one source and options, in one process (they share the drawing).
+
+    A picture and its dark twin are one group: the twin is recoloured from it.
+    """
     return [_run(renderer, job) for job in group]
 
 
@@ -264,7 +309,7 @@ def _groups(todo: list[ImageJob], presets: Mapping[str, Any]) -> list[list[Image
     """Jobs grouped by (source, options), the costliest group first."""
     groups: dict[tuple[str, Any], list[ImageJob]] = {}
     for job in sorted(todo, key=lambda j: j.path):
-        groups.setdefault((job.source, job.options), []).append(job)
+        groups.setdefault((job.source, _light(job)[0]), []).append(job)
     return sorted(groups.values(),
                   key=lambda g: (-sum(_cost(j, presets) for j in g), g[0].path))
 
@@ -280,14 +325,35 @@ def _environment(templates: str | os.PathLike[str] | None) -> Any:
     return env
 
 
-def _render_pages(model: SiteModel, env: Any) -> dict[str, bytes]:
+def _render_page(model: SiteModel, env: Any) -> bytes:
+    return templating.render(env, "index.html", site=model, t=model.text).encode("utf-8")
+
+
+def _assets(env: Any) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    for name, target in PAGE_FILES.items():
-        files[target] = templating.render(env, name, site=model, t=model.text).encode("utf-8")
     for name, target in ASSET_FILES.items():
         source, _, _ = env.loader.get_source(env, name)
         files[target] = source.encode("utf-8")
     return files
+
+
+def _render_pages(model: SiteModel, env: Any) -> dict[str, bytes]:
+    return {"index.html": _render_page(model, env), **_assets(env)}
+
+
+def _pages(lang: str) -> list[tuple[str, str, str, tuple[Link, ...]]]:
+    """(language, page path, root, links to the other languages) of what ``lang`` builds."""
+    if lang != "all":
+        return [(lang, "index.html", "", ())]
+    from convviz.site.text import TEXT
+
+    pages = []
+    for code, page in LANG_PAGES.items():
+        root = "../" * page.count("/")
+        links = tuple(Link(root + other, TEXT[o]["lang_name"], TEXT[o]["html_lang"])
+                      for o, other in LANG_PAGES.items() if o != code)
+        pages.append((code, page, root, links))
+    return pages
 
 
 def render_pages(model: SiteModel, templates: str | os.PathLike[str] | None = None
@@ -307,15 +373,21 @@ def render_pages(model: SiteModel, templates: str | os.PathLike[str] | None = No
 def _check_places(out: Path) -> None:
     """OutputError, before anything is drawn, if a file of the gallery cannot go where it goes.
 
-    ``img/`` must be a folder inside ``out`` (not a link out of it); pages,
-    assets and the manifest must not be folders.
+    ``img/``, ``assets/`` and ``zh/`` must be folders inside ``out`` (not links);
+    pages, assets and the manifest must not be folders.
     """
     img = out / PICTURE_DIR
     if os.path.lexists(img) and (img.is_symlink() or not img.is_dir()
                                  or not inside(out.resolve(), img)):
         raise OutputError(f"{str(img)!r} is not a folder inside {str(out)!r} (a link or a file "
                           "is in the way); the gallery writes its pictures only there")
-    for rel in (*PAGE_FILES.values(), *ASSET_FILES.values(), MANIFEST_NAME):
+    files = (*LANG_PAGES.values(), *ASSET_FILES.values(), MANIFEST_NAME)
+    for folder in sorted({rel.rpartition("/")[0] for rel in files} - {""}):
+        where = out / folder
+        if os.path.lexists(where) and (where.is_symlink() or not where.is_dir()):
+            raise OutputError(f"{str(where)!r} is not a folder inside {str(out)!r} (a link or "
+                              "a file is in the way); the gallery writes its pages only there")
+    for rel in files:
         if (out / rel).is_dir():
             raise OutputError(f"cannot write {str(out / rel)!r}: it is a directory")
 
@@ -323,7 +395,7 @@ def _check_places(out: Path) -> None:
 def build(
     out_dir: str | os.PathLike[str] = "output",
     *,
-    lang: str = "en",
+    lang: str = "all",
     templates: str | os.PathLike[str] | None = None,
     jobs: int | None = None,
     progress: Callable[[int, int, str], Any] | None = None,
@@ -332,7 +404,9 @@ def build(
 ) -> BuildReport:
     """Build the gallery into ``out_dir`` and return a :class:`BuildReport`.
 
-    ``lang``: ``"en"`` or ``"zh"``; ``templates``: a directory whose files
+    ``lang``: ``"all"`` (English in ``index.html``, Chinese in
+    ``zh/index.html``, one set of pictures in ``img/`` for both), ``"en"`` or
+    ``"zh"`` (that language alone, in ``index.html``); ``templates``: a directory whose files
     override the packaged templates (``index.html``, ``style.css``,
     ``gallery.js``, ``_macros.html``); ``jobs``: worker processes for the
     pictures (default: the CPU count); ``progress(done, total, name)`` is
@@ -355,14 +429,22 @@ def build(
     renderer = renderer or render_picture
     from convviz import __version__
 
-    # 1. gather: the view model and the pictures it needs; every template compiled and the
-    #    page rendered once, so a template error stops the build before any drawing
+    # 1. gather: the view models and the pictures they need; every template compiled (and,
+    #    below, the pages rendered once if anything is to be drawn), so a template error
+    #    stops the build before any drawing
     presets, diagrams, available, identities = _sources(custom)
     gather: dict[str, Any] = dict(presets=presets, diagrams=diagrams, available=available,
                                   identities=identities, version=__version__)
-    draft_model, wanted = collect(lang, **gather)
+    if lang != "all" and lang not in LANG_PAGES:
+        raise SpecError(f"lang must be one of all, {', '.join(LANG_PAGES)}, got {lang!r}")
+    pages = _pages(lang)
     env = _environment(templates)
-    _render_pages(draft_model, env)
+    wanted: dict[str, ImageJob] = {}
+    drafts: list[SiteModel] = []
+    for code, _, root, links in pages:
+        draft_model, jobs_of = collect(code, root=root, languages=links, **gather)
+        wanted.update(jobs_of)
+        drafts.append(draft_model)
 
     # 2. render what changed: a picture is reused only if its key is unchanged and its file
     #    is exactly the one written (length, hash, readable header)
@@ -378,8 +460,11 @@ def build(
         if size is not None and entry is not None:
             sizes[path], manifest[path] = size, entry
     todo = [job for path, job in sorted(wanted.items()) if path not in manifest]
+    if todo:  # a template error must stop the build before anything is drawn
+        for draft_model in drafts:
+            _render_page(draft_model, env)
     reused = sorted(manifest)
-    total = len(wanted) + len(PAGE_FILES) + len(ASSET_FILES)
+    total = len(wanted) + len(pages) + len(ASSET_FILES)
     done = 0
 
     def tick(name: str) -> None:
@@ -425,11 +510,16 @@ def build(
                     store(*result)
 
     # pictures this build no longer shows, temporary files of interrupted builds
-    sweep(out, wanted, [*PAGE_FILES.values(), *ASSET_FILES.values(), MANIFEST_NAME], started)
+    sweep(out, wanted, [*LANG_PAGES.values(), *ASSET_FILES.values(), MANIFEST_NAME], started)
 
-    # 3. the final view model (failed pictures leave their cards out) and the pages
-    model, _ = collect(lang, failed=failed, sizes=sizes, **gather)
-    files = _render_pages(model, env)
+    # 3. the final view models (failed pictures leave their cards out) and the pages
+    files = _assets(env)
+    omitted: list[str] = []
+    for code, page, root, links in pages:
+        model, _ = collect(code, failed=failed, sizes=sizes, root=root, languages=links,
+                           **gather)
+        files[page] = _render_page(model, env)
+        omitted += model.omitted
     for target, data in sorted(files.items()):
         if _write_if_changed(out / target, data):
             written += 1
@@ -438,5 +528,5 @@ def build(
     return BuildReport(
         out_dir=out, rendered=len(todo) - len(failed), reused=len(reused), written=written,
         elapsed=time.perf_counter() - start, pages=tuple(sorted(files)),
-        omitted=model.omitted, failed=failed,
+        omitted=tuple(dict.fromkeys(omitted)), failed=failed,
     )

@@ -1,8 +1,9 @@
 """View models of the gallery: exactly what the templates need, computed from the engine.
 
-Pure data (NumPy only, no drawing, no Jinja): :func:`collect` turns the preset
-and diagram tables into a :class:`SiteModel` (sections → blocks → cards) and
-the list of :class:`ImageJob` s the pictures need. Every number on the page —
+Pure data (NumPy only, no drawing, no Jinja): the dataclasses of a
+:class:`SiteModel` (sections → blocks → cards) and of the :class:`ImageJob` s
+the pictures need, and the helpers that word a spec (alt text, "drawn as",
+hover maps); :func:`convviz.site.sections.collect` fills them. Every number on the page —
 output sizes, paddings, formulas, parameter and multiplication counts,
 receptive fields, framework code, the hover maps — comes from
 :class:`~convviz.core.spec.ConvSpec` and :mod:`convviz.core.arithmetic` /
@@ -12,21 +13,16 @@ receptive fields, framework code, the hover maps — comes from
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from convviz.core.arithmetic import (
     canvas_pads,
-    formula_lines,
-    path_lengths,
-    separable_example,
-    stack_receptive_field,
 )
-from convviz.core.frameworks import keras_layer, pytorch_layer
 from convviz.core.spec import CellKind, ConvSpec
 from convviz.errors import SpecError
-from convviz.site.text import DIAGRAM_TITLES_ZH, LANGS, PRESET_TITLES_ZH, TEXT
+from convviz.site.text import TEXT
 
 __all__ = [
     "Block",
@@ -42,8 +38,6 @@ __all__ = [
     "SiteModel",
     "Table",
     "alt_text",
-    "collect",
-    "diagram_roles",
     "drawn_as",
     "hover_grid",
     "shape_row",
@@ -52,6 +46,10 @@ __all__ = [
 
 # -------------------------------------------------------------------------------------------
 # the pictures
+
+#: the themes of the gallery's pictures: one for the light page, one for the dark page
+LIGHT_THEME = "classic"
+DARK_THEME = "dark"
 
 
 @dataclass(frozen=True)
@@ -65,7 +63,10 @@ class ImageJob:
     representative frame.
     ``identity`` holds what the picture depends on besides the renderer's code
     (the spec's repr, the preset's options); the build hashes it.
-    ``optional``: a failure drops a link, not the card.
+    ``optional``: a failure drops a link, not the card. Gallery pictures carry
+    no text (``labels=False``): the words are in the page, in its language,
+    so both languages share one set of pictures; each picture exists in the
+    light (``classic``) and the ``dark`` theme (``<name>-dark.gif``).
     """
 
     path: str
@@ -82,16 +83,18 @@ class ImageJob:
 
 @dataclass(frozen=True)
 class Image:
-    path: str  # URL relative to index.html
+    path: str  # URL relative to the page
     alt: str
     width: int = 0
     height: int = 0
+    dark: str = ""  # URL of the same picture in the dark theme ("" if there is none)
 
 
 @dataclass(frozen=True)
 class Link:
     href: str
     label: str
+    lang: str = ""  # the language of the page linked to, when it is another one
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class Figure:
     label: str
     animation: Image
     still: Image | None
+    zoom: bool = False  # a big picture: a tap opens it full size
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ class Block:
 
     kinds: ``text`` (paragraphs), ``cards`` (a grid of cards, ``per_row``),
     ``table``, ``code`` (labelled code lines), ``formulas`` (``gated``),
-    ``heading`` (a sub-heading in ``title``).
+    ``heading`` (a sub-heading in ``title``), ``sources`` (``links`` under ``title``).
     """
 
     kind: str
@@ -173,6 +177,7 @@ class Block:
     table: Table | None = None
     code: tuple[CodeLine, ...] = ()
     note: str = ""
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,8 @@ class SiteModel:
     text: Mapping[str, str]
     version: str
     omitted: tuple[str, ...] = ()  # cards left out (picture missing), for the report
+    root: str = ""  # the page's way back to the output folder ("" or "../")
+    languages: tuple[Link, ...] = ()  # the same page in the other languages
 
     @property
     def cards(self) -> list[Card]:
@@ -217,25 +224,53 @@ def _one(values: Sequence[int]) -> int | tuple[int, ...]:
 
 
 def drawn_as(spec: ConvSpec, lang: str) -> str:
-    """How the gather view draws a transposed spec (its first axis), in words.
+    """How the gather view draws a transposed spec, in words (every axis).
 
     The input is stretched with s − 1 zeros between neighbouring cells, then
     k̂ − 1 − p cells are added on each side; a negative count cuts cells off.
+    A count that differs between axes is given per axis (rows first).
     """
     t = TEXT[lang]
-    g = spec.axes[0]
-    before, after = canvas_pads(spec)[0]
-    zeros = g.stride - 1
-    gaps = (t["zeros_none"] if zeros == 0 else t["zeros_one"] if zeros == 1
-            else t["zeros_many"].format(n=zeros))
+    pads = canvas_pads(spec)
+    gaps = _zeros(tuple(g.stride - 1 for g in spec.axes), t)
 
-    def side(count: int, where: str) -> str:
-        return (t["side_pad"] if count >= 0 else t["side_cut"]).format(n=abs(count),
-                                                                      where=t[where])
+    def side(counts: Sequence[int], where: str) -> str:
+        n = _one([abs(c) for c in counts])
+        return (t["side_pad"] if min(counts) >= 0 else t["side_cut"]).format(
+            n=n if isinstance(n, int) else ", ".join(map(str, n)), where=t[where])
+
+    before = side([b for b, _ in pads], "before")
+    after = side([a for _, a in pads], "after")
 
     return t["drawn_as_value"].format(
         stretched=_size(tuple(a.stretched_size for a in spec.axes)), zeros=gaps,
-        before=side(before, "before"), after=side(after, "after"))
+        before=before, after=after)
+
+
+def _zeros(gaps: Sequence[int], t: Mapping[str, str]) -> str:
+    """'no zeros', '1 zero', 'n zeros' or 'a, b zeros' (per axis) in the page's language."""
+    n = _one(gaps)
+    if isinstance(n, tuple):
+        return t["zeros_many"].format(n=", ".join(map(str, n)))
+    return t["zeros_none"] if n == 0 else t["zeros_one"] if n == 1 else t["zeros_many"].format(n=n)
+
+
+def scatter_frames(spec: ConvSpec) -> int:
+    """Frames of the scatter view: one per input cell, then the summed output."""
+    return math.prod(spec.input_size) + 1
+
+
+def paired_durations(gather: int, scatter: int) -> tuple[float, float]:
+    """Seconds per frame of a gather and a scatter view of ``gather`` and ``scatter`` frames
+    so that both loops last exactly as long, in the whole centiseconds a GIF stores.
+
+    The loop is the shortest common multiple of both frame counts (in centiseconds)
+    that gives the gather view at least 1 s a frame, so the two views shown side by
+    side start every loop together.
+    """
+    unit = math.lcm(gather, scatter)
+    loop = unit * math.ceil(100 * gather / unit)  # centiseconds
+    return loop // gather / 100, loop // scatter / 100
 
 
 # -------------------------------------------------------------------------------------------
@@ -326,7 +361,7 @@ def alt_text(spec: ConvSpec, lang: str, *, view: str = "gather", still: bool = F
         cb = _one([before for before, _ in spec.canvas_padding])
         ca = _one([after for _, after in spec.canvas_padding])
         gaps = [st - 1 for st in spec.stride]
-        zeros = t["alt_zeros"].format(n=_one(gaps)) if any(gaps) else ""
+        zeros = t["alt_zeros"].format(zeros=_zeros(gaps, t)) if any(gaps) else ""
         return t["alt_transposed"].format(what=what, i=i, zeros=zeros, cb=cb, ca=ca, k=k, dil=d,
                                           o=o, frames=spec.frame_count)
     lo, hi = spec.padding_before, spec.padding_after
@@ -339,346 +374,3 @@ def alt_text(spec: ConvSpec, lang: str, *, view: str = "gather", still: bool = F
     stride = "" if set(spec.stride) == {1} else t["alt_stride"].format(s=_one(spec.stride))
     return t["alt_direct"].format(what=what, k=k, i=i, pad=pad, stride=stride, dil=d, o=o,
                                   frames=spec.frame_count)
-
-
-# -------------------------------------------------------------------------------------------
-# collecting the site
-
-
-#: which diagram plays which part, matched against diagrams.DIAGRAM_PRESETS names
-DIAGRAM_ROLES: dict[str, tuple[str, ...]] = {
-    "path_length": ("path_length", "path"),
-    "dilated_stack": ("stack_plain_vs_dilated", "dilated_stack", "stack"),
-    "wavenet": ("wavenet",),
-    "separable": ("separable_conv", "separable"),
-    "glu_block": ("glu_block", "glu"),
-    "glu_same": ("glu_block_same",),
-    "highway_block": ("highway_block", "highway", "dgcnn"),
-}
-
-
-def diagram_roles(names: Iterable[str]) -> dict[str, str]:
-    """role -> diagram name, the first name matching each role's patterns (exact first)."""
-    names = list(names)
-    roles: dict[str, str] = {}
-    for role, patterns in DIAGRAM_ROLES.items():
-        for pattern in patterns:
-            hit = [n for n in names if n == pattern] or [n for n in names if pattern in n]
-            hit = [n for n in hit if n not in roles.values()]
-            if hit:
-                roles[role] = hit[0]
-                break
-    return roles
-
-
-@dataclass
-class _Pictures:
-    """Registers the pictures cards ask for; answers None for those that cannot be made."""
-
-    available: Callable[[str], bool]
-    failed: frozenset[str]
-    identities: Mapping[str, str]
-    sizes: Mapping[str, tuple[int, int]]
-    jobs: dict[str, ImageJob] = field(default_factory=dict)
-
-    def add(self, source: str, alt: str, *, still: bool = False, numbers: bool = False,
-            view: str = "gather", optional: bool = False) -> Image | None:
-        if not self.available(source):
-            return None
-        suffix = ("-numbers" if numbers else "") + ("-scatter" if view == "scatter" else "")
-        path = f"img/{source}{suffix}.{'png' if still else 'gif'}"
-        options: dict[str, Any] = {}
-        if numbers:
-            options["numbers"] = True
-        if view != "gather":
-            options["view"] = view
-        job = ImageJob(path, source, tuple(sorted(options.items())),
-                       "representative" if still else None,
-                       self.identities.get(source, source), optional)
-        self.jobs[path] = job
-        if path in self.failed:
-            return None
-        w, h = self.sizes.get(path, (0, 0))
-        return Image(path, alt, w, h)
-
-
-def _title(preset: Any, lang: str) -> str:
-    if lang == "zh":
-        if preset.name in PRESET_TITLES_ZH:
-            return PRESET_TITLES_ZH[preset.name]
-        if preset.name.endswith("_transposed") and preset.name[:-11] in PRESET_TITLES_ZH:
-            return PRESET_TITLES_ZH[preset.name[:-11]] + "，转置"
-    return preset.title
-
-
-class _Builder:
-    def __init__(self, lang: str, pics: _Pictures, presets: Mapping[str, Any],
-                 diagrams: Mapping[str, Any]):
-        self.lang = lang
-        self.t = TEXT[lang]
-        self.pics = pics
-        self.presets = presets
-        self.diagrams = diagrams
-        self.roles = diagram_roles(diagrams)
-        self.omitted: list[str] = []
-
-    # -- cards ------------------------------------------------------------------------------
-    def _figure(self, name: str, spec: ConvSpec | None, label: str = "", view: str = "gather",
-                alt: Callable[[bool], str] | None = None) -> Figure | None:
-        def alt_for(still: bool) -> str:
-            if alt is not None:
-                return alt(still)
-            assert spec is not None
-            return alt_text(spec, self.lang, view=view, still=still)
-
-        anim = self.pics.add(name, alt_for(False), view=view)
-        if anim is None:
-            return None
-        still = self.pics.add(name, alt_for(True), still=True, view=view, optional=True)
-        return Figure(label, anim, still)
-
-    def _links(self, name: str, spec: ConvSpec, figures: Sequence[Figure]) -> tuple[Link, ...]:
-        links = []
-        for fig in figures:
-            if fig.still is not None:
-                label = self.t["still"] + (f" ({fig.label})" if fig.label else "")
-                links.append(Link(fig.still.path, label))
-        # the numbers-mode version as a still: drawing every numbers frame costs ~10× an
-        # oblique frame, and the paper's numerical figures are stills too
-        numbers = self.pics.add(name, alt_text(spec, self.lang, still=True, numbers=True),
-                                still=True, numbers=True, optional=True)
-        if numbers is not None:
-            links.append(Link(numbers.path, self.t["numbers"]))
-        return tuple(links)
-
-    def conv_card(self, name: str, *, grid: bool = True, anchor: str = "") -> Card | None:
-        """The card of preset ``name``; ``anchor`` makes its ids unique when shown twice."""
-        anchor = anchor or name
-        preset = self.presets.get(name)
-        if preset is None:
-            self.omitted.append(name)
-            return None
-        spec: ConvSpec = preset.spec
-        title = _title(preset, self.lang)
-        if spec.transposed:
-            figs = [self._figure(name, spec, self.t["gather_view"]),
-                    self._figure(name, spec, self.t["scatter_view"], view="scatter")]
-            figures = tuple(f for f in figs if f is not None)
-            if not figs[0]:
-                self.omitted.append(name)
-                return None
-        else:
-            fig = self._figure(name, spec)
-            if fig is None:
-                self.omitted.append(name)
-                return None
-            figures = (fig,)
-        params: list[tuple[str, str]] = []
-        code: list[CodeLine] = []
-        formula = formula_lines(spec)
-        if spec.transposed:
-            direct = spec.transpose()
-            shapes = f"{_size(direct.input_size)} → {_size(direct.output_size)}"
-            params.append((self.t["transposes"], f"{pytorch_layer(direct)['code']}  # {shapes}"))
-            params.append((self.t["own_params"], pytorch_layer(spec)["code"]))
-            params.append((self.t["drawn_as"], drawn_as(spec, self.lang)))
-        else:
-            code.append(CodeLine("PyTorch", pytorch_layer(spec)["code"]))
-        keras = keras_layer(spec)
-        code.append(CodeLine("Keras", keras["code"] or keras["note"]))
-        hover = None
-        if grid and spec.ndim <= 2:
-            hover = hover_grid(spec, f"grid-{anchor}", self.t["grid_label"].format(title=title),
-                               self.t["out_cell"])
-        return Card(
-            id=anchor, title=title, caption=spec.describe(), figures=figures,
-            links=self._links(name, spec, figures), formula=formula, params=tuple(params),
-            code=tuple(code), grid=hover, note=preset.description if self.lang == "en" else "",
-            wide=spec.transposed,
-        )
-
-    def diagram_card(self, role: str, *, note: str = "") -> Card | None:
-        name = self.roles.get(role)
-        if name is None:
-            self.omitted.append(role)
-            return None
-        d = self.diagrams[name]
-        title = DIAGRAM_TITLES_ZH.get(role, d.title) if self.lang == "zh" else d.title
-        description = d.description if self.lang == "en" else ""
-        def alt(still: bool) -> str:
-            what = self.t["alt_still" if still else "alt_animation"].strip()
-            return self.t["alt_diagram"].format(what=what, title=title,
-                                                description=description).strip()
-
-        fig = self._figure(name, None, alt=alt)
-        if fig is None:
-            self.omitted.append(name)
-            return None
-        links = (Link(fig.still.path, self.t["still"]),) if fig.still else ()
-        return Card(id=name, title=title, caption="", figures=(fig,), links=links,
-                    note=note or description, wide=True)
-
-    @staticmethod
-    def _cards(*cards: Card | None) -> tuple[Card, ...]:
-        return tuple(c for c in cards if c is not None)
-
-    # -- sections ---------------------------------------------------------------------------
-    def why(self) -> tuple[Block, ...]:
-        t = self.t
-        ns = (16, 128, 1024)
-        lengths = path_lengths(ns, 3, 2)
-        rows = [(n, lengths["rnn"][r], lengths["conv"][r], lengths["dilated"][r])
-                for r, n in enumerate(ns)]
-        table = Table(t["why_table"],
-                      (t["why_n"], t["why_rnn"], t["why_plain"].format(k=3),
-                       t["why_dilated"].format(k=2)),
-                      tuple(tuple(_num(int(v)) for v in row) for row in rows),
-                      (True, True, True, True))
-        return (Block("text", paragraphs=(t["why_p1"],)),
-                Block("cards", cards=self._cards(self.diagram_card("path_length")), per_row=1),
-                Block("text", paragraphs=(t["why_p2"],)),
-                Block("table", table=table))
-
-    def basic(self) -> tuple[Block, ...]:
-        names = [n for n, p in self.presets.items() if p.classic and p.family == "direct"]
-        return (Block("text", paragraphs=(self.t["basic_p1"], self.t["legend"])),
-                Block("cards", cards=self._cards(*(self.conv_card(n) for n in names)), per_row=4))
-
-    def transposed(self) -> tuple[Block, ...]:
-        names = [n for n, p in self.presets.items() if p.classic and p.family == "transposed"]
-        ours = [n for n in ("output_padding_transposed", "dilation_transposed")
-                if n in self.presets]
-        return (Block("text", paragraphs=(self.t["tr_p1"], self.t["tr_p2"])),
-                Block("cards", cards=self._cards(*(self.conv_card(n) for n in names)), per_row=2),
-                Block("heading", title=self.t["tr_ours"]),
-                Block("cards", cards=self._cards(*(self.conv_card(n) for n in ours)), per_row=2))
-
-    def dilated(self) -> tuple[Block, ...]:
-        t = self.t
-        rows = []
-        for k, dil in ((3, (1, 1, 1)), (3, (1, 2, 4)), (2, (1, 2, 4, 8))):
-            rf, params = stack_receptive_field(k, dil)
-            rows.append((str(len(dil)), str(k), ", ".join(map(str, dil)), str(rf), str(params)))
-        table = Table(t["dil_table"], (t["dil_layers"], t["dil_kernel"], t["dil_dilations"],
-                                       t["dil_rf"], t["dil_params"]),
-                      tuple(rows), (True, True, False, True, True))
-        example = ConvSpec((16,), 3, dilation=2, in_channels=4, out_channels=8)
-        code = (CodeLine("Keras", str(keras_layer(example)["code"])),
-                CodeLine("PyTorch", str(pytorch_layer(example)["code"])))
-        return (Block("text", paragraphs=(t["dil_p1"],)),
-                Block("cards", cards=self._cards(self.conv_card("dilation")), per_row=2),
-                Block("heading", title=t["dil_stack"]),
-                Block("cards", cards=self._cards(self.diagram_card("dilated_stack"),
-                                                 self.diagram_card("wavenet")), per_row=1),
-                Block("table", table=table),
-                Block("code", title=t["dil_code"], code=code, note=t["dil_code_note"]))
-
-    def separable(self) -> tuple[Block, ...]:
-        t = self.t
-        ex = separable_example()
-        std, dw, pw = ex["standard"], ex["depthwise"], ex["pointwise"]
-        k = std.kernel_size[0]
-        rows = (
-            (t["sep_standard"], _num(std.parameter_count), _num(std.multiply_count)),
-            (t["sep_depthwise"].format(k=k), _num(dw.parameter_count), _num(dw.multiply_count)),
-            (t["sep_pointwise"], _num(pw.parameter_count), _num(pw.multiply_count)),
-            (t["sep_total"], _num(dw.parameter_count + pw.parameter_count),
-             _num(dw.multiply_count + pw.multiply_count)),
-        )
-        caption = t["sep_table"].format(i=std.input_size[0], c_in=std.channels[0], k=k,
-                                        c_out=std.channels[1], o=std.output_size[0])
-        table = Table(caption, (t["sep_layer"], t["sep_params"], t["sep_mults"]), rows,
-                      (False, True, True))
-        sep = dw.multiply_count + pw.multiply_count
-        ratio = t["sep_ratio"].format(ratio=f"{100 * sep / std.multiply_count:.1f}%",
-                                      sep=_num(sep), std=_num(std.multiply_count))
-        return (Block("text", paragraphs=(t["sep_p1"],)),
-                Block("cards", cards=self._cards(self.diagram_card("separable")), per_row=1),
-                Block("cards", cards=self._cards(self.conv_card("depthwise")), per_row=2),
-                Block("table", table=table),
-                Block("text", paragraphs=(ratio,)))
-
-    def shapes(self) -> tuple[Block, ...]:
-        t = self.t
-        rows = []
-        for preset in self.presets.values():
-            if preset.family not in ("direct", "transposed", "dilated", "ours"):
-                continue
-            rows.append((_title(preset, self.lang), preset.spec.describe(),
-                         *shape_row(preset.spec)))
-        table = Table(t["sh_table"], (t["sh_case"], t["caption_label"], t["sh_torch"],
-                                      t["sh_keras"], t["sh_pad"]),
-                      tuple(rows), (False, False, False, False, False))
-        blocks = [Block("text", paragraphs=(t["sh_p1"],)), Block("table", table=table)]
-        tf, pt = self.presets.get("tf_same_strides"), self.presets.get("padding_strides_odd")
-        if tf is not None and pt is not None:
-            p_torch = _one(pt.spec.padding_before)
-            para = t["sh_same_p"].format(
-                tf_starts=", ".join(map(str, window_starts(tf.spec))),
-                torch_p=p_torch, torch_starts=", ".join(map(str, window_starts(pt.spec))))
-            blocks += [Block("heading", title=t["sh_same_title"]),
-                       Block("text", paragraphs=(para,)),
-                       Block("cards", cards=self._cards(self.conv_card("tf_same_strides"),
-                                                        self.conv_card("padding_strides_odd",
-                                                                       anchor="torch_padding_strides_odd")),
-                             per_row=2)]
-        causal = self.presets.get("causal_1d")
-        if causal is not None:
-            spec = causal.spec
-            last = spec.output_size[0] - 1
-            reads = [int(v) - last for v in spec.input_taps[last, :, 0]]
-            reads_text = ", ".join("t" if r == 0 else f"t−{-r}" if r < 0 else f"t+{r}"
-                                   for r in reads)
-            para = t["sh_causal_p"].format(before=spec.padding_before[0],
-                                           after=spec.padding_after[0], reads=reads_text)
-            blocks += [Block("heading", title=t["sh_causal_title"]),
-                       Block("text", paragraphs=(para,)),
-                       Block("cards", cards=self._cards(self.conv_card("causal_1d")), per_row=2)]
-        return tuple(blocks)
-
-    def gated(self) -> tuple[Block, ...]:
-        t = self.t
-        k, c, n, steps = 3, 4, 4, 8
-        spec = ConvSpec((steps,), k, padding="causal", in_channels=c, out_channels=n)
-        cost = t["g_cost"].format(k=k, c=c, n=n, params=_num(2 * spec.parameter_count), t=steps,
-                                  mults=_num(2 * spec.multiply_count),
-                                  gates=_num(math.prod(spec.output_size) * n))
-        return (Block("text", paragraphs=(t["g_p1"],)),
-                Block("formulas"),
-                Block("cards", cards=self._cards(self.diagram_card("glu_block"),
-                                                 self.diagram_card("highway_block"),
-                                                 self.diagram_card("glu_same")), per_row=1),
-                Block("text", paragraphs=(t["g_p2"], cost)))
-
-
-def collect(
-    lang: str = "en",
-    *,
-    presets: Mapping[str, Any],
-    diagrams: Mapping[str, Any],
-    available: Callable[[str], bool],
-    identities: Mapping[str, str],
-    version: str,
-    failed: Iterable[str] = (),
-    sizes: Mapping[str, tuple[int, int]] | None = None,
-) -> tuple[SiteModel, dict[str, ImageJob]]:
-    """The whole site as a view model, and the pictures it needs (path -> job).
-
-    ``available(name)``: whether a picture of preset/diagram ``name`` can be
-    made; ``failed``: picture paths whose rendering failed (their cards, or
-    links, are left out); ``sizes``: path -> (width, height) of made pictures.
-    """
-    if lang not in LANGS:
-        raise SpecError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    pics = _Pictures(available, frozenset(failed), identities, sizes or {})
-    b = _Builder(lang, pics, presets, diagrams)
-    t = TEXT[lang]
-    parts = [("why", t["s_why"], b.why), ("basic", t["s_basic"], b.basic),
-             ("transposed", t["s_transposed"], b.transposed),
-             ("dilated", t["s_dilated"], b.dilated), ("separable", t["s_separable"], b.separable),
-             ("shapes", t["s_shapes"], b.shapes), ("gated", t["s_gated"], b.gated)]
-    sections = tuple(Section(sid, n, title, make())
-                     for n, (sid, title, make) in enumerate(parts, start=1))
-    model = SiteModel(lang, t["html_lang"], t["site_title"], t["site_subtitle"], sections,
-                      t, version, tuple(dict.fromkeys(b.omitted)))
-    return model, pics.jobs

@@ -16,6 +16,7 @@ LANGS = ("en", "zh")
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "html_lang": "en",
+        "lang_name": "English",
         "site_title": "convviz — convolution arithmetic, made visible",
         "site_subtitle": (
             "Every picture, number and hover map on this page is computed by convviz's "
@@ -59,7 +60,7 @@ TEXT: dict[str, dict[str, str]] = {
         "why_dilated": "dilated convolutions, k = {k}, d = 1, 2, 4, … (layers)",
         # section 2
         "basic_p1": (
-            "The seven direct cases of conv_arithmetic, four to a row. Each card shows the "
+            "The seven direct cases of conv_arithmetic. Each card shows the "
             "animation, its parameters, the output size worked out, and the same layer in "
             "PyTorch and Keras. Hover over (or tab to) an output cell of the small grid to "
             "see which input cells it reads."
@@ -110,7 +111,7 @@ TEXT: dict[str, dict[str, str]] = {
         "dil_params": "parameters (1 channel)",
         "dil_code": "Keras and PyTorch",
         "dil_code_note": (
-            "Keras takes dilation_rate (the seed's example); PyTorch calls it dilation."
+            "Keras takes dilation_rate; PyTorch calls it dilation."
         ),
         # section 5
         "sep_p1": (
@@ -135,15 +136,16 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         # section 6
         "sh_p1": (
-            "Shapes per case: PyTorch tensors are (N, C, H, W), Keras tensors "
-            "(N, H, W, C). Padding is given per side; for transposed convolutions it is "
+            "Shapes per case: PyTorch tensors are (N, C, …), Keras tensors (N, …, C), "
+            "where … is the spatial size: L for 1-D, H, W for 2-D. Padding is given per side "
+            "(per axis, before/after); for transposed convolutions it is "
             "PyTorch's padding, which crops the output."
         ),
         "sh_table": "Input and output shapes (batch 1, one channel unless stated)",
         "sh_case": "case",
-        "sh_torch": "PyTorch (N, C, H, W)",
-        "sh_keras": "Keras (N, H, W, C)",
-        "sh_pad": "padding top/bottom, left/right",
+        "sh_torch": "PyTorch (N, C, …)",
+        "sh_keras": "Keras (N, …, C)",
+        "sh_pad": "padding before/after per axis",
         "sh_same_title": "TensorFlow “same” vs PyTorch padding at stride 2",
         "sh_same_p": (
             "With stride 2 TensorFlow's “same” pads asymmetrically — the odd cell goes "
@@ -213,12 +215,13 @@ TEXT: dict[str, dict[str, str]] = {
         "alt_pad_sym": ", padded {p} on each side",
         "alt_stride": ", stride {s}",
         "alt_dil": ", dilation {d}",
-        "alt_zeros": " stretched with {n} zero(s) between cells",
+        "alt_zeros": " stretched with {zeros} between cells",
         "alt_crop": ", {p} cropped from each side",
         "alt_diagram": "{what}: {title}. {description}",
     },
     "zh": {
         "html_lang": "zh-Hans",
+        "lang_name": "中文",
         "site_title": "convviz — 卷积算术可视化",
         "site_subtitle": "本页所有图片、数字和悬停索引图都由 convviz 引擎根据卷积参数计算得出。",
         "contents": "目录",
@@ -241,14 +244,17 @@ TEXT: dict[str, dict[str, str]] = {
             "空洞率为 1, 2, 4, … 的空洞卷积中只需 ⌈log₂N⌉ 层。路径越短越不容易梯度消失；"
             "而且卷积的所有位置可以同时计算，与硬件加速相匹配。"
         ),
-        "why_p2": "下表给出每个 N 对应的 RNN 步数，以及感受野覆盖 N 个输入所需的最少步幅为 1 的层数。",
+        "why_p2": (
+            "下表给出每个 N 对应的 RNN 步数，"
+            "以及感受野覆盖 N 个输入所需的最少步幅为 1 的层数。"
+        ),
         "why_table": "跨越 N 个连续位置的路径长度（首尾相距 N − 1）",
         "why_n": "N",
         "why_rnn": "RNN / LSTM（步）",
         "why_plain": "普通卷积，k = {k}（层）",
         "why_dilated": "空洞卷积，k = {k}，d = 1, 2, 4, …（层）",
         "basic_p1": (
-            "conv_arithmetic 的七种基本卷积，每行四个。每张卡片给出动画、参数、输出尺寸的"
+            "conv_arithmetic 的七种基本卷积。每张卡片给出动画、参数、输出尺寸的"
             "计算过程，以及对应的 PyTorch 和 Keras 写法。把鼠标移到（或用 Tab 键选中）小网格"
             "中的输出格，即可看到它读取的输入格。"
         ),
@@ -308,14 +314,15 @@ TEXT: dict[str, dict[str, str]] = {
         "sep_total": "可分离卷积合计",
         "sep_ratio": "可分离卷积的乘法次数只有标准卷积的 {ratio}（{sep} 对 {std}）。",
         "sh_p1": (
-            "各种情况下的张量形状：PyTorch 为 (N, C, H, W)，Keras 为 (N, H, W, C)。"
-            "填充按每一侧给出；转置卷积的填充是 PyTorch 的 padding，它裁剪输出。"
+            "各种情况下的张量形状：PyTorch 为 (N, C, …)，Keras 为 (N, …, C)，其中 … 为空间尺寸："
+            "一维为 L，二维为 H, W。填充按每个轴的前/后给出；"
+            "转置卷积的填充是 PyTorch 的 padding，它裁剪输出。"
         ),
         "sh_table": "输入与输出的形状（批大小 1，除注明外单通道）",
         "sh_case": "情况",
-        "sh_torch": "PyTorch (N, C, H, W)",
-        "sh_keras": "Keras (N, H, W, C)",
-        "sh_pad": "填充 上/下，左/右",
+        "sh_torch": "PyTorch (N, C, …)",
+        "sh_keras": "Keras (N, …, C)",
+        "sh_pad": "每个轴的填充 前/后",
         "sh_same_title": "步幅为 2 时 TensorFlow 的 “same” 与 PyTorch 的填充",
         "sh_same_p": (
             "步幅为 2 时 TensorFlow 的 “same” 填充不对称——多出的一格放在后面（下/右），"
@@ -377,7 +384,7 @@ TEXT: dict[str, dict[str, str]] = {
         "alt_pad_sym": "，每侧填充 {p}",
         "alt_stride": "，步幅 {s}",
         "alt_dil": "，空洞率 {d}",
-        "alt_zeros": "（输入格之间插入 {n} 个零）",
+        "alt_zeros": "（输入格之间插入{zeros}）",
         "alt_crop": "，每侧裁掉 {p} 格",
         "alt_diagram": "{what}：{title}。{description}",
     },
@@ -408,6 +415,224 @@ DIAGRAM_TITLES_ZH: dict[str, str] = {
     "glu_same": "门卷积 Block（“same” 填充，空洞率 2）",
     "separable": "可分离卷积：深度卷积 + 逐点卷积",
 }
+
+# Notes, the fuller seed sections and the gate's re-parametrisation: the same table, merged
+TEXT["en"].update({
+    "why_lstm": (
+        "Recurrence is hard to train fast: every LSTM cell applies four affine transforms at "
+        "every time step, so the cost is bound by memory bandwidth, and adding bandwidth is "
+        "much harder than adding arithmetic units — the mismatch with today's accelerators."
+    ),
+    "why_seq": (
+        "Recurrence is also sequential: information from far back passes through every cell "
+        "in between, which invites vanishing gradients. An LSTM can skip unimportant parts, "
+        "but when the whole sequence matters it still walks it in order, like a plain RNN."
+    ),
+    "why_attn": (
+        "Attention and hierarchical attention encoders look back differently: they sum past "
+        "encodings up a tree into a context vector, a path of about log N steps where a "
+        "chain (RNN/LSTM) needs N."
+    ),
+    "why_task": (
+        "The task matters too: an LSTM remembers long context, which helps inference, but "
+        "in factual question answering the answer usually sits in an n-gram phrase, and "
+        "convolutions model n-grams well."
+    ),
+    "sources": "Sources (in Chinese unless marked)",
+    "src_jiqizhixin": "On sequence modelling, time to drop RNN and LSTM (Synced)",
+    "src_tds": "The fall of RNN / LSTM (English original)",
+    "src_csdn_rnn": "Give up RNN/LSTM (CSDN)",
+    "src_csdn_glu": "Convolutions for language models (CSDN)",
+    "src_kexue": "DGCNN: a CNN reading-comprehension QA model (Scientific Spaces)",
+    "tr_checker": (
+        "The scatter view also explains the checkerboard of transposed convolutions: when "
+        "the stride does not divide the kernel size, the k×k blocks overlap unevenly, so "
+        "neighbouring output cells are written by different numbers of input cells and the "
+        "output shows a regular pattern. A kernel size that is a multiple of the stride "
+        "writes every output cell away from the borders equally often."
+    ),
+    "note_transposed_of": "The transposed convolution of “{title}”.",
+    "note_dilation_transposed": (
+        "The transposed convolution of “{title}”: {i} back to {o}; the originals lack it."
+    ),
+    "note_causal_1d": (
+        "Keras padding='causal': d(k−1) cells before, none after; output t reads {reads}."
+    ),
+    "note_tf_same_strides": (
+        "o = ⌈i/s⌉ with the odd padding cell after (bottom/right), unlike PyTorch's "
+        "symmetric padding."
+    ),
+    "note_output_padding_transposed": (
+        "PyTorch's usual 2× upsampling: k={k}, s={s}, p={p}, output_padding={op} gives "
+        "{i} → {o}."
+    ),
+    "note_depthwise": "groups = C_in: every channel has its own kernel.",
+    "note_path_length": (
+        "Steps from the first to the last of N consecutive positions: N − 1 through an RNN "
+        "chain, ⌈(N−1)/(k−1)⌉ plain convolution layers, ⌈log₂N⌉ dilated layers (log scale)."
+    ),
+    "note_glu_block": (
+        "Y = X + (X∗W + b) ⊗ σ(X∗V + c): two unshared causal Conv1D lanes read the same "
+        "window; the gate σ scales the value lane."
+    ),
+    "note_glu_same": (
+        "(X∗W + b) ⊗ σ(X∗V + c) without a residual, not causal: the window is centred on t."
+    ),
+    "note_highway_block": (
+        "Y = X ⊗ (1 − σ) + (X∗W + b) ⊗ σ: the input passes straight through with weight "
+        "1 − σ or transformed with weight σ (“same” padding, as in DGCNN)."
+    ),
+    "note_dilated_stack": (
+        "Plain against dilated layers: the same parameters and cost, a much wider reach. "
+        "Every connection is faint, one output's paths are bright."
+    ),
+    "note_wavenet": (
+        "Causal k = 2 layers with dilations doubling: each output sees the inputs up to its "
+        "own time step, none after."
+    ),
+    "note_separable": (
+        "One k×k kernel per channel (depthwise), then 1×1 across channels (pointwise): "
+        "{sep} multiplications instead of {std}."
+    ),
+    "alt_figure": "Diagram",
+    "sep_code": "PyTorch and Keras",
+    "sep_keras_pair": "Keras, as two layers",
+    "sep_bias_note": (
+        "SeparableConv2D has no bias on its depthwise step: with use_bias it adds one bias "
+        "per output channel after the pointwise step, {n} parameters fewer than the two "
+        "layers."
+    ),
+    "sep_spatial": "Spatially separable: a column, then a row",
+    "sep_spatial_p": (
+        "A spatially separable convolution splits the k×k kernel itself: a {first} "
+        "convolution, then a {then} one. It equals the k×k convolution only when the kernel "
+        "is the outer product of a column and a row (rank 1), so it is a cheaper layer rather "
+        "than the same one."
+    ),
+    "sep_spatial_table": "The same example, {first} then {then}",
+    "sh_layer": "layer",
+    "sh_torch_n": "PyTorch (N, C, {axes})",
+    "sh_keras_n": "Keras (N, {axes}, C)",
+    "net_title": "Through whole networks",
+    "net_p": (
+        "Every layer changes the shape: the spatial size by the formula above, the channels "
+        "to the layer's filters. A Conv1D text model takes (N, T, C) — T tokens of C "
+        "embedding values — to (N, T′, filters). Shapes, receptive fields and parameters "
+        "below are computed layer by layer by convviz.network (batch N = 1)."
+    ),
+    "net_text": "A Conv1D text model: {t} tokens × {c} embedding values, two dilated layers",
+    "net_wavenet": "A WaveNet-style causal stack (k = 2, dilations 1, 2, 4, 8, 32 channels)",
+    "net_stem": "An image stem like ResNet's: 7×7 stride-2 convolution, then 3×3 max pooling",
+    "g_reparam": (
+        "A re-parametrisation, not an identity: with Conv1D′₁ = Conv1D₁ + I (the identity "
+        "added to the kernel — again a linear Conv1D), the residual block is the gate:"
+    ),
+    "g_dgcnn": (
+        "DGCNN (a dilated gated CNN for reading-comprehension question answering) stacks "
+        "such blocks: each a residual gated Conv1D with “same” padding, so the length is "
+        "kept, and with the dilation growing from block to block the receptive field grows "
+        "fast — k = {k} with dilations {dil} reaches {rf} positions."
+    ),
+})
+TEXT["zh"].update({
+    "why_lstm": (
+        "RNN 需要更多的资源来训练，与硬件加速不匹配：每个 LSTM 单元需要四个仿射变换，且每个"
+        "时间步都要运行一次，要求非常多的内存带宽；添加计算单元很容易，添加内存带宽却很难。"
+    ),
+    "why_seq": (
+        "RNN 容易梯度消失，即使是 LSTM：长期信息要按顺序通过之前所有的单元。LSTM 能跳过不太"
+        "重要的部分，但如果整段信息都很重要，它依然需要完整的顺序访问，与 RNN 没有区别。"
+    ),
+    "why_attn": (
+        "注意力机制与分层注意力编码器换了一种观察过去的方式：通过层次结构把过去的编码汇总为"
+        "上下文向量，这棵树的路径长度约为 log N，而 RNN/LSTM 相当于链表，路径长度为 N。"
+    ),
+    "why_task": (
+        "从任务本身考虑：LSTM 能记忆较长的信息，在推断方面表现不错；但在事实类问答中并不"
+        "需要复杂的推断，答案往往藏在一个 n-gram 短语中，而卷积能很好地对 n-gram 建模。"
+    ),
+    "sources": "参考资料",
+    "src_jiqizhixin": "关于序列建模，是时候抛弃 RNN 和 LSTM 了（机器之心）",
+    "src_tds": "英文原文：The fall of RNN / LSTM",
+    "src_csdn_rnn": "放弃 RNN/LSTM 吧，因为真的不好用！（CSDN）",
+    "src_csdn_glu": "卷积新用之语言模型（CSDN）",
+    "src_kexue": "基于 CNN 的阅读理解式问答模型：DGCNN（科学空间）",
+    "tr_checker": (
+        "散射视图也解释了转置卷积的棋盘效应：步幅不能整除卷积核大小时，各个 k×k 块的重叠"
+        "不均匀，相邻输出格被不同数量的输入格写入，输出上就出现规则的格子图案。卷积核大小是"
+        "步幅的整数倍时，远离边界的每个输出格被写入的次数相同。"
+    ),
+    "note_transposed_of": "“{title}”的转置卷积。",
+    "note_dilation_transposed": "“{title}”的转置卷积：从 {i} 回到 {o}；原动画没有这种情况。",
+    "note_causal_1d": (
+        "Keras 的 padding='causal'：前面填充 "
+        "d(k−1) 格，后面不填充；输出 t 读取 {reads}。"
+    ),
+    "note_tf_same_strides": "o = ⌈i/s⌉，多出的填充格放在后面（下/右），与 PyTorch 的对称填充不同。",
+    "note_output_padding_transposed": (
+        "PyTorch 常用的 2 倍上采样：k={k}，s={s}，p={p}，output_padding={op}，{i} → {o}。"
+    ),
+    "note_depthwise": "groups = C_in：每个通道有自己的卷积核。",
+    "note_path_length": (
+        "从 N 个连续位置的第一个到最后一个所需的步数：RNN 链要 N − 1 步，普通卷积要 "
+        "⌈(N−1)/(k−1)⌉ 层，空洞卷积要 ⌈log₂N⌉ 层（对数坐标）。"
+    ),
+    "note_glu_block": (
+        "Y = X + (X∗W + b) ⊗ σ(X∗V + c)：两条参数不共享的因果 Conv1D 读取同一个窗口，"
+        "门 σ 缩放数值那一条。"
+    ),
+    "note_glu_same": "(X∗W + b) ⊗ σ(X∗V + c)，没有残差、不是因果的：窗口以 t 为中心。",
+    "note_highway_block": (
+        "Y = X ⊗ (1 − σ) + (X∗W + b) ⊗ σ：输入以权重 1 − σ 直接通过，或以权重 σ 经变换后"
+        "通过（“same” 填充，与 DGCNN 相同）。"
+    ),
+    "note_dilated_stack": (
+        "普通卷积与膨胀卷积的堆叠：参数和计算量相同，"
+        "感受野大得多。所有连接都淡显，一个输出的路径高亮。"
+    ),
+    "note_wavenet": (
+        "卷积核为 2、空洞率逐层加倍的因果卷积："
+        "每个输出只看到它自己的时间步及之前的输入。"
+    ),
+    "note_separable": (
+        "每个通道一个 k×k 卷积核（深度卷积），再做跨通道的 1×1 "
+        "卷积（逐点卷积）：{sep} 次乘法，而不是 {std} 次。"
+    ),
+    "alt_figure": "示意图",
+    "sep_code": "PyTorch 与 Keras 实现",
+    "sep_keras_pair": "Keras（两层）",
+    "sep_bias_note": (
+        "SeparableConv2D 的深度卷积一步没有偏置：use_bias 只在逐点卷积之后为每个输出通道加一个"
+        "偏置，比两层的写法少 {n} 个参数。"
+    ),
+    "sep_spatial": "空间可分离卷积：先一列，再一行",
+    "sep_spatial_p": (
+        "空间可分离卷积拆分的是 k×k 卷积核本身：先做 {first} 卷积，再做 {then} 卷积。只有当卷积核"
+        "是一列与一行的外积（秩为 1）时它才等于 k×k 卷积，所以它是更便宜的另一种层，而不是同一层。"
+    ),
+    "sep_spatial_table": "同一个例子：先 {first}，再 {then}",
+    "sh_layer": "层",
+    "sh_torch_n": "PyTorch (N, C, {axes})",
+    "sh_keras_n": "Keras (N, {axes}, C)",
+    "net_title": "整个网络中的维度变化",
+    "net_p": (
+        "每一层都改变形状：空间尺寸按上面的公式变化，通道数变为该层的卷积核个数。"
+        "Conv1D 文本模型把 (N, T, C)（T 个词，每个词 C 维嵌入）变为 (N, T′, filters)。"
+        "下表的形状、感受野和参数由 convviz.network 逐层计算（批大小 N = 1）。"
+    ),
+    "net_text": "Conv1D 文本模型：{t} 个词 × {c} 维嵌入，两层空洞卷积",
+    "net_wavenet": "WaveNet 式的因果卷积堆叠（k = 2，空洞率 1, 2, 4, 8，32 个通道）",
+    "net_stem": "类似 ResNet 的图像主干：7×7、步幅 2 的卷积，再接 3×3 最大池化",
+    "g_reparam": (
+        "这是重新参数化，而不是恒等变形：令 Conv1D′₁ = Conv1D₁ + I（在卷积核上加上恒等映射，"
+        "仍是线性的 Conv1D），带残差的 Block 就成为门的形式："
+    ),
+    "g_dgcnn": (
+        "DGCNN（膨胀门卷积网络，用于阅读理解式问答）把这样的 Block 堆叠起来：每个 Block 是"
+        "带残差、“same” 填充的门卷积，长度不变；空洞率逐个 Block 增大，感受野增长很快——"
+        "k = {k}、空洞率 {dil} 时覆盖 {rf} 个位置。"
+    ),
+})
 
 
 def text(lang: str) -> Mapping[str, str]:
