@@ -321,16 +321,16 @@ def ink_box(strip):
 
 
 def test_contact_sheet_numbers_frames_from_zero_as_frame_does():
-    from PIL import ImageDraw, ImageFont
+    from PIL import ImageDraw
 
-    from convviz.encode.sheet import contact_sheet
+    from convviz.encode.sheet import contact_sheet, label_font
 
     h, w, gap, label = 30, 40, 6, 14
     sheet = contact_sheet([np.full((h, w, 3), 255, np.uint8)] * 3, columns=3, gap=gap,
                           label_height=label, text=(0, 0, 0))
     strips = [sheet[gap + h: gap + h + label, gap + k * (w + gap): gap + k * (w + gap) + w]
               for k in range(3)]
-    font = ImageFont.load_default(size=label - 3)
+    font = label_font(label)  # the sheet's own font: this test is about the numbers
 
     def glyph(text):
         image = Image.new("RGB", (w, label), "white")

@@ -17,7 +17,7 @@ from convviz.encode.palette import as_frame
 from convviz.encode.png import write_png
 from convviz.errors import SpecError
 
-__all__ = ["contact_sheet", "sheet_size", "write_sheet"]
+__all__ = ["contact_sheet", "label_font", "sheet_size", "write_sheet"]
 
 
 def contact_sheet(
@@ -29,7 +29,7 @@ def contact_sheet(
 
     ``columns`` defaults to ⌈√n⌉. Returns an (H, W, 3) uint8 array.
     """
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     n, frames = _iter_frames(source_or_frames)
     if n == 0:
@@ -46,10 +46,7 @@ def contact_sheet(
     cell_w, cell_h = w + gap, h + label_height + gap
     sheet = Image.new("RGB", (columns * cell_w + gap, rows * cell_h + gap), background)
     draw = ImageDraw.Draw(sheet)
-    try:  # Pillow's bundled font at the label size (needs FreeType); the bitmap font otherwise
-        font: Any = ImageFont.load_default(size=max(8, label_height - 3))
-    except (TypeError, OSError, ImportError):
-        font = ImageFont.load_default()
+    font = label_font(label_height)
     for k, frame in enumerate(itertools.chain([first], frames)):
         frame = first if k == 0 else as_frame(frame, k, first.shape)
         r, c = divmod(k, columns)
@@ -59,6 +56,17 @@ def contact_sheet(
                   anchor="mm")
     out = np.asarray(sheet)  # (a copy: the picture is freed on return)
     return out
+
+
+def label_font(label_height: int) -> Any:
+    """The font of the frame numbers: Pillow's bundled font at the label size (Pillow >= 10.1
+    with FreeType), else its bitmap font."""
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.load_default(size=max(8, label_height - 3))
+    except (TypeError, OSError, ImportError):
+        return ImageFont.load_default()
 
 
 def sheet_size(frame_count: int, size: tuple[int, int], columns: int | None = None, *,
