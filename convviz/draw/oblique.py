@@ -325,27 +325,41 @@ class ConvRenderer:
 
     # -- per frame -------------------------------------------------------------------
     def _frame_geometry(self, n: int) -> tuple[list, list, list, list]:
-        """Shadow polygons, extent grid segments, projection lines, highlight polygon."""
+        """Shadow polygons, extent grid segments, projection lines, highlight polygon.
+
+        With one plane per channel (``_Layout.channel_planes``) the window is drawn
+        in every input channel the frame's output channel reads (``FrameScene.reads``)
+        and the lines run from each to the output cell in that output channel's plane."""
         sc, lay = self.scene, self._layout
         f = sc.frames[n]
         ndim = sc.ndim
         z, rc = _split(f.taps, ndim)
-        shadow = []
-        for zi in np.unique(z):
-            shadow.extend(lay.inputs[zi].cells(rc[z == zi]))
         ext = f.extent
         (r0, r1), (c0, c1) = ((0, 1), ext[0]) if ndim == 1 else (ext[-2], ext[-1])
-        zs = np.unique(z)  # the slices the window reads (its taps)
         oz, orc = _split(np.array([f.output_index]), ndim, output=True)
-        oplane = lay.outputs[oz[0]]
+        hiders = self._hiders
+        if lay.channel_planes:
+            lit = list(f.reads)
+            oplane = lay.outputs[f.out_channel]
+            hiders = [self._hiders[f.out_channel]]  # the lines end at their own plane
+            shadow = [poly for c in lit for poly in lay.inputs[c].cells(rc)]
+            grids = lit
+            zs = np.array(lit)
+        else:
+            shadow = []
+            for zi in np.unique(z):
+                shadow.extend(lay.inputs[zi].cells(rc[z == zi]))
+            oplane = lay.outputs[oz[0]]
+            grids = list(range(ext[0][0], ext[0][1])) if ndim == 3 else [0]
+            zs = np.unique(z)  # the slices the window reads (its taps)
+            if len(zs) > 2:
+                zs = zs[[0, -1]]  # 3-D: lines from the window's first and last slices only
         orow, ocol = orc[0]
         cell = oplane.box(orow, orow + 1, ocol, ocol + 1)
         segs: list = []
         lines: list = []
-        for zi in (range(ext[0][0], ext[0][1]) if ndim == 3 else [0]):
+        for zi in grids:
             segs.extend(lay.inputs[zi].grid(r0, r1, c0, c1))
-        if len(zs) > 2:
-            zs = zs[[0, -1]]  # 3-D: lines from the window's first and last slices only
         for zi in zs:
             box = lay.inputs[zi].box(r0, r1, c0, c1)
             if lay.flat:
@@ -353,8 +367,22 @@ class ConvRenderer:
                 lines.extend([[box[3], cell[0]], [box[2], cell[1]]])
             else:
                 lines.extend([[box[k], cell[k]] for k in range(4)])
-        lines = [seg for seg in (_clip(a, b, self._hiders) for a, b in lines) if seg is not None]
+        lines = [seg for seg in (_clip(a, b, hiders) for a, b in lines) if seg is not None]
         return shadow, segs, lines, [cell]
+
+    def _muted_planes(self, n: int) -> list:
+        """One plane per channel: the cells of every input channel frame ``n``'s output
+        channel does not read (drawn muted over the picture)."""
+        lay = self._layout
+        if not lay.channel_planes:
+            return []
+        reads = set(self.scene.frames[n].reads)
+        polys: list = []
+        for c, plane in enumerate(lay.inputs):
+            if c not in reads:
+                rc = np.argwhere(np.ones((plane.rows, plane.cols), bool))
+                polys.extend(plane.cells(rc))
+        return polys
 
     def frame(self, n: int) -> np.ndarray:
         """Frame ``n`` (0 ≤ n < frame_count) as a (height, width, 3) uint8 array."""
@@ -375,6 +403,7 @@ class ConvRenderer:
             self._fig = True
         th = self.theme
         shadow, segs, lines, cell = self._frame_geometry(n)
+        muted = self._muted_planes(n)
         sw = th.stroke_width
         shade = _rgba(th.shadow, th.shadow_alpha)
         stroke = _rgba(th.stroke)
@@ -386,6 +415,7 @@ class ConvRenderer:
             if region is not None:
                 y0, y1, x0, x1 = region
                 self._buffer[y0:y1, x0:x1] = self._background[y0:y1, x0:x1]
+        self._cells(muted, _rgba(th.muted), stroke, sw)
         self._cells(shadow, shade, None, 0.0)
         self._segments(segs, stroke, sw, "projecting")
         self._segments(lines, _rgba(th.line), th.line_width, "butt")
@@ -394,7 +424,7 @@ class ConvRenderer:
         if note_box is not None:
             self._quantise_into(*note_box)
         self._note_shown = self._layout.note is not None and self.scene.frames[n].bias_only
-        box = self._dirty_box([*shadow, *segs, *lines, *cell, *extra])
+        box = self._dirty_box([*muted, *shadow, *segs, *lines, *cell, *extra])
         y0, y1, x0, x1 = box
         if self._dirty is not None:  # also where the last frame drew (one box: they overlap)
             py0, py1, px0, px1 = self._dirty
@@ -411,10 +441,12 @@ class ConvRenderer:
         lay, th = self._layout, self.theme
         f = self.scene.frames[n]
         notes = []
-        if th.show_labels and len(f.weight_index) == len(shadow):
-            digits = len(str(int(f.weight_index.max()))) if len(f.weight_index) else 1
+        taps = len(f.weight_index)
+        if th.show_labels and taps and len(shadow) % taps == 0:
+            # (one copy of the window per lit input channel plane)
+            digits = len(str(int(f.weight_index.max())))
             size = min(th.font_size, TAP_FONT_PT * (1.0 if digits == 1 else 0.8))
-            for poly, w in zip(shadow, f.weight_index.tolist()):
+            for poly, w in zip(shadow, f.weight_index.tolist() * (len(shadow) // taps)):
                 x, y = np.asarray(poly, float).mean(0)
                 notes.append((str(w), float(x), float(y), size))
         if lay.note is not None and f.bias_only:
