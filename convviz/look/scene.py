@@ -321,16 +321,14 @@ def build_scene(
     ):
         if stepped == 1 and multi:
             ch = n % c_out  # too many frames for every channel: one channel per frame
-        elif not multi:
-            ch = 0
         cells = np.ascontiguousarray(taps[out].reshape(-1, ndim))
         cells.flags.writeable = False
         first = cells[0]
         extent = tuple((int(first[a]), int(first[a]) + k_hat[a]) for a in range(ndim))
         where = ", ".join(_fmt_range(a, b) for a, b in extent)
-        channel = f" of output channel {ch}" if multi else ""
+        of_channel = f" of output channel {ch}" if multi else ""
         caption = (
-            f"output {tuple(int(v) for v in out)}{channel} reads the window at canvas [{where}]"
+            f"output {tuple(int(v) for v in out)}{of_channel} reads the window at canvas [{where}]"
             f" ({len(cells)} taps)"
         )
         reads = channels_read(spec, ch) if multi else (0,)
