@@ -380,9 +380,9 @@ def _reads_by_reference(spec: ConvSpec) -> dict[int, set[int]]:
 
 @pytest.mark.parametrize("spec", [
     ConvSpec(4, 3, in_channels=4, out_channels=2, groups=2),
-    ConvSpec(5, 3, padding=1, groups=3, in_channels=3, out_channels=3),
+    ConvSpec(4, 3, padding=1, groups=3, in_channels=3, out_channels=3),
     ConvSpec(3, 2, in_channels=2, out_channels=3),
-    ConvSpec(4, 3, stride=2, in_channels=6, out_channels=4, groups=2, transposed=True),
+    ConvSpec(2, 2, stride=2, in_channels=6, out_channels=4, groups=2, transposed=True),
     ConvSpec(3, 2, in_channels=2, out_channels=6, groups=2),
 ])
 def test_frames_step_through_output_channels_reading_their_group(spec):
@@ -406,11 +406,18 @@ def test_one_channel_and_three_d_specs_keep_one_frame_per_output_cell():
         assert {f.out_channel for f in scene.frames} == {0}
 
 
-def test_too_many_channel_frames_show_one_channel_per_frame():
-    spec = ConvSpec(40, 3, in_channels=4, out_channels=4, groups=4)  # 38² cells × 4 > MAX_FRAMES
+@pytest.mark.parametrize("spec", [ConvSpec(40, 3, in_channels=4, out_channels=4, groups=4),
+                                  PRESETS["depthwise"].spec,
+                                  ConvSpec(4, 3, stride=2, in_channels=6, out_channels=4,
+                                           groups=2, transposed=True)])
+def test_too_many_channel_frames_show_one_channel_per_frame(spec):
+    from convviz.look.scene import MAX_CHANNEL_FRAMES
+
     scene = build_scene(spec)
-    cells = int(np.prod(spec.output_size))
-    assert cells * 4 > MAX_FRAMES and scene.frame_count == cells
-    for n in (0, 1, 2, 3, 4, cells - 1):
-        f = scene.frames[n]
-        assert f.out_channel == n % 4 and f.reads == (n % 4,)
+    cells = list(itertools.product(*[range(n) for n in spec.output_size]))
+    c_out = spec.channels[1]
+    assert len(cells) * c_out > MAX_CHANNEL_FRAMES and scene.frame_count == len(cells)
+    expected = _reads_by_reference(spec)
+    for n, f in enumerate(scene.frames):
+        assert f.output_index == cells[n] and f.out_channel == n % c_out
+        assert set(f.reads) == expected[n % c_out]

@@ -9,8 +9,10 @@ engine gives a correct picture. It holds
 - one :class:`FrameScene` per output cell, in the originals' order: row by
   row from the top row (row 0), left to right, i.e. ``np.ndindex(output_size)``;
   a 2-D multi-channel spec steps through its output channels too (all cells of
-  output channel 0, then of channel 1, ...: :func:`channel_frames`), each frame
-  naming its output channel and the input channels it reads (from the groups).
+  output channel 0, then of channel 1, ...; when that would take more than
+  MAX_CHANNEL_FRAMES frames, frame n shows output channel n mod C_out:
+  :func:`channel_frames`), each frame naming its output channel and the input
+  channels it reads (from the groups).
   Each frame names its output cell, the canvas cells of its taps (from
   ``spec.taps``), the weight tap each reads (from ``spec.weight_taps``),
   whether it reads only zeros (``spec.input_taps`` all −1: bias only) and the
@@ -40,13 +42,18 @@ import numpy as np
 from convviz.core.spec import CellKind, ConvSpec
 from convviz.errors import SpecError
 
-__all__ = ["MAX_CANVAS_CELLS", "MAX_FRAMES", "OUTPUT_PADDING", "FrameScene", "Scene",
-           "build_scene", "causal", "channel_frames", "channels_read"]
+__all__ = ["MAX_CANVAS_CELLS", "MAX_CHANNEL_FRAMES", "MAX_FRAMES", "OUTPUT_PADDING",
+           "FrameScene", "Scene", "build_scene", "causal", "channel_frames", "channels_read"]
 
 #: the most frames a scene may have (one per output cell)
 MAX_FRAMES = 4096
 #: the most canvas cells drawn along any one side
 MAX_CANVAS_CELLS = 64
+#: the most frames a multi-channel scene spends on stepping through every output
+#: channel (output channels × output cells); beyond it each frame shows one output
+#: cell, of output channel (frame mod C_out), so a contact sheet stays within the
+#: memory budget (convviz.budget) even with one wide plane per channel
+MAX_CHANNEL_FRAMES = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -262,12 +269,12 @@ def channels_read(spec: ConvSpec, out_channel: int) -> tuple[int, ...]:
 def channel_frames(spec: ConvSpec) -> int:
     """How many output channels the frames step through: every one for a 2-D
     multi-channel spec (frame count = C_out × output cells) while that stays within
-    :data:`MAX_FRAMES`; else 1 (one channel: a one-channel, 1-D or 3-D spec, or one
-    whose frames would be too many — then frame n shows output channel n mod C_out)."""
+    :data:`MAX_CHANNEL_FRAMES`; else 1 (a one-channel, 1-D or 3-D spec; or one whose
+    frames would be too many — then frame n shows output channel n mod C_out)."""
     c_out = spec.channels[1]
     if spec.ndim != 2 or spec.channels == (1, 1):
         return 1
-    if c_out * math.prod(spec.output_size) > MAX_FRAMES:
+    if c_out * math.prod(spec.output_size) > MAX_CHANNEL_FRAMES:
         return 1
     return c_out
 
