@@ -666,7 +666,8 @@ CHANNEL_SPECS = [PRESETS["depthwise"].spec,
                  ConvSpec(3, 2, groups=2, in_channels=2, out_channels=2),
                  ConvSpec(3, 2, in_channels=2, out_channels=3),
                  ConvSpec(4, 2, groups=2, in_channels=4, out_channels=4, transposed=True,
-                          stride=2)]
+                          stride=2),
+                 ConvSpec(3, 2, in_channels=8, out_channels=8, groups=4)]
 
 
 def _inside(plane, shape, scale, points=None) -> np.ndarray:
@@ -751,6 +752,11 @@ def test_channel_labels_name_every_plane_and_fit(spec, scale):
     for i, a in enumerate(boxes):  # no label runs into another
         for b in boxes[i + 1:]:
             assert not _convex_overlap(a, b, 0.0)
+    # and none reaches into the caption below the picture
+    from convviz.draw.oblique_layout import PT
+
+    caption_top = min(y for _, _, y in r._layout.caption) - 0.6 * th.font_size * PT
+    assert max(float(b[:, 1].max()) for b in boxes) <= caption_top
 
 
 @pytest.mark.parametrize("spec", CHANNEL_SPECS[:2])  # one frame per cell; every channel

@@ -383,6 +383,10 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
         y = height - m + 0.6 * line_h
         if not flat and theme.show_labels:
             y += 0.9 * font_px  # the input label hangs below the lower-right edge
+            # (a long slanted label, such as "input channel 3", hangs lower at its left)
+            lowest = max(float(_label_corners(lab, theme.font_size)[:, 1].max())
+                         for lab in labels)
+            y = max(y, lowest + 0.25 * line_h)
         for text in scene.lines:
             caption.append((text, width / 2, y + 0.5 * line_h))
             y += line_h
