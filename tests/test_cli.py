@@ -1136,7 +1136,8 @@ def test_render_with_groups_and_channels(tmp_path, capsys):
     status, _, err = run(["render", "-i", "3", "-k", "2", "--groups", "2", "--in-channels", "2",
                           "--out-channels", "4", "--scale", "0.4", "-o", target], capsys)
     assert status == 0, err
-    assert gif_frames(target)[0] == 4  # one frame per output cell of one channel: 2×2
+    # one frame per output cell (2×2) of every output channel (4)
+    assert gif_frames(target)[0] == 16
     expected = convviz.animate(ConvSpec(3, 2, groups=2, in_channels=2, out_channels=4),
                                scale=0.4).frame(0)
     status, _, _ = run(["render", "-i", "3", "-k", "2", "--groups", "2", "--in-channels", "2",

@@ -325,9 +325,13 @@ def _share_near(frame: np.ndarray, colour: str, tol: int = 3) -> float:
     return float((diff <= tol).mean())
 
 
-def test_channel_sheets_for_multi_channel_specs():
+def test_channel_sheets_for_specs_with_many_channels():
+    """More channels than MAX_CHANNEL_PLANES: coloured sheets behind one plane."""
+    from convviz.draw.oblique_layout import MAX_CHANNEL_PLANES
+
     theme = get_theme("default")
-    spec = PRESETS["depthwise"].spec  # 3 channels
+    c = MAX_CHANNEL_PLANES + 4
+    spec = ConvSpec(5, 3, padding=1, in_channels=c, out_channels=c, groups=c)
     with_sheets = ConvRenderer(build_scene(spec), theme).frame(0)
     for colour in theme.channel_fills[1:3]:
         assert _share_near(with_sheets, colour) > 0.002
@@ -657,24 +661,112 @@ def test_cell_kinds_look_different(theme):
     assert classic.padding_fill == classic.zero_fill == classic.output_padding_fill
 
 
-@pytest.mark.parametrize("spec", [PRESETS["depthwise"].spec,
-                                  ConvSpec(5, 3, groups=2, in_channels=4, out_channels=2),
-                                  ConvSpec(3, 2, groups=2, in_channels=2, out_channels=2)])
-def test_channel_labels_fit_and_lit_sheets_follow_the_groups(spec):
+CHANNEL_SPECS = [PRESETS["depthwise"].spec,
+                 ConvSpec(5, 3, groups=2, in_channels=4, out_channels=2),
+                 ConvSpec(3, 2, groups=2, in_channels=2, out_channels=2),
+                 ConvSpec(3, 2, in_channels=2, out_channels=3),
+                 ConvSpec(4, 2, groups=2, in_channels=4, out_channels=4, transposed=True,
+                          stride=2),
+                 ConvSpec(3, 2, in_channels=8, out_channels=8, groups=4)]
+
+
+def _inside(plane, shape, scale, points=None) -> np.ndarray:
+    """Pixel mask (h, w) of the pixel centres inside ``plane``'s outline, shrunk by 3 px
+    (so its stroke and the window's lines around it stay out); or, given ``points``
+    (n, 2) px, which of them lie inside."""
+    poly = plane.outline_extent() * scale
+    centre = poly.mean(0)
+    poly = centre + (poly - centre) * (1 - 6.0 / np.ptp(poly, 0).max())
+    if points is None:
+        ys, xs = np.mgrid[0:shape[0], 0:shape[1]] + 0.5
+    else:
+        xs, ys = np.asarray(points, float).T
+    inside = np.ones(np.shape(xs), bool)
+    for k in range(4):
+        (x0, y0), (x1, y1) = poly[k], poly[(k + 1) % 4]
+        side = (x1 - x0) * (ys - y0) - (y1 - y0) * (xs - x0)
+        ref = (x1 - x0) * (centre[1] - y0) - (y1 - y0) * (centre[0] - x0)
+        inside &= np.sign(side) == np.sign(ref)
+    return inside
+
+
+@pytest.mark.parametrize("theme", ["default", "dark", "colorblind"])
+@pytest.mark.parametrize("spec", CHANNEL_SPECS)
+def test_lit_input_planes_are_the_channels_the_current_output_channel_reads(spec, theme):
+    """One plane per channel; in every frame exactly the input channels its output
+    channel reads (the groups' rule, worked out here) are lit, the others muted, and
+    the projection lines start in every lit plane and end at the current output
+    cell's plane."""
+    th = get_theme(theme)
+    r = ConvRenderer(build_scene(spec), th)
+    lay = r._layout
+    c_in, c_out = spec.channels
+    assert len(lay.inputs) == c_in and len(lay.outputs) == c_out
+    per_in, per_out = c_in // spec.groups, c_out // spec.groups
+    cells = int(np.prod(spec.output_size))
+    muted = np.array(hex_to_rgb(th.muted))
+    masks = [_inside(p, (r.size[1], r.size[0]), r.scale) for p in lay.inputs]
+    # every cell of output channel 0, then of channel 1, ...; or, when that would
+    # be too many frames, one frame per output cell showing output channel n mod C_out
+    stepped = r.frame_count == cells * c_out
+    assert stepped or r.frame_count == cells
+    for n in sorted({0, 1, 2, cells - 1, r.frame_count // 2, r.frame_count - 1}):
+        oc = n // cells if stepped else n % c_out
+        read = set(range(oc // per_out * per_in, (oc // per_out + 1) * per_in))
+        frame = r.frame(n)
+        is_muted = (np.abs(frame.astype(int) - muted).max(-1) <= 3)
+        lit = {c for c, m in enumerate(masks) if is_muted[m].mean() < 0.3}
+        assert {c for c, m in enumerate(masks) if is_muted[m].mean() > 0.6} == \
+            set(range(c_in)) - read, n
+        assert lit == read, n
+        _, _, lines, _ = r._frame_geometry(n)
+        first = np.array([seg[0] for seg in lines])
+        starts = {c for c in range(c_in) if _inside(lay.inputs[c], None, 1.0, first).any()}
+        assert starts == read
+        out_plane = lay.outputs[oc].outline_extent()
+        ends = np.array([seg[1] for seg in lines])
+        lo, hi = out_plane.min(0) - 1, out_plane.max(0) + 1
+        assert ((ends >= lo) & (ends <= hi)).all(), n
+
+
+@pytest.mark.parametrize("scale", [0.3, 1.0, 2.5])
+@pytest.mark.parametrize("spec", CHANNEL_SPECS)
+def test_channel_labels_name_every_plane_and_fit(spec, scale):
     from convviz.draw.oblique_layout import _label_corners
-    from convviz.draw.oblique_palette import _sheet_fills
 
     th = get_theme("default")
-    r = ConvRenderer(build_scene(spec), th)
+    r = ConvRenderer(build_scene(spec), th, scale)
     w, h = r.size
+    c_in, c_out = spec.channels
+    texts = [label[0] for label in r._layout.labels]
+    assert texts == [f"input channel {c}" for c in range(c_in)] + \
+        [f"output channel {c}" for c in range(c_out)]
+    boxes = []
     for label in r._layout.labels:
-        corners = _label_corners(label, th.font_size)
+        corners = _label_corners(label, th.font_size) * scale
         assert corners[:, 0].min() >= 0 and corners[:, 1].min() >= 0
         assert corners[:, 0].max() <= w and corners[:, 1].max() <= h
-    fills_in, _ = _sheet_fills(r.scene, th)
-    c_in, _ = spec.channels
-    read = {ci for ci in range(c_in) if ci // (c_in // spec.groups) == 0}  # output channel 0
-    assert {j for j, fill in enumerate(fills_in) if fill != th.muted} == read
+        boxes.append(corners / scale)
+    from convviz.draw.oblique_layout import _convex_overlap
+
+    for i, a in enumerate(boxes):  # no label runs into another
+        for b in boxes[i + 1:]:
+            assert not _convex_overlap(a, b, 0.0)
+    # and none reaches into the caption below the picture
+    from convviz.draw.oblique_layout import PT
+
+    caption_top = min(y for _, _, y in r._layout.caption) - 0.6 * th.font_size * PT
+    assert max(float(b[:, 1].max()) for b in boxes) <= caption_top
+
+
+@pytest.mark.parametrize("spec", CHANNEL_SPECS[:2])  # one frame per cell; every channel
+def test_channel_frames_do_not_depend_on_the_order_they_are_drawn(spec):
+    scene = build_scene(spec)
+    r = ConvRenderer(scene, "default")
+    cells = int(np.prod(spec.output_size))
+    order = [r.frame_count - 1, 0, cells % r.frame_count, 1, cells - 1, r.frame_count // 2, 0]
+    for n in order:
+        assert np.array_equal(r.frame(n), ConvRenderer(scene, "default").frame(n)), n
 
 
 def test_bias_only_frames_do_not_depend_on_the_order_they_are_drawn():

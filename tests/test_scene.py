@@ -356,3 +356,68 @@ def test_one_d_captions_say_where_outputs_sit():
     assert "output t sits over its window's last cell (causal)" in causal
     centred = build_scene(ConvSpec((8,), 3, padding=1)).lines
     assert "output t sits over its window's centre" in centred
+
+
+# -- channels: the frames step through output channels, each names what it reads --------
+def _reads_by_reference(spec: ConvSpec) -> dict[int, set[int]]:
+    """Which input channels each output channel depends on, from the brute-force
+    convolution: an input that is all ones in channel i only, a kernel of ones."""
+    from reference import conv_loops
+
+    c_in, c_out = spec.channels
+    w = np.ones((c_out, c_in // spec.groups, *spec.kernel_size))
+    pads = [(1, 1)] * spec.ndim
+    reads: dict[int, set[int]] = {oc: set() for oc in range(c_out)}
+    for ic in range(c_in):
+        x = np.zeros((c_in, *spec.input_size))
+        x[ic] = 1.0
+        out = conv_loops(x, w, (1,) * spec.ndim, (1,) * spec.ndim, pads, spec.groups)
+        for oc in range(c_out):
+            if np.abs(out[oc]).sum() > 0:
+                reads[oc].add(ic)
+    return reads
+
+
+@pytest.mark.parametrize("spec", [
+    ConvSpec(4, 3, in_channels=4, out_channels=2, groups=2),
+    ConvSpec(4, 3, padding=1, groups=3, in_channels=3, out_channels=3),
+    ConvSpec(3, 2, in_channels=2, out_channels=3),
+    ConvSpec(2, 2, stride=2, in_channels=6, out_channels=4, groups=2, transposed=True),
+    ConvSpec(3, 2, in_channels=2, out_channels=6, groups=2),
+])
+def test_frames_step_through_output_channels_reading_their_group(spec):
+    scene = build_scene(spec)
+    c_out = spec.channels[1]
+    cells = list(itertools.product(*[range(n) for n in spec.output_size]))
+    assert scene.frame_count == c_out * len(cells)
+    expected = _reads_by_reference(spec)
+    for n, f in enumerate(scene.frames):
+        # all cells of output channel 0, then of channel 1, ...
+        assert (f.out_channel, f.output_index) == (n // len(cells), cells[n % len(cells)])
+        assert set(f.reads) == expected[f.out_channel], (n, f.out_channel)
+        assert f"output channel {f.out_channel}" in f.caption
+
+
+def test_one_channel_and_three_d_specs_keep_one_frame_per_output_cell():
+    for spec in (ConvSpec(5, 3), ConvSpec((3, 4, 4), 2, in_channels=2, out_channels=2),
+                 ConvSpec((6,), 3, in_channels=2, out_channels=4, groups=2, padding="causal")):
+        scene = build_scene(spec)
+        assert scene.frame_count == int(np.prod(spec.output_size))
+        assert {f.out_channel for f in scene.frames} == {0}
+
+
+@pytest.mark.parametrize("spec", [ConvSpec(40, 3, in_channels=4, out_channels=4, groups=4),
+                                  PRESETS["depthwise"].spec,
+                                  ConvSpec(4, 3, stride=2, in_channels=6, out_channels=4,
+                                           groups=2, transposed=True)])
+def test_too_many_channel_frames_show_one_channel_per_frame(spec):
+    from convviz.look.scene import MAX_CHANNEL_FRAMES
+
+    scene = build_scene(spec)
+    cells = list(itertools.product(*[range(n) for n in spec.output_size]))
+    c_out = spec.channels[1]
+    assert len(cells) * c_out > MAX_CHANNEL_FRAMES and scene.frame_count == len(cells)
+    expected = _reads_by_reference(spec)
+    for n, f in enumerate(scene.frames):
+        assert f.output_index == cells[n] and f.out_channel == n % c_out
+        assert set(f.reads) == expected[n % c_out]

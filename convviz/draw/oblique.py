@@ -30,9 +30,15 @@ The text themes add, per frame, the weight-tap index of every window position
 (``FrameScene.weight_index``: flipped for a transposed convolution) and, on
 frames whose window reads no input cell, the note "this output reads only
 zeros: bias only" under the caption; padding, inserted zeros and
-output_padding cells get the theme's three fills, and the channel sheets of a
-multi-channel spec their group's colour (input channels that output channel 0
-does not read: the muted colour).
+output_padding cells get the theme's three fills. A 2-D multi-channel spec
+(at most MAX_CHANNEL_PLANES channels a side) is drawn with one plane per
+channel: the input channels in the bottom row ("input channel 0", ...), the
+output channels in the row above ("output channel 0", ...); the frames step
+through the output channels, and in each the input channels the current output
+channel reads (its group's) show the window, the kernel's shadow and projection
+lines to the current output cell, the others are muted. With more channels the
+other channels are coloured sheets behind one plane, by group (input channels
+that output channel 0 does not read: the muted colour).
 
 Speed: shapes go straight to matplotlib's Agg rasteriser (no Figure, no
 Axes; matplotlib.figure is imported only for text). The static picture is
@@ -63,6 +69,7 @@ import numpy as np
 from convviz.core.spec import CellKind
 from convviz.draw.canvas import graphics_context
 from convviz.draw.canvas import make_path as _path
+from convviz.draw.oblique_frame import frame_geometry, muted_planes
 from convviz.draw.oblique_layout import (
     _FONT,
     _RC,
@@ -72,7 +79,6 @@ from convviz.draw.oblique_layout import (
     MARGIN,
     PT,
     SHEET_STEP,
-    _clip,
     _inward_edges,
     _layout,
     _text_width_px,
@@ -94,22 +100,6 @@ TAP_FONT_PT = 6.0
 def _rgba(colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
     r, g, b = hex_to_rgb(colour)
     return (r / 255, g / 255, b / 255, float(alpha))
-
-
-def _split(cells: np.ndarray, ndim: int, output: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Canvas (or, with ``output``, output) cells (n, ndim) -> (plane index (n,),
-    [row, col] (n, 2) in that plane)."""
-    cells = np.asarray(cells).reshape(-1, ndim)
-    if ndim == 1 and output:
-        # 1-D outputs: one 1×1 plane per output cell
-        return cells[:, 0], np.zeros((len(cells), 2), dtype=int)
-    if ndim == 1:
-        return np.zeros(len(cells), dtype=int), np.stack(
-            [np.zeros(len(cells), int), cells[:, 0]], 1
-        )
-    if ndim == 2:
-        return np.zeros(len(cells), dtype=int), cells
-    return cells[:, 0], cells[:, 1:]
 
 
 class ConvRenderer:
@@ -325,36 +315,9 @@ class ConvRenderer:
 
     # -- per frame -------------------------------------------------------------------
     def _frame_geometry(self, n: int) -> tuple[list, list, list, list]:
-        """Shadow polygons, extent grid segments, projection lines, highlight polygon."""
-        sc, lay = self.scene, self._layout
-        f = sc.frames[n]
-        ndim = sc.ndim
-        z, rc = _split(f.taps, ndim)
-        shadow = []
-        for zi in np.unique(z):
-            shadow.extend(lay.inputs[zi].cells(rc[z == zi]))
-        ext = f.extent
-        (r0, r1), (c0, c1) = ((0, 1), ext[0]) if ndim == 1 else (ext[-2], ext[-1])
-        zs = np.unique(z)  # the slices the window reads (its taps)
-        oz, orc = _split(np.array([f.output_index]), ndim, output=True)
-        oplane = lay.outputs[oz[0]]
-        orow, ocol = orc[0]
-        cell = oplane.box(orow, orow + 1, ocol, ocol + 1)
-        segs: list = []
-        lines: list = []
-        for zi in (range(ext[0][0], ext[0][1]) if ndim == 3 else [0]):
-            segs.extend(lay.inputs[zi].grid(r0, r1, c0, c1))
-        if len(zs) > 2:
-            zs = zs[[0, -1]]  # 3-D: lines from the window's first and last slices only
-        for zi in zs:
-            box = lay.inputs[zi].box(r0, r1, c0, c1)
-            if lay.flat:
-                # the two top corners of the extent to the output cell's bottom corners
-                lines.extend([[box[3], cell[0]], [box[2], cell[1]]])
-            else:
-                lines.extend([[box[k], cell[k]] for k in range(4)])
-        lines = [seg for seg in (_clip(a, b, self._hiders) for a, b in lines) if seg is not None]
-        return shadow, segs, lines, [cell]
+        """Shadow polygons, extent grid segments, projection lines, highlight polygon
+        (:func:`~convviz.draw.oblique_frame.frame_geometry`)."""
+        return frame_geometry(self.scene, self._layout, self._hiders, n)
 
     def frame(self, n: int) -> np.ndarray:
         """Frame ``n`` (0 ≤ n < frame_count) as a (height, width, 3) uint8 array."""
@@ -375,6 +338,7 @@ class ConvRenderer:
             self._fig = True
         th = self.theme
         shadow, segs, lines, cell = self._frame_geometry(n)
+        muted = muted_planes(self.scene, self._layout, n)
         sw = th.stroke_width
         shade = _rgba(th.shadow, th.shadow_alpha)
         stroke = _rgba(th.stroke)
@@ -386,6 +350,7 @@ class ConvRenderer:
             if region is not None:
                 y0, y1, x0, x1 = region
                 self._buffer[y0:y1, x0:x1] = self._background[y0:y1, x0:x1]
+        self._cells(muted, _rgba(th.muted), stroke, sw)
         self._cells(shadow, shade, None, 0.0)
         self._segments(segs, stroke, sw, "projecting")
         self._segments(lines, _rgba(th.line), th.line_width, "butt")
@@ -394,7 +359,7 @@ class ConvRenderer:
         if note_box is not None:
             self._quantise_into(*note_box)
         self._note_shown = self._layout.note is not None and self.scene.frames[n].bias_only
-        box = self._dirty_box([*shadow, *segs, *lines, *cell, *extra])
+        box = self._dirty_box([*muted, *shadow, *segs, *lines, *cell, *extra])
         y0, y1, x0, x1 = box
         if self._dirty is not None:  # also where the last frame drew (one box: they overlap)
             py0, py1, px0, px1 = self._dirty
@@ -411,10 +376,12 @@ class ConvRenderer:
         lay, th = self._layout, self.theme
         f = self.scene.frames[n]
         notes = []
-        if th.show_labels and len(f.weight_index) == len(shadow):
-            digits = len(str(int(f.weight_index.max()))) if len(f.weight_index) else 1
+        taps = len(f.weight_index)
+        if th.show_labels and taps and len(shadow) % taps == 0:
+            # (one copy of the window per lit input channel plane)
+            digits = len(str(int(f.weight_index.max())))
             size = min(th.font_size, TAP_FONT_PT * (1.0 if digits == 1 else 0.8))
-            for poly, w in zip(shadow, f.weight_index.tolist()):
+            for poly, w in zip(shadow, f.weight_index.tolist() * (len(shadow) // taps)):
                 x, y = np.asarray(poly, float).mean(0)
                 notes.append((str(w), float(x), float(y), size))
         if lay.note is not None and f.bias_only:

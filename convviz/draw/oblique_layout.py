@@ -38,6 +38,9 @@ NUDGE = (0.05, 0.0)
 MAX_PIXELS = 8192
 #: gap between depth slices (3-D), cells
 SLICE_GAP = 0.8
+#: the most channels drawn as planes of their own (per side); a spec with more
+#: gets the channel sheets below instead
+MAX_CHANNEL_PLANES = 8
 #: the most channel sheets drawn per plane, and how far each is lifted (px)
 MAX_SHEETS = 4
 SHEET_STEP = 0.24 * CELL
@@ -142,6 +145,17 @@ class _Layout:
     #: the line drawn under the caption on frames whose window reads only zeros:
     #: (text, x, y) or None
     note: tuple[str, float, float] | None = None
+    #: every input channel and every output channel is a plane of its own
+    #: (``inputs[c]`` is input channel c, ``outputs[c]`` output channel c)
+    channel_planes: bool = False
+
+
+def channel_planes(scene: Scene, theme: Theme) -> bool:
+    """Whether ``scene`` is drawn with one plane per channel: a 2-D multi-channel
+    spec in a theme with labels, at most MAX_CHANNEL_PLANES channels a side."""
+    c_in, c_out = scene.spec.channels
+    return (scene.ndim == 2 and theme.show_labels and (c_in, c_out) != (1, 1)
+            and max(c_in, c_out) <= MAX_CHANNEL_PLANES)
 
 
 def _slice_label(theme: Theme, scene: Scene, z: int) -> str:
@@ -249,17 +263,39 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
     else:
         rows, cols = _grid2(canvas)
         orows, ocols = _grid2(out)
-        slices = canvas[0] if ndim == 3 else 1
-        oslices = out[0] if ndim == 3 else 1
+        c_in, c_out = scene.spec.channels
+        planes = channel_planes(scene, theme)
+        slices = canvas[0] if ndim == 3 else (c_in if planes else 1)
+        oslices = out[0] if ndim == 3 else (c_out if planes else 1)
         pw, ph = _plane_size(rows, cols)
         opw, oph = _plane_size(orows, ocols)
         gap = SLICE_GAP * CELL
         in_w = slices * pw + (slices - 1) * gap
-        c_in, c_out = scene.spec.channels
-        if ndim == 2 and theme.show_labels:
-            # multi-channel: the other channels as coloured sheets behind each plane
+        in_left = m
+        if ndim == 2 and theme.show_labels and not planes:
+            # many channels: the other channels as coloured sheets behind each plane
             ghost_in, ghost_out = min(c_in, MAX_SHEETS) - 1, min(c_out, MAX_SHEETS) - 1
-        if ndim == 2:
+        ogap = gap
+        if planes:
+            # one row of input channel planes, one of output channel planes above,
+            # both centred on the wider of the two; planes far enough apart that
+            # their slanted labels do not run into each other
+            slant = math.cos(math.atan2(EX[1], EX[0]))
+            # (an output label hangs past its plane's left corner, by about half a plane)
+            for text, size, gaps in ((f"{theme.input_label} channel {c_in - 1}", pw, "in"),
+                                     (f"{theme.output_label} channel {c_out - 1}", opw / 2, "out")):
+                need = _text_width_px(text, theme.font_size) * slant + 2 * label_pad - size
+                if gaps == "in":
+                    gap = max(gap, need)
+                else:
+                    ogap = max(ogap, need)
+            in_w = slices * pw + (slices - 1) * gap
+            out_w = oslices * opw + (oslices - 1) * ogap
+            in_left = m + max(0.0, (out_w - in_w) / 2)
+            first = m + max(0.0, (in_w - out_w) / 2)
+            out_lefts = [first + j * (opw + ogap) for j in range(oslices)]
+            in_w = max(in_w, out_w)
+        elif ndim == 2:
             out_lefts = [m + (rows - orows) * -EY[0] * CELL - OUTPUT_SHIFT]
         else:
             # output slice z centred over the input slices its window reads, so
@@ -272,7 +308,8 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
             ]
 
         def place(bottom: float, lift: float) -> tuple[tuple[_Plane, ...], tuple[_Plane, ...]]:
-            ins = tuple(_oblique(rows, cols, m + z * (pw + gap), bottom) for z in range(slices))
+            ins = tuple(_oblique(rows, cols, in_left + z * (pw + gap), bottom)
+                        for z in range(slices))
             outs = tuple(_oblique(orows, ocols, x, bottom - lift) for x in out_lefts)
             return ins, outs
 
@@ -293,7 +330,10 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
             sin, cos = math.sin(math.radians(ang)), math.cos(math.radians(ang))
             for z, plane in enumerate(inputs):
                 # 3-D: named by the real input depth ("pad", "zero" for the others)
-                text = theme.input_label if slices == 1 else _slice_label(theme, scene, z)
+                if planes:
+                    text = f"{theme.input_label} channel {z}"
+                else:
+                    text = theme.input_label if slices == 1 else _slice_label(theme, scene, z)
                 text += f" ({c_in} channels)" if ghost_in else ""
                 # below the lower-right edge (grid y = 0), at its middle
                 p = plane.point(cols / 2, 0.0)
@@ -301,7 +341,10 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
                     (text, p[0] + sin * label_pad, p[1] + cos * label_pad, ang, "center", "top")
                 )
             for z, plane in enumerate(outputs):
-                text = theme.output_label if oslices == 1 else f"{theme.output_label} {z}"
+                if planes:
+                    text = f"{theme.output_label} channel {z}"
+                else:
+                    text = theme.output_label if oslices == 1 else f"{theme.output_label} {z}"
                 text += f" ({c_out} channels)" if ghost_out else ""
                 # above the upper-left edge (grid y = rows), near its left end
                 p = plane.point(min(ocols / 2, 1.0 + 0.1 * ocols), float(orows))
@@ -340,6 +383,10 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
         y = height - m + 0.6 * line_h
         if not flat and theme.show_labels:
             y += 0.9 * font_px  # the input label hangs below the lower-right edge
+            # (a long slanted label, such as "input channel 3", hangs lower at its left)
+            lowest = max(float(_label_corners(lab, theme.font_size)[:, 1].max())
+                         for lab in labels)
+            y = max(y, lowest + 0.25 * line_h)
         for text in scene.lines:
             caption.append((text, width / 2, y + 0.5 * line_h))
             y += line_h
@@ -365,7 +412,8 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
     if note is not None:
         note = (note[0], note[1] + dx, note[2] + dy)
     return _Layout(w_px, h_px, scale, inputs, outputs, flat, tuple(labels), tuple(caption),
-                   font_px, ghost_in, ghost_out, note)
+                   font_px, ghost_in, ghost_out, note,
+                   channel_planes(scene, theme))
 
 
 def _shift(plane: _Plane, dx: float, dy: float) -> _Plane:

@@ -7,7 +7,12 @@ engine gives a correct picture. It holds
   of every cell (input, padding, inserted zero), from ``spec.canvas_kind``;
 - the output grid's size;
 - one :class:`FrameScene` per output cell, in the originals' order: row by
-  row from the top row (row 0), left to right, i.e. ``np.ndindex(output_size)``.
+  row from the top row (row 0), left to right, i.e. ``np.ndindex(output_size)``;
+  a 2-D multi-channel spec steps through its output channels too (all cells of
+  output channel 0, then of channel 1, ...; when that would take more than
+  MAX_CHANNEL_FRAMES frames, frame n shows output channel n mod C_out:
+  :func:`channel_frames`), each frame naming its output channel and the input
+  channels it reads (from the groups).
   Each frame names its output cell, the canvas cells of its taps (from
   ``spec.taps``), the weight tap each reads (from ``spec.weight_taps``),
   whether it reads only zeros (``spec.input_taps`` all −1: bias only) and the
@@ -37,13 +42,18 @@ import numpy as np
 from convviz.core.spec import CellKind, ConvSpec
 from convviz.errors import SpecError
 
-__all__ = ["MAX_CANVAS_CELLS", "MAX_FRAMES", "OUTPUT_PADDING", "FrameScene", "Scene",
-           "build_scene", "causal"]
+__all__ = ["MAX_CANVAS_CELLS", "MAX_CHANNEL_FRAMES", "MAX_FRAMES", "OUTPUT_PADDING",
+           "FrameScene", "Scene", "build_scene", "causal", "channel_frames", "channels_read"]
 
 #: the most frames a scene may have (one per output cell)
 MAX_FRAMES = 4096
 #: the most canvas cells drawn along any one side
 MAX_CANVAS_CELLS = 64
+#: the most frames a multi-channel scene spends on stepping through every output
+#: channel (output channels × output cells); beyond it each frame shows one output
+#: cell, of output channel (frame mod C_out), so a contact sheet stays within the
+#: memory budget (convviz.budget) even with one wide plane per channel
+MAX_CHANNEL_FRAMES = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +77,10 @@ class FrameScene:
     #: every tap reads padding or an inserted zero (``spec.input_taps`` all −1):
     #: the output cell gets only the bias
     bias_only: bool = False
+    #: the output channel this frame computes (0 for a one-channel spec)
+    out_channel: int = 0
+    #: the input channels that output channel reads (from ``spec.groups``)
+    reads: tuple[int, ...] = (0,)
 
 
 @dataclass(frozen=True, eq=False)
@@ -242,6 +256,29 @@ def _transposed_lines(spec: ConvSpec) -> tuple[str, ...]:
             f"kernel flipped; crop p={crop} (PyTorch padding)")
 
 
+def channels_read(spec: ConvSpec, out_channel: int) -> tuple[int, ...]:
+    """The input channels output channel ``out_channel`` reads: with G groups,
+    channel c_out is in group g = c_out // (C_out/G) and reads input channels
+    g·C_in/G … (g+1)·C_in/G − 1 (all of them when G = 1)."""
+    c_in, c_out = spec.channels
+    per_in, per_out = c_in // spec.groups, c_out // spec.groups
+    g = out_channel // per_out
+    return tuple(range(g * per_in, (g + 1) * per_in))
+
+
+def channel_frames(spec: ConvSpec) -> int:
+    """How many output channels the frames step through: every one for a 2-D
+    multi-channel spec (frame count = C_out × output cells) while that stays within
+    :data:`MAX_CHANNEL_FRAMES`; else 1 (a one-channel, 1-D or 3-D spec; or one whose
+    frames would be too many — then frame n shows output channel n mod C_out)."""
+    c_out = spec.channels[1]
+    if spec.ndim != 2 or spec.channels == (1, 1):
+        return 1
+    if c_out * math.prod(spec.output_size) > MAX_CHANNEL_FRAMES:
+        return 1
+    return c_out
+
+
 def check_size(spec: ConvSpec) -> None:
     """SpecError if ``spec`` is too big to animate (frames or canvas cells)."""
     frames = math.prod(spec.output_size)
@@ -283,18 +320,27 @@ def build_scene(
     reads_nothing: np.ndarray = np.asarray(
         (spec.input_taps < 0).all(axis=-1).reshape(*spec.output_size, -1).all(-1))
     frames = []
-    for n, out in enumerate(np.ndindex(*spec.output_size)):
+    c_out = spec.channels[1]
+    stepped = channel_frames(spec)
+    multi = spec.ndim == 2 and spec.channels != (1, 1)
+    for n, (ch, out) in enumerate(
+        (ch, out) for ch in range(stepped) for out in np.ndindex(*spec.output_size)
+    ):
+        if stepped == 1 and multi:
+            ch = n % c_out  # too many frames for every channel: one channel per frame
         cells = np.ascontiguousarray(taps[out].reshape(-1, ndim))
         cells.flags.writeable = False
         first = cells[0]
         extent = tuple((int(first[a]), int(first[a]) + k_hat[a]) for a in range(ndim))
         where = ", ".join(_fmt_range(a, b) for a, b in extent)
+        of_channel = f" of output channel {ch}" if multi else ""
         caption = (
-            f"output {tuple(int(v) for v in out)} reads the window at canvas [{where}]"
+            f"output {tuple(int(v) for v in out)}{of_channel} reads the window at canvas [{where}]"
             f" ({len(cells)} taps)"
         )
+        reads = channels_read(spec, ch) if multi else (0,)
         frames.append(FrameScene(n, tuple(int(v) for v in out), cells, extent, caption,
-                                 weight, bool(reads_nothing[out])))
+                                 weight, bool(reads_nothing[out]), ch, reads))
     params = spec.describe()
     caption = f"{title}: {params}" if title else params
     if note:
@@ -305,7 +351,12 @@ def build_scene(
     look[_output_padding_mask(spec)] = OUTPUT_PADDING
     look.flags.writeable = False
     shown = re.sub(r"\bp=", "crop p=", params) if spec.transposed else params
-    lit = "lit: the input channels output channel 0 reads" if spec.groups > 1 else ""
+    if multi and spec.groups > 1:
+        lit = "lit: the input channels the current output channel reads"
+    elif spec.groups > 1:
+        lit = "lit: the input channels output channel 0 reads"
+    else:
+        lit = ""
     lines = tuple(x for x in (title, shown, *_transposed_lines(spec), _rule_line(spec), note, lit)
                   if x)
     return Scene(
