@@ -4,8 +4,9 @@
 
     ConvvizError                   base of everything convviz raises on purpose
     ├── SpecError (ValueError)     an invalid parameter: names it, its value, the rule
-    │   └── BudgetError            the work asked for would not fit in memory: names
-    │                              the limit and the size asked
+    │   ├── BudgetError            the work asked for would not fit in memory: names
+    │   │                          the limit and the size asked
+    │   └── TemplateError          a gallery template cannot be used: ``file:line: why``
     ├── UsageError                 a bad command line (flag, value, name); the command
     │                              line exits with status 2
     └── OutputError (OSError)      a file could not be written where it was asked to be
@@ -19,7 +20,9 @@ wrong), 1 for the rest.
 
 from __future__ import annotations
 
-__all__ = ["BudgetError", "ConvvizError", "OutputError", "SpecError", "UsageError"]
+__all__ = [
+    "BudgetError", "ConvvizError", "OutputError", "SpecError", "TemplateError", "UsageError",
+]
 
 
 class ConvvizError(Exception):
@@ -40,6 +43,10 @@ class SpecError(ConvvizError, ValueError):
 class BudgetError(SpecError):
     """The frames (or sheet) asked for would need more memory than convviz allows:
     the message names the limit and the size asked."""
+
+
+class TemplateError(SpecError):
+    """A gallery template cannot be used: the message starts with ``file:line:``."""
 
 
 class UsageError(ConvvizError):

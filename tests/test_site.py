@@ -449,6 +449,10 @@ def test_build_writes_a_self_contained_site(tmp_path):
     zh = (out / "zh" / "index.html").read_text("utf-8")
     zh_refs = set(re.findall(r'(?:src|href|srcset)="\.\./((?:img|assets)/[^"]+)"', zh))
     assert zh_refs == refs  # the Chinese page shows the very same picture files
+    # both pages link to the one playground, which the build ships
+    en = (out / "index.html").read_text("utf-8")
+    assert 'href="playground.html"' in en and 'href="../playground.html"' in zh
+    assert (out / "playground.html").is_file()
     assert not report.failed and not report.omitted
     assert [c[0] for c in calls] == list(range(1, len(calls) + 1))
     assert calls[-1][0] == calls[-1][1]

@@ -19,16 +19,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from convviz.errors import SpecError
+from convviz.errors import SpecError, TemplateError
 
 __all__ = ["TemplateError", "check", "environment", "render"]
 
 #: nodes of a template that name another template
 _REFERENCES = ("Extends", "Include", "Import", "FromImport")
-
-
-class TemplateError(SpecError):
-    """A gallery template cannot be used: the message starts with ``file:line:``."""
 
 
 def _parts(name: str) -> list[str]:

@@ -23,6 +23,7 @@ TEXT: dict[str, dict[str, str]] = {
             "engine from the convolution's parameters."
         ),
         "contents": "Contents",
+        "playground": "Playground: any convolution, live in the browser",
         "skip": "Skip to the gallery",
         "footer": (
             "Built by convviz {version}. Animation style after Dumoulin & Visin, "
@@ -225,6 +226,7 @@ TEXT: dict[str, dict[str, str]] = {
         "site_title": "convviz — 卷积算术可视化",
         "site_subtitle": "本页所有图片、数字和悬停索引图都由 convviz 引擎根据卷积参数计算得出。",
         "contents": "目录",
+        "playground": "在线演示：在浏览器中实时查看任意卷积",
         "skip": "跳到正文",
         "footer": (
             "由 convviz {version} 生成。动画风格参考 Dumoulin & Visin《A guide to "
