@@ -48,6 +48,14 @@ def _frames(source: Any, frame: int | None) -> list[int]:
     return [frame % count]
 
 
+def _document(source: Any, frame: int | None) -> tuple[Any, list[int], int, int, str]:
+    """(drawing source, frame numbers, width, height, caption) of a vector document."""
+    inner = _inner(source)
+    width, height = (int(v) for v in inner.size)
+    caption = str(getattr(inner, "caption", "") or "convviz animation")
+    return inner, _frames(inner, frame), width, height, caption
+
+
 def _seconds(ms: float) -> str:
     return f"{ms / 1000:.3f}".rstrip("0").rstrip(".") + "s"
 
@@ -64,10 +72,7 @@ def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = N
         vector_renderer_class,
     )
 
-    inner = _inner(source)
-    frames = _frames(inner, frame)
-    width, height = (int(v) for v in inner.size)
-    caption = str(getattr(inner, "caption", "") or "convviz animation")
+    inner, frames, width, height, caption = _document(source, frame)
     out = io.StringIO()
     with matplotlib.rc_context(VECTOR_RC):
         renderer = vector_renderer_class("svg")(width, height, out, image_dpi=72,
@@ -131,10 +136,7 @@ def pdf_bytes(source: Any, *, frame: int | None = None) -> bytes:
         vector_renderer_class,
     )
 
-    inner = _inner(source)
-    frames = _frames(inner, frame)
-    width, height = (int(v) for v in inner.size)
-    caption = str(getattr(inner, "caption", "") or "convviz animation")
+    inner, frames, width, height, caption = _document(source, frame)
     out = io.BytesIO()
     with matplotlib.rc_context(VECTOR_RC):
         dpi = source_dpi(inner)
