@@ -375,6 +375,40 @@ def test_no_worker_outlives_the_command(signum, status, last_line, tmp_path):
         assert data.startswith(b"GIF89a") and data.endswith(b";"), path
 
 
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+def test_no_gallery_worker_outlives_the_build(tmp_path):
+    """The gallery's parallel build (spawned workers) dies with it too: SIGKILL the
+    command while its workers draw, and 5 s later none of them is left."""
+    marker = uuid.uuid4().hex
+    env = dict(os.environ, CONVVIZ_TEST_MARKER=marker, PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "convviz", "gallery", "--lang", "en",
+                             "--jobs", "2", "-o", tmp_path / "site"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while len([p for p in marked_processes(marker) if parent_of(p) == proc.pid]) < 2:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "no worker started"
+            time.sleep(0.1)
+        time.sleep(2.0)  # pictures are being drawn
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)  # returns: nobody holds the pipes open
+    except BaseException:
+        kill_all(marked_processes(marker))
+        proc.communicate()
+        raise
+    deadline = time.monotonic() + 5
+    while marked_processes(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = marked_processes(marker)
+    kill_all(left)
+    assert left == []
+    img = tmp_path / "site" / "img"
+    for path in img.iterdir() if img.exists() else ():
+        assert not path.name.endswith(".tmp"), path  # interrupted pictures were removed
+
+
 def test_sigterm_in_one_process_leaves_nothing(tmp_path, monkeypatch, capsys):
     """SIGTERM while the file is being put in place: exit 143, no temp file, no directory,
     and the handler the caller had is back afterwards."""

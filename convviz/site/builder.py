@@ -60,6 +60,7 @@ from convviz.site.manifest import (
 )
 from convviz.site.models import DARK_THEME, LIGHT_THEME, ImageJob, Link, SiteModel
 from convviz.site.sections import collect
+from convviz.workers import busy, lifeline_pool
 
 __all__ = [
     "ASSET_FILES", "LANG_PAGES", "MANIFEST_NAME", "BuildReport", "build", "render_draft",
@@ -302,7 +303,8 @@ def _run_group(renderer: Renderer, group: list[ImageJob]) -> list[tuple[str, byt
 
     A picture and its dark twin are one group: the twin is recoloured from it.
     """
-    return [_run(renderer, job) for job in group]
+    with busy():  # a worker whose parent is gone interrupts this (convviz.workers)
+        return [_run(renderer, job) for job in group]
 
 
 def _groups(todo: list[ImageJob], presets: Mapping[str, Any]) -> list[list[ImageJob]]:
@@ -500,14 +502,19 @@ def build(
             for result in _run_group(renderer, group):
                 store(*result)
     else:
-        # spawn, not fork: the caller may hold threads (a notebook, torch) that fork breaks
+        # spawn, not fork: the caller may hold threads (a notebook, torch) that fork breaks;
+        # the workers die with this process however it ends (convviz.workers)
         ctx = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-            # costliest first keeps every worker busy to the end
-            futures = [pool.submit(_run_group, renderer, group) for group in groups]
-            for future in concurrent.futures.as_completed(futures):
-                for result in future.result():
-                    store(*result)
+        with lifeline_pool(workers, ctx) as (pool, cut):
+            try:
+                # costliest first keeps every worker busy to the end
+                futures = [pool.submit(_run_group, renderer, group) for group in groups]
+                for future in concurrent.futures.as_completed(futures):
+                    for result in future.result():
+                        store(*result)
+            except BaseException:
+                cut()  # stop the drawing in the workers now (their temporary files removed)
+                raise
 
     # pictures this build no longer shows, temporary files of interrupted builds
     sweep(out, wanted, [*LANG_PAGES.values(), *ASSET_FILES.values(), MANIFEST_NAME], started)

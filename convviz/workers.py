@@ -1,0 +1,105 @@
+"""Worker processes that never outlive the process that started them.
+
+Used by ``convviz render --jobs N`` and by the gallery's parallel build. Each
+worker watches a *lifeline*: the read end of a pipe whose only write end the
+parent holds (workers close their copy). When the parent ends in any way — it
+returns, it is interrupted, terminated or killed (SIGKILL included: the kernel
+closes its descriptors) — the pipe reports end-of-file, and a thread in the
+worker stops it: work in progress (inside :func:`busy`) is interrupted like
+Ctrl-C, so the atomic writer removes its temporary file, then the worker exits
+within :data:`GRACE_SECONDS`. The worker also stops if its parent process
+changes (``os.getppid()``), whichever it notices first. Nothing here needs
+Linux-only calls (no ``prctl``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["GRACE_SECONDS", "busy", "lifeline_pool", "worker_init"]
+
+#: seconds a worker whose parent is gone gives interrupted work to clean up
+GRACE_SECONDS = 2.0
+#: how often (seconds) a worker checks that its parent is still the same process
+_PARENT_POLL = 0.5
+
+_STATE = {"busy": False, "interrupted": False}
+
+
+@contextlib.contextmanager
+def busy() -> Iterator[None]:
+    """Mark work in progress: the only time a worker may be interrupted."""
+    _STATE["busy"] = True
+    try:
+        yield
+    finally:
+        _STATE["busy"] = False
+
+
+def worker_init(lifeline: Any = None, keeper: Any = None) -> None:
+    """Set up a worker process.
+
+    Ctrl-C interrupts work in progress (so its temporary file is removed by the
+    atomic writer) but never the pool's own machinery. ``lifeline`` (the read end of
+    the parent's pipe) and ``keeper`` (its write end, closed here: only the parent may
+    hold it) make the worker stop when the parent is gone. The parent watched is the
+    process that started this one: the command itself, or the server that forks
+    workers for it (which ends with the command).
+    """
+
+    def handler(signum: int, frame: Any) -> None:
+        if _STATE["busy"] and not _STATE["interrupted"]:
+            _STATE["interrupted"] = True  # once: never interrupt the clean-up itself
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    if keeper is not None:
+        keeper.close()
+    if lifeline is not None:
+        threading.Thread(target=_watch_parent, args=(lifeline, os.getppid()),
+                         name="convviz-lifeline", daemon=True).start()
+
+
+def _watch_parent(lifeline: Any, parent: int) -> None:
+    """Wait until the parent is gone, then stop this worker (a daemon thread)."""
+    while os.getppid() == parent:
+        try:
+            if lifeline.poll(_PARENT_POLL):
+                lifeline.recv_bytes()  # the parent never writes: data or EOF ends the wait
+                break
+        except (EOFError, OSError):
+            break
+    if _STATE["busy"]:
+        os.kill(os.getpid(), signal.SIGINT)  # stop the work; its temp file is removed
+        deadline = time.monotonic() + GRACE_SECONDS
+        while _STATE["busy"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+    os._exit(1)
+
+
+@contextlib.contextmanager
+def lifeline_pool(workers: int, mp_context: Any = None) -> Iterator[tuple[Any, Any]]:
+    """``(pool, cut)``: a ProcessPoolExecutor whose workers die with this process.
+
+    ``cut()`` drops the lifeline at once, so that running work stops now (use it
+    when interrupted); leaving the block shuts the pool down and drops it too.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp_context or multiprocessing.get_context()
+    lifeline, keeper = ctx.Pipe(duplex=False)  # (read end, write end)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=worker_init,
+                               initargs=(lifeline, keeper))
+    try:
+        yield pool, keeper.close
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        keeper.close()
+        lifeline.close()
