@@ -330,26 +330,24 @@ def parent_of(pid: int) -> int | None:
         return None
 
 
-@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
-@pytest.mark.parametrize("signum, status, last_line", [
-    (signal.SIGKILL, -signal.SIGKILL, None),
-    (signal.SIGTERM, 143, "convviz: terminated"),
-    (signal.SIGINT, 130, "convviz: interrupted"),
-])
-def test_no_worker_outlives_the_command(signum, status, last_line, tmp_path):
+def signal_while_working(args: list[object], signum: int, *, workers: int, settle: float
+                         ) -> tuple[subprocess.Popen, bytes, list[int]]:
+    """Run ``python -m convviz *args``, wait until ``workers`` of its workers run and
+    ``settle`` seconds more, send ``signum`` to the command, and wait for it to end.
+
+    Returns (process, its stderr, the marked processes still alive 5 s later — killed,
+    so that a failing run leaves none behind either)."""
     marker = uuid.uuid4().hex
-    out = tmp_path / "gifs"
     env = dict(os.environ, CONVVIZ_TEST_MARKER=marker, PYTHONIOENCODING="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "convviz", "render", "--all", "--jobs", "2",
-                             "-o", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "convviz", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         deadline = time.monotonic() + 120
-        while not [p for p in marked_processes(marker) if parent_of(p) == proc.pid]:
+        while len([p for p in marked_processes(marker) if parent_of(p) == proc.pid]) < workers:
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "no worker started"
             time.sleep(0.1)
-        time.sleep(1.0)  # a render is under way
+        time.sleep(settle)  # work is under way
         assert proc.poll() is None
         proc.send_signal(signum)
         _, err = proc.communicate(timeout=30)  # returns: nobody holds the pipes open
@@ -361,7 +359,20 @@ def test_no_worker_outlives_the_command(signum, status, last_line, tmp_path):
     while marked_processes(marker) and time.monotonic() < deadline:
         time.sleep(0.1)
     left = marked_processes(marker)
-    kill_all(left)  # a failing run must not leave them behind either
+    kill_all(left)
+    return proc, err, left
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+@pytest.mark.parametrize("signum, status, last_line", [
+    (signal.SIGKILL, -signal.SIGKILL, None),
+    (signal.SIGTERM, 143, "convviz: terminated"),
+    (signal.SIGINT, 130, "convviz: interrupted"),
+])
+def test_no_worker_outlives_the_command(signum, status, last_line, tmp_path):
+    out = tmp_path / "gifs"
+    proc, err, left = signal_while_working(["render", "--all", "--jobs", "2", "-o", out],
+                                           signum, workers=1, settle=1.0)
     assert left == []
     assert proc.returncode == status
     text = err.decode()
@@ -379,30 +390,9 @@ def test_no_worker_outlives_the_command(signum, status, last_line, tmp_path):
 def test_no_gallery_worker_outlives_the_build(tmp_path):
     """The gallery's parallel build (spawned workers) dies with it too: SIGKILL the
     command while its workers draw, and 5 s later none of them is left."""
-    marker = uuid.uuid4().hex
-    env = dict(os.environ, CONVVIZ_TEST_MARKER=marker, PYTHONIOENCODING="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "convviz", "gallery", "--lang", "en",
-                             "--jobs", "2", "-o", tmp_path / "site"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    try:
-        deadline = time.monotonic() + 120
-        while len([p for p in marked_processes(marker) if parent_of(p) == proc.pid]) < 2:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "no worker started"
-            time.sleep(0.1)
-        time.sleep(2.0)  # pictures are being drawn
-        assert proc.poll() is None
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)  # returns: nobody holds the pipes open
-    except BaseException:
-        kill_all(marked_processes(marker))
-        proc.communicate()
-        raise
-    deadline = time.monotonic() + 5
-    while marked_processes(marker) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = marked_processes(marker)
-    kill_all(left)
+    _, _, left = signal_while_working(["gallery", "--lang", "en", "--jobs", "2",
+                                       "-o", tmp_path / "site"],
+                                      signal.SIGKILL, workers=2, settle=2.0)
     assert left == []
     img = tmp_path / "site" / "img"
     for path in img.iterdir() if img.exists() else ():
