@@ -29,6 +29,7 @@ _LAZY = {
     "network": "convviz.core.network",
     "Network": "convviz.core.network",
     "highway": "convviz.core.gated",
+    "widget": "convviz.notebook_widget",
 }
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "pool",
     "presets",
     "receptive_field",
+    "widget",
 ]
 
 
