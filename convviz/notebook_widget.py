@@ -11,7 +11,8 @@
 The front end (``templates/widget.js``, plain ESM, shipped as
 ``convviz.templates``) only shows what the Python engine computes: it sets the
 ``spec`` trait from its controls, and everything else comes back through the
-widget's state — ``error``, ``output_size``, ``describe``, ``formula``,
+widget's state — ``error`` (with ``error_parameter``, the field it names),
+``output_size``, ``describe``, ``formula``,
 ``pytorch``, ``keras``, ``disagreements``, ``frame_count`` and the picture,
 ``svg`` (with ``picture_note`` when the picture is a still or is not drawn).
 The Save button writes ``save_path`` through the same writers as
@@ -30,6 +31,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,7 @@ __all__ = [
     "MAX_PICTURE_CELLS",
     "PARAMETERS",
     "as_spec",
+    "error_parameter",
     "picture",
     "spec_state",
     "widget",
@@ -68,6 +71,7 @@ PICTURE_OPTIONS: dict[str, Any] = {"theme": "classic", "labels": False}
 #: every output trait of the widget and its value while the spec is invalid
 EMPTY_STATE: dict[str, Any] = {
     "error": "",
+    "error_parameter": "",
     "describe": "",
     "output_size": [],
     "formula": [],
@@ -196,14 +200,22 @@ def as_spec(spec: Mapping[str, Any]) -> ConvSpec:
 # the engine's answers
 
 
+def error_parameter(message: str) -> str:
+    """The parameter an error message names first ("" if none): the control to mark."""
+    found = [(match.start(), name) for name in PARAMETERS
+             for match in [re.search(rf"(?<![a-z_]){name}(?![a-z_])", message)] if match]
+    return min(found)[1] if found else ""
+
+
 def spec_state(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The widget's output traits for ``spec`` (a dict with ConvSpec's parameter names).
 
     Valid: ``describe``, ``output_size``, ``formula`` (one line per group of identical
     axes, then the padding name's rule), ``pytorch`` and ``keras`` (convviz.info's
     entries: code, exact, note, ...), ``disagreements``, ``frame_count`` and ``error``
-    "". Invalid: ``error`` is the engine's message, the rest empty. Never raises for a
-    bad value: a spec the engine refuses is an answer here.
+    "". Invalid: ``error`` is the engine's message, ``error_parameter`` the parameter it
+    names first, the rest empty. Never raises for a bad value: a spec the engine refuses
+    is an answer here.
     """
     from convviz.core import arithmetic
     from convviz.core.info import info
@@ -211,11 +223,12 @@ def spec_state(spec: Mapping[str, Any]) -> dict[str, Any]:
     try:
         conv = as_spec(spec)
     except (SpecError, TypeError, ValueError, OverflowError) as error:
-        return {**EMPTY_STATE, "error": str(error) or type(error).__name__}
+        message = str(error) or type(error).__name__
+        return {**EMPTY_STATE, "error": message, "error_parameter": error_parameter(message)}
     data = info(conv)
     rules = [entry["text"] for entry in data["padding_rule"] or []]
     return {
-        "error": "",
+        **EMPTY_STATE,
         "describe": data["describe"],
         "output_size": data["output_size"],
         "formula": list(arithmetic.formula_lines(conv)) + rules,
@@ -312,6 +325,7 @@ def widget_class() -> type:
         spec = traitlets.Any({}).tag(sync=True)
         frame = traitlets.Int(-1).tag(sync=True)
         error = traitlets.Unicode("").tag(sync=True)
+        error_parameter = traitlets.Unicode("").tag(sync=True)
         describe = traitlets.Unicode("").tag(sync=True)
         output_size = traitlets.List(traitlets.Int()).tag(sync=True)
         formula = traitlets.List(traitlets.Unicode()).tag(sync=True)

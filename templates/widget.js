@@ -3,7 +3,8 @@
  * It computes nothing: the controls set the model's `spec` (a dict with ConvSpec's
  * parameter names), and the Python engine answers through the model's state: `error`,
  * `describe`, `output_size`, `formula` (text lines), `pytorch` and `keras` (convviz.info's
- * entries), `disagreements`, `frame_count`, `svg` (the picture) and `picture_note`. `frame`
+ * entries), `disagreements`, `frame_count`, `svg` (the picture) and `picture_note`; with an
+ * invalid spec `error` (the engine's message) and `error_parameter` (its field). `frame`
  * is -1 while the picture plays, else the frame shown. Save sends {type: "save"}; Python
  * writes `save_path` (an existing file only with `save_overwrite`) and answers in
  * `save_message` / `save_failed`.
@@ -149,7 +150,7 @@ function build(el) {
   const disagreements = make("ul", { class: "cvw-disagreements" }, result);
 
   const saveRow = make("div", { class: "cvw-save", role: "group", "aria-label": "save" }, root);
-  const savePath = field(saveRow, "save as", { name: "save_path" });
+  const savePath = field(saveRow, "save as", { name: "save_path", size: "32" });
   const overwriteLabel = make("label", { class: "cvw-check" }, saveRow);
   const overwrite = make("input", { type: "checkbox", name: "save_overwrite" }, overwriteLabel);
   make("span", { text: "overwrite" }, overwriteLabel);
@@ -220,6 +221,11 @@ function render({ model, el }) {
     const message = model.get("error");
     view.error.textContent = message;
     view.result.hidden = Boolean(message);
+    const wrong = model.get("error_parameter") || "";
+    for (const key of PARAMETERS) {
+      if (key === wrong) inputs[key].setAttribute("aria-invalid", "true");
+      else inputs[key].removeAttribute("aria-invalid");
+    }
     view.outputSize.textContent = (model.get("output_size") || []).join(" × ");
     view.describe.textContent = model.get("describe") ? " — " + model.get("describe") : "";
     view.formula.textContent = (model.get("formula") || []).join("\n");
@@ -319,7 +325,7 @@ function render({ model, el }) {
   // model -> view
   const listeners = [
     ["change:spec", showSpec],
-    ["change:error change:describe change:output_size change:formula change:pytorch " +
+    ["change:error change:error_parameter change:describe change:output_size change:formula change:pytorch " +
      "change:keras change:disagreements", showResult],
     ["change:svg change:picture_note", showPicture],
     ["change:frame change:frame_count", showFrame],

@@ -119,13 +119,14 @@ _padding = st.one_of(
        in_channels=st.one_of(st.none(), st.integers(0, 8)),
        out_channels=st.one_of(st.none(), st.integers(0, 8)))
 def test_state_is_the_engine_answer_valid_or_not(**spec):
-    from convviz.notebook_widget import spec_state
+    from convviz.notebook_widget import PARAMETERS, spec_state
 
     state = spec_state(spec)
     try:
         conv = ConvSpec(**spec)
     except SpecError as error:
         assert state["error"] == str(error)
+        assert state["error_parameter"] in PARAMETERS and state["error_parameter"] in str(error)
         assert state["output_size"] == [] and state["formula"] == [] and state["pytorch"] == {}
     else:
         _assert_state_is_info(state, conv)
@@ -202,16 +203,16 @@ def test_invalid_spec_shows_the_engine_message(make_widget, change, parameter):
     good = dict(w.spec)
     w.spec = {**good, **change}  # no exception escapes
     assert w.error == _engine_error({**good, **change})
-    assert parameter in w.error
+    assert w.error_parameter == parameter and parameter in w.error
     assert w.output_size == [] and w.formula == [] and w.svg == "" and w.frame_count == 0
     w.spec = good
-    assert w.error == "" and w.output_size == [3, 3] and w.svg
+    assert w.error == w.error_parameter == "" and w.output_size == [3, 3] and w.svg
 
 
 def test_missing_size_and_unknown_parameter(make_widget):
     w = make_widget()
     w.spec = {"input_size": 5}
-    assert "kernel_size is missing" in w.error
+    assert "kernel_size is missing" in w.error and w.error_parameter == "kernel_size"
     with pytest.raises(TypeError, match="'strides' is not a parameter"):
         w.spec = {"input_size": 5, "kernel_size": 3, "strides": 2}
 
@@ -568,14 +569,18 @@ def test_an_invalid_spec_shows_the_engine_message(front):
     assert end.text(".cvw-error") == end.w.error
     assert page.eval_on_selector(".cvw-result", "e => e.hidden")
     assert page.get_attribute(".cvw-error", "role") == "alert"
+    invalid = "l => l.map(e => e.name)"
+    assert page.eval_on_selector_all("[aria-invalid=true]", invalid) == ["input_size"]
     _change(page, "kernel_size", "9")
     _change(page, "input_size", "5")
     end.kernel()
     assert "kernel_size=(9, 9)" in end.text(".cvw-error")
+    assert page.eval_on_selector_all("[aria-invalid=true]", invalid) == ["kernel_size"]
     _change(page, "kernel_size", "3")
     end.kernel()
     assert end.text(".cvw-error") == ""
     assert not page.eval_on_selector(".cvw-result", "e => e.hidden")
+    assert page.eval_on_selector_all("[aria-invalid=true]", invalid) == []
 
 
 @pytest.mark.browser
