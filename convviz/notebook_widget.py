@@ -12,9 +12,10 @@ The front end (``templates/widget.js``, plain ESM, shipped as
 ``convviz.templates``) only shows what the Python engine computes: it sets the
 ``spec`` trait from its controls, and everything else comes back through the
 widget's state — ``error`` (with ``error_parameter``, the field it names),
-``output_size``, ``describe``, ``formula``,
-``pytorch``, ``keras``, ``disagreements``, ``frame_count`` and the picture,
-``svg`` (with ``picture_note`` when the picture is a still or is not drawn).
+``output_size``, ``describe``, ``formula``, ``pytorch``, ``keras``,
+``disagreements``, ``frame_count`` and the picture, ``svg`` (with
+``picture_note`` when the picture is a still or is not drawn); ``frame`` is −1
+while the picture plays every frame, else the one frame shown.
 The Save button writes ``save_path`` through the same writers as
 :meth:`convviz.Animation.save` (atomically; an existing file only with
 ``save_overwrite``) and reports in ``save_message`` (``save_failed`` when it did
@@ -22,8 +23,8 @@ not write).
 
 This module imports neither anywidget nor matplotlib: the widget class is made
 on the first call of :func:`widget` (without anywidget: ImportError naming
-``pip install "convviz[widget]"``), and the engine's answers
-(:func:`spec_state`, :func:`picture`) need neither.
+``pip install "convviz[widget]"``); the engine's answers (:func:`spec_state`)
+need neither, the picture (:func:`picture`) only matplotlib.
 """
 
 from __future__ import annotations

@@ -668,3 +668,87 @@ def test_two_widgets_in_one_page_and_cleanup(front):
     assert len(lists) == 2 and len(set(lists)) == 2
     inputs = page.eval_on_selector_all("[name=padding]", "l => l.map(e => e.list.id)")
     assert inputs == lists
+
+
+RUNTIME_PAGE = """<!doctype html><html><head><meta charset="utf-8"></head><body><script>
+// @jupyter-widgets/base as far as anywidget's runtime uses it: Backbone-style events
+// (on/off/once with a context), get/set/save_changes/send, a view with el and $el.empty()
+window.calls = { set: [], send: [], saves: 0 };
+class Events {
+  constructor() { this.listeners = []; }
+  on(name, callback, context) { this.listeners.push({ name, callback, context }); }
+  once(name, callback, context) {
+    const wrapper = (...args) => { this.off(name, wrapper, context); callback(...args); };
+    this.on(name, wrapper, context);
+  }
+  off(name, callback, context) {
+    this.listeners = this.listeners.filter((l) => !((name == null || l.name === name) &&
+      (callback == null || l.callback === callback) && (context == null || l.context === context)));
+  }
+  trigger(name, ...args) {
+    this.listeners.filter((l) => l.name === name).forEach((l) => l.callback.apply(l.context, args));
+  }
+}
+class DOMWidgetModel extends Events {
+  constructor(state) { super(); this.attributes = Object.assign({}, state); this.initialize(); }
+  initialize() {}
+  get(key) { return this.attributes[key]; }
+  set(key, value) {
+    this.attributes[key] = value;
+    window.calls.set.push([key, value]);
+    this.trigger("change:" + key, this, value);
+  }
+  save_changes() { window.calls.saves += 1; }
+  send(message) { window.calls.send.push(message); }
+}
+class DOMWidgetView {
+  constructor(model) {
+    this.model = model;
+    this.el = document.body.appendChild(document.createElement("div"));
+    this.$el = { empty: () => { this.el.textContent = ""; } };
+  }
+  remove() { this.el.remove(); }
+}
+window.define = (deps, factory) => {
+  window.anywidget = factory({ DOMWidgetModel, DOMWidgetView });
+};
+</script><script src="%(origin)s/anywidget.js"></script><script>
+const model = new window.anywidget.AnyModel(%(state)s);
+const view = new window.anywidget.AnyView(model);
+window.model = model;
+window.view = view;
+view.render();
+</script></body></html>"""
+
+
+@pytest.mark.browser
+def test_front_end_under_anywidgets_own_runtime(browser):
+    """anywidget's own front end (its notebook bundle, as Jupyter loads it) loads the ESM
+    from the model's _esm, injects _css, renders, and sends control changes."""
+    anywidget = require_module("anywidget")
+    bundle = Path(anywidget.__file__).parent / "nbextension" / "index.js"
+    if not bundle.exists():
+        pytest.skip(f"anywidget {anywidget.__version__} ships no notebook bundle at {bundle}")
+    w = convviz.widget("dilation")
+    state = json.loads(json.dumps(w.get_state([k for k in w.keys if k != "layout"])))
+    files = {"/": ("text/html", RUNTIME_PAGE % {"origin": ORIGIN, "state": json.dumps(state)}),
+             "/anywidget.js": ("text/javascript", bundle.read_text("utf-8"))}
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.route(ORIGIN + "/**", lambda route: route.fulfill(
+        status=200, content_type=files[route.request.url[len(ORIGIN):] or "/"][0],
+        body=files[route.request.url[len(ORIGIN):] or "/"][1]))
+    page.goto(ORIGIN + "/")
+    page.wait_for_selector(".convviz-widget .cvw-pytorch", timeout=15_000)
+    assert page.inner_text(".cvw-pytorch") == w.pytorch["code"]
+    assert page.inner_text(".cvw-size strong") == "3 × 3"
+    page.wait_for_function("document.querySelector('.cvw-picture img').naturalWidth > 0")
+    styles = page.eval_on_selector_all("style", "l => l.map(s => s.textContent)")
+    assert (TEMPLATES / "widget.css").read_text("utf-8") in styles
+    page.fill("[name=dilation]", "1")
+    page.press("[name=dilation]", "Enter")
+    assert page.evaluate("window.calls.set") == [["spec", {**w.spec, "dilation": 1}]]
+    assert not errors, errors
+    page.close()
