@@ -63,8 +63,9 @@ PARAMETERS = ("input_size", "kernel_size", "stride", "padding", "dilation", "tra
 #: only saved (an SVG of a 64×64 canvas is megabytes, and takes seconds to write)
 MAX_PICTURE_CELLS = 1024
 
-#: an animated picture holds every frame; beyond this many the widget shows one frame
-MAX_ANIMATED_FRAMES = 100
+#: an animated picture holds every frame (100 frames: about 500 KB of SVG, 0.8 s to write);
+#: beyond this many the widget shows one frame
+MAX_ANIMATED_FRAMES = 64
 
 #: the picture's look: the gallery's classic drawing, without text
 PICTURE_OPTIONS: dict[str, Any] = {"theme": "classic", "labels": False}
