@@ -25,6 +25,7 @@ import functools
 import string
 from typing import Any
 
+from convviz.core.arithmetic import PATH_LENGTH_DEFINITION
 from convviz.errors import SpecError
 
 __all__ = ["CJK_FONTS", "LANGS", "PRESET_TITLES_ZH", "WORDS", "WORDS_EN", "WORDS_ZH",
@@ -157,13 +158,7 @@ WORDS_EN: dict[str, str] = {
     "path.title": "Why convolutions for long sequences: shorter paths",
     "path.note": ("Fewer steps between two positions means shorter gradient paths and more "
                   "parallel work."),
-    "path.definition": (
-        "Path length across N consecutive positions: the fewest steps or layers that connect "
-        "the first position with the last (N − 1 apart). An RNN chain needs N − 1 steps; a "
-        "stack of stride-1 convolutions needs the fewest layers whose receptive field spans "
-        "N inputs: ⌈(N − 1)/(k − 1)⌉ plain layers of kernel k, and ⌈log₂N⌉ dilated layers "
-        "of kernel 2 with dilations 1, 2, 4, …"
-    ),
+    "path.definition": PATH_LENGTH_DEFINITION,
     # -- the separable diagram -----------------------------------------------------------------
     "sep.caption": ("Depthwise separable convolution: {i}×{i}×{c} input, {k}×{k} kernels, "
                     "{c_out} outputs — {separable} multiplications instead of {standard}"),
