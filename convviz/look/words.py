@@ -29,7 +29,7 @@ from convviz.core.arithmetic import PATH_LENGTH_DEFINITION
 from convviz.errors import SpecError
 
 __all__ = ["CJK_FONTS", "LANGS", "PRESET_TITLES_ZH", "WORDS", "WORDS_EN", "WORDS_ZH",
-           "check_fonts", "check_lang", "font_families", "svg_font_family", "word"]
+           "check_fonts", "check_lang", "describe", "font_families", "svg_font_family", "word"]
 
 #: the picture languages, the default first
 LANGS = ("en", "zh")
@@ -97,6 +97,8 @@ WORDS_EN: dict[str, str] = {
     "spelled.op": "output padding {value}",
     "spelled.g": "groups {value}",
     "spelled.o": "output {value}",
+    "spelled.transposed": "transposed",
+    "describe.transposed": ", transposed",
     "scatter.caption": "Scatter view of a transposed convolution, {params}",
     "scatter.caption_numbers": "Scatter view of a transposed convolution with numbers, {params}",
     "scatter.line2": "scatter view, {spelled}",
@@ -286,6 +288,8 @@ WORDS_ZH: dict[str, str] = {
     "spelled.op": "输出填充 {value}",
     "spelled.g": "分组 {value}",
     "spelled.o": "输出 {value}",
+    "spelled.transposed": "转置",
+    "describe.transposed": "，转置",
     "scatter.caption": "转置卷积的散射视图，{params}",
     "scatter.caption_numbers": "带数字的转置卷积散射视图，{params}",
     "scatter.line2": "散射视图，{spelled}",
@@ -324,8 +328,9 @@ WORDS_ZH: dict[str, str] = {
     "stack.default_title": "堆叠卷积",
     "stack.panel_title": "{n} 层堆叠的一维卷积",
     "stack.reads": "输出 {index} 读取输入 {first}…{last}",
-    "stack.versus": " 对 ",
-    "stack.reach": "输出 {index}：有 {counts} 个输入可以到达（亮线为其路径）；虚线为通向填充的路径",
+    "stack.versus": " 和 ",
+    "stack.reach": ("输出 {index}：分别有 {counts} 个输入可以到达（亮线为其路径）；"
+                    "虚线为通向填充的路径"),
     "stack.cells": "（{n} 格；亮线：它的路径，虚线：通向零填充的路径）",
     "stack.plain": "普通：空洞率 1, 1, 1",
     "stack.dilated": "空洞：空洞率 1, 2, 4",
@@ -467,13 +472,21 @@ def word(lang: str, key: str, **fields: Any) -> str:
     return text.format(**fields) if fields else text
 
 
+def describe(spec: Any, lang: str) -> str:
+    """``spec.describe()`` (the paper's symbols) with its one word in ``lang``."""
+    text = spec.describe()
+    if spec.transposed:
+        text = text.removesuffix(", transposed") + word(lang, "describe.transposed")
+    return text
+
+
 def fields_of(template: str) -> set[str]:
     """The ``{field}`` names of a template (what both languages must fill alike)."""
     return {name.split(".")[0].split("[")[0]
             for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _installed_cjk() -> tuple[str, ...]:
     """The CJK fonts of :data:`CJK_FONTS` matplotlib can find on this machine."""
     from matplotlib.font_manager import FontProperties, findfont

@@ -26,7 +26,7 @@ from convviz.draw.diagrams._base import (
     rectangles,
 )
 from convviz.errors import SpecError
-from convviz.look.words import check_lang, word
+from convviz.look.words import word
 
 __all__ = [
     "StackDiagram",
