@@ -424,7 +424,7 @@ def animate(
         raise SpecError(f"pool must be None, 'max' or 'avg', got {pool!r}")
     if not isinstance(numbers, (bool, np.bool_)):
         raise SpecError(f"numbers must be True or False, got {numbers!r}")
-    from convviz.look.words import check_fonts, check_lang
+    from convviz.look.words import check_fonts, check_lang, preset_title, theme_in
 
     lang = check_lang(lang)
 
@@ -435,7 +435,7 @@ def animate(
         theme_obj = theme_obj.with_(show_labels=labels, show_caption=labels)
     if lang != "en":
         check_fonts(lang)
-        theme_obj = _theme_in(theme_obj, lang)
+        theme_obj = theme_in(theme_obj, lang)
 
     # diagram presets build their own frame source
     if hasattr(target, "factory"):
@@ -462,7 +462,7 @@ def animate(
         pool = _merge(name, "pool", pool, defaults.pop("pool", None), None)
         for key, value in defaults.items():
             options.setdefault(key, value)
-        options.setdefault("title", _preset_title(target, lang))
+        options.setdefault("title", preset_title(target, lang))
     else:
         spec = target
     if pool is not None:
@@ -506,26 +506,6 @@ def animate(
         return ConvRenderer(scene, theme_obj, scale)
 
     return Animation(factory, duration=duration, name=name, spec=spec)
-
-
-def _theme_in(theme: Any, lang: str) -> Any:
-    """``theme`` with its plane labels in ``lang`` where they are the English defaults
-    (labels a caller chose are kept)."""
-    from convviz.look.words import word
-
-    changes = {field: word(lang, key) for field, key in
-               (("input_label", "input"), ("output_label", "output"))
-               if getattr(theme, field) == word("en", key)}
-    return theme.with_(**changes) if changes else theme
-
-
-def _preset_title(preset: Any, lang: str) -> str:
-    """A preset's title in ``lang`` (its own, English, title when none is translated)."""
-    from convviz.look.words import PRESET_TITLES_ZH
-
-    if lang == "zh":
-        return PRESET_TITLES_ZH.get(preset.name, preset.title)
-    return str(preset.title)
 
 
 def _merge(name: str | None, key: str, asked: Any, preset_value: Any, default: Any) -> Any:

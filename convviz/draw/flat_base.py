@@ -28,8 +28,6 @@ __all__ = [
     "FlatPalette",
     "RedrawStats",
     "flat_palette",
-    "fonts",
-    "text_width",
 ]
 
 #: numbers mode draws every value: the canvas and output must stay legible
@@ -120,27 +118,6 @@ def _mix(a: Any, b: Any, t: float) -> tuple[float, float, float]:
 def _luma(colour: Any) -> float:
     rgb = _rgb(colour)
     return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
-
-
-def fonts(lang: str) -> dict[str, Any]:
-    """Keyword arguments giving a text of a ``lang`` picture its fonts: none in English
-    (DejaVu Sans, from the rc settings), DejaVu Sans then a CJK font in Chinese."""
-    from convviz.look.words import font_families
-
-    return {} if lang == "en" else {"family": font_families(lang)}
-
-
-def text_width(text: str, size_px: float, lang: str) -> float:
-    """Width in px of one line of ``text`` at ``size_px`` in the fonts of a ``lang``
-    picture, from the fonts' outlines (matplotlib's TextPath; nothing is drawn)."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
-
-    from convviz.look.words import font_families
-
-    path = TextPath((0, 0), text, size=size_px, prop=FontProperties(family=font_families(lang)))
-    extents = path.get_extents()
-    return float(extents.x1 - min(extents.x0, 0.0))
 
 
 def _place_pair(

@@ -122,7 +122,7 @@ def kernel_panel(ax: Any, fig: Any, pal: Any, values: np.ndarray, fmt: Callable[
                  font: dict[str, Any] | None = None) -> list[Any]:
     """Draw a kernel's weights as a small grid with its label above, top-left at
     ``corner`` (pixels); returns the weight texts in the kernel's order. ``font``:
-    keyword arguments giving the label its fonts (:func:`convviz.draw.flat_base.fonts`)."""
+    keyword arguments giving the label its fonts (:func:`convviz.look.words.text_fonts`)."""
     font = font or {}
     from matplotlib.patches import Rectangle
 

@@ -35,8 +35,6 @@ from convviz.draw.flat_base import (
     _mix,
     _place_pair,
     flat_palette,
-    fonts,
-    text_width,
 )
 from convviz.draw.flat_values import (
     MINUS_INFINITY,
@@ -47,7 +45,7 @@ from convviz.draw.flat_values import (
 )
 from convviz.errors import SpecError
 from convviz.look.themes import check_scale
-from convviz.look.words import check_fonts, check_lang, describe, word
+from convviz.look.words import check_fonts, check_lang, describe, text_fonts, text_width, word
 
 __all__ = ["NumbersRenderer"]
 
@@ -137,8 +135,7 @@ class NumbersRenderer:
         self.title = title
         params = describe(spec, lang)
         self.caption = word(lang, "flat.title_params", title=title, params=params) if title else (
-            word(lang, "flat.numbers_caption", kind=kind, kind_capitalised=kind.capitalize(),
-                 params=params))
+            word(lang, "flat.numbers_caption", kind_capitalised=kind.capitalize(), params=params))
         self._kind_name = kind
         self._layout()
         self._fig: FlatFigure | None = None
@@ -254,7 +251,7 @@ class NumbersRenderer:
 
         spec, pal, u = self.spec, self.palette, self.unit
         fig = FlatFigure(*self.size, pal.background)
-        font = fonts(self.lang)
+        font = text_fonts(self.lang)
         ax = fig.ax
         lw = fig.points(max(1.0, 1.66 * self.scale))
         value_size = fig.points(0.42 * u)

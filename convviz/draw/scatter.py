@@ -29,13 +29,11 @@ from convviz.draw.flat_base import (
     _mix,
     _place_pair,
     flat_palette,
-    fonts,
-    text_width,
 )
 from convviz.draw.flat_values import example_values, kernel_panel, number_format, spelled
 from convviz.errors import SpecError
 from convviz.look.themes import check_scale
-from convviz.look.words import check_fonts, check_lang, describe, word
+from convviz.look.words import check_fonts, check_lang, describe, text_fonts, text_width, word
 
 __all__ = ["OverlapSummary", "ScatterRenderer", "overlap_summary"]
 
@@ -350,7 +348,7 @@ class ScatterRenderer:
 
         spec, pal, u = self.spec, self.palette, self.unit
         fig = FlatFigure(*self.size, pal.background)
-        font = fonts(self.lang)
+        font = text_fonts(self.lang)
         ax = fig.ax
         lw = fig.points(max(1.0, 1.66 * self.scale))
         value_size = fig.points(0.42 * u)
