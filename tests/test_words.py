@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -320,3 +321,50 @@ def test_svg_keeps_chinese_text_with_cjk_fonts_listed(tmp_path):
     assert word("zh", "stack.wavenet") in svg
     families = re.findall(r"font-family: ([^;\"]*)", svg)
     assert families and all("DejaVu Sans" in f and "CJK" in f for f in families)
+
+
+# -- English pictures: byte-identical to the frames before the pictures had a language --------
+#: tests/baselines/english_words.json holds, per picture, the size, the sha256 of frames
+#: 0, middle and last, and the caption, as the code before ``lang`` existed drew them
+#: (commit 841d290); it holds for the matplotlib and FreeType it names
+ENGLISH = Path(__file__).parent / "baselines" / "english_words.json"
+_NAMES = list(DIAGRAM_PRESETS) + [
+    "padding_strides", "numbers_convolution", "numbers_max_pooling", "numbers_average_pooling",
+    "numbers_transposed", "scatter_checkerboard", "scatter_even", "depthwise", "causal_1d",
+    "padding_strides_odd_transposed", "output_padding_transposed", "dilation_transposed",
+    "tf_same_strides"]
+_ENGLISH_CASES = {f"{n}/{t}": (lambda n=n, t=t: convviz.animate(n, t)) for n in _NAMES
+                  for t in ("default", "dark")}
+_ENGLISH_CASES.update({k: (lambda s=s: convviz.animate(s)) for k, s in {
+    "3d": ConvSpec((3, 3, 3), 2, in_channels=2, out_channels=2),
+    "channels": ConvSpec(4, 3, in_channels=3, out_channels=2),
+    "groups": ConvSpec(5, 3, in_channels=6, out_channels=6, groups=3),
+    "sheets": ConvSpec(5, 3, in_channels=12, out_channels=12, groups=12),
+    "bias_only": ConvSpec(2, 2, stride=3, transposed=True),
+}.items()})
+_ENGLISH_CASES["scatter_1d"] = lambda: convviz.animate(
+    ConvSpec((4,), 3, stride=3, transposed=True), view="scatter")
+_ENGLISH_CASES["numbers_scatter"] = lambda: convviz.animate(
+    ConvSpec(3, 3, stride=2, transposed=True), view="scatter", numbers=True)
+_ENGLISH_CASES["glu_numbers"] = lambda: convviz.animate("glu_block", numbers=True)
+
+
+def test_english_pictures_are_byte_identical_to_before():
+    import hashlib
+    import json
+
+    import matplotlib
+    from matplotlib import ft2font
+
+    stored = json.loads(ENGLISH.read_text(encoding="utf-8"))
+    here = (matplotlib.__version__, ft2font.__freetype_version__)
+    if here != (stored["matplotlib"], stored["freetype"]):
+        pytest.skip(f"English frame hashes are for matplotlib {stored['matplotlib']} and "
+                    f"FreeType {stored['freetype']}; this is {here}")
+    assert set(stored["pictures"]) == set(_ENGLISH_CASES)
+    for key, make in _ENGLISH_CASES.items():
+        a = make()
+        digest = hashlib.sha256()
+        for n in sorted({0, a.frame_count // 2, a.frame_count - 1}):
+            digest.update(a.frame(n).tobytes())
+        assert [list(a.size), digest.hexdigest(), a.caption] == stored["pictures"][key], key
