@@ -14,12 +14,14 @@ document is, line by line:
 1. ``<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 W H" width="W"
    height="H" class="cv CLS" role="img" data-planes='PLANES'>`` — W, H the
    raster frame's size in px (one unit is one raster pixel); CLS is
-   ``cv-hold`` for a still (``frame=n``), else ``cv-kN-D`` (N frames of D ms:
-   the animation rules below); PLANES the hit-test geometry (below).
+   ``cv-hold`` for a still (``frame=n``) or a one-frame picture, else
+   ``cv-kN-D`` (N frames of D ms: the animation rules below); PLANES the
+   hit-test geometry (below).
 2. ``<title>CAPTION</title>``
 3. ``<desc>CAPTION (N frames, Ss each, looping)</desc>`` — S is D/1000 with up
    to 3 decimals, trailing zeros (and a bare ".") stripped; a still says
-   ``(frame n of N)``.
+   ``(frame n of N)``, a one-frame picture ``(1 frame)``. CAPTION is the
+   scene's caption, escaped (``&`` ``<`` ``>`` ``"`` as entities).
 4. ``<style>CSS</style>`` — :func:`svg_style` (colours and the generic rules;
    left out with ``style=False``), then, for an animation,
    :func:`animation_style` (N, D).
@@ -38,7 +40,7 @@ document is, line by line:
        <g class="cv-f[ cv-p][ cv-on]" data-frame="n" data-out="O" data-cells="C">PATHS</g>
 
    ``cv-p`` marks the poster frame (:func:`convviz.frames.poster_frame`),
-   ``cv-on`` the frame of a still; O is the output cell's index, its
+   ``cv-on`` the frame of a still (or of a one-frame picture); O is the output cell's index, its
    coordinates joined by " "; C the canvas cells the window reads, in tap
    order (``FrameScene.taps``), each cell's coordinates joined by ",", cells
    joined by " " (1-D: "c", 2-D: "r,c", 3-D: "z,r,c"; row 0 is the top row).
@@ -57,7 +59,7 @@ as ``floor(v·100 + 0.5)`` (IEEE double arithmetic, as JavaScript's
 ``Math.floor``), written with up to 2 decimals, trailing zeros and a bare "."
 stripped, and no "-0" (``num(-0.004) == "0"``, ``num(1.005) == "1"`` since
 1.005·100 is 100.49999…). Coordinates are layout px × scale
-(:func:`convviz.draw.oblique_layout._layout`), snapped as the raster's
+(:mod:`convviz.draw.oblique_layout`), snapped as the raster's
 rasteriser (matplotlib's Agg) snaps them: a quadrilateral or segment of a
 stroked kind (all but ``cv-bg``, ``cv-pad``, ``cv-zero``, ``cv-opad``,
 ``cv-sh``) whose every edge runs horizontally or vertically (|Δx| < 1e-4 or
@@ -451,9 +453,10 @@ class ObliqueSvg:
         w, h = self.size
         if frame is None:
             poster = poster_frame(self)
-            cls = f"cv cv-k{count}-{d}"
-            what = f"{count} frames, {_seconds(d)} each, looping"
-            frames = [self.frame(n, poster=n == poster) for n in range(count)]
+            # (one frame: nothing to play, the frame is held)
+            cls = f"cv cv-k{count}-{d}" if count > 1 else "cv cv-hold"
+            what = f"{count} frames, {_seconds(d)} each, looping" if count > 1 else "1 frame"
+            frames = [self.frame(n, poster=n == poster, on=count == 1) for n in range(count)]
             css = animation_style(count, d)
         else:
             n = self._check_frame(frame)

@@ -1,14 +1,15 @@
 """The text of the oblique SVG picture in the text themes (:mod:`convviz.draw.oblique_svg`).
 
 Every piece of text is one ``<text>`` element, one a line, placed where the raster
-places it (:func:`convviz.draw.oblique_layout._layout`, coordinates × scale):
+places it (:mod:`convviz.draw.oblique_layout`, coordinates × scale):
 
-- plane labels: ``<text class="cv-lab" x y text-anchor dominant-baseline
+- plane labels: ``<text class="cv-lab" x y text-anchor dy
   [transform="rotate(-angle x y)"]>`` — matplotlib's ``ha`` left/center/right
-  becomes ``text-anchor`` start/middle/end, ``va`` bottom/center/top becomes
-  ``dominant-baseline`` text-after-edge/central/text-before-edge, and the
-  rotation (counter-clockwise, about the anchor) a ``rotate`` of minus that
-  angle;
+  becomes ``text-anchor`` start/middle/end; its ``va`` puts the box of a line
+  (from the top of "l" to the bottom of "p": 0.76 em above the baseline to
+  0.208 em below it in DejaVu Sans) with its bottom/centre/top at y, so the
+  baseline is ``dy`` = −0.21/0.28/0.76 em from y; the rotation
+  (counter-clockwise, about the anchor) is a ``rotate`` of minus that angle;
 - caption lines, centred: ``<text class="cv-cap[ cv-b]" …>`` (``cv-b``: the
   title, bold);
 - per frame: the weight tap of every window position, centred on its cell
@@ -36,8 +37,12 @@ __all__ = ["frame_text", "static_text", "text_style"]
 #: points: the weight-tap indices written in the window's cells (as the raster)
 TAP_FONT_PT = 6.0
 _ANCHOR = {"left": "start", "center": "middle", "right": "end"}
-_BASELINE = {"bottom": "text-after-edge", "center": "central", "top": "text-before-edge",
-             "baseline": "alphabetic"}
+#: em: the top of "l" above the baseline and the bottom of "p" below it (DejaVu Sans),
+#: the line box matplotlib aligns with ``va``
+ASCENT, DESCENT = 0.76, 0.208
+#: em from the anchor down to the baseline, per ``va``
+_BASELINE = {"bottom": -DESCENT, "center": (ASCENT - DESCENT) / 2, "top": ASCENT,
+             "baseline": 0.0}
 
 
 def text_style(font_size_pt: float, scale: float) -> str:
@@ -58,7 +63,7 @@ def _text(cls: str, text: str, x: float, y: float, ha: str = "center", va: str =
 
     xs, ys = num(x), num(y)
     attrs = (f'class="{cls}" x="{xs}" y="{ys}" text-anchor="{_ANCHOR[ha]}" '
-             f'dominant-baseline="{_BASELINE[va]}"')
+             f'dy="{num(_BASELINE[va])}em"')
     if rot:
         attrs += f' transform="rotate({num(-rot)} {xs} {ys})"'
     return f"<text {attrs}>{_escape(text)}</text>"
