@@ -398,3 +398,33 @@ def test_the_classic_picture_needs_no_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_pictures_inlined_in_one_page_play_independently(browser):
+    """Two pictures with one shared style block (``style=False``): each plays its own frames
+    (their animation rules do not clash), and the same frame count and duration share
+    identical rules."""
+    scenes = [build_scene(SPECS["padding_strides"]), build_scene(SPECS["no_padding_no_strides"])]
+    rasters = [ConvRenderer(s, "classic") for s in scenes]
+    d = 300
+    pictures = [picture_svg(s, duration_ms=d, style=False) for s in scenes]
+    assert all("--cv-bg" not in p for p in pictures)  # the colours come from the page
+    page_css = svg_style("classic")
+    w = sum(r.size[0] for r in rasters)
+    h = max(r.size[1] for r in rasters)
+    page = browser.new_page(viewport={"width": w, "height": h})
+    try:
+        page.set_content(f'<html><head><style>{page_css} svg{{display:block;float:left}}'
+                         '</style></head><body style="margin:0">' + "".join(pictures)
+                         + "</body></html>")
+        for n in (1, 6):
+            t = (n + 0.5) * d
+            page.evaluate("t => document.getAnimations().forEach(a => {a.pause();"
+                          " a.currentTime = t;})", t)
+            for k, raster in enumerate(rasters):
+                shot = _rgb(page.locator("svg").nth(k).screenshot())
+                want = raster.frame(n % raster.frame_count).astype(int)
+                share, bad = _agreement(shot, want, _cell_centres(raster))
+                assert share >= 0.99 and bad == 0, (n, k, share, bad)
+    finally:
+        page.close()
