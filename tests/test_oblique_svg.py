@@ -97,17 +97,19 @@ def _agreement(shot: np.ndarray, want: np.ndarray, centres: np.ndarray) -> tuple
 
 
 # -- rasterised, the SVG frames are the raster frames ---------------------------------------
-@pytest.mark.parametrize("name", list(SPECS))
-def test_classic_frames_rasterised_agree_with_the_raster(browser, name):
+@pytest.mark.parametrize(("name", "scale"), [(name, 1.0) for name in SPECS]
+                         + [("causal_1d", 2.0), ("strided_1d", 1.5), ("padding_strides", 2.0)])
+def test_classic_frames_rasterised_agree_with_the_raster(browser, name, scale):
+    """(at scale 2 a 1-D picture's lines are snapped to pixel centres, at 1 to pixel edges)"""
     scene = build_scene(SPECS[name])
-    raster = ConvRenderer(scene, "classic")
+    raster = ConvRenderer(scene, "classic", scale)
     centres = _cell_centres(raster)
     frames = sorted({0, raster.poster_frame, raster.frame_count - 1})
-    page = _open(browser, picture_svg(scene, frame=0), raster.size)
+    page = _open(browser, picture_svg(scene, scale=scale, frame=0), raster.size)
     try:
         for n in frames:
-            page.set_content('<html><body style="margin:0">' + picture_svg(scene, frame=n)
-                             + "</body></html>")
+            page.set_content('<html><body style="margin:0">'
+                             + picture_svg(scene, scale=scale, frame=n) + "</body></html>")
             shot = _shot(page, raster.size)
             assert shot.shape == raster.frame(n).shape
             share, bad = _agreement(shot, raster.frame(n).astype(int), centres)

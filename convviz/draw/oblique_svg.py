@@ -65,7 +65,7 @@ rasteriser (matplotlib's Agg) snaps them: a quadrilateral or segment of a
 stroked kind (all but ``cv-bg``, ``cv-pad``, ``cv-zero``, ``cv-opad``,
 ``cv-sh``) whose every edge runs horizontally or vertically (|Δx| < 1e-4 or
 |Δy| < 1e-4, closing edge included) has each vertex moved to
-x' = ⌊x + 0.5⌋ + h, y' = H − (⌊(H − y) + 0.5⌋ + h), where h = 0.5 when the
+x' = ⌊x + 0.5⌋ + h, y' = ⌊y + 0.5⌋ + h, where h = 0.5 when the
 kind's stroke width in px, rounded as ⌊w + 0.5⌋, is odd, else 0 (``cv-ln``:
 the line width; the others: the stroke width). Only 1-D pictures (and rare
 vertical projection lines) have such shapes.
@@ -161,10 +161,9 @@ def _pt(p: Any) -> str:
 
 class _Snap:
     """matplotlib's Agg snapping of a stroked path whose segments all run horizontally or
-    vertically (see the module docstring): ``height`` px high canvas, ``width`` px stroke."""
+    vertically (see the module docstring), for a stroke ``stroke_px`` px wide."""
 
-    def __init__(self, height: int, stroke_px: float):
-        self.height = float(height)
+    def __init__(self, stroke_px: float):
         self.half = 0.5 if math.floor(stroke_px + 0.5) % 2 else 0.0
 
     def __call__(self, pts: np.ndarray, closed: bool) -> np.ndarray:
@@ -172,10 +171,7 @@ class _Snap:
         d = np.abs(np.diff(ring, axis=0))
         if not bool(np.all((d[:, 0] < 1e-4) | (d[:, 1] < 1e-4))):
             return pts
-        h = self.height
-        x = np.floor(pts[:, 0] + 0.5) + self.half
-        y = h - (np.floor((h - pts[:, 1]) + 0.5) + self.half)
-        return np.stack([x, y], 1)
+        return np.floor(pts + 0.5) + self.half
 
 
 def _quads(polys: Any, s: float, snap: _Snap | None = None) -> str:
@@ -232,9 +228,8 @@ class ObliqueSvg:
         self.frame_count = scene.frame_count
         self.caption = scene.caption
         self.poster_frame = scene.frame_count // 2  # as ConvRenderer
-        height = self.layout.height
-        self._snap = _Snap(height, self.theme.stroke_width * PT * self.scale)
-        self._snap_line = _Snap(height, self.theme.line_width * PT * self.scale)
+        self._snap = _Snap(self.theme.stroke_width * PT * self.scale)
+        self._snap_line = _Snap(self.theme.line_width * PT * self.scale)
 
     # -- pieces ----------------------------------------------------------------------
     def planes_json(self) -> str:
