@@ -95,27 +95,29 @@ scale too.
 The CSS text itself is fixed by (theme, dark theme, scale): :func:`svg_style`
 concatenates its rules with nothing in between, in the order of its source.
 
-Animation (no script): every frame group is hidden; for N > 1 frames of D ms
+Animation (no script): every frame group is hidden but the poster frame's
+(``cv-p``), which is what a viewer that plays no CSS animation shows, and
+what shows under ``prefers-reduced-motion: reduce``. For N > 1 frames of D ms
 (D = ⌊duration_ms + 0.5⌋; :func:`animation_style`, rules that depend on N and
 D only, so pictures with the same N and D share them harmlessly when inlined
 in one page), frame n runs ``@keyframes cv-kN-D`` (visible from 0 to P %,
-then hidden; step timing; N·D ms; looping) delayed by n·D ms, all inside
+then hidden; step timing; N·D ms; looping), delayed by (n − N)·D ms (a
+negative delay: it runs from the start, mid-cycle, so frame n shows during
+[n·D, (n + 1)·D) of every cycle), all inside
 ``@media (prefers-reduced-motion: no-preference)``; exactly (one line,
 written here in pieces)::
 
     @media (prefers-reduced-motion: no-preference){
     @keyframes cv-kN-D{0%{visibility:visible}P%{visibility:hidden}100%{visibility:hidden}}
     .cv-kN-D .cv-f{animation:cv-kN-D TTms step-end infinite}
-    .cv-kN-D .cv-f[data-frame="1"]{animation-delay:Dms}
+    .cv-kN-D .cv-f[data-frame="1"]{animation-delay:-DDms}
     …
     }
 
 with P = 100/N written as :func:`num` but with up to 4 decimals, TT = N·D,
-and one delay rule for each n = 1 … N − 1 (delay n·D ms). Under
-``prefers-reduced-motion: reduce`` nothing runs and the poster frame
-(``cv-p``) shows. A script freezes the picture on one frame by adding
-``cv-hold`` to the root and ``cv-on`` to that frame's group (a still is
-written that way).
+and one delay rule for each n = 1 … N − 1 (DD = (N − n)·D). A script
+freezes the picture on one frame by adding ``cv-hold`` to the root and
+``cv-on`` to that frame's group (a still is written that way).
 """
 
 from __future__ import annotations
