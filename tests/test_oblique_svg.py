@@ -158,8 +158,12 @@ def test_animation_plays_every_frame_in_turn_and_poster_under_reduced_motion(bro
 def test_hold_freezes_on_one_frame(browser):
     scene = build_scene(SPECS["no_padding_no_strides"])
     raster = ConvRenderer(scene, "classic")
-    page = _open(browser, picture_svg(scene), raster.size)
+    svg = picture_svg(scene)
+    page = _open(browser, svg, raster.size)
     try:
+        # (a script reads the hit-test geometry as the document says)
+        assert page.evaluate("() => JSON.parse(document.querySelector('svg').dataset.planes)") \
+            == json.loads(ET.fromstring(svg).get("data-planes"))
         page.evaluate("""() => { const s = document.querySelector('svg');
             s.classList.add('cv-hold');
             s.querySelector('[data-frame="3"]').classList.add('cv-on'); }""")
