@@ -48,8 +48,6 @@
     ["pad", "padding_fill"], ["zero", "zero_fill"], ["opad", "output_padding_fill"],
     ["stroke", "stroke"], ["shadow", "shadow"], ["line", "line"], ["text", "text"],
     ["muted", "muted"]];
-  var FONT_STACK = '"DejaVu Sans", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", ' +
-    '"PingFang SC", "Microsoft YaHei", sans-serif';
   var PT = 150.0 / 72.0;
 
   // -- the one number format: floor(v·10^digits + 0.5), trailing zeros stripped, no "-0" --
@@ -90,7 +88,6 @@
     var th = THEMES.classic, s = scale === undefined ? 1.0 : scale;
     var sw = num(th.stroke_width * PT * s), lw = num(th.line_width * PT * s);
     var dash = th.dash.map(function (d) { return num(d * PT * s); }).join(",");
-    var font = num(th.font_size * PT * s);
     var rules = [".cv{" + vars(th) + "}"];
     if (dark) rules.push("@media (prefers-color-scheme: dark){.cv{" + vars(theme(dark)) + "}}");
     var outline = "stroke:var(--cv-stroke);stroke-width:" + sw + ";stroke-linejoin:miter";
@@ -109,7 +106,6 @@
       ".cv .cv-ln{stroke:var(--cv-line);stroke-width:" + lw + ";stroke-linecap:butt;" +
         "stroke-linejoin:round}",
       ".cv .cv-hi{fill:var(--cv-shadow);fill-opacity:var(--cv-shadow-a);" + outline + "}",
-      ".cv text{fill:var(--cv-text);font-family:" + FONT_STACK + ";font-size:" + font + "px}",
       ".cv .cv-f{visibility:hidden}",
       ".cv.cv-hold .cv-f{animation:none;visibility:hidden}",
       ".cv.cv-hold .cv-f.cv-on{visibility:visible}",
@@ -128,7 +124,7 @@
     for (var k = 1; k < frames; k++) {
       rules.push("." + name + ' .cv-f[data-frame="' + k + '"]{animation-delay:' + k * ms + "ms}");
     }
-    return rules.join("");
+    return "@media (prefers-reduced-motion: no-preference){" + rules.join("") + "}";
   }
 
   // -- geometry -> path data ---------------------------------------------------------------

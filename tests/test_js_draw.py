@@ -214,3 +214,94 @@ def test_python_round_halves_to_even(page):
     values = [0.5, 1.5, 2.5, 3.5, 2.4999999, 2.5000001, 1234.5, 1235.5, 7.0]
     got = page.evaluate("values => values.map(convviz.draw.pyRound)", values)
     assert got == [round(v) for v in values]
+
+
+# -- the SVG text (templates/convviz-svg.js vs convviz/draw/oblique_svg.py) ---------------
+
+SVG_SCRIPTS = (*SCRIPTS, "convviz-svg.js")
+
+#: runs in the page: the whole document and its pieces for each [spec, options]
+SVG_RUN = """cases => JSON.stringify(cases.map(([spec, opts]) => {
+  try {
+    const pic = convviz.obliqueSvg(spec, opts);
+    return {document: convviz.pictureSvg(spec, opts), static: pic.static(),
+            frame0: pic.frame(0), planes: pic.planesJson()};
+  } catch (e) {
+    return {error: e.message, name: e.name};
+  }
+}))"""
+
+
+def python_svg(raw: dict[str, Any], opts: dict[str, Any]) -> dict[str, Any]:
+    from convviz.draw.oblique_svg import ObliqueSvg, picture_svg
+
+    try:
+        scene = build_scene(ConvSpec(**raw))
+        kwargs = {k: v for k, v in opts.items() if k != "scale"}
+        pic = ObliqueSvg(scene, "classic", opts.get("scale", 1.0))
+        return {"document": picture_svg(scene, "classic", scale=opts.get("scale", 1.0), **kwargs),
+                "static": pic.static(), "frame0": pic.frame(0), "planes": pic.planes_json()}
+    except SpecError as exc:
+        return {"error": str(exc), "name": "SpecError"}
+
+
+@pytest.fixture(scope="module")
+def svg_page(page):
+    page.add_script_tag(content=source("convviz-svg.js"))
+    return page
+
+
+def svg_mismatches(page, cases: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[str]:
+    got: list[Any] = []
+    for start in range(0, len(cases), 50):
+        got.extend(json.loads(page.evaluate(SVG_RUN, [list(c) for c in cases[start:start + 50]])))
+    bad = []
+    for (raw, opts), js in zip(cases, got):
+        want = python_svg(raw, opts)
+        for key in want:
+            if js.get(key) != want[key]:
+                a, b = str(js.get(key)), want[key]
+                at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+                bad.append(f"{raw!r} {opts!r}: {key} differs at {at}: "
+                           f"{a[max(0, at - 80):at + 80]!r} vs {b[max(0, at - 80):at + 80]!r}")
+                break
+    return bad
+
+
+def test_every_preset_s_svg_is_python_s_byte_for_byte(svg_page):
+    cases = [(spec_dict(p.spec), {}) for p in PRESETS.values()]
+    cases += [(spec_dict(p.spec), {"dark": "dark", "frame": 1, "scale": 0.75})
+              for p in PRESETS.values()]
+    bad = svg_mismatches(svg_page, cases)
+    assert not bad, "\n".join(bad[:5])
+
+
+def test_generated_specs_svg_is_python_s_byte_for_byte(svg_page):
+    rng = random.Random(11)
+    cases = []
+    for raw in generated_specs(GENERATED, seed=5):
+        opts: dict[str, Any] = {}
+        if rng.random() < 0.3:
+            opts["scale"] = rng.choice([0.5, 0.75, 1.3, 2.0, 3.7])
+        if rng.random() < 0.3:
+            opts["duration_ms"] = rng.choice([1, 40, 333.5, 500, 1000, 2500])
+        if rng.random() < 0.3:
+            opts["dark"] = "dark"
+        if rng.random() < 0.2:
+            opts["frame"] = 0
+        if rng.random() < 0.1:
+            opts["style"] = False
+        cases.append((raw, opts))
+    bad = svg_mismatches(svg_page, cases)
+    assert not bad, f"{len(bad)} of {len(cases)} differ:\n" + "\n".join(bad[:5])
+
+
+def test_the_script_s_theme_values_are_python_s(svg_page):
+    """The colours and widths the browser writes into its CSS are the themes' own."""
+    import dataclasses
+
+    got = svg_page.evaluate("convviz.SVG_THEMES")
+    for name, values in got.items():
+        theme = dataclasses.asdict(get_theme(name))
+        assert {k: theme[k] for k in values} == {k: (list(v) if isinstance(v, tuple) else v)
+                                                for k, v in values.items()}, name
