@@ -303,5 +303,5 @@ def test_the_script_s_theme_values_are_python_s(svg_page):
     got = svg_page.evaluate("convviz.SVG_THEMES")
     for name, values in got.items():
         theme = dataclasses.asdict(get_theme(name))
-        assert {k: theme[k] for k in values} == {k: (list(v) if isinstance(v, tuple) else v)
-                                                for k, v in values.items()}, name
+        want = {k: list(theme[k]) if isinstance(theme[k], tuple) else theme[k] for k in values}
+        assert values == want, name
