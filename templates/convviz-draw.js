@@ -94,6 +94,37 @@
     return out;
   }
 
+  /** One frame; its taps are worked out from the per-axis tables when first read (a
+   *  picture with thousands of frames shows one at a time). */
+  function Frame(shared, index, out, channel, reads) {
+    this.shared = shared; this.index = index; this.output_index = out;
+    this.out_channel = channel; this.reads = reads; this.cells = null;
+  }
+  Object.defineProperties(Frame.prototype, {
+    taps: { enumerable: true, get: function () { // the product of the per-axis windows
+      if (this.cells) return this.cells;
+      var axes = this.shared.axes, out = this.output_index, cells = [[]];
+      for (var a = 0; a < out.length; a++) {
+        var row = axes[a].canvas_taps[out[a]], next = [];
+        for (var j = 0; j < cells.length; j++) {
+          for (var t = 0; t < row.length; t++) next.push(cells[j].concat([row[t]]));
+        }
+        cells = next;
+      }
+      return (this.cells = cells);
+    } },
+    weight_index: { enumerable: true, get: function () { return this.shared.weightIndex; } },
+    extent: { enumerable: true, get: function () {
+      var axes = this.shared.axes, kHat = this.shared.kHat, out = this.output_index;
+      return out.map(function (o, a) { var v = axes[a].canvas_taps[o][0]; return [v, v + kHat[a]]; });
+    } },
+    // every tap reads padding or an inserted zero: on some axis every position does
+    bias_only: { enumerable: true, get: function () {
+      var axes = this.shared.axes, out = this.output_index;
+      return out.some(function (o, a) { return axes[a].input_taps[o].every(function (v) { return v < 0; }); });
+    } },
+  });
+
   /** The scene of a spec: the canvas, the output size and one frame per output cell, in
    *  the order the animation shows them. A frame is {index, output_index, taps (canvas
    *  cells in kernel order), weight_index (the kernel tap each reads, flat C order),
@@ -114,17 +145,14 @@
     });
     var multi = n === 2 && !(spec.channels[0] === 1 && spec.channels[1] === 1);
     var stepped = channelFrames(spec), outs = ndindex(spec.output_size), frames = [];
+    var shared = { axes: g.axes, kHat: kHat, weightIndex: weightIndex };
     for (var ch = 0; ch < stepped; ch++) {
-      outs.forEach(function (out) {
+      for (var o = 0; o < outs.length; o++) {
         var index = frames.length, channel = ch;
         if (stepped === 1 && multi) channel = index % spec.channels[1];
-        var w = g.window(out), taps = w[0];
-        var extent = taps[0].map(function (v, a) { return [v, v + kHat[a]]; });
-        var biasOnly = w[1].every(function (cell) { return cell.some(function (v) { return v < 0; }); });
-        frames.push({ index: index, output_index: out, taps: taps, weight_index: weightIndex,
-                      extent: extent, bias_only: biasOnly, out_channel: channel,
-                      reads: multi ? channelsRead(spec, channel) : [0] });
-      });
+        frames.push(new Frame(shared, index, outs[o], channel,
+                              multi ? channelsRead(spec, channel) : [0]));
+      }
     }
     var anchors = [];
     if (n === 1) {

@@ -56,7 +56,7 @@
 
     function lookup() {
       if (index) return index;
-      index = { reads: {}, outs: {}, first: null };
+      index = { reads: {}, outs: {} };
       for (var n = 0; n < frames.count; n++) {
         var f = frames.get(n), ok = key(f.out);
         if (!index.outs[ok]) index.outs[ok] = [];
@@ -66,7 +66,6 @@
           if (!index.reads[k]) index.reads[k] = [];
           index.reads[k].push([n, t]);
         });
-        if (index.first === null) index.first = f;
       }
       return index;
     }
@@ -218,7 +217,7 @@
 
     // -- keyboard --------------------------------------------------------------------------
     function firstCell(side) {
-      if (side === "out") return lookup().first ? lookup().first.out : null;
+      if (side === "out") return frames.count ? frames.get(0).out : null;
       var p = planes.filter(function (q) { return q.side === "in"; })[0];
       return p ? cellOf(p, 0, 0) : null;
     }
@@ -259,7 +258,7 @@
     // -- the kernel grid -------------------------------------------------------------------
     if (opts.kernel !== false) kernel = drawKernel();
     function drawKernel() {
-      var first = lookup().first;
+      var first = frames.count ? frames.get(0) : null;
       if (!first || !first.cells.length) return null;
       var n = first.cells[0].length, size = [];
       for (var a = 0; a < n; a++) {

@@ -51,16 +51,27 @@
   var PT = 150.0 / 72.0;
 
   // -- the one number format: floor(v·10^digits + 0.5), trailing zeros stripped, no "-0" --
+  var CENTS = []; // ".01" … ".99" with trailing zeros stripped
+  for (var cent = 0; cent < 100; cent++) {
+    CENTS.push(cent ? "." + (cent < 10 ? "0" + cent : String(cent)).replace(/0$/, "") : "");
+  }
   function fixed(value, digits) {
     var scale = Math.pow(10, digits), k = Math.floor(value * scale + 0.5);
     if (k === 0) return "0";
-    var sign = k < 0 ? "-" : "", a = Math.abs(k);
-    var whole = Math.floor(a / scale), frac = String(a % scale);
-    while (frac.length < digits) frac = "0" + frac;
-    frac = frac.replace(/0+$/, "");
-    return sign + whole + (frac ? "." + frac : "");
+    var sign = k < 0 ? "-" : "", a = k < 0 ? -k : k;
+    var whole = Math.floor(a / scale), frac = a % scale;
+    if (frac === 0) return sign + whole;
+    var text = String(frac);
+    while (text.length < digits) text = "0" + text;
+    var end = text.length;
+    while (text.charCodeAt(end - 1) === 48) end--;
+    return sign + whole + "." + text.slice(0, end);
   }
-  function num(value) { return fixed(value, 2); }
+  function num(value) { // fixed(value, 2), the one that matters for speed
+    var k = Math.floor(value * 100 + 0.5);
+    if (k >= 0) return k === 0 ? "0" : Math.floor(k / 100) + CENTS[k % 100];
+    return "-" + Math.floor(-k / 100) + CENTS[-k % 100];
+  }
 
   function escape(text) {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
@@ -148,7 +159,9 @@
     });
   };
 
-  function scaled(points, s) { return points.map(function (p) { return [p[0] * s, p[1] * s]; }); }
+  function scaled(points, s) {
+    return s === 1 ? points : points.map(function (p) { return [p[0] * s, p[1] * s]; });
+  }
 
   function quads(polys, s, snap) {
     var out = "";
@@ -158,6 +171,41 @@
       out += "M" + pt(q[0]) + "L" + pt(q[1]) + " " + pt(q[2]) + " " + pt(q[3]) + "Z";
     }
     return out;
+  }
+  /** quads() of cells [row, col] of a plane, without building their polygons first. A
+   *  slanted plane's corners are never snapped, and a corner shared by neighbouring cells
+   *  is the same number in each (origin + x·ex + y·ey of the same x, y): each lattice point
+   *  is written once. */
+  function cellQuads(plane, cells, s, snap) {
+    var o0 = plane.origin[0], o1 = plane.origin[1], a0 = plane.ex[0], a1 = plane.ex[1];
+    var b0 = plane.ey[0], b1 = plane.ey[1], dx = [0, 1, 1, 0], dy = [0, 0, 1, 1];
+    var parts = new Array(cells.length), i, k, x, y;
+    var slanted = Math.min(Math.abs(a0), Math.abs(a1), Math.abs(b0), Math.abs(b1)) * s > 1;
+    if (slanted) {
+      var stride = plane.cols + 1, lattice = new Array(stride * (plane.rows + 1));
+      var at = function (xx, yy) {
+        var j = yy * stride + xx;
+        return lattice[j] || (lattice[j] = num((o0 + xx * a0 + yy * b0) * s) + "," +
+                                           num((o1 + xx * a1 + yy * b1) * s));
+      };
+      for (i = 0; i < cells.length; i++) {
+        x = cells[i][1]; y = plane.rows - 1 - cells[i][0];
+        parts[i] = "M" + at(x, y) + "L" + at(x + 1, y) + " " + at(x + 1, y + 1) + " " + at(x, y + 1) + "Z";
+      }
+      return parts.join("");
+    }
+    var q = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    for (i = 0; i < cells.length; i++) {
+      var c = cells[i][1], y0 = plane.rows - 1 - cells[i][0];
+      for (k = 0; k < 4; k++) {
+        x = c + dx[k]; y = y0 + dy[k];
+        q[k][0] = (o0 + x * a0 + y * b0) * s;
+        q[k][1] = (o1 + x * a1 + y * b1) * s;
+      }
+      var p = snap ? snap.apply(q, true) : q;
+      parts[i] = "M" + pt(p[0]) + "L" + pt(p[1]) + " " + pt(p[2]) + " " + pt(p[3]) + "Z";
+    }
+    return parts.join("");
   }
   function segs(list, s, snap) {
     var out = "";
@@ -177,26 +225,28 @@
       ',"ex":' + vec(plane.ex) + ',"ey":' + vec(plane.ey) + "}";
   }
 
-  /** The canvas as drawn (scene.py cell_look): the engine's kinds, and OUTPUT_PADDING where
-   *  a cell is there only for a transposed convolution's output_padding; flat, row-major. */
+  /** The canvas as drawn (scene.py cell_look): per axis the engine's kinds (padding beats
+   *  an inserted zero beats an input cell), and OUTPUT_PADDING where a cell is there only
+   *  for a transposed convolution's output_padding; flat, row-major. */
   function cellLook(sc) {
-    var spec = sc.spec, size = sc.canvas_size, n = size.length;
-    var flat = [];
-    (function walk(a, level) {
-      if (level === n) { flat.push(a); return; }
-      for (var i = 0; i < a.length; i++) walk(a[i], level + 1);
-    })(sc.geometry.canvas_kind, 0);
-    if (!spec.transposed) return flat;
-    var bands = spec.axes.map(function (g) { return Math.min(g.output_padding, g.canvas_padding[1]); });
-    var stride = 1, strides = [];
-    for (var a = n - 1; a >= 0; a--) { strides[a] = stride; stride *= size[a]; }
-    return flat.map(function (kind, at) {
-      for (var a = 0; a < n; a++) {
-        var c = Math.floor(at / strides[a]) % size[a];
-        if (bands[a] && c >= size[a] - bands[a]) return OUTPUT_PADDING;
-      }
-      return kind;
+    var spec = sc.spec, size = sc.canvas_size, n = size.length, rank = [0, 2, 1];
+    var perAxis = sc.geometry.axes.map(function (t, a) {
+      var g = spec.axes[a], band = spec.transposed ? Math.min(g.output_padding, g.canvas_padding[1]) : 0;
+      return t.canvas_kind.map(function (kind, c) { return c >= size[a] - band ? -1 : rank[kind]; });
     });
+    var look = [0];
+    perAxis.forEach(function (ranks) { // the outer "most of" over the axes, row-major
+      var next = new Array(look.length * ranks.length), at = 0;
+      for (var i = 0; i < look.length; i++) {
+        for (var j = 0; j < ranks.length; j++) {
+          var x = look[i], y = ranks[j];
+          next[at++] = x < 0 || y < 0 ? -1 : Math.max(x, y);
+        }
+      }
+      look = next;
+    });
+    var kindOf = [KIND.INPUT, KIND.ZERO, KIND.PADDING];
+    return look.map(function (r) { return r < 0 ? OUTPUT_PADDING : kindOf[r]; });
   }
 
   function channelNote(spec) {
@@ -266,22 +316,21 @@
           var classes = Array.from(new Set(fills.filter(function (f) { return f[1] === fill; })
             .map(function (f) { return f[0]; }))).sort();
           classes.forEach(function (cls) {
-            var polys = other.filter(function (cell, i) { return fills[i][0] === cls && fills[i][1] === fill; })
-              .map(function (cell) { return plane.cell(cell[0], cell[1]); });
-            lines.push(path(cls, quads(polys, s)));
+            var mine = other.filter(function (cell, i) { return fills[i][0] === cls && fills[i][1] === fill; });
+            lines.push(path(cls, cellQuads(plane, mine, s, null)));
           });
         });
       }
       if (other.length) lines.push(path("cv-dash", segs(plane.grid(0, plane.rows, 0, plane.cols), s, snap)));
       if (inputs.length) {
-        lines.push(path("cv-in", quads(inputs.map(function (cell) { return plane.cell(cell[0], cell[1]); }), s, snap)));
+        lines.push(path("cv-in", cellQuads(plane, inputs, s, snap)));
       }
     });
     var outs = "";
     lay.outputs.forEach(function (plane) {
-      var polys = [];
-      for (var r = 0; r < plane.rows; r++) for (var c = 0; c < plane.cols; c++) polys.push(plane.cell(r, c));
-      outs += quads(polys, s, snap);
+      var cells = [];
+      for (var r = 0; r < plane.rows; r++) for (var c = 0; c < plane.cols; c++) cells.push([r, c]);
+      outs += cellQuads(plane, cells, s, snap);
     });
     lines.push(path("cv-out", outs));
     return lines.filter(Boolean).map(function (line) { return line + "\n"; }).join("");
