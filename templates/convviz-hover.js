@@ -172,7 +172,7 @@
       }
     }
 
-    var held = null, hadHold = svg.classList.contains("cv-hold");
+    var held = null, addedHold = false; // what showFrame changed, to undo
     function showFrame(n) {
       if (opts.showFrame) { opts.showFrame(n); return; }
       if (held !== null) {
@@ -181,12 +181,12 @@
         held = null;
       }
       if (n === null || n === undefined) {
-        if (!hadHold) svg.classList.remove("cv-hold");
+        if (addedHold) svg.classList.remove("cv-hold");
+        addedHold = false;
         return;
       }
+      if (!svg.classList.contains("cv-hold")) { svg.classList.add("cv-hold"); addedHold = true; }
       var group = svg.querySelector('.cv-f[data-frame="' + n + '"]');
-      hadHold = hadHold || svg.classList.contains("cv-hold");
-      svg.classList.add("cv-hold");
       if (group && !group.classList.contains("cv-on")) { group.classList.add("cv-on"); held = n; }
     }
 

@@ -17,6 +17,7 @@ import random
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import pytest
 from conftest import require_chromium, require_module
 from test_js_engine import ARGS, valid_looking
@@ -305,3 +306,110 @@ def test_the_script_s_theme_values_are_python_s(svg_page):
         theme = dataclasses.asdict(get_theme(name))
         want = {k: list(theme[k]) if isinstance(theme[k], tuple) else theme[k] for k in values}
         assert values == want, name
+
+
+# -- convviz.attachHover on a picture Python wrote (as the gallery inlines them) ------------
+
+HOVER_SPECS = [
+    ConvSpec(5, 3, stride=2, padding=1),
+    ConvSpec((3, 4), 3, stride=2, padding=1, transposed=True, output_padding=1),
+    ConvSpec((7,), 3, dilation=2, padding="causal"),
+    ConvSpec((3, 4, 4), 2, stride=(1, 2, 2), padding=(1, 0, 1)),
+]
+LIT = """side => { const p = document.querySelector(".cv-lit-" + side);
+  return p ? p.dataset.cells.split(" ").filter(Boolean).sort() : []; }"""
+TO_CLIENT = """([x, y]) => { const svg = document.querySelector("svg.cv");
+  const p = svg.createSVGPoint(); p.x = x; p.y = y;
+  const q = p.matrixTransform(svg.getScreenCTM()); return [q.x, q.y]; }"""
+SHOWN = """() => { const svg = document.querySelector("svg.cv");
+  const on = svg.querySelectorAll(".cv-f.cv-on");
+  return [svg.classList.contains("cv-hold"), Array.from(on).map(g => Number(g.dataset.frame))]; }"""
+
+
+def cell_key(cell: Any) -> str:
+    return ",".join(str(int(v)) for v in cell)
+
+
+def hover_targets(spec: ConvSpec) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The centre (px) of every output cell and every canvas cell, from Python's layout."""
+    lay = _layout(build_scene(spec), get_theme("classic"), 1.0)
+    outs: dict[str, Any] = {}
+    ins: dict[str, Any] = {}
+    for index in np.ndindex(*spec.output_size):
+        if spec.ndim == 1:
+            outs[cell_key(index)] = lay.outputs[index[0]].point(0.5, 0.5)
+        else:
+            plane = lay.outputs[index[0]] if spec.ndim == 3 else lay.outputs[0]
+            r, c = index[-2:]
+            outs[cell_key(index)] = plane.point(c + 0.5, plane.rows - 1 - r + 0.5)
+    for index in np.ndindex(*spec.canvas_size):
+        if spec.ndim == 1:
+            ins[cell_key(index)] = lay.inputs[0].point(index[0] + 0.5, 0.5)
+        else:
+            plane = lay.inputs[index[0]] if spec.ndim == 3 else lay.inputs[0]
+            r, c = index[-2:]
+            ins[cell_key(index)] = plane.point(c + 0.5, plane.rows - 1 - r + 0.5)
+    return outs, ins
+
+
+@pytest.fixture()
+def hover_page(page):
+    """The test page with convviz-hover.js and nothing else."""
+    browser = page.context.browser
+    fresh = browser.new_page(viewport={"width": 1400, "height": 1400})
+    errors: list[str] = []
+    fresh.on("pageerror", lambda e: errors.append(str(e)))
+    yield fresh
+    assert not errors, errors
+    fresh.close()
+
+
+@pytest.mark.parametrize("spec", HOVER_SPECS, ids=lambda s: s.describe())
+def test_attach_hover_on_python_s_picture(hover_page, spec):
+    from convviz.draw.oblique_svg import picture_svg
+
+    page = hover_page
+    scene = build_scene(spec)
+    page.set_content("<!doctype html><meta charset='utf-8'><title>hover</title><div>"
+                     + picture_svg(scene, "classic", dark="dark") + "</div>")
+    page.add_script_tag(content=source("convviz-hover.js"))
+    assert page.evaluate("typeof convviz.geometry") == "undefined"  # the hover needs nothing else
+    page.evaluate("flipped => { window.hover = convviz.attachHover("
+                  "document.querySelector('svg.cv'), {flipped}); }", spec.transposed)
+    outs, ins = hover_targets(spec)
+    taps = spec.taps.reshape(spec.frame_count, -1, spec.ndim)
+    names = [cell_key(o) for o in np.ndindex(*spec.output_size)]
+
+    def point(xy: Any) -> None:
+        x, y = page.evaluate(TO_CLIENT, [float(xy[0]), float(xy[1])])
+        page.mouse.move(x, y)
+
+    for n, name in enumerate(names):
+        point(outs[name])
+        assert page.evaluate(LIT, "in") == sorted(cell_key(c) for c in taps[n]), name
+        assert page.evaluate(LIT, "out") == [name]
+        assert page.evaluate(SHOWN) == [True, [n]]  # held on that output cell's frame
+    for cell, xy in ins.items():
+        point(xy)
+        want = sorted(names[o] for o in range(len(names)) if cell in
+                      {cell_key(c) for c in taps[o]})
+        assert page.evaluate(LIT, "out") == want, cell
+    page.mouse.move(1, 1)
+    assert page.evaluate(SHOWN) == [False, []]  # the animation's own state again
+    for w, tap in enumerate(np.ndindex(*spec.kernel_size)):
+        want = sorted({cell_key(f.taps[t]) for f in scene.frames
+                       for t in np.flatnonzero(f.weight_index == w)})
+        page.hover(f'.cv-kernel [data-tap="{cell_key(tap)}"]')
+        assert page.evaluate(LIT, "in") == want, tap
+    # the keyboard: focus starts on the first output cell; PageDown is the next depth (3-D)
+    page.focus("svg.cv")
+    assert page.evaluate(LIT, "out") == [names[0]]
+    if spec.ndim == 3:
+        page.keyboard.press("PageDown")
+        assert page.evaluate(LIT, "out") == [cell_key((1, 0, 0))]
+    page.keyboard.press("Enter")
+    pinned = page.evaluate(LIT, "in")
+    point(ins[cell_key((0,) * spec.ndim)])
+    assert page.evaluate(LIT, "in") == pinned
+    page.keyboard.press("Escape")
+    assert page.evaluate(LIT, "in") == [cell_key((0,) * spec.ndim)]
