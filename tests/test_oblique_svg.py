@@ -325,3 +325,76 @@ def test_planes_map_points_to_cells(name):
                     assert _hit(planes, x, y, side) == cell
     # and outside every plane: nothing
     assert _hit(planes, 0.5, 0.5, "in") is None and _hit(planes, 0.5, 0.5, "out") is None
+
+
+# -- the text themes -------------------------------------------------------------------------
+#: channel planes with muted channels; channel sheets with the bias-only note; 1-D; 3-D
+TEXT_SPECS = {
+    "depthwise": PRESETS["depthwise"].spec,
+    "sheets_bias_only": ConvSpec((3, 3), (2, 2), padding=2, in_channels=12, out_channels=16),
+    "causal_1d": PRESETS["causal_1d"].spec,
+    "3d": ConvSpec((3, 4, 4), (2, 3, 3), padding=1),
+}
+
+
+@pytest.mark.parametrize("name", list(TEXT_SPECS))
+def test_text_themes_rasterised_agree_with_the_raster(browser, name):
+    """Shapes as the classic ones; text placed as the raster places it (fonts rasterise
+    differently: measured mean difference ≤ 6.5 of 255, ≤ 3.3% of pixels off by > 64, for
+    the text-heavy 1-D picture; its caption half a line lower gives 16.6 and 7.6%)."""
+    scene = build_scene(TEXT_SPECS[name])
+    raster = ConvRenderer(scene, "default")
+    frames = sorted({0, raster.poster_frame})
+    page = _open(browser, picture_svg(scene, "default", frame=0), raster.size)
+    try:
+        for n in frames:
+            page.set_content('<html><body style="margin:0">'
+                             + picture_svg(scene, "default", frame=n) + "</body></html>")
+            diff = np.abs(_shot(page, raster.size) - raster.frame(n).astype(int)).max(axis=2)
+            assert diff.mean() < 8 and (diff > 64).mean() < 0.045, (n, diff.mean())
+    finally:
+        page.close()
+
+
+def test_text_is_text_with_the_engine_numbers():
+    spec = PRESETS["padding_strides_odd_transposed"].spec  # flipped kernel, inserted zeros
+    scene = build_scene(spec, title="A & <B>")
+    root = ET.fromstring(picture_svg(scene, "default"))
+    static = ["".join(t.itertext()) for t in root.findall(f"{SVG}text")]
+    assert static[:2] == ["input", "output"] and static[2] == "A & <B>"
+    assert root.find(f"{SVG}title").text.startswith("A & <B>")
+    style = root.find(f"{SVG}style").text
+    assert '"DejaVu Sans"' in style and '"Noto Sans CJK SC"' in style
+    # every frame writes, in each window cell, the weight tap it reads (kernel flipped)
+    flipped = np.ravel_multi_index(tuple(np.moveaxis(spec.weight_taps.reshape(-1, 2), 1, 0)),
+                                   spec.kernel_size)
+    assert flipped.tolist() == list(range(8, -1, -1))
+    for g in (g for g in root.iter(f"{SVG}g") if g.get("data-frame")):
+        out = tuple(int(v) for v in g.get("data-out").split(" "))
+        texts = ["".join(t.itertext()) for t in g.iter(f"{SVG}text")]
+        reads_nothing = bool((spec.input_taps[out] == -1).all())
+        note = "this output reads only zeros: bias only"
+        assert (note in texts) == reads_nothing
+        assert [int(t) for t in texts if t != note] == flipped.tolist()
+
+
+def test_a_one_frame_picture_is_held():
+    scene = build_scene(ConvSpec(3, 3))
+    root = ET.fromstring(picture_svg(scene))
+    assert "cv-hold" in root.get("class").split()
+    (g,) = [g for g in root.iter(f"{SVG}g")]
+    assert set(g.get("class").split()) == {"cv-f", "cv-p", "cv-on"}
+    assert root.find(f"{SVG}desc").text.endswith("(1 frame)")
+
+
+def test_the_classic_picture_needs_no_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys; from convviz import ConvSpec; from convviz.look.scene import "
+            "build_scene; from convviz.draw.oblique_svg import picture_svg; "
+            "picture_svg(build_scene(ConvSpec((5, 5), 3, padding=1)), dark='dark'); "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"

@@ -5,7 +5,7 @@ The SVG is drawn from the same plain geometry as the raster
 the raster's painting order, with the raster's line widths and dashes, so a
 rasterised SVG frame agrees with the PNG/GIF frame pixel for pixel up to
 antialiasing. Text themes add their text as ``<text>``
-(:mod:`convviz.draw.oblique_svg_text`).
+(:mod:`convviz.draw.oblique_svg_style`).
 
 Document structure (exact; a JavaScript port reproduces it byte for byte for
 the classic theme, whose picture has no text). Lines end with ``\\n``; the
@@ -14,12 +14,14 @@ document is, line by line:
 1. ``<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 W H" width="W"
    height="H" class="cv CLS" role="img" data-planes='PLANES'>`` — W, H the
    raster frame's size in px (one unit is one raster pixel); CLS is
-   ``cv-hold`` for a still (``frame=n``), else ``cv-kN-D`` (N frames of D ms:
-   the animation rules below); PLANES the hit-test geometry (below).
+   ``cv-hold`` for a still (``frame=n``) or a one-frame picture, else
+   ``cv-kN-D`` (N frames of D ms: the animation rules below); PLANES the
+   hit-test geometry (below).
 2. ``<title>CAPTION</title>``
 3. ``<desc>CAPTION (N frames, Ss each, looping)</desc>`` — S is D/1000 with up
    to 3 decimals, trailing zeros (and a bare ".") stripped; a still says
-   ``(frame n of N)``.
+   ``(frame n of N)``, a one-frame picture ``(1 frame)``. CAPTION is the
+   scene's caption, escaped (``&`` ``<`` ``>`` ``"`` as entities).
 4. ``<style>CSS</style>`` — :func:`svg_style` (colours and the generic rules;
    left out with ``style=False``), then, for an animation,
    :func:`animation_style` (N, D).
@@ -38,8 +40,9 @@ document is, line by line:
        <g class="cv-f[ cv-p][ cv-on]" data-frame="n" data-out="O" data-cells="C">PATHS</g>
 
    ``cv-p`` marks the poster frame (:func:`convviz.frames.poster_frame`),
-   ``cv-on`` the frame of a still; O is the output cell's index, its
-   coordinates joined by " "; C the canvas cells the window reads, in tap
+   ``cv-on`` the frame of a still (or of a one-frame picture); O is the
+   output cell's index, its coordinates joined by " "; C the canvas cells
+   the window reads, in tap
    order (``FrameScene.taps``), each cell's coordinates joined by ",", cells
    joined by " " (1-D: "c", 2-D: "r,c", 3-D: "z,r,c"; row 0 is the top row).
    With one plane per channel the group also has ``data-ch="c"``, the output
@@ -57,7 +60,7 @@ as ``floor(v·100 + 0.5)`` (IEEE double arithmetic, as JavaScript's
 ``Math.floor``), written with up to 2 decimals, trailing zeros and a bare "."
 stripped, and no "-0" (``num(-0.004) == "0"``, ``num(1.005) == "1"`` since
 1.005·100 is 100.49999…). Coordinates are layout px × scale
-(:func:`convviz.draw.oblique_layout._layout`), snapped as the raster's
+(:mod:`convviz.draw.oblique_layout`), snapped as the raster's
 rasteriser (matplotlib's Agg) snaps them: a quadrilateral or segment of a
 stroked kind (all but ``cv-bg``, ``cv-pad``, ``cv-zero``, ``cv-opad``,
 ``cv-sh``) whose every edge runs horizontally or vertically (|Δx| < 1e-4 or
@@ -89,12 +92,26 @@ under ``@media (prefers-color-scheme: dark)``. Every colour in the picture is a
 rules, in px (points × 150/72 × scale), so :func:`svg_style` depends on the
 scale too.
 
+The CSS text itself is fixed by (theme, dark theme, scale): :func:`svg_style`
+concatenates its rules with nothing in between, in the order of its source.
+
 Animation (no script): every frame group is hidden; for N > 1 frames of D ms
-(:func:`animation_style`, rules that depend on N and D only, so pictures with
-the same N and D share them harmlessly when inlined in one page), frame n
-runs ``@keyframes cv-kN-D`` (visible from 0 to 100/N %, then hidden; step
-timing; N·D ms; looping) delayed by n·D ms, all inside
-``@media (prefers-reduced-motion: no-preference)``. Under
+(D = ⌊duration_ms + 0.5⌋; :func:`animation_style`, rules that depend on N and
+D only, so pictures with the same N and D share them harmlessly when inlined
+in one page), frame n runs ``@keyframes cv-kN-D`` (visible from 0 to P %,
+then hidden; step timing; N·D ms; looping) delayed by n·D ms, all inside
+``@media (prefers-reduced-motion: no-preference)``; exactly (one line,
+written here in pieces)::
+
+    @media (prefers-reduced-motion: no-preference){
+    @keyframes cv-kN-D{0%{visibility:visible}P%{visibility:hidden}100%{visibility:hidden}}
+    .cv-kN-D .cv-f{animation:cv-kN-D TTms step-end infinite}
+    .cv-kN-D .cv-f[data-frame="1"]{animation-delay:Dms}
+    …
+    }
+
+with P = 100/N written as :func:`num` but with up to 4 decimals, TT = N·D,
+and one delay rule for each n = 1 … N − 1 (delay n·D ms). Under
 ``prefers-reduced-motion: reduce`` nothing runs and the poster frame
 (``cv-p``) shows. A script freezes the picture on one frame by adding
 ``cv-hold`` to the root and ``cv-on`` to that frame's group (a still is
@@ -119,133 +136,21 @@ from convviz.draw.oblique_layout import (
     _Plane,
 )
 from convviz.draw.oblique_palette import _sheet_fills
+from convviz.draw.oblique_svg_style import (
+    _escape,
+    _seconds,
+    animation_style,
+    frame_text,
+    num,
+    static_text,
+    svg_style,
+)
 from convviz.errors import SpecError
 from convviz.frames import poster_frame
 from convviz.look.scene import OUTPUT_PADDING, Scene
 from convviz.look.themes import Theme, check_scale, get_theme
 
 __all__ = ["ObliqueSvg", "animation_style", "num", "picture_svg", "svg_style"]
-
-#: the custom property of every colour field of a Theme
-COLOUR_VARS: tuple[tuple[str, str], ...] = (
-    ("bg", "background"), ("in", "input_fill"), ("out", "output_fill"),
-    ("pad", "padding_fill"), ("zero", "zero_fill"), ("opad", "output_padding_fill"),
-    ("stroke", "stroke"), ("shadow", "shadow"), ("line", "line"), ("text", "text"),
-    ("muted", "muted"),
-)
-#: fonts for the text themes' ``<text>``: the raster's font first, CJK fallbacks after
-FONT_STACK = ('"DejaVu Sans", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", '
-              '"PingFang SC", "Microsoft YaHei", sans-serif')
-
-
-def num(value: float) -> str:
-    """``value`` with at most 2 decimals: floor(value·100 + 0.5) / 100, trailing zeros
-    stripped, never "-0" (the one number format of the SVG; see the module docstring).
-
-    >>> num(1.0), num(2.5), num(-0.004), num(3.14159), num(-1.236)
-    ('1', '2.5', '0', '3.14', '-1.24')
-    """
-    return _fixed(value, 2)
-
-
-def _fixed(value: float, digits: int) -> str:
-    k = math.floor(float(value) * 10**digits + 0.5)
-    if k == 0:
-        return "0"
-    sign = "-" if k < 0 else ""
-    whole, frac = divmod(abs(k), 10**digits)
-    text = f"{frac:0{digits}d}".rstrip("0")
-    return f"{sign}{whole}.{text}" if text else f"{sign}{whole}"
-
-
-def _escape(text: str) -> str:
-    """XML text and attribute escaping: & < > and "."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
-
-
-def _seconds(ms: int) -> str:
-    return _fixed(ms / 1000, 3) + "s"
-
-
-# -----------------------------------------------------------------------------------
-# CSS
-# -----------------------------------------------------------------------------------
-def _vars(theme: Theme) -> str:
-    parts = [f"--cv-{name}:{getattr(theme, field)}" for name, field in COLOUR_VARS]
-    parts.append(f"--cv-shadow-a:{num(theme.shadow_alpha)}")
-    fills = theme.channel_fills
-    parts += [f"--cv-c{j}:{fills[j % len(fills)]}" for j in range(4)]
-    return ";".join(parts)
-
-
-def svg_style(theme: str | Theme = "classic", dark: str | Theme | None = None, *,
-              scale: float = 1.0) -> str:
-    """The CSS of the oblique SVG pictures in ``theme`` at ``scale``: colours as custom
-    properties (``dark``: their values under ``prefers-color-scheme: dark``), every
-    drawn kind's paint and stroke, the frame rules (hidden, poster under reduced
-    motion, ``cv-hold``/``cv-on``). One block serves every picture of that theme and
-    scale, so a page inlining many pictures can hold it once."""
-    th = get_theme(theme)
-    s = check_scale(scale)
-    sw = num(th.stroke_width * PT * s)
-    lw = num(th.line_width * PT * s)
-    dash = ",".join(num(d * PT * s) for d in th.dash)
-    rules = [
-        f".cv{{{_vars(th)}}}",
-    ]
-    if dark is not None:
-        rules.append(f"@media (prefers-color-scheme: dark){{.cv{{{_vars(get_theme(dark))}}}}}")
-    outline = f"stroke:var(--cv-stroke);stroke-width:{sw};stroke-linejoin:miter"
-    rules += [
-        ".cv path{fill:none;stroke:none}",
-        ".cv .cv-bg{fill:var(--cv-bg)}",
-        ".cv .cv-pad{fill:var(--cv-pad)}",
-        ".cv .cv-zero{fill:var(--cv-zero)}",
-        ".cv .cv-opad{fill:var(--cv-opad)}",
-        (f".cv .cv-dash{{stroke:var(--cv-stroke);stroke-width:{sw};stroke-dasharray:{dash};"
-         "stroke-linecap:butt;stroke-linejoin:round}"),
-        f".cv .cv-in{{fill:var(--cv-in);{outline}}}",
-        f".cv .cv-out{{fill:var(--cv-out);{outline}}}",
-        *(f".cv .cv-c{j}{{fill:var(--cv-c{j});{outline}}}" for j in range(4)),
-        f".cv .cv-mu{{fill:var(--cv-muted);{outline}}}",
-        ".cv .cv-sh{fill:var(--cv-shadow);fill-opacity:var(--cv-shadow-a)}",
-        (f".cv .cv-ext{{stroke:var(--cv-stroke);stroke-width:{sw};stroke-linecap:square;"
-         "stroke-linejoin:round}"),
-        (f".cv .cv-ln{{stroke:var(--cv-line);stroke-width:{lw};stroke-linecap:butt;"
-         "stroke-linejoin:round}"),
-        f".cv .cv-hi{{fill:var(--cv-shadow);fill-opacity:var(--cv-shadow-a);{outline}}}",
-        ".cv .cv-f{visibility:hidden}",
-        ".cv.cv-hold .cv-f{animation:none;visibility:hidden}",
-        ".cv.cv-hold .cv-f.cv-on{visibility:visible}",
-        ("@media (prefers-reduced-motion: reduce){.cv .cv-f{animation:none}"
-         ".cv:not(.cv-hold) .cv-f.cv-p{visibility:visible}}"),
-    ]
-    if th.show_labels or th.show_caption:
-        from convviz.draw.oblique_svg_text import text_style
-
-        rules.append(f".cv text{{fill:var(--cv-text);font-family:{FONT_STACK}}}")
-        rules.append(text_style(th.font_size, s))
-    return "".join(rules)
-
-
-def animation_style(frame_count: int, duration_ms: int) -> str:
-    """The CSS that plays ``frame_count`` frames of ``duration_ms`` each, for the
-    pictures whose root has class ``cv-k{frame_count}-{duration_ms}``; the rules
-    depend on those two numbers only (empty for one frame)."""
-    n, d = int(frame_count), int(duration_ms)
-    if n <= 1:
-        return ""
-    name = f"cv-k{n}-{d}"
-    rules = [
-        (f"@keyframes {name}{{0%{{visibility:visible}}{_fixed(100 / n, 4)}%"
-         "{visibility:hidden}100%{visibility:hidden}}"),
-        f".{name} .cv-f{{animation:{name} {n * d}ms step-end infinite}}",
-    ]
-    rules += [f'.{name} .cv-f[data-frame="{k}"]{{animation-delay:{k * d}ms}}'
-              for k in range(1, n)]
-    return "@media (prefers-reduced-motion: no-preference){" + "".join(rules) + "}"
-
 
 # -----------------------------------------------------------------------------------
 # geometry -> path data
@@ -396,8 +301,6 @@ class ObliqueSvg:
             outs.append(_quads(plane.cells(rc), s, self._snap))
         lines.append(_path("cv-out", "".join(outs)))
         if lay.labels or lay.caption:
-            from convviz.draw.oblique_svg_text import static_text
-
             lines.extend(static_text(self))
         return "".join(line + "\n" for line in lines if line)
 
@@ -430,8 +333,6 @@ class ObliqueSvg:
             _path("cv-hi", _quads(cell, s, self._snap)),
         ]
         if self.theme.show_labels or self.theme.show_caption:
-            from convviz.draw.oblique_svg_text import frame_text
-
             parts.extend(frame_text(self, n, shadow))
         return f"<g {attrs}>{''.join(parts)}</g>\n"
 
@@ -451,9 +352,10 @@ class ObliqueSvg:
         w, h = self.size
         if frame is None:
             poster = poster_frame(self)
-            cls = f"cv cv-k{count}-{d}"
-            what = f"{count} frames, {_seconds(d)} each, looping"
-            frames = [self.frame(n, poster=n == poster) for n in range(count)]
+            # (one frame: nothing to play, the frame is held)
+            cls = f"cv cv-k{count}-{d}" if count > 1 else "cv cv-hold"
+            what = f"{count} frames, {_seconds(d)} each, looping" if count > 1 else "1 frame"
+            frames = [self.frame(n, poster=n == poster, on=count == 1) for n in range(count)]
             css = animation_style(count, d)
         else:
             n = self._check_frame(frame)
@@ -475,10 +377,10 @@ class ObliqueSvg:
 def _check_duration(duration_ms: Any) -> int:
     if isinstance(duration_ms, bool) or not isinstance(duration_ms, (int, float, np.number)):
         raise SpecError(f"duration_ms must be a number, got {duration_ms!r}")
-    d = round(float(duration_ms))
-    if not (math.isfinite(float(duration_ms)) and d >= 1):
+    value = float(duration_ms)
+    if not (math.isfinite(value) and math.floor(value + 0.5) >= 1):
         raise SpecError(f"duration_ms must be at least 1 ms, got {duration_ms!r}")
-    return int(d)
+    return math.floor(value + 0.5)
 
 
 def picture_svg(scene: Scene, theme: str | Theme = "classic", *, scale: float = 1.0,
