@@ -259,9 +259,10 @@
 
   function checkDuration(ms) {
     if (typeof ms !== "number") throw SpecError("duration_ms must be a number, got " + String(ms));
-    var d = convviz.draw.pyRound(ms);
-    if (!(isFinite(ms) && d >= 1)) throw SpecError("duration_ms must be at least 1 ms, got " + String(ms));
-    return d;
+    if (!(isFinite(ms) && Math.floor(ms + 0.5) >= 1)) {
+      throw SpecError("duration_ms must be at least 1 ms, got " + String(ms));
+    }
+    return Math.floor(ms + 0.5);
   }
 
   // -- the picture ---------------------------------------------------------------------------
@@ -367,9 +368,9 @@
     var opts = options || {}, count = this.frameCount, d = checkDuration(
       opts.duration_ms === undefined ? 1000 : opts.duration_ms);
     var cls, what, css;
-    if (opts.frame === undefined || opts.frame === null) {
-      cls = "cv cv-k" + count + "-" + d;
-      what = count + " frames, " + fixed(d / 1000, 3) + "s each, looping";
+    if (opts.frame === undefined || opts.frame === null) { // (one frame: held)
+      cls = count > 1 ? "cv cv-k" + count + "-" + d : "cv cv-hold";
+      what = count > 1 ? count + " frames, " + fixed(d / 1000, 3) + "s each, looping" : "1 frame";
       css = animationStyle(count, d);
     } else {
       cls = "cv cv-hold";
@@ -389,7 +390,9 @@
   ObliqueSvg.prototype.document = function (options) {
     var opts = options || {}, head = this.head(opts), frames = "";
     if (opts.frame === undefined || opts.frame === null) {
-      for (var n = 0; n < this.frameCount; n++) frames += this.frame(n, { poster: n === this.posterFrame });
+      for (var n = 0; n < this.frameCount; n++) {
+        frames += this.frame(n, { poster: n === this.posterFrame, on: this.frameCount === 1 });
+      }
     } else {
       frames = this.frame(opts.frame, { on: true });
     }

@@ -273,6 +273,11 @@ def test_every_preset_s_svg_is_python_s_byte_for_byte(svg_page):
     cases = [(spec_dict(p.spec), {}) for p in PRESETS.values()]
     cases += [(spec_dict(p.spec), {"dark": "dark", "frame": 1, "scale": 0.75})
               for p in PRESETS.values()]
+    # one frame (held, not animated); halves of a millisecond round up, as Math.round
+    cases += [({"input_size": 3, "kernel_size": 3}, {}),
+              ({"input_size": [4], "kernel_size": 4}, {"duration_ms": 2.5}),
+              ({"input_size": 4, "kernel_size": 3}, {"duration_ms": 2.5}),
+              ({"input_size": 4, "kernel_size": 3}, {"duration_ms": 0.5})]
     bad = svg_mismatches(svg_page, cases)
     assert not bad, "\n".join(bad[:5])
 
