@@ -1,23 +1,12 @@
-/* convviz-draw.js — where the gallery's picture puts every plane and line, in the browser.
- *
- * A port of the oblique renderer's geometry for the classic (text-free) look: the scene's
- * frames (convviz/look/scene.py build_scene: one frame per output cell, its taps and the
- * kernel's extent box), the layout (convviz/draw/oblique_layout.py: 1-D flat rows, a 2-D
- * plane, 3-D depth slices; the output lifted until it clears the input; the picture
- * centred on whole pixels) and every frame's geometry (convviz/draw/oblique_frame.py: the
- * kernel's shadow, the grid over its extent, the projection lines clipped where they
- * enter an output plane, the output cell). The test-suite compares every number here
- * with Python's, in Chromium, over every preset and hundreds of generated specs.
- *
- * A classic script, loaded after convviz.js; it adds to `window.convviz`:
- *
- *   convviz.scene(spec)                -> {geometry, ndim, canvas_size, output_size, frames, ...}
- *   convviz.layout(scene, {scale})     -> {width, height, scale, inputs, outputs, flat, hiders}
- *   convviz.frameGeometry(scene, layout, n) -> {shadow, segs, lines, cell}
- *
- * A plane is {rows, cols, origin, ex, ey}: grid point (x, y) (x along a row, y up the
- * rows, in cells) is drawn at origin + x·ex + y·ey (px, y down). Points are [x, y] pairs.
- */
+/* convviz-draw.js: the geometry of the gallery's (classic, text-free) picture in the
+ * browser, ported from convviz/look/scene.py (the frames), convviz/draw/oblique_layout.py
+ * (the layout) and oblique_frame.py (each frame); tests/test_js_draw.py compares every
+ * number with Python's. A classic script after convviz.js; it adds to `window.convviz`:
+ *   scene(spec) -> {spec, geometry, ndim, canvas_size, output_size, frames, output_anchor}
+ *   layout(scene, {scale}) -> {width, height, scale, inputs, outputs, flat, hiders}
+ *   frameGeometry(scene, layout, n) -> {shadow, segs, lines, cell}
+ * A plane {rows, cols, origin, ex, ey} draws grid point (x, y) (cells; y up the rows) at
+ * origin + x·ex + y·ey (px, y down). Points are [x, y]. */
 (function (root) {
   "use strict";
 
@@ -27,7 +16,7 @@
   }
   var SpecError = convviz.SpecError;
 
-  // -- the oblique map and the picture's measures (oblique_layout.py) ------------------------
+  // -- the oblique map and the picture's measures (oblique_layout.py)
   var DPI = 150.0;
   var CELL = 0.5 / 2.54 * DPI; // one grid cell, 0.5 cm at 150 dpi, px
   var MARGIN = 21.6;
@@ -55,7 +44,7 @@
     return r;
   }
 
-  // -- the scene: one frame per output cell (scene.py) ---------------------------------------
+  // -- the scene: one frame per output cell (scene.py)
   function channelsRead(spec, outChannel) {
     var perIn = spec.channels[0] / spec.groups, perOut = spec.channels[1] / spec.groups;
     var g = Math.floor(outChannel / perOut), reads = [];
@@ -165,7 +154,7 @@
              output_size: spec.output_size.slice(), frames: frames, output_anchor: anchors };
   }
 
-  // -- planes --------------------------------------------------------------------------------
+  // -- planes
   function Plane(rows, cols, origin, ex, ey) {
     this.rows = rows; this.cols = cols; this.origin = origin; this.ex = ex; this.ey = ey;
   }
@@ -208,7 +197,7 @@
 
   function grid2(shape) { return shape.length === 1 ? [1, shape[0]] : [shape[shape.length - 2], shape[shape.length - 1]]; }
 
-  // -- overlap and clipping ------------------------------------------------------------------
+  // -- overlap and clipping
   function convexOverlap(a, b, pad) { // separating axes
     var polys = [a, b];
     for (var p = 0; p < 2; p++) {
@@ -273,7 +262,7 @@
     return [[px, py], [px + tHide * dx, py + tHide * dy]];
   }
 
-  // -- the layout (oblique_layout.py _layout, classic theme: no labels, no caption) ----------
+  // -- the layout (oblique_layout.py _layout, classic theme: no labels, no caption)
   function checkScale(scale) {
     if (typeof scale !== "number") throw SpecError("scale must be a number, got " + String(scale));
     if (!(isFinite(scale) && scale >= SCALE_RANGE[0] && scale <= SCALE_RANGE[1])) {
@@ -346,7 +335,7 @@
              hiders: outputs.map(function (p) { return inwardEdges(p.outlineExtent()); }) };
   }
 
-  // -- one frame (oblique_frame.py frame_geometry) -------------------------------------------
+  // -- one frame (oblique_frame.py frame_geometry)
   /** Frame n's drawing, in layout px: {shadow (the polygons of the cells the window reads),
    *  segs (the grid over the kernel's extent), lines (the projection lines, clipped where
    *  they enter an output plane), cell ([the output cell's polygon])}. */

@@ -1,34 +1,19 @@
-/* convviz-hover.js — point at a convviz picture and see what reads what.
- *
- * A classic script that needs nothing else (not even convviz.js): it works on any oblique
- * SVG picture convviz writes, from the data the SVG carries — the root's data-planes
- * (every plane's rows, cols, origin and basis vectors) and every frame group's
- * data-frame, data-out (its output cell) and data-cells (the canvas cells its window
- * reads, in kernel order).
- *
+/* convviz-hover.js: point at a convviz oblique SVG picture and see what reads what. Needs
+ * nothing else: it reads the root's data-planes and the frame groups' data-frame,
+ * data-out and data-cells.
  *   var hover = convviz.attachHover(svgElement, options);
- *
- * Point at (or, with the keyboard, move to) an output cell: the input cells its window
- * reads light up and the picture holds that cell's frame. Point at an input cell: the
- * output cells it feeds light up. Point at a tap of the small kernel grid drawn beside
- * the picture: the input cells that tap meets over all outputs light up. A click pins
- * what is lit (hovering elsewhere leaves it); a click on the same cell, or Escape, unpins.
- * Keyboard: the picture takes focus (Tab); arrow keys move over the cells (PageUp /
- * PageDown: the depth of a 3-D picture), I and O switch between the input and output
- * planes, Enter or Space pins, Escape unpins; every kernel tap is a button.
- *
- * options (all optional): frames — {count, get(n) -> {out: [..], cells: [[..], ..]}} when
- * the frame groups are not all in the SVG (the playground makes them on demand);
- * showFrame(n) — show frame n, no frame for −1, or the picture's own state again for
- * null (default: the cv-hold / cv-on classes on the groups); kernel — false for no kernel grid, or an
- * element to draw it into (default: right after the picture); flipped — the kernel is
- * applied flipped (a transposed convolution), so drawn tap (r, c) is window position
- * (k−1−r, k−1−c).
- *
- * It returns {show(target), pin(target), unpin(), state(), detach()}; a target is
- * {side: "in" | "out" | "tap", cell: [coordinates]}. What is lit is also in the DOM:
- * <path class="cv-lit-in" data-cells="r,c r,c ..."> (and cv-lit-out, cv-lit-at).
- */
+ * An output cell lights the input cells its window reads (and holds its frame); an input
+ * cell lights the output cells it feeds; a tap of the kernel grid drawn beside the
+ * picture lights the input cells it meets over all outputs. Click pins, a second click or
+ * Escape unpins. Keyboard: focus the picture; arrows move (PageUp/PageDown: depth), I / O
+ * switch to the input / output planes, Enter or Space pins; kernel taps are buttons.
+ * options: frames {count, get(n) -> {frame, out, cells}} (default: the SVG's groups);
+ * showFrame(n) (n: show it, -1: none, null: as before; default: cv-hold / cv-on classes);
+ * kernel (false, or the element to draw the grid in; default: after the picture);
+ * flipped (a transposed convolution: drawn tap r is window position k−1−r).
+ * Returns {show(target), pin(target), unpin(), state(), kernel, detach()}; a target is
+ * {side: "in" | "out" | "tap", cell: [..]}. What is lit is in the DOM too:
+ * <path class="cv-lit-in|cv-lit-out|cv-lit-at" data-cells="r,c r,c ...">. */
 (function (root) {
   "use strict";
 
@@ -70,7 +55,7 @@
       return index;
     }
 
-    // -- planes: cell polygons and hit testing -------------------------------------------
+    // -- planes: cell polygons and hit testing
     function planeCell(p, row, col) {
       var y = p.rows - 1 - row;
       function at(x, yy) {
@@ -106,7 +91,7 @@
       return null;
     }
 
-    // -- what a target lights --------------------------------------------------------------
+    // -- what a target lights
     function tapPosition(tap) { // a drawn kernel tap -> the window position it is
       if (!opts.flipped || !kernel) return tap;
       return tap.map(function (v, a) { return kernel.size[a] - 1 - v; });
@@ -196,7 +181,7 @@
     function unpin() { state.pinned = null; render(); }
     function toggle(target) { if (same(state.pinned, target)) unpin(); else pin(target); }
 
-    // -- pointer ---------------------------------------------------------------------------
+    // -- pointer
     function userPoint(event) {
       var m = svg.getScreenCTM();
       if (!m) return null;
@@ -215,7 +200,7 @@
       if (target) toggle(target); else unpin();
     }
 
-    // -- keyboard --------------------------------------------------------------------------
+    // -- keyboard
     function firstCell(side) {
       if (side === "out") return frames.count ? frames.get(0).out : null;
       var p = planes.filter(function (q) { return q.side === "in"; })[0];
@@ -255,7 +240,7 @@
       show({ side: c.side, cell: c.cell });
     }
 
-    // -- the kernel grid -------------------------------------------------------------------
+    // -- the kernel grid
     if (opts.kernel !== false) kernel = drawKernel();
     function drawKernel() {
       var first = frames.count ? frames.get(0) : null;

@@ -1,22 +1,13 @@
-/* convviz-svg.js — the gallery's oblique picture as SVG text, in the browser.
- *
- * A port of convviz/draw/oblique_svg.py for the classic (text-free) theme: the same
- * document, byte for byte (the test-suite compares the strings over every preset and
- * hundreds of generated specs, in Chromium). The document's structure, its CSS and its
- * number format are described in that module.
- *
- * A classic script, loaded after convviz.js and convviz-draw.js; it adds to `window.convviz`:
- *
- *   convviz.pictureSvg(spec, options) -> the whole SVG document (a string)
- *   convviz.obliqueSvg(spec, options) -> its pieces: {scene, layout, size, frameCount,
- *        posterFrame, caption, planesJson(), head({frame, duration_ms, dark, style}),
- *        static(), frame(n, {poster, on}), document({...})}
- *   convviz.svgStyle(dark, scale), convviz.animationStyle(frames, ms), convviz.num(value)
- *
- * options: scale (1), dark (null or "dark": its colours under prefers-color-scheme: dark),
- * duration_ms (1000), frame (null: every frame, animated by CSS; a number: that frame,
- * still), style (true; false leaves the shared CSS out).
- */
+/* convviz-svg.js: the gallery's oblique picture (classic theme) as SVG text, the same
+ * bytes as convviz/draw/oblique_svg.py (whose docstring gives the format; tests/
+ * test_js_draw.py compares the strings). A classic script after convviz.js and
+ * convviz-draw.js; it adds to `window.convviz`:
+ *   pictureSvg(spec, options) -> the SVG document
+ *   obliqueSvg(spec or scene, options) -> {scene, layout, size, frameCount, posterFrame,
+ *     caption, planesJson(), head(options), static(), frame(n, {poster, on}), document(options)}
+ *   svgStyle(dark, scale), animationStyle(frames, ms), num(value)
+ * options: scale (1), dark (null or "dark"), duration_ms (1000), frame (null: animated;
+ * n: that frame, still), style (true: with the CSS). */
 (function (root) {
   "use strict";
 
@@ -25,7 +16,7 @@
     throw new Error("convviz-svg.js needs convviz.js and convviz-draw.js, loaded before it");
   }
   var SpecError = convviz.SpecError;
-  var KIND = convviz.CELL_KINDS, OUTPUT_PADDING = 3;
+  var KIND = convviz.CELL_KINDS;
 
   /** The themes' values the SVG needs (convviz/look/themes.py; a test keeps them equal). */
   var THEMES = {
@@ -78,7 +69,7 @@
       .replace(/"/g, "&quot;");
   }
 
-  // -- CSS ---------------------------------------------------------------------------------
+  // -- CSS
   function vars(th) {
     var parts = COLOUR_VARS.map(function (v) { return "--cv-" + v[0] + ":" + th[v[1]]; });
     parts.push("--cv-shadow-a:" + num(th.shadow_alpha));
@@ -138,7 +129,7 @@
     return "@media (prefers-reduced-motion: no-preference){" + rules.join("") + "}";
   }
 
-  // -- geometry -> path data ---------------------------------------------------------------
+  // -- geometry -> path data
   function pt(p) { return num(p[0]) + "," + num(p[1]); }
 
   /** The rasteriser's snapping of a stroked path whose every edge runs horizontally or
@@ -225,28 +216,17 @@
       ',"ex":' + vec(plane.ex) + ',"ey":' + vec(plane.ey) + "}";
   }
 
-  /** The canvas as drawn (scene.py cell_look): per axis the engine's kinds (padding beats
-   *  an inserted zero beats an input cell), and OUTPUT_PADDING where a cell is there only
-   *  for a transposed convolution's output_padding; flat, row-major. */
-  function cellLook(sc) {
-    var spec = sc.spec, size = sc.canvas_size, n = size.length, rank = [0, 2, 1];
-    var perAxis = sc.geometry.axes.map(function (t, a) {
-      var g = spec.axes[a], band = spec.transposed ? Math.min(g.output_padding, g.canvas_padding[1]) : 0;
-      return t.canvas_kind.map(function (kind, c) { return c >= size[a] - band ? -1 : rank[kind]; });
-    });
-    var look = [0];
-    perAxis.forEach(function (ranks) { // the outer "most of" over the axes, row-major
-      var next = new Array(look.length * ranks.length), at = 0;
-      for (var i = 0; i < look.length; i++) {
-        for (var j = 0; j < ranks.length; j++) {
-          var x = look[i], y = ranks[j];
-          next[at++] = x < 0 || y < 0 ? -1 : Math.max(x, y);
-        }
-      }
+  /** Which canvas cells are input cells (input on every axis), flat, row-major. */
+  function inputCells(sc) {
+    var look = [true];
+    sc.geometry.axes.forEach(function (t) {
+      var next = [];
+      look.forEach(function (x) {
+        t.canvas_kind.forEach(function (kind) { next.push(x && kind === KIND.INPUT); });
+      });
       look = next;
     });
-    var kindOf = [KIND.INPUT, KIND.ZERO, KIND.PADDING];
-    return look.map(function (r) { return r < 0 ? OUTPUT_PADDING : kindOf[r]; });
+    return look;
   }
 
   function channelNote(spec) {
@@ -265,7 +245,7 @@
     return Math.floor(ms + 0.5);
   }
 
-  // -- the picture ---------------------------------------------------------------------------
+  // -- the picture
   function ObliqueSvg(spec, options) {
     var opts = options || {};
     this.scene = spec && spec.frames && spec.geometry ? spec : convviz.scene(spec);
@@ -296,31 +276,16 @@
 
   /** The static picture: one path a line, each line ending in a newline. */
   ObliqueSvg.prototype.static = function () {
-    var lay = this.layout, sc = this.scene, s = this.scale, th = THEMES.classic, snap = this.snap;
+    var lay = this.layout, sc = this.scene, s = this.scale, snap = this.snap;
     var lines = [path("cv-bg", "M0,0H" + lay.width + "V" + lay.height + "H0Z")];
-    var look = cellLook(sc), fillOf = {};
-    fillOf[KIND.PADDING] = ["cv-pad", th.padding_fill];
-    fillOf[KIND.ZERO] = ["cv-zero", th.zero_fill];
-    fillOf[OUTPUT_PADDING] = ["cv-opad", th.output_padding_fill];
+    // (the classic theme fills padding and zeros with the background: no fills drawn)
+    var look = inputCells(sc);
     lay.inputs.forEach(function (plane, z) {
       var base = sc.ndim === 3 ? z * plane.rows * plane.cols : 0, other = [], inputs = [];
       for (var r = 0; r < plane.rows; r++) {
         for (var c = 0; c < plane.cols; c++) {
-          var kind = look[base + r * plane.cols + c];
-          (kind === KIND.INPUT ? inputs : other).push([r, c, kind]);
+          (look[base + r * plane.cols + c] ? inputs : other).push([r, c]);
         }
-      }
-      var fills = other.map(function (cell) { return fillOf[cell[2]]; });
-      if (other.length && fills.some(function (f) { return f[1] !== th.background; })) {
-        var colours = Array.from(new Set(fills.map(function (f) { return f[1]; }))).sort();
-        colours.forEach(function (fill) {
-          var classes = Array.from(new Set(fills.filter(function (f) { return f[1] === fill; })
-            .map(function (f) { return f[0]; }))).sort();
-          classes.forEach(function (cls) {
-            var mine = other.filter(function (cell, i) { return fills[i][0] === cls && fills[i][1] === fill; });
-            lines.push(path(cls, cellQuads(plane, mine, s, null)));
-          });
-        });
       }
       if (other.length) lines.push(path("cv-dash", segs(plane.grid(0, plane.rows, 0, plane.cols), s, snap)));
       if (inputs.length) {

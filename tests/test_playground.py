@@ -322,8 +322,11 @@ def test_keyboard_only_use(opener, width, scheme):
     opened = opener("#i=4&k=3", width=width, scheme=scheme)
     page = opened.page
     spec = ConvSpec(4, 3)
-    # nothing wider than the window
+    # nothing wider than the window; the picture in the scheme's colours
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    background = page.eval_on_selector("#picture .cv-bg", "p => getComputedStyle(p).fill")
+    want = get_theme("dark" if scheme == "dark" else "classic").background
+    assert background == "rgb({}, {}, {})".format(*(int(want[i:i + 2], 16) for i in (1, 3, 5)))
     reached: dict[str, bool] = {}
     for _ in range(40):
         page.keyboard.press("Tab")
