@@ -83,8 +83,7 @@
     return out;
   }
 
-  /** One frame; its taps are worked out from the per-axis tables when first read (a
-   *  picture with thousands of frames shows one at a time). */
+  /** One frame; its taps are worked out when first read. */
   function Frame(shared, index, out, channel, reads) {
     this.shared = shared; this.index = index; this.output_index = out;
     this.out_channel = channel; this.reads = reads; this.cells = null;
@@ -114,10 +113,8 @@
     } },
   });
 
-  /** The scene of a spec: the canvas, the output size and one frame per output cell, in
-   *  the order the animation shows them. A frame is {index, output_index, taps (canvas
-   *  cells in kernel order), weight_index (the kernel tap each reads, flat C order),
-   *  extent ([start, stop) per axis), bias_only, out_channel, reads}. */
+  /** The scene: one frame per output cell, in the animation's order; a frame is {index,
+   *  output_index, taps, weight_index, extent, bias_only, out_channel, reads}. */
   function scene(raw) {
     var spec = convviz.validate(raw);
     checkSize(spec);
@@ -173,8 +170,7 @@
     var y0 = this.rows - r1, y1 = this.rows - r0;
     return [this.point(c0, y0), this.point(c1, y0), this.point(c1, y1), this.point(c0, y1)];
   };
-  /** The grid lines over rows [r0, r1) × cols [c0, c1): lines of constant x, then of
-   *  constant y, each from its low end. */
+  /** Grid lines over rows [r0, r1) × cols [c0, c1): constant x, then constant y. */
   Plane.prototype.grid = function (r0, r1, c0, c1) {
     var y0 = this.rows - r1, y1 = this.rows - r0, segs = [], v;
     for (v = c0; v <= c1; v++) segs.push([this.point(v, y0), this.point(v, y1)]);
@@ -271,9 +267,7 @@
     return scale;
   }
 
-  /** Where every plane goes: {width, height (whole px), scale, inputs (one plane per depth
-   *  slice), outputs (1-D: one 1×1 plane per output cell; 3-D: one per output slice), flat,
-   *  hiders (the output planes' inward edges, which stop the projection lines)}. */
+  /** Where every plane goes; hiders: the output planes' inward edges (they stop the lines). */
   function layout(sc, options) {
     var scale = checkScale(options && options.scale !== undefined ? options.scale : 1.0);
     var ndim = sc.ndim, canvas = sc.canvas_size, out = sc.output_size, m = MARGIN;
@@ -336,9 +330,8 @@
   }
 
   // -- one frame (oblique_frame.py frame_geometry)
-  /** Frame n's drawing, in layout px: {shadow (the polygons of the cells the window reads),
-   *  segs (the grid over the kernel's extent), lines (the projection lines, clipped where
-   *  they enter an output plane), cell ([the output cell's polygon])}. */
+  /** Frame n in layout px: the window's cells, the grid over the kernel's extent, the
+   *  projection lines (clipped at the output planes) and the output cell. */
   function frameGeometry(sc, lay, n) {
     var f = sc.frames[n], ndim = sc.ndim, ext = f.extent;
     var r0, r1, c0, c1;

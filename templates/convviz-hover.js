@@ -1,19 +1,12 @@
-/* convviz-hover.js: point at a convviz oblique SVG picture and see what reads what. Needs
- * nothing else: it reads the root's data-planes and the frame groups' data-frame,
- * data-out and data-cells.
- *   var hover = convviz.attachHover(svgElement, options);
- * An output cell lights the input cells its window reads (and holds its frame); an input
- * cell lights the output cells it feeds; a tap of the kernel grid drawn beside the
- * picture lights the input cells it meets over all outputs. Click pins, a second click or
- * Escape unpins. Keyboard: focus the picture; arrows move (PageUp/PageDown: depth), I / O
- * switch to the input / output planes, Enter or Space pins; kernel taps are buttons.
- * options: frames {count, get(n) -> {frame, out, cells}} (default: the SVG's groups);
- * showFrame(n) (n: show it, -1: none, null: as before; default: cv-hold / cv-on classes);
- * kernel (false, or the element to draw the grid in; default: after the picture);
- * flipped (a transposed convolution: drawn tap r is window position k−1−r).
- * Returns {show(target), pin(target), unpin(), state(), kernel, detach()}; a target is
- * {side: "in" | "out" | "tap", cell: [..]}. What is lit is in the DOM too:
- * <path class="cv-lit-in|cv-lit-out|cv-lit-at" data-cells="r,c r,c ...">. */
+/* convviz-hover.js: convviz.attachHover(svg, options) on any convviz oblique SVG picture,
+ * from its data-planes and its frame groups' data-frame / data-out / data-cells alone.
+ * Output cell: the input cells its window reads (its frame held); input cell: the output
+ * cells it feeds; kernel tap (grid drawn beside): the input cells it meets. Click pins,
+ * again or Escape unpins; keys: arrows, PageUp/Down (depth), I / O (side), Enter pins.
+ * options: frames {count, get(n) -> {frame, out, cells}}, showFrame(n: frame, -1: none,
+ * null: as before), kernel (false or an element), flipped (transposed: tap r is window
+ * position k−1−r). Returns {show, pin, unpin, state, kernel, detach}; a target is
+ * {side: "in"|"out"|"tap", cell}; lit cells: <path class="cv-lit-in|out|at" data-cells>. */
 (function (root) {
   "use strict";
 
@@ -27,8 +20,21 @@
     return text ? text.split(" ").map(function (c) { return c.split(",").map(Number); }) : [];
   }
 
+  // the kernel grid's look and a visible focus, once per page (a page may restyle them)
+  var CSS = ".cv-kernel{margin:.3em 0}.cv-kernel-grid{display:inline-grid;margin:0 .6em .3em 0;" +
+    "vertical-align:middle}.cv-tap{width:1.5em;height:1.5em;padding:0;border:1px solid currentColor;" +
+    "background:transparent}.cv-tap.cv-lit{background:#cb4b16}.cv-tap[aria-pressed=true]{" +
+    "box-shadow:inset 0 0 0 3px currentColor}svg.cv:focus-visible,.cv-tap:focus-visible{" +
+    "outline:3px solid #cb4b16;outline-offset:2px}";
+
   function attachHover(svg, options) {
     var opts = options || {};
+    if (!document.getElementById("cv-hover-css")) {
+      var sheet = document.createElement("style");
+      sheet.id = "cv-hover-css";
+      sheet.textContent = CSS;
+      document.head.insertBefore(sheet, document.head.firstChild);
+    }
     var planes = JSON.parse(svg.getAttribute("data-planes") || "[]");
     var frames = opts.frames || domFrames(svg);
     var overlay = document.createElementNS(SVGNS, "g");
@@ -260,20 +266,15 @@
       for (var z = 0; z < depth; z++) {
         var grid = document.createElement("div");
         grid.className = "cv-kernel-grid";
-        grid.style.display = "inline-grid";
-        grid.style.gridTemplateColumns = "repeat(" + cols + ", 1.4em)";
-        grid.style.margin = "0 .6em .3em 0";
+        grid.style.gridTemplateColumns = "repeat(" + cols + ", 1.5em)";
         for (var r = 0; r < rows; r++) {
           for (var c = 0; c < cols; c++) {
-            var tap = n === 1 ? [c] : n === 2 ? [r, c] : [z, r, c];
-            var b = document.createElement("button");
+            var tap = n === 1 ? [c] : n === 2 ? [r, c] : [z, r, c], b = document.createElement("button");
             b.type = "button";
             b.className = "cv-tap";
             b.dataset.tap = key(tap);
             b.setAttribute("aria-label", "kernel tap " + tap.join(", "));
             b.setAttribute("aria-pressed", "false");
-            b.style.cssText = "width:1.4em;height:1.4em;padding:0;border:1px solid currentColor;" +
-              "background:transparent;color:inherit;font:inherit;font-size:.7em";
             grid.appendChild(b);
             buttons.push(b);
           }
@@ -298,8 +299,7 @@
         mark: function (tap) {
           var k = tap ? key(tap) : null, pinned = state.pinned && state.pinned.side === "tap" ? key(state.pinned.cell) : null;
           buttons.forEach(function (b) {
-            b.style.background = b.dataset.tap === k ? "var(--cv-shadow, #073642)" : "transparent";
-            b.style.opacity = b.dataset.tap === k ? ".6" : "1";
+            b.classList.toggle("cv-lit", b.dataset.tap === k);
             b.setAttribute("aria-pressed", String(b.dataset.tap === pinned));
           });
         },

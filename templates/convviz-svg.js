@@ -25,14 +25,14 @@
       padding_fill: "#ffffff", zero_fill: "#ffffff", output_padding_fill: "#ffffff",
       stroke: "#002b36", shadow: "#073642", line: "#000000", text: "#002b36", muted: "#93a1a1",
       shadow_alpha: 0.4, channel_fills: ["#268bd2", "#d33682", "#859900", "#b58900"],
-      font_size: 8.0, stroke_width: 0.8, line_width: 0.4, dash: [3.0, 3.0],
+      stroke_width: 0.8, line_width: 0.4, dash: [3.0, 3.0],
     },
     dark: {
       background: "#002b36", input_fill: "#268bd2", output_fill: "#2aa198",
       padding_fill: "#002b36", zero_fill: "#0b4a5a", output_padding_fill: "#4a2f2a",
       stroke: "#93a1a1", shadow: "#fdf6e3", line: "#eee8d5", text: "#eee8d5", muted: "#586e75",
       shadow_alpha: 0.45, channel_fills: ["#268bd2", "#d33682", "#859900", "#b58900"],
-      font_size: 8.0, stroke_width: 0.8, line_width: 0.4, dash: [3.0, 3.0],
+      stroke_width: 0.8, line_width: 0.4, dash: [3.0, 3.0],
     },
   };
   var COLOUR_VARS = [["bg", "background"], ["in", "input_fill"], ["out", "output_fill"],
@@ -327,8 +327,7 @@
       path("cv-hi", quads(geo.cell, s, this.snap)) + "</g>\n";
   };
 
-  /** The document's first four lines: the root element (with or without its end), title,
-   *  desc and style. */
+  /** The document's first four lines: root element, title, desc, style. */
   ObliqueSvg.prototype.head = function (options) {
     var opts = options || {}, count = this.frameCount, d = checkDuration(
       opts.duration_ms === undefined ? 1000 : opts.duration_ms);
