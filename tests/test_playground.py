@@ -160,7 +160,9 @@ def test_the_picture_is_the_gallery_s_svg_frame_by_frame(opener, fragment):
     static = page.evaluate("""() => Array.from(document.querySelectorAll("#picture svg > path"))
         .map(p => [p.getAttribute("class"), p.getAttribute("d")])""")
     assert static == [list(m) for m in PATHS.findall(pic.static())]
-    # reduced motion: it opens paused on the poster frame; step, slider, play
+    # reduced motion: it opens paused on the poster frame; step, slider, play. The static
+    # part stays the same element throughout (frames are switched, not redrawn)
+    page.evaluate("document.querySelector('#picture svg > path.cv-out').dataset.kept = 'yes'")
     n, paths = shown_frame(page)
     assert (n, paths) == (pic.frame_count // 2, python_frame(pic, n))
     for _ in range(3):
@@ -177,6 +179,7 @@ def test_the_picture_is_the_gallery_s_svg_frame_by_frame(opener, fragment):
     page.click("#next")
     page.click("#prev")
     assert page.locator('#picture .cv-f[data-frame="0"]').count() == 1
+    assert page.locator("#picture path.cv-out[data-kept=yes]").count() == 1
     first = ", ".join(map(str, pic.scene.frames[0].output_index))
     assert page.text_content("#frame-text") == f"frame 1 of {pic.frame_count}: output ({first})"
 
