@@ -97,17 +97,19 @@ def _agreement(shot: np.ndarray, want: np.ndarray, centres: np.ndarray) -> tuple
 
 
 # -- rasterised, the SVG frames are the raster frames ---------------------------------------
-@pytest.mark.parametrize("name", list(SPECS))
-def test_classic_frames_rasterised_agree_with_the_raster(browser, name):
+@pytest.mark.parametrize(("name", "scale"), [(name, 1.0) for name in SPECS]
+                         + [("causal_1d", 2.0), ("strided_1d", 1.5), ("padding_strides", 2.0)])
+def test_classic_frames_rasterised_agree_with_the_raster(browser, name, scale):
+    """(at scale 2 a 1-D picture's lines are snapped to pixel centres, at 1 to pixel edges)"""
     scene = build_scene(SPECS[name])
-    raster = ConvRenderer(scene, "classic")
+    raster = ConvRenderer(scene, "classic", scale)
     centres = _cell_centres(raster)
     frames = sorted({0, raster.poster_frame, raster.frame_count - 1})
-    page = _open(browser, picture_svg(scene, frame=0), raster.size)
+    page = _open(browser, picture_svg(scene, scale=scale, frame=0), raster.size)
     try:
         for n in frames:
-            page.set_content('<html><body style="margin:0">' + picture_svg(scene, frame=n)
-                             + "</body></html>")
+            page.set_content('<html><body style="margin:0">'
+                             + picture_svg(scene, scale=scale, frame=n) + "</body></html>")
             shot = _shot(page, raster.size)
             assert shot.shape == raster.frame(n).shape
             share, bad = _agreement(shot, raster.frame(n).astype(int), centres)
@@ -136,6 +138,11 @@ def test_animation_plays_every_frame_in_turn_and_poster_under_reduced_motion(bro
             share, bad = _agreement(_shot(page, raster.size),
                                     raster.frame(n % count).astype(int), centres)
             assert share >= 0.99 and bad == 0, (n, share, bad)
+        # without its animations (a viewer that plays none) the picture shows the poster
+        page.evaluate("() => document.getAnimations().forEach(a => a.cancel())")
+        share, bad = _agreement(_shot(page, raster.size),
+                                raster.frame(raster.poster_frame).astype(int), centres)
+        assert share >= 0.99 and bad == 0
     finally:
         page.close()
     page = _open(browser, svg, raster.size, reduced_motion="reduce")
@@ -151,8 +158,12 @@ def test_animation_plays_every_frame_in_turn_and_poster_under_reduced_motion(bro
 def test_hold_freezes_on_one_frame(browser):
     scene = build_scene(SPECS["no_padding_no_strides"])
     raster = ConvRenderer(scene, "classic")
-    page = _open(browser, picture_svg(scene), raster.size)
+    svg = picture_svg(scene)
+    page = _open(browser, svg, raster.size)
     try:
+        # (a script reads the hit-test geometry as the document says)
+        assert page.evaluate("() => JSON.parse(document.querySelector('svg').dataset.planes)") \
+            == json.loads(ET.fromstring(svg).get("data-planes"))
         page.evaluate("""() => { const s = document.querySelector('svg');
             s.classList.add('cv-hold');
             s.querySelector('[data-frame="3"]').classList.add('cv-on'); }""")
@@ -398,3 +409,33 @@ def test_the_classic_picture_needs_no_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_pictures_inlined_in_one_page_play_independently(browser):
+    """Two pictures with one shared style block (``style=False``): each plays its own frames
+    (their animation rules do not clash), and the same frame count and duration share
+    identical rules."""
+    scenes = [build_scene(SPECS["padding_strides"]), build_scene(SPECS["no_padding_no_strides"])]
+    rasters = [ConvRenderer(s, "classic") for s in scenes]
+    d = 300
+    pictures = [picture_svg(s, duration_ms=d, style=False) for s in scenes]
+    assert all("--cv-bg" not in p for p in pictures)  # the colours come from the page
+    page_css = svg_style("classic")
+    w = sum(r.size[0] for r in rasters)
+    h = max(r.size[1] for r in rasters)
+    page = browser.new_page(viewport={"width": w, "height": h})
+    try:
+        page.set_content(f'<html><head><style>{page_css} svg{{display:block;float:left}}'
+                         '</style></head><body style="margin:0">' + "".join(pictures)
+                         + "</body></html>")
+        for n in (1, 6):
+            t = (n + 0.5) * d
+            page.evaluate("t => document.getAnimations().forEach(a => {a.pause();"
+                          " a.currentTime = t;})", t)
+            for k, raster in enumerate(rasters):
+                shot = _rgb(page.locator("svg").nth(k).screenshot())
+                want = raster.frame(n % raster.frame_count).astype(int)
+                share, bad = _agreement(shot, want, _cell_centres(raster))
+                assert share >= 0.99 and bad == 0, (n, k, share, bad)
+    finally:
+        page.close()

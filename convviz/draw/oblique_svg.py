@@ -65,7 +65,7 @@ rasteriser (matplotlib's Agg) snaps them: a quadrilateral or segment of a
 stroked kind (all but ``cv-bg``, ``cv-pad``, ``cv-zero``, ``cv-opad``,
 ``cv-sh``) whose every edge runs horizontally or vertically (|Δx| < 1e-4 or
 |Δy| < 1e-4, closing edge included) has each vertex moved to
-x' = ⌊x + 0.5⌋ + h, y' = H − (⌊(H − y) + 0.5⌋ + h), where h = 0.5 when the
+x' = ⌊x + 0.5⌋ + h, y' = ⌊y + 0.5⌋ + h, where h = 0.5 when the
 kind's stroke width in px, rounded as ⌊w + 0.5⌋, is odd, else 0 (``cv-ln``:
 the line width; the others: the stroke width). Only 1-D pictures (and rare
 vertical projection lines) have such shapes.
@@ -95,27 +95,29 @@ scale too.
 The CSS text itself is fixed by (theme, dark theme, scale): :func:`svg_style`
 concatenates its rules with nothing in between, in the order of its source.
 
-Animation (no script): every frame group is hidden; for N > 1 frames of D ms
+Animation (no script): every frame group is hidden but the poster frame's
+(``cv-p``), which is what a viewer that plays no CSS animation shows, and
+what shows under ``prefers-reduced-motion: reduce``. For N > 1 frames of D ms
 (D = ⌊duration_ms + 0.5⌋; :func:`animation_style`, rules that depend on N and
 D only, so pictures with the same N and D share them harmlessly when inlined
 in one page), frame n runs ``@keyframes cv-kN-D`` (visible from 0 to P %,
-then hidden; step timing; N·D ms; looping) delayed by n·D ms, all inside
+then hidden; step timing; N·D ms; looping), delayed by (n − N)·D ms (a
+negative delay: it runs from the start, mid-cycle, so frame n shows during
+[n·D, (n + 1)·D) of every cycle), all inside
 ``@media (prefers-reduced-motion: no-preference)``; exactly (one line,
 written here in pieces)::
 
     @media (prefers-reduced-motion: no-preference){
     @keyframes cv-kN-D{0%{visibility:visible}P%{visibility:hidden}100%{visibility:hidden}}
     .cv-kN-D .cv-f{animation:cv-kN-D TTms step-end infinite}
-    .cv-kN-D .cv-f[data-frame="1"]{animation-delay:Dms}
+    .cv-kN-D .cv-f[data-frame="1"]{animation-delay:-DDms}
     …
     }
 
 with P = 100/N written as :func:`num` but with up to 4 decimals, TT = N·D,
-and one delay rule for each n = 1 … N − 1 (delay n·D ms). Under
-``prefers-reduced-motion: reduce`` nothing runs and the poster frame
-(``cv-p``) shows. A script freezes the picture on one frame by adding
-``cv-hold`` to the root and ``cv-on`` to that frame's group (a still is
-written that way).
+and one delay rule for each n = 1 … N − 1 (DD = (N − n)·D). A script
+freezes the picture on one frame by adding ``cv-hold`` to the root and
+``cv-on`` to that frame's group (a still is written that way).
 """
 
 from __future__ import annotations
@@ -161,10 +163,9 @@ def _pt(p: Any) -> str:
 
 class _Snap:
     """matplotlib's Agg snapping of a stroked path whose segments all run horizontally or
-    vertically (see the module docstring): ``height`` px high canvas, ``width`` px stroke."""
+    vertically (see the module docstring), for a stroke ``stroke_px`` px wide."""
 
-    def __init__(self, height: int, stroke_px: float):
-        self.height = float(height)
+    def __init__(self, stroke_px: float):
         self.half = 0.5 if math.floor(stroke_px + 0.5) % 2 else 0.0
 
     def __call__(self, pts: np.ndarray, closed: bool) -> np.ndarray:
@@ -172,10 +173,7 @@ class _Snap:
         d = np.abs(np.diff(ring, axis=0))
         if not bool(np.all((d[:, 0] < 1e-4) | (d[:, 1] < 1e-4))):
             return pts
-        h = self.height
-        x = np.floor(pts[:, 0] + 0.5) + self.half
-        y = h - (np.floor((h - pts[:, 1]) + 0.5) + self.half)
-        return np.stack([x, y], 1)
+        return np.floor(pts + 0.5) + self.half
 
 
 def _quads(polys: Any, s: float, snap: _Snap | None = None) -> str:
@@ -232,9 +230,8 @@ class ObliqueSvg:
         self.frame_count = scene.frame_count
         self.caption = scene.caption
         self.poster_frame = scene.frame_count // 2  # as ConvRenderer
-        height = self.layout.height
-        self._snap = _Snap(height, self.theme.stroke_width * PT * self.scale)
-        self._snap_line = _Snap(height, self.theme.line_width * PT * self.scale)
+        self._snap = _Snap(self.theme.stroke_width * PT * self.scale)
+        self._snap_line = _Snap(self.theme.line_width * PT * self.scale)
 
     # -- pieces ----------------------------------------------------------------------
     def planes_json(self) -> str:

@@ -131,10 +131,9 @@ def svg_style(theme: str | Theme = "classic", dark: str | Theme | None = None, *
          "stroke-linejoin:round}"),
         f".cv .cv-hi{{fill:var(--cv-shadow);fill-opacity:var(--cv-shadow-a);{outline}}}",
         ".cv .cv-f{visibility:hidden}",
+        ".cv .cv-f.cv-p{visibility:visible}",
         ".cv.cv-hold .cv-f{animation:none;visibility:hidden}",
         ".cv.cv-hold .cv-f.cv-on{visibility:visible}",
-        ("@media (prefers-reduced-motion: reduce){.cv .cv-f{animation:none}"
-         ".cv:not(.cv-hold) .cv-f.cv-p{visibility:visible}}"),
     ]
     if th.show_labels or th.show_caption:
         rules.append(f".cv text{{fill:var(--cv-text);font-family:{FONT_STACK}}}")
@@ -155,7 +154,8 @@ def animation_style(frame_count: int, duration_ms: int) -> str:
          "{visibility:hidden}100%{visibility:hidden}}"),
         f".{name} .cv-f{{animation:{name} {n * d}ms step-end infinite}}",
     ]
-    rules += [f'.{name} .cv-f[data-frame="{k}"]{{animation-delay:{k * d}ms}}'
+    # (negative delays: every frame's animation runs from the start, mid-cycle)
+    rules += [f'.{name} .cv-f[data-frame="{k}"]{{animation-delay:{(k - n) * d}ms}}'
               for k in range(1, n)]
     return "@media (prefers-reduced-motion: no-preference){" + "".join(rules) + "}"
 
