@@ -108,11 +108,9 @@
       ".cv .cv-ln{stroke:var(--cv-line);stroke-width:" + lw + ";stroke-linecap:butt;" +
         "stroke-linejoin:round}",
       ".cv .cv-hi{fill:var(--cv-shadow);fill-opacity:var(--cv-shadow-a);" + outline + "}",
-      ".cv .cv-f{visibility:hidden}",
+      ".cv .cv-f{visibility:hidden}", ".cv .cv-f.cv-p{visibility:visible}",
       ".cv.cv-hold .cv-f{animation:none;visibility:hidden}",
-      ".cv.cv-hold .cv-f.cv-on{visibility:visible}",
-      "@media (prefers-reduced-motion: reduce){.cv .cv-f{animation:none}" +
-        ".cv:not(.cv-hold) .cv-f.cv-p{visibility:visible}}");
+      ".cv.cv-hold .cv-f.cv-on{visibility:visible}");
     return rules.join("");
   }
 
@@ -124,7 +122,7 @@
       "{visibility:hidden}100%{visibility:hidden}}",
       "." + name + " .cv-f{animation:" + name + " " + frames * ms + "ms step-end infinite}"];
     for (var k = 1; k < frames; k++) {
-      rules.push("." + name + ' .cv-f[data-frame="' + k + '"]{animation-delay:' + k * ms + "ms}");
+      rules.push("." + name + ' .cv-f[data-frame="' + k + '"]{animation-delay:' + (k - frames) * ms + "ms}");
     }
     return "@media (prefers-reduced-motion: no-preference){" + rules.join("") + "}";
   }
@@ -133,21 +131,15 @@
   function pt(p) { return num(p[0]) + "," + num(p[1]); }
 
   /** The rasteriser's snapping of a stroked path whose every edge runs horizontally or
-   *  vertically (oblique_svg.py _Snap): `height` px canvas, `strokePx` px wide stroke. */
-  function Snap(height, strokePx) {
-    this.height = height;
-    this.half = Math.floor(strokePx + 0.5) % 2 ? 0.5 : 0.0;
-  }
+   *  vertically (oblique_svg.py _Snap), for a stroke `strokePx` px wide. */
+  function Snap(strokePx) { this.half = Math.floor(strokePx + 0.5) % 2 ? 0.5 : 0.0; }
   Snap.prototype.apply = function (pts, closed) {
-    var n = pts.length, last = closed ? n : n - 1;
+    var n = pts.length, last = closed ? n : n - 1, half = this.half;
     for (var i = 0; i < last; i++) {
       var a = pts[i], b = pts[(i + 1) % n];
       if (!(Math.abs(b[0] - a[0]) < 1e-4 || Math.abs(b[1] - a[1]) < 1e-4)) return pts;
     }
-    var h = this.height, half = this.half;
-    return pts.map(function (p) {
-      return [Math.floor(p[0] + 0.5) + half, h - (Math.floor((h - p[1]) + 0.5) + half)];
-    });
+    return pts.map(function (p) { return [Math.floor(p[0] + 0.5) + half, Math.floor(p[1] + 0.5) + half]; });
   };
 
   function scaled(points, s) {
@@ -254,9 +246,9 @@
     this.size = [this.layout.width, this.layout.height];
     this.frameCount = this.scene.frames.length;
     this.posterFrame = Math.floor(this.frameCount / 2);
-    var th = THEMES.classic, height = this.layout.height;
-    this.snap = new Snap(height, th.stroke_width * PT * this.scale);
-    this.snapLine = new Snap(height, th.line_width * PT * this.scale);
+    var th = THEMES.classic;
+    this.snap = new Snap(th.stroke_width * PT * this.scale);
+    this.snapLine = new Snap(th.line_width * PT * this.scale);
     var note = channelNote(this.scene.spec);
     this.caption = this.scene.geometry.describe + (note ? " (" + note + ")" : "");
   }
