@@ -362,3 +362,15 @@ def test_keyboard_only_use(opener, width, scheme):
     page.focus('#kernel [data-tap="0,0"]')
     assert page.evaluate(LIT, "in") == sorted({key(taps[o][0, 0]) for o in [(0, 0), (0, 1),
                                                                            (1, 0), (1, 1)]})
+
+
+def test_a_multi_channel_spec_names_each_frame_s_output_channel(opener):
+    page = opener("#g=2&ci=4&co=4").page
+    scene = build_scene(ConvSpec(5, 3, groups=2, in_channels=4, out_channels=4))
+    assert page.evaluate("document.querySelector('#frame').max") == str(scene.frame_count - 1)
+    for n in (0, 9, 20, scene.frame_count - 1):
+        page.eval_on_selector("#frame", SLIDE, str(n))
+        f = scene.frames[n]
+        assert page.text_content("#frame-text") == (
+            f"frame {n + 1} of {scene.frame_count}: output ({', '.join(map(str, f.output_index))})"
+            f" of output channel {f.out_channel}")
