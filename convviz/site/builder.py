@@ -72,6 +72,9 @@ log = logging.getLogger(__name__)
 #: static assets copied from the templates directory (the playground page is static too)
 ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js",
                "convviz.js": "assets/convviz.js", "convviz-code.js": "assets/convviz-code.js",
+               "convviz-draw.js": "assets/convviz-draw.js",
+               "convviz-svg.js": "assets/convviz-svg.js",
+               "convviz-hover.js": "assets/convviz-hover.js",
                "playground.html": "playground.html"}
 #: the gallery's pictures are text-free, in the light and the dark theme (see models)
 THEME = f"{LIGHT_THEME}+{DARK_THEME}"
