@@ -3,7 +3,7 @@
 A pipeline in four steps::
 
     gather      presets, diagrams, the engine's numbers  → SiteModel + ImageJobs
-    render      only the pictures whose inputs changed   → img/*.gif, img/*.png
+    render      only the pictures whose inputs changed   → img/*.svg (+ .gif, .png downloads)
     template    Jinja2 (autoescape on, StrictUndefined)  → index.html
     write       every file atomically, only if its bytes changed
 
@@ -46,7 +46,7 @@ from typing import Any
 
 from convviz.encode.atomic import atomic_write
 from convviz.errors import OutputError, SpecError
-from convviz.site import recolour, templating
+from convviz.site import templating
 from convviz.site.manifest import (
     MANIFEST_NAME,
     PICTURE_DIR,
@@ -58,7 +58,7 @@ from convviz.site.manifest import (
     reusable,
     sweep,
 )
-from convviz.site.models import DARK_THEME, LIGHT_THEME, ImageJob, Link, SiteModel
+from convviz.site.models import LIGHT_THEME, ImageJob, Link, SiteModel
 from convviz.site.sections import collect
 from convviz.workers import busy, lifeline_pool
 
@@ -73,8 +73,8 @@ log = logging.getLogger(__name__)
 ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js",
                "convviz.js": "assets/convviz.js", "convviz-code.js": "assets/convviz-code.js",
                "playground.html": "playground.html"}
-#: the gallery's pictures are text-free, in the light and the dark theme (see models)
-THEME = f"{LIGHT_THEME}+{DARK_THEME}"
+#: the theme the gallery's pictures are drawn in (an SVG turns dark with the page)
+THEME = f"{LIGHT_THEME}+svg"
 #: the languages a build of ``lang="all"`` writes: language -> its page
 LANG_PAGES = {"en": "index.html", "zh": "zh/index.html"}
 #: file suffixes of the package's sources hashed into every picture's key
@@ -164,6 +164,31 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
+def _with_text(size: tuple[int, int], picture: bytes | Path) -> tuple[int, int, int]:
+    """(width, height, narrowest display width for its text) of an SVG or raster picture."""
+    from convviz.site.themed import min_display_width, svg_text_px
+
+    if isinstance(picture, Path):
+        if picture.suffix != ".svg":
+            return (*size, 0)
+        with picture.open("rb") as handle:
+            picture = handle.read(4096)
+    return (*size, min_display_width(size[0], svg_text_px(picture)))
+
+
+def _takes_lang(custom_renderer: bool) -> bool:
+    """Whether convviz.animate draws a picture's words in a language (``lang=``)."""
+    if custom_renderer:
+        return False
+    try:
+        import inspect
+
+        from convviz.animation import animate
+    except ImportError:
+        return False
+    return "lang" in inspect.signature(animate).parameters
+
+
 def _renderer_name(renderer: Renderer) -> str:
     module = getattr(renderer, "__module__", "")
     return f"{module}.{getattr(renderer, '__qualname__', repr(renderer))}"
@@ -213,64 +238,50 @@ def _sources(custom_renderer: bool = False
 
 @functools.lru_cache(maxsize=2)
 def _animation(source: str, options: tuple[tuple[str, Any], ...]) -> Any:
-    """The Animation of one picture group: its GIF and its still share the drawn frames."""
+    """The Animation of one picture group: its SVGs, GIF and PNG share the drawn frames."""
     from convviz.animation import animate
 
     return animate(source, **dict(options))
 
 
-def _light(job: ImageJob) -> tuple[tuple[tuple[str, Any], ...], bool]:
-    """The options of the light twin of ``job``, and whether ``job`` is the dark one."""
-    options = dict(job.options)
-    dark = options.get("theme") == DARK_THEME
-    if dark:
-        options["theme"] = LIGHT_THEME
-    return tuple(sorted(options.items())), dark
+def _picture(job: ImageJob, draft: bool) -> bytes:
+    """The file of one picture, by its extension.
 
+    ``.svg``: the animation (or its representative frame) as a themable SVG
+    (:mod:`convviz.site.themed`); ``.gif``: the animation, ``.png``: its representative
+    frame, both in the light theme. ``draft``: an animation holds only the
+    representative frame.
+    """
+    anim = _animation(job.source, job.options)
+    poster = int(anim.poster_frame)
+    one = job.still is not None or draft
+    if job.path.endswith(".svg"):
+        from convviz.encode.vector import svg_bytes
+        from convviz.site.themed import themed_svg
 
-@functools.lru_cache(maxsize=4)
-def _light_bytes(source: str, options: tuple[tuple[str, Any], ...], still: bool,
-                 draft: bool) -> bytes:
-    from convviz.encode.gif import write_gif
-    from convviz.encode.png import write_png
+        return themed_svg(svg_bytes(anim, duration_ms=anim.duration_ms,
+                                    frame=poster if one else None))
+    if job.path.endswith(".png"):
+        from convviz.encode.png import write_png
 
-    anim = _animation(source, options)
-    if still:
-        data = write_png(anim.frame(anim.poster_frame), None)
-    elif draft:
-        data = write_gif([anim.frame(anim.poster_frame)], None, anim.duration_ms)
+        data = write_png(anim.frame(poster), None)
+    elif one:
+        from convviz.encode.gif import write_gif
+
+        data = write_gif([anim.frame(poster)], None, anim.duration_ms)
     else:
         data = anim.to_gif_bytes()
     assert data is not None
     return data
 
 
-def _picture(job: ImageJob, draft: bool) -> bytes:
-    """A picture in the light theme, or its dark twin recoloured from it (one drawing)."""
-    options, dark = _light(job)
-    if not dark:
-        return _light_bytes(job.source, options, job.still is not None, draft)
-    if job.still is None:
-        return recolour.gif_to_dark(_light_bytes(job.source, options, False, draft))
-    from convviz.encode.png import write_png
-
-    anim = _animation(job.source, options)
-    data = write_png(recolour.frame_to_dark(anim.frame(anim.poster_frame)), None)
-    assert data is not None
-    return data
-
-
 def render_picture(job: ImageJob) -> bytes:
-    """The encoded file (GIF, or PNG still) of one picture, via convviz.animate.
-
-    A job in the dark theme is its light twin recoloured
-    (:mod:`convviz.site.recolour`): both schemes cost one drawing.
-    """
+    """The file (SVG, GIF or PNG, as its path says) of one picture, via convviz.animate."""
     return _picture(job, draft=False)
 
 
 def render_draft(job: ImageJob) -> bytes:
-    """Like :func:`render_picture` but every GIF holds only the representative frame.
+    """Like :func:`render_picture` but every animation holds only the representative frame.
 
     A draft gallery draws one frame per picture with the real renderers: a fast
     preview of the layout (and what the tests build).
@@ -280,7 +291,7 @@ def render_draft(job: ImageJob) -> bytes:
 
 def _cost(job: ImageJob, presets: Mapping[str, Any]) -> int:
     """Rough drawing cost (frames) to start the longest pictures first."""
-    if job.still is not None or job.kwargs.get("theme") == DARK_THEME:  # a still, a recolouring
+    if job.still is not None:
         return 1
     preset = presets.get(job.source)
     if preset is None:
@@ -301,7 +312,7 @@ def _run(renderer: Renderer, job: ImageJob) -> tuple[str, bytes | None, str]:
 def _run_group(renderer: Renderer, group: list[ImageJob]) -> list[tuple[str, bytes | None, str]]:
     """The pictures of one source and options, in one process (they share the drawing).
 
-    A picture and its dark twin are one group: the twin is recoloured from it.
+    A group is one animation: its SVG, its still, its GIF and PNG downloads.
     """
     with busy():  # a worker whose parent is gone interrupts this (convviz.workers)
         return [_run(renderer, job) for job in group]
@@ -311,7 +322,7 @@ def _groups(todo: list[ImageJob], presets: Mapping[str, Any]) -> list[list[Image
     """Jobs grouped by (source, options), the costliest group first."""
     groups: dict[tuple[str, Any], list[ImageJob]] = {}
     for job in sorted(todo, key=lambda j: j.path):
-        groups.setdefault((job.source, _light(job)[0]), []).append(job)
+        groups.setdefault((job.source, job.options), []).append(job)
     return sorted(groups.values(),
                   key=lambda g: (-sum(_cost(j, presets) for j in g), g[0].path))
 
@@ -414,9 +425,9 @@ def build(
     pictures (default: the CPU count); ``progress(done, total, name)`` is
     called after every picture and page; ``force`` re-renders every picture;
     ``renderer(job) -> bytes`` replaces :func:`render_picture` (it must be
-    picklable when ``jobs`` > 1, and return a GIF or PNG as the path says).
+    picklable when ``jobs`` > 1, and return an SVG, GIF or PNG as the path says).
 
-    ``img/`` belongs to the gallery: a ``<name>.gif`` or ``<name>.png`` there
+    ``img/`` belongs to the gallery: a ``<name>.svg``, ``.gif`` or ``.png`` there
     that the gallery does not show is removed. Nothing outside ``out_dir`` is
     written or removed.
     """
@@ -436,7 +447,8 @@ def build(
     #    stops the build before any drawing
     presets, diagrams, available, identities = _sources(custom)
     gather: dict[str, Any] = dict(presets=presets, diagrams=diagrams, available=available,
-                                  identities=identities, version=__version__)
+                                  identities=identities, version=__version__,
+                                  takes_lang=_takes_lang(custom))
     if lang != "all" and lang not in LANG_PAGES:
         raise SpecError(f"lang must be one of all, {', '.join(LANG_PAGES)}, got {lang!r}")
     pages = _pages(lang)
@@ -454,13 +466,13 @@ def build(
     old = {} if force else read_manifest(out)
     rname = _renderer_name(renderer)
     keys = {path: _job_key(job, __version__, code, rname) for path, job in wanted.items()}
-    sizes: dict[str, tuple[int, int]] = {}
+    sizes: dict[str, tuple[int, int, int]] = {}
     manifest: dict[str, Entry] = {}
     for path in sorted(wanted):
         entry = old.get(path)
         size = reusable(out, path, entry) if entry is not None and entry.key == keys[path] else None
         if size is not None and entry is not None:
-            sizes[path], manifest[path] = size, entry
+            sizes[path], manifest[path] = _with_text(size, out / path), entry
     todo = [job for path, job in sorted(wanted.items()) if path not in manifest]
     if todo:  # a template error must stop the build before anything is drawn
         for draft_model in drafts:
@@ -491,7 +503,7 @@ def build(
         else:
             _write(out / path, data)
             written += 1
-            sizes[path] = size
+            sizes[path] = _with_text(size, data)
             manifest[path] = Entry.of(keys[path], data)
         tick(path)
 

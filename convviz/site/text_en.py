@@ -175,6 +175,9 @@ EN: dict[str, str] = {
     ),
     # cards
     "still": "still PNG",
+    "download_gif": "GIF",
+    "download_png": "still PNG",
+    "open_playground": "open in the playground",
     "numbers": "with numbers",
     "caption_label": "parameters",
     "output_size": "output size",
