@@ -49,14 +49,15 @@ def test_svg_still_is_vector_with_text_and_title(tmp_path):
     path = anim.save(tmp_path / "a.svg", frame=2)
     root = ET.parse(path).getroot()
     width, height = anim.size
-    assert root.get("width") == f"{width}px" and root.get("height") == f"{height}px"
+    # (the oblique picture's own SVG: sizes in CSS pixels, few paths of many shapes)
+    assert root.get("width") == f"{width}" and root.get("height") == f"{height}"
     assert root.get("viewBox") == f"0 0 {width} {height}"
     assert root[0].tag == f"{SVG}title" and root[0].text == anim.caption  # first child
     assert "frame 2 of 9" in root.find(f"{SVG}desc").text
     assert not list(root.iter(f"{SVG}image"))  # no raster
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert any("Padding, strides" in t for t in texts)  # text is text
-    assert len(list(root.iter(f"{SVG}path"))) > 20
+    assert sum(p.get("d").count("M") for p in root.iter(f"{SVG}path")) > 20
 
 
 def test_svg_and_pdf_are_deterministic():
@@ -70,9 +71,11 @@ def test_svg_and_pdf_are_deterministic():
 
 
 def test_animated_svg_groups_and_timing():
+    """The SMIL animation of the replayed drawings (the oblique picture's own SVG, played
+    by CSS, is tested in test_oblique_svg.py)."""
     from convviz.encode.vector import svg_bytes
 
-    anim = convviz.animate("padding_strides", duration=0.25)
+    anim = convviz.animate("numbers_convolution", duration=0.25)
     root = ET.fromstring(svg_bytes(anim.source, duration_ms=anim.duration_ms))
     groups = [g for g in root.iter(f"{SVG}g") if (g.get("id") or "").startswith("frame")]
     assert [g.get("id") for g in groups] == [f"frame{n}" for n in range(anim.frame_count)]
@@ -92,6 +95,17 @@ def test_animated_svg_groups_and_timing():
             assert start * count == pytest.approx(round(start * count), abs=1e-4)
 
 
+def test_oblique_svg_is_the_oblique_writer():
+    from convviz.draw.oblique_svg import picture_svg
+    from convviz.encode.vector import svg_bytes
+
+    anim = convviz.animate("padding_strides", duration=0.25)
+    scene = anim.source.scene
+    assert svg_bytes(anim.source, duration_ms=250) == \
+        picture_svg(scene, "default", duration_ms=250).encode()
+    assert svg_bytes(anim, frame=3) == picture_svg(scene, "default", frame=3).encode()
+
+
 def _chromium_shots(svg: bytes, size, times=None):
     """Screenshots of an SVG in Chromium: one, or one per SMIL time (animations paused)."""
     sync_api = require_module("playwright.sync_api")
@@ -105,9 +119,11 @@ def _chromium_shots(svg: bytes, size, times=None):
             page.set_content('<html><body style="margin:0">' + text[text.index("<svg"):]
                              + "</body></html>")
             for t in times or [None]:
-                if t is not None:
+                if t is not None:  # (SMIL, and CSS animations)
                     page.evaluate(f"() => {{ const s = document.querySelector('svg');"
-                                  f" s.pauseAnimations(); s.setCurrentTime({t}); }}")
+                                  f" s.pauseAnimations(); s.setCurrentTime({t});"
+                                  f" document.getAnimations().forEach(a => {{ a.pause();"
+                                  f" a.currentTime = {t * 1000}; }}); }}")
                 shots.append(_rgb(page.screenshot(
                     clip={"x": 0, "y": 0, "width": width, "height": height})))
         finally:

@@ -50,7 +50,7 @@ def test_mkdocs_site_embeds_pictures_and_rebuilds_from_cache(tmp_path, monkeypat
     assert np.array_equal(still, convviz.animate(spec, "classic").frame(4))
     assert pictures[1][2] == "The fifth step of a 3×3 kernel over a 5×5 input."
     svg = pictures[2][1].decode()
-    assert svg.count('<g id="frame') == convviz.animate("dilation").frame_count
+    assert svg.count(' data-frame="') == convviz.animate("dilation").frame_count
     assert "<figcaption>A 3×3 kernel over a 5×5 input, padding 1, stride 2.</figcaption>" in page
     assert embed.stats["rendered"] - before["rendered"] == 3
 

@@ -89,7 +89,7 @@ def test_html_svg_format(tmp_path):
     page = (tmp_path / "html" / "index.html").read_text()
     src_svg = re.search(r'<img class="convviz" src="([^"]+\.svg)"', page).group(1)
     text = (tmp_path / "html" / src_svg).read_text()
-    assert text.count('<g id="frame') == convviz.animate("padding_strides").frame_count
+    assert text.count(' data-frame="') == convviz.animate("padding_strides").frame_count
 
 
 def test_latex_build_includes_vector_pdfs(tmp_path):

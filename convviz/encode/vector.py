@@ -1,9 +1,13 @@
 """Vector files: SVG (a still, or an animation looping as the GIF does) and PDF (a page a frame).
 
-Both are drawn from the same drawing calls as the pixels
-(:mod:`convviz.draw.vector`): shapes are paths, text is text (SVG ``<text>``,
-PDF with the font embedded), one unit is one pixel of the raster frame.
+Shapes are paths, text is text (SVG ``<text>``, PDF with the font embedded),
+one unit is one pixel of the raster frame.
 
+- ``.svg`` of the oblique picture (:class:`~convviz.draw.oblique.ConvRenderer`,
+  or an animation drawing one): written directly from its layout by
+  :mod:`convviz.draw.oblique_svg` (colours as CSS custom properties, frames
+  played by CSS keyframes, the poster frame under reduced motion). Other
+  sources replay their drawing calls (:mod:`convviz.draw.vector`):
 - ``.svg`` with ``frame=N``: frame ``N``. Without: every frame as a group
   ``<g id="frameN">`` shown in turn by a SMIL ``<animate>`` of its ``display``
   (looping forever, ``duration_ms`` per frame, as the GIF); a viewer without
@@ -60,8 +64,28 @@ def _seconds(ms: float) -> str:
     return f"{ms / 1000:.3f}".rstrip("0").rstrip(".") + "s"
 
 
+def _is_oblique(source: Any) -> bool:
+    from convviz.draw.oblique import ConvRenderer
+
+    return isinstance(source, ConvRenderer)
+
+
+def _oblique_svg(renderer: Any, *, duration_ms: float, frame: int | None) -> bytes:
+    """The oblique picture's own SVG (:mod:`convviz.draw.oblique_svg`), in the renderer's
+    theme and scale, with its poster frame."""
+    from convviz.draw.oblique_svg import ObliqueSvg
+    from convviz.frames import poster_frame
+
+    svg = ObliqueSvg(renderer.scene, renderer.theme, renderer.scale)
+    svg.poster_frame = poster_frame(renderer)
+    return svg.document(duration_ms=duration_ms, frame=frame).encode("utf-8")
+
+
 def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = None) -> bytes:
     """The SVG document of ``source`` (a frame source): one frame, or all of them animated."""
+    inner, frames, width, height, caption = _document(source, frame)
+    if _is_oblique(inner):
+        return _oblique_svg(inner, duration_ms=duration_ms, frame=frame)
     import matplotlib
 
     from convviz.draw.vector import (
@@ -72,7 +96,6 @@ def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = N
         vector_renderer_class,
     )
 
-    inner, frames, width, height, caption = _document(source, frame)
     out = io.StringIO()
     with matplotlib.rc_context(VECTOR_RC):
         renderer = vector_renderer_class("svg")(width, height, out, image_dpi=72,
