@@ -381,6 +381,7 @@ def animate(
     labels: bool | None = None,
     pool: str | None = None,
     seed: int = 0,
+    lang: str = "en",
     **options: Any,
 ) -> Animation:
     """An :class:`Animation` of a convolution, a preset, or a diagram preset.
@@ -396,7 +397,10 @@ def animate(
     into the output. ``duration``: seconds per frame (0.01 … 655.35, what a GIF
     stores; SpecError outside); ``scale``: pixel scale.
     ``labels``: None lets the theme decide; True/False turns the text
-    (labels and caption) on or off. Other ``options`` go to the scene
+    (labels and caption) on or off. ``lang``: the language of every word the
+    picture carries, "en" (default) or "zh" (Chinese: its labels, captions and
+    titles, drawn with a CJK font after DejaVu Sans; SpecError when no CJK font is
+    installed). Other ``options`` go to the scene
     (``title``, ``channel``), to the numbers and scatter renderers (``x``,
     ``w``, ``title``) or to a diagram's factory.
 
@@ -420,12 +424,18 @@ def animate(
         raise SpecError(f"pool must be None, 'max' or 'avg', got {pool!r}")
     if not isinstance(numbers, (bool, np.bool_)):
         raise SpecError(f"numbers must be True or False, got {numbers!r}")
+    from convviz.look.words import check_fonts, check_lang, preset_title, theme_in
+
+    lang = check_lang(lang)
 
     from convviz.look.themes import get_theme
 
     theme_obj = get_theme(theme)  # SpecError naming the theme and the known ones
     if labels is not None:
         theme_obj = theme_obj.with_(show_labels=labels, show_caption=labels)
+    if lang != "en":
+        check_fonts(lang)
+        theme_obj = theme_in(theme_obj, lang)
 
     # diagram presets build their own frame source
     if hasattr(target, "factory"):
@@ -435,6 +445,8 @@ def animate(
                 "single convolutions only"
             )
         make = target.factory
+        if lang != "en":
+            options["lang"] = lang
         source = make(theme=theme_obj, scale=scale, numbers=numbers, **options)
         return Animation(lambda: source, duration=duration, name=name, source=source,
                          kind="diagram")
@@ -450,7 +462,7 @@ def animate(
         pool = _merge(name, "pool", pool, defaults.pop("pool", None), None)
         for key, value in defaults.items():
             options.setdefault(key, value)
-        options.setdefault("title", target.title)
+        options.setdefault("title", preset_title(target, lang))
     else:
         spec = target
     if pool is not None:
@@ -469,7 +481,7 @@ def animate(
         _only(options, ("x", "w", "title") if numbers else ("title",),
               "view='scatter' with numbers=True" if numbers else "view='scatter'")
         source = ScatterRenderer(spec, numbers=bool(numbers), seed=int(seed), theme=theme_obj,
-                                 scale=scale, **options)
+                                 scale=scale, lang=lang, **options)
         return Animation(lambda: source, duration=duration, name=name, spec=spec,
                          kind="scatter numbers" if numbers else "scatter", source=source)
 
@@ -478,7 +490,7 @@ def animate(
 
         _only(options, ("x", "w", "title"), "numbers=True")
         source = NumbersRenderer(spec, pool=pool, theme=theme_obj, scale=scale, seed=int(seed),
-                                 **options)
+                                 lang=lang, **options)
         kind = {"max": "max-pool numbers", "avg": "avg-pool numbers"}.get(pool or "", "numbers")
         return Animation(lambda: source, duration=duration, name=name, spec=spec, kind=kind,
                          source=source)
@@ -486,7 +498,7 @@ def animate(
     from convviz.look.scene import build_scene
 
     _only(options, ("title", "channel"), "the oblique view")
-    scene = build_scene(spec, **options)  # validates: size limits, channel
+    scene = build_scene(spec, lang=lang, **options)  # validates: size limits, channel
 
     def factory() -> Any:
         from convviz.draw.oblique import ConvRenderer

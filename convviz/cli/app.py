@@ -113,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     look.add_argument("--scale", type=positive_float("--scale", SCALE_RANGE), default=1.0,
                       help="picture size factor (default 1.0)")
     look.add_argument("--no-labels", action="store_true", help="no input/output labels")
+    look.add_argument("--lang", choices=("en", "zh"), default="en",
+                      help="language of the picture's words: en (default) or zh (Chinese)")
     look.add_argument("--seed", type=int_type(0), default=0, metavar="N",
                       help="random numbers of --numbers/--pool pictures (default 0)")
     look.add_argument("--frame", type=int_type(0), metavar="N",

@@ -139,6 +139,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         options["pool"] = args.pool
     if args.seed:
         options["seed"] = args.seed
+    if args.lang != "en":
+        options["lang"] = args.lang
     jobs = plan_outputs(args, targets)
     flag = "-o" if args.output else None
     for job in jobs:

@@ -80,7 +80,7 @@ def text_line(s: str, prop: Any, dpi: float) -> TextLine:
         if len(_LINES) > _CACHE_LIMIT:
             _LINES.clear()
             _IMAGES.clear()
-        font = get_font(findfont(prop))
+        font = get_font(_font_files(prop, findfont))
         font.clear()
         font.set_size(prop.get_size_in_points(), dpi)
         font.set_text(s, 0.0, flags=get_hinting_flag())
@@ -91,6 +91,26 @@ def text_line(s: str, prop: Any, dpi: float) -> TextLine:
         line = _LINES[key] = TextLine(w / 64.0, h / 64.0, d / 64.0, np.array(font.get_image()),
                                       xo / 64.0, yo / 64.0)
     return line
+
+
+def _font_files(prop: Any, findfont: Any) -> Any:
+    """The font file of ``prop``, or for a list of families (a Chinese picture's Latin
+    font, then CJK fonts) the files of those installed, in order: FreeType falls back
+    along them for glyphs the first lacks."""
+    families = prop.get_family()
+    if len(families) == 1:
+        return findfont(prop)
+    files: list[str] = []
+    for family in families:
+        one = prop.copy()
+        one.set_family(family)
+        try:
+            found = findfont(one, fallback_to_default=False)
+        except ValueError:
+            continue
+        if found not in files:
+            files.append(found)
+    return files or findfont(prop)
 
 
 def _mult(a: int, cover: np.ndarray) -> np.ndarray:

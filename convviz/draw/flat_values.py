@@ -33,21 +33,20 @@ MINUS_INFINITY = "−∞"
 _ATTEMPTS = 1000
 
 
-_WORDS = {"i": "input", "k": "kernel", "s": "stride", "p": "padding", "d": "dilation",
-          "op": "output padding", "g": "groups", "o": "output"}
-
-
-def spelled(spec: ConvSpec) -> str:
+def spelled(spec: ConvSpec, lang: str = "en") -> str:
     """:meth:`ConvSpec.describe` in words, for a picture that defines no symbols:
-    "input 5×5, kernel 3×3, stride 2, padding 1, output 3×3"."""
+    "input 5×5, kernel 3×3, stride 2, padding 1, output 3×3" (in ``lang``)."""
+    from convviz.look.words import word
+
     sizes = {"i": spec.input_size, "k": spec.kernel_size, "o": spec.output_size}
     parts = []
     for part in spec.describe().split(", "):
         symbol, _, value = part.partition("=")
         if symbol in sizes:
             value = "×".join(map(str, sizes[symbol]))
-        parts.append(f"{_WORDS[symbol]} {value}" if value else part)
-    return ", ".join(parts)
+        parts.append(word(lang, f"spelled.{symbol}", value=value) if value
+                     else word(lang, f"spelled.{part}"))
+    return word(lang, "list_sep").join(parts)
 
 
 def number_format(*arrays: Any) -> Callable[[float], str]:
@@ -119,9 +118,12 @@ def example_values(spec: ConvSpec, seed: int, *, kernel: bool = True
 
 
 def kernel_panel(ax: Any, fig: Any, pal: Any, values: np.ndarray, fmt: Callable[[float], str],
-                 corner: tuple[float, float], cell: float, label: str, lw: float) -> list[Any]:
+                 corner: tuple[float, float], cell: float, label: str, lw: float,
+                 font: dict[str, Any] | None = None) -> list[Any]:
     """Draw a kernel's weights as a small grid with its label above, top-left at
-    ``corner`` (pixels); returns the weight texts in the kernel's order."""
+    ``corner`` (pixels); returns the weight texts in the kernel's order. ``font``:
+    keyword arguments giving the label its fonts (:func:`convviz.look.words.text_fonts`)."""
+    font = font or {}
     from matplotlib.patches import Rectangle
 
     grid = np.asarray(values)
@@ -129,7 +131,7 @@ def kernel_panel(ax: Any, fig: Any, pal: Any, values: np.ndarray, fmt: Callable[
     x0, y0 = corner
     if pal.labels:
         ax.text(x0, y0 - 0.12 * cell, label, ha="left", va="bottom",
-                fontsize=fig.points(0.56 * cell), color=pal.text)
+                fontsize=fig.points(0.56 * cell), color=pal.text, **font)
     texts = []
     for r in range(grid2.shape[0]):
         for c in range(grid2.shape[1]):

@@ -45,6 +45,7 @@ from convviz.draw.flat_values import (
 )
 from convviz.errors import SpecError
 from convviz.look.themes import check_scale
+from convviz.look.words import check_fonts, check_lang, describe, text_fonts, text_width, word
 
 __all__ = ["NumbersRenderer"]
 
@@ -79,8 +80,11 @@ class NumbersRenderer:
         scale: float = 1.0,
         seed: int = 0,
         title: str | None = None,
+        lang: str = "en",
     ) -> None:
         spec = _check_flat(spec, "numbers mode", NUMBERS_LIMIT)
+        self.lang = check_lang(lang)
+        check_fonts(self.lang)
         if pool not in (None, "max", "avg"):
             raise SpecError(f"pool must be None, 'max' or 'avg', got {pool!r}")
         if pool is not None and spec.transposed:
@@ -125,11 +129,13 @@ class NumbersRenderer:
             self.tap_weights = None
         self.frame_count = int(math.prod(spec.output_size))
         self.poster_frame = self.frame_count // 2
-        kind = "max pooling" if pool == "max" else "average pooling" if pool == "avg" else (
-            "transposed convolution" if spec.transposed else "convolution")
+        kind = word(lang, "flat.max_pooling" if pool == "max" else "flat.avg_pooling"
+                    if pool == "avg" else "flat.transposed" if spec.transposed
+                    else "flat.convolution")
         self.title = title
-        self.caption = f"{title}: {spec.describe()}" if title else (
-            f"{kind.capitalize()} with numbers, {spec.describe()}")
+        params = describe(spec, lang)
+        self.caption = word(lang, "flat.title_params", title=title, params=params) if title else (
+            word(lang, "flat.numbers_caption", kind_capitalised=kind.capitalize(), params=params))
         self._kind_name = kind
         self._layout()
         self._fig: FlatFigure | None = None
@@ -185,9 +191,9 @@ class NumbersRenderer:
         and for a transposed spec also as applied (flipped); none when pooling."""
         if self.w is None or self.tap_weights is None:
             return []
-        panels = [("kernel w", self.w)]
+        panels = [(word(self.lang, "flat.kernel"), self.w)]
         if self.spec.transposed:
-            panels.append(("as applied: w flipped", self.tap_weights))
+            panels.append((word(self.lang, "flat.flipped"), self.tap_weights))
         return panels
 
     def _check(self, n: int) -> int:
@@ -228,7 +234,10 @@ class NumbersRenderer:
         if lines:
             # wide enough for the longest formula (monospace) and the caption line
             longest = max(len(self.formula(n)) for n in range(self.frame_count))
-            need = max(longest * 0.62 * 0.3 * u, len(self._caption_line()) * 0.58 * 0.27 * u)
+            caption = self._caption_line()
+            caption_w = (len(caption) * 0.58 * 0.27 * u if self.lang == "en"
+                         else text_width(caption, 0.27 * u, self.lang))
+            need = max(longest * 0.62 * 0.3 * u, caption_w)
             shift = max(0, math.ceil(need + 2 * margin - width))
             width += shift
             self._cx += shift // 2
@@ -242,6 +251,7 @@ class NumbersRenderer:
 
         spec, pal, u = self.spec, self.palette, self.unit
         fig = FlatFigure(*self.size, pal.background)
+        font = text_fonts(self.lang)
         ax = fig.ax
         lw = fig.points(max(1.0, 1.66 * self.scale))
         value_size = fig.points(0.42 * u)
@@ -300,19 +310,20 @@ class NumbersRenderer:
                     fontsize=value_size, color=pal.text, zorder=4,
                 )
         self._kernel_texts = [
-            kernel_panel(ax, fig, pal, values, self.format, xy, self._kcell, label, lw)
+            kernel_panel(ax, fig, pal, values, self.format, xy, self._kcell, label, lw, font)
             for (label, values), xy in zip(self.kernel_panels(), self._panel_xy)
         ]
         label_size = fig.points(0.34 * u)
         if pal.labels:
-            what = pal.input_label + (", stretched and padded" if spec.transposed else "")
+            what = pal.input_label + (word(self.lang, "flat.stretched") if spec.transposed else "")
             ax.text(self._cx, self._cy - 0.18 * u, what, ha="left", va="bottom",
-                    fontsize=label_size, color=pal.text)
-            out_label = {"max": "max pool", "avg": "average pool"}.get(
+                    fontsize=label_size, color=pal.text, **font)
+            out_label = {"max": word(self.lang, "flat.max_pool"),
+                         "avg": word(self.lang, "flat.avg_pool")}.get(
                 self.pool or "", pal.output_label
             )
             ax.text(self._ox, self._oy - 0.18 * u, out_label, ha="left", va="bottom",
-                    fontsize=label_size, color=pal.text)
+                    fontsize=label_size, color=pal.text, **font)
         self._formula = None
         self._caption_artist = None
         if pal.captions:
@@ -321,7 +332,8 @@ class NumbersRenderer:
                 fontsize=fig.points(0.3 * u), color=pal.text, family="DejaVu Sans Mono",
             )
             ax.text(self.size[0] / 2, self._caption_y + 0.55 * u, self._caption_line(),
-                    ha="center", va="top", fontsize=fig.points(0.27 * u), color=pal.muted)
+                    ha="center", va="top", fontsize=fig.points(0.27 * u), color=pal.muted,
+                    **font)
         return fig
 
     def _pad_text(self, value: float, real: bool) -> str:
@@ -332,9 +344,11 @@ class NumbersRenderer:
         return MINUS_INFINITY if self.pool == "max" else self.format(0)
 
     def _caption_line(self) -> str:
-        text = spelled(self.spec).removesuffix(", transposed")
-        note = ", kernel flipped" if self.spec.transposed else ""
-        return f"{self._kind_name}, {text}{note}"
+        lang = self.lang
+        text = spelled(self.spec, lang).removesuffix(
+            word(lang, "list_sep") + word(lang, "spelled.transposed"))
+        note = word(lang, "flat.kernel_flipped") if self.spec.transposed else ""
+        return word(lang, "flat.caption_line", kind=self._kind_name, spelled=text, note=note)
 
     def frame(self, n: int) -> np.ndarray:
         """Frame n as an (H, W, 3) uint8 array: output cell n computed, 0…n−1 filled in."""

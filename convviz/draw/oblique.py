@@ -71,9 +71,7 @@ from convviz.draw.canvas import graphics_context
 from convviz.draw.canvas import make_path as _path
 from convviz.draw.oblique_frame import frame_geometry, muted_planes
 from convviz.draw.oblique_layout import (
-    _FONT,
     _RC,
-    BIAS_ONLY,
     CELL,
     DPI,
     MARGIN,
@@ -82,6 +80,7 @@ from convviz.draw.oblique_layout import (
     _inward_edges,
     _layout,
     _text_width_px,
+    fonts,
     frame_size,
 )
 from convviz.draw.oblique_palette import _frame_palette, _lut, _nearest, _sheet_fills, _unpack_bgr
@@ -134,7 +133,7 @@ class ConvRenderer:
         self._note_box: tuple[int, int, int, int] | None = None
         note = self._layout.note
         if note is not None:
-            half_w = 0.5 * _text_width_px(note[0], self.theme.font_size) + 2.0
+            half_w = 0.5 * _text_width_px(note[0], self.theme.font_size, scene.lang) + 2.0
             half_h = 0.8 * self.theme.font_size * PT
             self._note_box = self._dirty_box(
                 [
@@ -230,15 +229,15 @@ class ConvRenderer:
         with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
             texts = [
                 fig.text(x * s / w, 1 - y * s / h, text, rotation=rot, ha=ha, va=va,
-                         color=th.text, fontsize=th.font_size, family=_FONT,
+                         color=th.text, fontsize=th.font_size, family=fonts(sc.lang),
                          rotation_mode="anchor")
                 for text, x, y, rot, ha, va in lay.labels
             ]
             for i, (text, x, y) in enumerate(lay.caption):
                 weight = "bold" if (sc.title and i == 0) else "normal"
                 texts.append(fig.text(x * s / w, 1 - y * s / h, text, ha="center", va="center",
-                                      color=th.text, fontsize=th.font_size, family=_FONT,
-                                      weight=weight))
+                                      color=th.text, fontsize=th.font_size,
+                                      family=fonts(sc.lang), weight=weight))
             for artist in texts:
                 artist.draw(renderer)
 
@@ -404,12 +403,13 @@ class ConvRenderer:
                 artist = self._texts.get((text, size))
                 if artist is None:
                     artist = fig.text(0.0, 0.0, text, ha="center", va="center",
-                                      color=th.text, fontsize=size, family=_FONT)
+                                      color=th.text, fontsize=size,
+                                      family=fonts(self.scene.lang))
                     self._texts[(text, size)] = artist
                 artist.set_position((x * s / w, 1 - y * s / h))
                 artist.draw(self._agg)
-                if text != BIAS_ONLY:  # (the note's region is self._note_box)
-                    half_w = 0.5 * _text_width_px(text, size) + 2.0
+                if lay.note is None or text != lay.note[0]:  # (the note's: self._note_box)
+                    half_w = 0.5 * _text_width_px(text, size, self.scene.lang) + 2.0
                     half_h = 0.8 * size * PT
                     corners.append(np.array([[x - half_w, y - half_h], [x + half_w, y + half_h]]))
         finally:

@@ -19,6 +19,7 @@ import numpy as np
 from convviz.errors import SpecError
 from convviz.look.scene import Scene
 from convviz.look.themes import Theme, check_scale, get_theme
+from convviz.look.words import font_families, word
 
 #: the originals' resolution (dots per inch at scale 1)
 DPI = 150.0
@@ -160,18 +161,25 @@ def channel_planes(scene: Scene, theme: Theme) -> bool:
 
 def _slice_label(theme: Theme, scene: Scene, z: int) -> str:
     """The label of canvas depth slice ``z``: "input 2" for real input depth 2,
-    else what the slice is ("pad", "zero", "output pad")."""
+    else what the slice is ("pad", "zero", "output pad"), in the scene's language."""
     name = scene.slice_names[z]
     if name.startswith("depth "):
         return f"{theme.input_label} {name.removeprefix('depth ')}"
-    return name
+    return word(scene.lang, "oblique." + name.replace(" ", "_"))
 
 
-def _label_corners(label: tuple[str, float, float, float, str, str], size_pt: float) -> np.ndarray:
+def fonts(lang: str) -> Any:
+    """The font family of a picture's text: DejaVu Sans, and for Chinese the CJK fonts
+    after it (:func:`convviz.look.words.font_families`)."""
+    return _FONT if lang == "en" else tuple(font_families(lang))
+
+
+def _label_corners(label: tuple[str, float, float, float, str, str], size_pt: float,
+                   lang: str = "en") -> np.ndarray:
     """The four corners (px, y down) of a label's text box, rotated about its anchor
     as matplotlib's ``rotation_mode="anchor"`` does (the height is the font's line)."""
     text, x, y, rot, ha, va = label
-    w, h = _text_width_px(text, size_pt), 1.2 * size_pt * PT
+    w, h = _text_width_px(text, size_pt, lang), 1.2 * size_pt * PT
     u0 = {"left": 0.0, "center": -w / 2, "right": -w}[ha]
     v0 = {"bottom": 0.0, "center": -h / 2, "top": -h}[va]
     u = np.array([u0, u0 + w, u0 + w, u0])
@@ -181,12 +189,15 @@ def _label_corners(label: tuple[str, float, float, float, str, str], size_pt: fl
 
 
 @functools.lru_cache(maxsize=4096)
-def _text_width_px(text: str, font_size_pt: float) -> float:
-    """Width of ``text`` in px at 150 dpi (matplotlib's TextPath; no drawing)."""
+def _text_width_px(text: str, font_size_pt: float, lang: str = "en") -> float:
+    """Width of ``text`` in px at 150 dpi in the fonts of a ``lang`` picture
+    (matplotlib's TextPath; no drawing)."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextPath
 
-    path = TextPath((0, 0), text, size=font_size_pt, prop=FontProperties(family=_FONT))
+    family = fonts(lang)
+    path = TextPath((0, 0), text, size=font_size_pt,
+                    prop=FontProperties(family=family if isinstance(family, str) else list(family)))
     ext = path.get_extents()
     return float(ext.x1 - min(ext.x0, 0.0)) * PT
 
@@ -218,6 +229,7 @@ def _grid2(shape: Sequence[int]) -> tuple[int, int]:
 
 def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
     ndim = scene.ndim
+    lang = scene.lang
     canvas = scene.canvas_size
     out = scene.output_size
     m = MARGIN
@@ -234,8 +246,8 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
         left = m
         if theme.show_labels:
             lw = max(
-                _text_width_px(theme.input_label, theme.font_size),
-                _text_width_px(theme.output_label, theme.font_size),
+                _text_width_px(theme.input_label, theme.font_size, lang),
+                _text_width_px(theme.output_label, theme.font_size, lang),
             )
             left += lw + label_pad * 2
             width += lw + label_pad * 2
@@ -282,9 +294,13 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
             # their slanted labels do not run into each other
             slant = math.cos(math.atan2(EX[1], EX[0]))
             # (an output label hangs past its plane's left corner, by about half a plane)
-            for text, size, gaps in ((f"{theme.input_label} channel {c_in - 1}", pw, "in"),
-                                     (f"{theme.output_label} channel {c_out - 1}", opw / 2, "out")):
-                need = _text_width_px(text, theme.font_size) * slant + 2 * label_pad - size
+            for text, size, gaps in (
+                (word(lang, "oblique.channel", label=theme.input_label, channel=c_in - 1), pw,
+                 "in"),
+                (word(lang, "oblique.channel", label=theme.output_label, channel=c_out - 1),
+                 opw / 2, "out"),
+            ):
+                need = _text_width_px(text, theme.font_size, lang) * slant + 2 * label_pad - size
                 if gaps == "in":
                     gap = max(gap, need)
                 else:
@@ -331,10 +347,10 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
             for z, plane in enumerate(inputs):
                 # 3-D: named by the real input depth ("pad", "zero" for the others)
                 if planes:
-                    text = f"{theme.input_label} channel {z}"
+                    text = word(lang, "oblique.channel", label=theme.input_label, channel=z)
                 else:
                     text = theme.input_label if slices == 1 else _slice_label(theme, scene, z)
-                text += f" ({c_in} channels)" if ghost_in else ""
+                text += word(lang, "oblique.channels", channels=c_in) if ghost_in else ""
                 # below the lower-right edge (grid y = 0), at its middle
                 p = plane.point(cols / 2, 0.0)
                 labels.append(
@@ -342,10 +358,10 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
                 )
             for z, plane in enumerate(outputs):
                 if planes:
-                    text = f"{theme.output_label} channel {z}"
+                    text = word(lang, "oblique.channel", label=theme.output_label, channel=z)
                 else:
                     text = theme.output_label if oslices == 1 else f"{theme.output_label} {z}"
-                text += f" ({c_out} channels)" if ghost_out else ""
+                text += word(lang, "oblique.channels", channels=c_out) if ghost_out else ""
                 # above the upper-left edge (grid y = rows), near its left end
                 p = plane.point(min(ocols / 2, 1.0 + 0.1 * ocols), float(orows))
                 p = p - (0.0, ghost_out * SHEET_STEP)
@@ -353,7 +369,8 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
                     (text, p[0] - sin * label_pad, p[1] - cos * label_pad, ang, "center", "bottom")
                 )
             # grow the picture where a slanted label would reach past its edges
-            corners = np.concatenate([_label_corners(lab, theme.font_size) for lab in labels])
+            corners = np.concatenate([_label_corners(lab, theme.font_size, lang)
+                                      for lab in labels])
             grow_left = max(0.0, m / 2 - float(corners[:, 0].min()))
             grow_top = max(0.0, m / 2 - float(corners[:, 1].min()))
             grow_right = max(0.0, float(corners[:, 0].max()) - (width - m / 2))
@@ -371,8 +388,9 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
     bias_only = theme.show_caption and any(f.bias_only for f in scene.frames)
     if theme.show_caption and scene.lines:
         line_h = 1.45 * font_px
-        texts = [*scene.lines, BIAS_ONLY] if bias_only else list(scene.lines)
-        text_w = max(_text_width_px(t, theme.font_size) for t in texts)
+        bias_note = word(lang, "oblique.bias_only")  # BIAS_ONLY in English
+        texts = [*scene.lines, bias_note] if bias_only else list(scene.lines)
+        text_w = max(_text_width_px(t, theme.font_size, lang) for t in texts)
         extra_w = max(0.0, text_w + 2 * m - width)
         if extra_w:
             dx = extra_w / 2
@@ -384,14 +402,14 @@ def _layout(scene: Scene, theme: Theme, scale: float) -> _Layout:
         if not flat and theme.show_labels:
             y += 0.9 * font_px  # the input label hangs below the lower-right edge
             # (a long slanted label, such as "input channel 3", hangs lower at its left)
-            lowest = max(float(_label_corners(lab, theme.font_size)[:, 1].max())
+            lowest = max(float(_label_corners(lab, theme.font_size, lang)[:, 1].max())
                          for lab in labels)
             y = max(y, lowest + 0.25 * line_h)
         for text in scene.lines:
             caption.append((text, width / 2, y + 0.5 * line_h))
             y += line_h
         if bias_only:  # a line kept free for the note, drawn on the frames it concerns
-            note = (BIAS_ONLY, width / 2, y + 0.5 * line_h)
+            note = (bias_note, width / 2, y + 0.5 * line_h)
             y += line_h
         height = y + m * 0.6
 

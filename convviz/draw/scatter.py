@@ -33,6 +33,7 @@ from convviz.draw.flat_base import (
 from convviz.draw.flat_values import example_values, kernel_panel, number_format, spelled
 from convviz.errors import SpecError
 from convviz.look.themes import check_scale
+from convviz.look.words import check_fonts, check_lang, describe, text_fonts, text_width, word
 
 __all__ = ["OverlapSummary", "ScatterRenderer", "overlap_summary"]
 
@@ -77,15 +78,22 @@ def _inside(spec: ConvSpec) -> list[np.ndarray]:
     return cells
 
 
-def _numbers(values: Any) -> str:
+def _numbers(values: Any, lang: str = "en") -> str:
     values = [str(v) for v in values]
-    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} and {values[-1]}"
+    if len(values) == 1:
+        return values[0]
+    return word(lang, "scatter.and", first=word(lang, "list_sep").join(values[:-1]),
+                last=values[-1])
 
 
-def overlap_summary(spec: ConvSpec, counts: np.ndarray) -> OverlapSummary:
+def overlap_summary(spec: ConvSpec, counts: np.ndarray, lang: str = "en") -> OverlapSummary:
     """Read the final overlap ``counts`` (shape ``spec.output_size``) of transposed
-    ``spec``: the pattern they form and the one line that says so."""
+    ``spec``: the pattern they form and the one line that says so (in ``lang``)."""
     counts = np.asarray(counts)
+
+    def w(key: str, **fields: Any) -> str:
+        return word(lang, key, **fields)
+
     low, high = int(counts.min()), int(counts.max())
     ndim = counts.ndim
     never = tuple(
@@ -99,33 +107,36 @@ def overlap_summary(spec: ConvSpec, counts: np.ndarray) -> OverlapSummary:
     inside = tuple(int(v) for v in np.unique(inner))
     if low == high:
         pattern = "uniform"
-        text = f"every output cell is written {high} time{'s' if high != 1 else ''}"
+        text = w("scatter.uniform" if high != 1 else "scatter.uniform_one", n=high)
     elif any(never):
         pattern = "gaps"
         if ndim == 1:
-            lines = f"cell{'s' if len(never[0]) > 1 else ''} {_numbers(never[0])}"
+            lines = w("scatter.cells" if len(never[0]) > 1 else "scatter.cell",
+                      cells=_numbers(never[0], lang))
         elif never[0] == never[1]:
-            lines = f"rows and columns {_numbers(never[0])}"
+            lines = w("scatter.rows_columns", lines=_numbers(never[0], lang))
         else:
-            lines = " and ".join(f"{word}{'s' if len(ix) > 1 else ''} {_numbers(ix)}"
-                                 for word, ix in zip(("row", "column"), never) if ix)
-        verb = "is" if sum(map(len, never)) == 1 else "are"
-        text = f"overlap {low}–{high}: {lines} {verb} never written"
+            parts = [w(f"scatter.{name}s" if len(ix) > 1 else f"scatter.{name}",
+                       lines=_numbers(ix, lang))
+                     for name, ix in zip(("row", "column"), never) if ix]
+            lines = parts[0] if len(parts) == 1 else w("scatter.and", first=parts[0],
+                                                       last=parts[1])
+        one = sum(map(len, never)) == 1
+        text = w("scatter.never_one" if one else "scatter.never", low=low, high=high, lines=lines)
     elif not inside:
         pattern = "uneven"
-        text = f"overlap {low}–{high}: uneven, every output cell is near a border"
+        text = w("scatter.uneven", low=low, high=high)
     elif len(inside) == 1:
         pattern = "even inside"
-        text = f"overlap {low}–{high}: even away from the borders ({inside[0]} each)"
+        text = w("scatter.even_inside", low=low, high=high, count=inside[0])
     else:
         uneven = [a for a in range(ndim) if (np.diff(inner, axis=a) != 0).any()]
         if len(uneven) == ndim:
-            pattern, what, along = "checkerboard", "a checkerboard", ""
+            pattern, key = "checkerboard", "scatter.checkerboard"
         else:
-            pattern, what = "stripes", "stripes"
-            along = f" from {('row to row', 'column to column')[uneven[0]]}"
-        text = (f"overlap {low}–{high}: {what}, counts {_numbers(inside)} "
-                f"alternate{along} away from the borders")
+            pattern = "stripes"
+            key = ("scatter.stripes_rows", "scatter.stripes_columns")[uneven[0]]
+        text = w(key, low=low, high=high, counts=_numbers(inside, lang))
     return OverlapSummary(pattern, low, high, never, inside, text)
 
 
@@ -147,8 +158,10 @@ class ScatterRenderer:
 
     def __init__(self, spec: ConvSpec, x: Any = None, w: Any = None, *, numbers: bool = False,
                  seed: int = 0, theme: Any = "default", scale: float = 1.0,
-                 title: str | None = None) -> None:
+                 title: str | None = None, lang: str = "en") -> None:
         spec = _check_flat(spec, "the scatter view", SCATTER_LIMIT)
+        self.lang = check_lang(lang)
+        check_fonts(self.lang)
         if not spec.transposed:
             raise SpecError(
                 "view='scatter' shows a transposed convolution; spec "
@@ -179,7 +192,7 @@ class ScatterRenderer:
             counts[j] = running
         self.counts = counts
         self.final_counts = running.copy()
-        self.overlap = overlap_summary(spec, self.final_counts)
+        self.overlap = overlap_summary(spec, self.final_counts, self.lang)
         self.x: np.ndarray | None = None
         self.w: np.ndarray | None = None
         self.sums: np.ndarray | None = None
@@ -189,9 +202,10 @@ class ScatterRenderer:
         self.frame_count = n_in + 1
         self.poster_frame = n_in
         self.title = title
-        self.caption = f"{title}: {spec.describe()}" if title else (
-            f"Scatter view of a transposed convolution{' with numbers' if numbers else ''}, "
-            f"{spec.describe()}")
+        params = describe(spec, self.lang)
+        self.caption = word(lang, "flat.title_params", title=title, params=params) if title else (
+            word(lang, "scatter.caption_numbers" if numbers else "scatter.caption",
+                 params=params))
         # the uncropped ("full") output: positions j·s + t·d, the output is its slice from p_lo
         self._lo = tuple(min(0, -g.pad_before) for g in spec.axes)
         self._hi = tuple(
@@ -268,14 +282,17 @@ class ScatterRenderer:
         """The first caption line of frame n."""
         j = self.input_index(n)
         spec = self.spec
+        lang = self.lang
         if j is None:
-            return "the output: the sum of every input's x·w" if self.numbers else self.summary()
+            return word(lang, "scatter.output_sum") if self.numbers else self.summary()
         where = ", ".join(map(str, j))
         if self.numbers:
             assert self.x is not None
-            return f"input ({where}) = {self.format(self.x[j])} adds {self.format(self.x[j])}·w"
-        patch = "×".join(map(str, spec.kernel_size)) + ("-cell" if spec.ndim == 1 else "")
-        return f"input ({where}) writes into a {patch} patch of the output"
+            return word(lang, "scatter.adds", where=where, value=self.format(self.x[j]))
+        patch = "×".join(map(str, spec.kernel_size))
+        if spec.ndim == 1:
+            patch = word(lang, "scatter.cells_1d", size=patch)
+        return word(lang, "scatter.writes", where=where, patch=patch)
 
     # -- geometry ----------------------------------------------------------------------------------
     def _layout(self) -> None:
@@ -307,7 +324,10 @@ class ScatterRenderer:
         if lines:
             # wide enough for the caption lines
             texts = [self._line(n) for n in range(self.frame_count)] + [self._caption2()]
-            need = max(len(t) for t in texts) * 0.58 * 0.3 * u
+            if self.lang == "en":
+                need = max(len(t) for t in texts) * 0.58 * 0.3 * u
+            else:
+                need = max(text_width(t, 0.3 * u, self.lang) for t in texts)
             shift = max(0, math.ceil(need + 2 * margin - width))
             width += shift
             self._ix += shift // 2
@@ -315,7 +335,8 @@ class ScatterRenderer:
         self.size = (int(width), int(bottom + caption_h + margin))
 
     def _caption2(self) -> str:
-        return f"scatter view{' with numbers' if self.numbers else ''}, {spelled(self.spec)}"
+        return word(self.lang, "scatter.line2_numbers" if self.numbers else "scatter.line2",
+                    spelled=spelled(self.spec, self.lang))
 
     def _out_xy(self, r: int, c: int) -> tuple[float, float]:
         """Top-left pixel of output cell (r, c) (output coordinates, may be cropped)."""
@@ -327,6 +348,7 @@ class ScatterRenderer:
 
         spec, pal, u = self.spec, self.palette, self.unit
         fig = FlatFigure(*self.size, pal.background)
+        font = text_fonts(self.lang)
         ax = fig.ax
         lw = fig.points(max(1.0, 1.66 * self.scale))
         value_size = fig.points(0.42 * u)
@@ -351,9 +373,8 @@ class ScatterRenderer:
                             self.format(self.x.reshape(self._irows, self._icols)[r, c]),
                             ha="center", va="center", fontsize=value_size, color=pal.text, zorder=4)
         if self._panel_xy is not None and self.w is not None:
-            kernel_panel(
-                ax, fig, pal, self.w, self.format, self._panel_xy, self._kcell, "kernel w", lw
-            )
+            kernel_panel(ax, fig, pal, self.w, self.format, self._panel_xy, self._kcell,
+                         word(self.lang, "flat.kernel"), lw, font)
         orows, ocols = _as_2d(spec.output_size)
         # the cropped frame: full-output cells outside the output, dashed
         for fr in range(self._frows):
@@ -396,18 +417,21 @@ class ScatterRenderer:
             self._patch_rects.append(rect)
         label_size = fig.points(0.34 * u)
         if pal.labels:
-            ax.text(self._ix, self._iy - 0.18 * u, pal.input_label + (" x" if self.numbers else ""),
-                    ha="left", va="bottom", fontsize=label_size, color=pal.text)
-            what = "sum of the x·w added so far" if self.numbers else "overlap count"
-            ax.text(self._fx, self._fy - 0.18 * u, f"{pal.output_label}: {what}", ha="left",
-                    va="bottom", fontsize=label_size, color=pal.text)
+            in_label = (word(self.lang, "scatter.in_label", label=pal.input_label)
+                        if self.numbers else pal.input_label)
+            ax.text(self._ix, self._iy - 0.18 * u, in_label,
+                    ha="left", va="bottom", fontsize=label_size, color=pal.text, **font)
+            what = word(self.lang, "scatter.sum_so_far" if self.numbers else "scatter.count")
+            ax.text(self._fx, self._fy - 0.18 * u,
+                    word(self.lang, "scatter.out_label", label=pal.output_label, what=what),
+                    ha="left", va="bottom", fontsize=label_size, color=pal.text, **font)
         self._line1 = self._line2 = None
         if pal.captions:
             self._line1 = ax.text(self.size[0] / 2, self._caption_y, "", ha="center", va="top",
-                                  fontsize=fig.points(0.3 * u), color=pal.text)
+                                  fontsize=fig.points(0.3 * u), color=pal.text, **font)
             self._line2 = ax.text(self.size[0] / 2, self._caption_y + 0.55 * u,
                                   self._caption2(), ha="center", va="top",
-                                  fontsize=fig.points(0.27 * u), color=pal.muted)
+                                  fontsize=fig.points(0.27 * u), color=pal.muted, **font)
         return fig
 
     def frame(self, n: int) -> np.ndarray:

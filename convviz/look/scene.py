@@ -41,6 +41,7 @@ import numpy as np
 
 from convviz.core.spec import CellKind, ConvSpec
 from convviz.errors import SpecError
+from convviz.look.words import check_lang, describe, word
 
 __all__ = ["MAX_CANVAS_CELLS", "MAX_CHANNEL_FRAMES", "MAX_FRAMES", "OUTPUT_PADDING",
            "FrameScene", "Scene", "build_scene", "causal", "channel_frames", "channels_read"]
@@ -111,6 +112,8 @@ class Scene:
     #: 1-D: the canvas x (cells, from the canvas' left edge) that output cell t
     #: sits over: its window's last cell's centre (causal) or the window's centre
     output_anchor: tuple[float, ...] = ()
+    #: the language of the captions and labels ("en" or "zh", :mod:`convviz.look.words`)
+    lang: str = "en"
 
     @property
     def ndim(self) -> int:
@@ -138,7 +141,7 @@ def _fmt_range(start: int, stop: int) -> str:
     return str(start) if stop - start == 1 else f"{start}–{stop - 1}"
 
 
-def _channel_note(spec: ConvSpec, channel: int | None) -> str:
+def _channel_note(spec: ConvSpec, channel: int | None, lang: str = "en") -> str:
     c_in, c_out = spec.channels
     if c_in == 1 and c_out == 1 and spec.groups == 1:
         if channel not in (None, 0):
@@ -151,16 +154,15 @@ def _channel_note(spec: ConvSpec, channel: int | None) -> str:
             raise SpecError(
                 f"channel must be in 0 … {c_in - 1} (in_channels = {c_in}), got {channel!r}"
             )
-    where = "" if channel is None else f"channel {channel} of {c_in}: "
+    where = "" if channel is None else word(lang, "scene.channel_of", channel=channel,
+                                            channels=c_in)
     if spec.groups == c_in and spec.groups > 1:
-        rule = f"depthwise, groups={spec.groups}: every channel has its own kernel"
+        rule = word(lang, "scene.depthwise", groups=spec.groups)
     elif spec.groups > 1:
-        rule = (
-            f"groups={spec.groups}: each output channel sees {c_in // spec.groups} of "
-            f"{c_in} input channels"
-        )
+        rule = word(lang, "scene.groups", groups=spec.groups, seen=c_in // spec.groups,
+                    channels=c_in)
     else:
-        rule = f"{c_in} input channels, {c_out} output channels, summed over channels"
+        rule = word(lang, "scene.summed", c_in=c_in, c_out=c_out)
     return where + rule
 
 
@@ -221,16 +223,16 @@ def _anchors(spec: ConvSpec) -> tuple[float, ...]:
     return tuple(float(t) + g.effective_kernel / 2 for t in starts)
 
 
-def _rule_line(spec: ConvSpec) -> str:
+def _rule_line(spec: ConvSpec, lang: str = "en") -> str:
     """1-D: the sentence saying where output t is drawn."""
     if spec.ndim != 1:
         return ""
     if causal(spec):
-        return "output t sits over its window's last cell (causal)"
-    return "output t sits over its window's centre"
+        return word(lang, "scene.rule_causal")
+    return word(lang, "scene.rule_centre")
 
 
-def _transposed_lines(spec: ConvSpec) -> tuple[str, ...]:
+def _transposed_lines(spec: ConvSpec, lang: str = "en") -> tuple[str, ...]:
     """Transposed: the equivalent direct convolution that the picture draws, and
     the framework's padding named for what it does (a crop of the full output)."""
     if not spec.transposed:
@@ -242,18 +244,20 @@ def _transposed_lines(spec: ConvSpec) -> tuple[str, ...]:
     before = tuple(b for b, _ in spec.canvas_padding)
     after = tuple(a for _, a in spec.canvas_padding)
     pads = (
-        f"p′={fmt(before)}" if before == after else f"p′={fmt(before)} before, {fmt(after)} after"
+        f"p′={fmt(before)}" if before == after
+        else word(lang, "scene.pads_before_after", before=fmt(before), after=fmt(after))
     )
     zeros = tuple(g.stride - 1 for g in spec.axes)
     inserted = ""
     if any(zeros):
-        inserted = f", {fmt(zeros)} zero{'' if set(zeros) == {1} else 's'} between inputs"
+        inserted = word(lang, "scene.zero_between" if set(zeros) == {1}
+                        else "scene.zeros_between", zeros=fmt(zeros))
     if spec.padding_before == spec.padding_after:
         crop = fmt(spec.padding_before)
     else:
         crop = ",".join(f"{b}/{a}" for b, a in zip(spec.padding_before, spec.padding_after))
-    return (f"as drawn: direct, s′=1, {pads}{inserted}",
-            f"kernel flipped; crop p={crop} (PyTorch padding)")
+    return (word(lang, "scene.as_drawn", pads=pads, inserted=inserted),
+            word(lang, "scene.flipped_crop", crop=crop))
 
 
 def channels_read(spec: ConvSpec, out_channel: int) -> tuple[int, ...]:
@@ -295,12 +299,13 @@ def check_size(spec: ConvSpec) -> None:
 
 
 def build_scene(
-    spec: ConvSpec, *, title: str | None = None, channel: int | None = None
+    spec: ConvSpec, *, title: str | None = None, channel: int | None = None, lang: str = "en"
 ) -> Scene:
     """The scene of ``spec``: canvas kinds and one frame per output cell.
 
     ``title`` prefixes the caption; ``channel`` picks the channel to caption for
-    multi-channel specs (grouped / depthwise). Raises SpecError when the spec
+    multi-channel specs (grouped / depthwise); ``lang`` ("en" or "zh") is the
+    language of the captions (:mod:`convviz.look.words`). Raises SpecError when the spec
     is too big to animate (more than MAX_FRAMES frames or MAX_CANVAS_CELLS
     canvas cells on a side).
     """
@@ -308,8 +313,9 @@ def build_scene(
         raise SpecError(f"spec must be a ConvSpec, got {type(spec).__name__}")
     if title is not None and not isinstance(title, str):
         raise SpecError(f"title must be a string or None, got {title!r}")
+    lang = check_lang(lang)
     check_size(spec)
-    note = _channel_note(spec, channel)
+    note = _channel_note(spec, channel, lang)
     ndim = spec.ndim
     k_hat = spec.effective_kernel_size
     taps = spec.taps  # (*output, *kernel, ndim)
@@ -333,32 +339,30 @@ def build_scene(
         first = cells[0]
         extent = tuple((int(first[a]), int(first[a]) + k_hat[a]) for a in range(ndim))
         where = ", ".join(_fmt_range(a, b) for a, b in extent)
-        of_channel = f" of output channel {ch}" if multi else ""
-        caption = (
-            f"output {tuple(int(v) for v in out)}{of_channel} reads the window at canvas [{where}]"
-            f" ({len(cells)} taps)"
-        )
+        of_channel = word(lang, "scene.of_channel", channel=ch) if multi else ""
+        caption = word(lang, "scene.frame", index=tuple(int(v) for v in out),
+                       of_channel=of_channel, where=where, taps=len(cells))
         reads = channels_read(spec, ch) if multi else (0,)
         frames.append(FrameScene(n, tuple(int(v) for v in out), cells, extent, caption,
                                  weight, bool(reads_nothing[out]), ch, reads))
-    params = spec.describe()
-    caption = f"{title}: {params}" if title else params
+    params = describe(spec, lang)
+    caption = word(lang, "scene.title_params", title=title, params=params) if title else params
     if note:
-        caption += f" ({note})"
+        caption += word(lang, "scene.note", note=note)
     kind = np.array(spec.canvas_kind, dtype=np.int8)
     kind.flags.writeable = False
     look = kind.copy()
     look[_output_padding_mask(spec)] = OUTPUT_PADDING
     look.flags.writeable = False
-    shown = re.sub(r"\bp=", "crop p=", params) if spec.transposed else params
+    shown = re.sub(r"\bp=", word(lang, "scene.crop"), params) if spec.transposed else params
     if multi and spec.groups > 1:
-        lit = "lit: the input channels the current output channel reads"
+        lit = word(lang, "scene.lit_current")
     elif spec.groups > 1:
-        lit = "lit: the input channels output channel 0 reads"
+        lit = word(lang, "scene.lit_zero")
     else:
         lit = ""
-    lines = tuple(x for x in (title, shown, *_transposed_lines(spec), _rule_line(spec), note, lit)
-                  if x)
+    lines = tuple(x for x in (title, shown, *_transposed_lines(spec, lang),
+                              _rule_line(spec, lang), note, lit) if x)
     return Scene(
         spec=spec,
         canvas_kind=kind,
@@ -372,6 +376,7 @@ def build_scene(
         cell_look=look,
         slice_names=_slice_names(spec),
         output_anchor=_anchors(spec),
+        lang=lang,
     )
 
 

@@ -1,7 +1,7 @@
 """Diagrams beyond single convolutions: gated blocks, stacks, separable.
 
 ``DIAGRAM_PRESETS`` maps a name to a :class:`DiagramPreset`; its
-``factory(theme="default", scale=1.0, numbers=False, **options)`` returns a
+``factory(theme="default", scale=1.0, numbers=False, lang="en", **options)`` returns a
 frame source (``frame_count``, ``size``, ``frame(n)``, ``caption``). This
 module does not import matplotlib: the factories import the drawing modules
 when called, so listing the presets stays light.
@@ -34,8 +34,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DiagramPreset:
-    """A named diagram: ``factory(theme=..., scale=..., numbers=..., **options)`` -> frame
-    source."""
+    """A named diagram: ``factory(theme=..., scale=..., numbers=..., lang=..., **options)``
+    -> frame source (``lang``: "en" or "zh", the language of its words)."""
 
     name: str
     title: str
@@ -46,9 +46,10 @@ class DiagramPreset:
 
 def _lazy(module: str, function: str, **preset_options: Any) -> Callable[..., Any]:
     def factory(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
-                **options: Any) -> Any:
+                lang: str = "en", **options: Any) -> Any:
         make = getattr(importlib.import_module(f"{__name__}.{module}"), function)
-        return make(theme=theme, scale=scale, numbers=numbers, **{**preset_options, **options})
+        return make(theme=theme, scale=scale, numbers=numbers, lang=lang,
+                    **{**preset_options, **options})
 
     factory.__name__ = f"{function}_factory"
     factory.__doc__ = f"Build the diagram with {module}.{function}({preset_options or ''})."

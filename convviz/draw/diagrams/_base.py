@@ -15,11 +15,13 @@ import numpy as np
 
 from convviz.errors import SpecError
 from convviz.look.themes import check_scale
+from convviz.look.words import check_fonts, check_lang, font_families, word
 
 __all__ = [
     "FigureFrames",
     "Palette",
     "check_bool",
+    "check_lang",
     "check_scale",
     "fmt_int",
     "palette",
@@ -154,11 +156,14 @@ class FigureFrames:
     #: the frame that best stands for the whole animation (a gallery thumbnail, a still)
     poster_frame: int = 0
 
-    def __init__(self, width: int, height: int, pal: Palette, scale: float) -> None:
+    def __init__(self, width: int, height: int, pal: Palette, scale: float,
+                 lang: str = "en") -> None:
         from matplotlib.figure import Figure
 
         from convviz.draw.canvas import canvas_class
 
+        self.lang = check_lang(lang)
+        check_fonts(self.lang)
         canvas = canvas_class()
         self.palette = pal
         self.scale = scale
@@ -177,6 +182,15 @@ class FigureFrames:
         self.size = (int(w), int(h))
 
     # -- building --------------------------------------------------------------------
+    def word(self, key: str, **fields: Any) -> str:
+        """The picture word ``key`` in this diagram's language (:mod:`convviz.look.words`)."""
+        return word(self.lang, key, **fields)
+
+    def font(self, mono: bool = False) -> dict[str, Any]:
+        """Keyword arguments giving a text this diagram's fonts: none in English (the
+        default DejaVu Sans), DejaVu Sans then a CJK font in Chinese."""
+        return {} if self.lang == "en" else {"family": font_families(self.lang, mono=mono)}
+
     def dynamic(self, artist: Any) -> Any:
         """Mark an artist as changing between frames (drawn after the static picture)."""
         artist.set_animated(True)
@@ -196,6 +210,8 @@ class FigureFrames:
         weight: str = "normal",
         **kw: Any,
     ) -> Any:
+        if self.lang != "en":
+            kw["family"] = font_families(self.lang, mono=kw.get("family") == "DejaVu Sans Mono")
         return self.ax.text(
             x, y, s, fontsize=size or self.palette.font_size, color=colour or self.palette.text,
             ha=ha, va=va, fontweight=weight, **kw,

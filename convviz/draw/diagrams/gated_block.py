@@ -33,7 +33,7 @@ class GatedBlockDiagram(FigureFrames):
     """A gated block's data flow, one frame per time step t (or one frame for ``t``)."""
 
     def __init__(self, trace: GatedTrace, *, theme: Any = "default", scale: float = 1.0,
-                 numbers: bool = False, t: int | None = None) -> None:
+                 numbers: bool = False, t: int | None = None, lang: str = "en") -> None:
         pal = palette(theme)
         self.trace = trace
         self.numbers = check_bool("numbers", numbers)
@@ -76,7 +76,7 @@ class GatedBlockDiagram(FigureFrames):
         bottom = (y_y if y_y is not None else y_h) + sh + 34
         footer = 34 if pal.show_caption else 10
         height = int(max(bottom + footer, 560))
-        super().__init__(width, height, pal, check_scale(scale))
+        super().__init__(width, height, pal, check_scale(scale), lang)
         if t is not None and (isinstance(t, bool) or not isinstance(t, (int, np.integer))
                               or not 0 <= t < length):
             raise SpecError(f"t must be a time step in [0, {length}), got {t!r}")
@@ -86,21 +86,21 @@ class GatedBlockDiagram(FigureFrames):
         self.length = length
         fs = pal.font_size
         ax = self.ax
-        pad_kind = "causal" if spec.padding == "causal" else "'same'"
+        w = self.word
+        pad_kind = w("gated.causal") if spec.padding == "causal" else w("gated.same")
         # ---- title --------------------------------------------------------------------------
         if self.highway:
-            title = "Highway form (DGCNN): Y = X ⊗ (1 − σ) + (X∗W + b) ⊗ σ,  σ = σ(X∗V + c)"
+            title = w("gated.title_highway")
         elif trace.residual:
-            title = "Gated convolution block (GLU): Y = X + (X∗W + b) ⊗ σ(X∗V + c)"
+            title = w("gated.title_residual")
         else:
-            title = "Gated convolution block (GLU): H = (X∗W + b) ⊗ σ(X∗V + c)"
+            title = w("gated.title")
         self.text(16, 22, title, size=fs * 1.25, weight="bold", ha="left")
         self.text(
             16,
             42,
-            f"T={length} time steps, C={channels} input channels, "
-            f"n={n} output{'s' if n != 1 else ''}, "
-            f"k={k}, d={d}, {pad_kind} padding; unshared weights W ≠ V",
+            w("gated.subtitle" if n != 1 else "gated.subtitle_one", t=length, c=channels, n=n,
+              k=k, d=d, padding=pad_kind),
             size=fs * 0.9,
             ha="left",
             colour=pal.text,
@@ -108,7 +108,7 @@ class GatedBlockDiagram(FigureFrames):
         # ---- X, padded -------------------------------------------------------------------------
         x0 = centre - canvas * cs / 2
         dashed = tuple(range(pad_lo)) + tuple(range(pad_lo + length, canvas))
-        padded_shape = f"X ({length}, {channels})  →  padded ({canvas}, {channels})"
+        padded_shape = w("gated.padded", t=length, c=channels, canvas=canvas)
         self.sx = _Strip(self, "X", x0, y_x, trace.padded, pal.input, dashed=dashed,
                          first_col=pad_lo, progressive=False)
         # right of the strip, in its lower half (the highway's straight path leaves above it)
@@ -126,7 +126,7 @@ class GatedBlockDiagram(FigureFrames):
             self.text(
                 x0 + pad_lo * cs / 2,
                 y_x - 9,
-                f"{pad_lo} zero" + ("s" if pad_lo > 1 else ""),
+                w("gated.zeros" if pad_lo > 1 else "gated.zero", n=pad_lo),
                 size=fs * 0.8,
                 colour=pal.muted if not pal.dark else pal.text,
             )
@@ -134,11 +134,11 @@ class GatedBlockDiagram(FigureFrames):
             self.text(
                 x0 + (canvas - pad_hi / 2) * cs,
                 y_x - 9,
-                f"{pad_hi} zero" + ("s" if pad_hi > 1 else ""),
+                w("gated.zeros" if pad_hi > 1 else "gated.zero", n=pad_hi),
                 size=fs * 0.8,
                 colour=pal.muted if not pal.dark else pal.text,
             )
-        self.text(x0 + (pad_lo + length / 2) * cs, y_x - 9, "time →", size=fs * 0.8,
+        self.text(x0 + (pad_lo + length / 2) * cs, y_x - 9, w("gated.time"), size=fs * 0.8,
                   colour=pal.muted if not pal.dark else pal.text)
         # ---- the two lanes -----------------------------------------------------------------------
         self.sa = _Strip(
@@ -148,8 +148,8 @@ class GatedBlockDiagram(FigureFrames):
             self, "B", xb, y_ab, trace.b, pal.gate, shape=f"B = X∗V + c  ({length}, {n})"
         )
         for x_lane, colour, text in (
-            (xa, pal.value, f"Conv1D₁: value weights W ({n}, {channels}, {k})"),
-            (xb, pal.gate, f"Conv1D₂: gate weights V ({n}, {channels}, {k})"),
+            (xa, pal.value, w("gated.value_weights", n=n, c=channels, k=k)),
+            (xb, pal.gate, w("gated.gate_weights", n=n, c=channels, k=k)),
         ):
             self.text(x_lane + lane_w / 2, y_ab + n * cs + 27, text, size=fs * 0.85, colour=colour,
                       weight="bold")
@@ -162,7 +162,7 @@ class GatedBlockDiagram(FigureFrames):
             "sigma", [lo_col, _rgb(pal.gate) * 0.8 + lo_col * 0.2, hi_col]
         )
         self.ss = _Strip(self, "σ(B)", xb, y_s, trace.gate, None, cmap=self.sigma_cmap,
-                         shape=f"σ(B) in (0, 1)  ({length}, {n})")
+                         shape=w("gated.sigma_shape", t=length, n=n))
         self._arrow(xb + lane_w / 2, lane_out, xb + lane_w / 2, y_s - 2, pal.gate, "σ")
         # ---- products ---------------------------------------------------------------------------
         r = 13
@@ -206,7 +206,7 @@ class GatedBlockDiagram(FigureFrames):
             self.text(
                 mx_skip + 6,
                 (y_ab + y_s) / 2,
-                "X passes\nstraight\nthrough",
+                w("gated.straight"),
                 ha="left",
                 size=fs * 0.85,
                 colour=pal.input,
@@ -258,7 +258,7 @@ class GatedBlockDiagram(FigureFrames):
                 self.text(
                     skip_x + 6,
                     (y_h + y_p) / 2 + 6,
-                    "residual: + X\n(needs n = C)",
+                    w("gated.residual"),
                     ha="left",
                     size=fs * 0.85,
                     colour=pal.input,
@@ -313,10 +313,8 @@ class GatedBlockDiagram(FigureFrames):
                                                    colour=pal.highlight, weight="bold"))
         # ---- right panel: legend, σ scale, counts ------------------------------------------------
         self._panel(panel_x, 74, trace, length, channels, n, k, d, spec)
-        self.caption = (
-            title.replace("  ", " ")
-            + f" (T={length}, C={channels}, n={n}, k={k}, d={d}, {pad_kind})"
-        )
+        self.caption = w("gated.caption", title=title.replace("  ", " "), t=length, c=channels,
+                         n=n, k=k, d=d, padding=pad_kind)
         self._caption_text = None
         if pal.show_caption:
             self._caption_text = self.dynamic(
@@ -358,20 +356,24 @@ class GatedBlockDiagram(FigureFrames):
         fs = pal.font_size
         cost = gated_cost(length, channels, n, k, dilation=d, padding=spec.padding,
                           residual=trace.residual, form=trace.form)
+        w = self.word
         self.badges = [
-            ("parameters", f"2·(k·C·n + n) = 2·({k}·{channels}·{n} + {n})", cost.parameters),
-            ("multiply-adds", f"≈ 2·T·k·C·n = 2·{length}·{k}·{channels}·{n}", cost.multiply_adds),
-            ("sigmoids", f"T·n = {length}·{n}", cost.sigmoids),
-            ("products ⊗", f"T·n = {length}·{n}" if not self.highway else f"2·T·n = 2·{length}·{n}",
+            (w("gated.parameters"), f"2·(k·C·n + n) = 2·({k}·{channels}·{n} + {n})",
+             cost.parameters),
+            (w("gated.multiply_adds"), f"≈ 2·T·k·C·n = 2·{length}·{k}·{channels}·{n}",
+             cost.multiply_adds),
+            (w("gated.sigmoids"), f"T·n = {length}·{n}", cost.sigmoids),
+            (w("gated.products"),
+             f"T·n = {length}·{n}" if not self.highway else f"2·T·n = 2·{length}·{n}",
              cost.products),
         ]
-        self.text(x, y, "Cost of this block", ha="left", weight="bold", size=fs * 1.05)
+        self.text(x, y, w("gated.cost"), ha="left", weight="bold", size=fs * 1.05)
         yy = y + 24
         for label, formula, value in self.badges:
             self.text(
                 x,
                 yy,
-                f"{label}: {fmt_int(value)}",
+                w("gated.badge", label=label, value=fmt_int(value)),
                 ha="left",
                 size=fs * 0.95,
                 weight="bold",
@@ -387,19 +389,19 @@ class GatedBlockDiagram(FigureFrames):
             yy += 50
         # legend
         yy += 6
-        self.text(x, yy, "Colours", ha="left", weight="bold", size=fs * 1.05)
+        self.text(x, yy, w("gated.colours"), ha="left", weight="bold", size=fs * 1.05)
         yy += 20
         from matplotlib.patches import Rectangle
 
         for colour, label, dashed in (
-            (pal.input, "input X", False),
-            (pal.padding, "zero padding", True),
-            (pal.value, "value lane A = X∗W + b", False),
-            (pal.gate, "gate lane B = X∗V + c", False),
-            (pal.output, "output", False),
-            (pal.highlight, "window and step t", False),
+            (pal.input, w("gated.input_x"), False),
+            (pal.padding, w("gated.zero_padding"), True),
+            (pal.value, w("gated.value_lane"), False),
+            (pal.gate, w("gated.gate_lane"), False),
+            (pal.output, w("gated.output"), False),
+            (pal.highlight, w("gated.window_step"), None),
         ):
-            if label.startswith("window"):
+            if dashed is None:  # the window: an outline
                 self.ax.add_patch(
                     Rectangle((x, yy - 7), 14, 14, fill=False, edgecolor=colour, linewidth=2.2)
                 )
@@ -419,7 +421,7 @@ class GatedBlockDiagram(FigureFrames):
             yy += 21
         # σ scale
         yy += 8
-        self.text(x, yy, "σ(B): 0 … 1 (gate closed … open)", ha="left", size=fs * 0.9)
+        self.text(x, yy, w("gated.sigma_scale"), ha="left", size=fs * 0.9)
         yy += 14
         grad = np.linspace(0, 1, 256)[None, :]
         self.ax.imshow(grad, cmap=self.sigma_cmap, vmin=0, vmax=1, aspect="auto",
@@ -455,10 +457,10 @@ class GatedBlockDiagram(FigureFrames):
     def _zeros_note(self, lo: int, hi: int) -> str:
         last = self.length - 1
         if lo < 0 and hi > last:
-            return f" (zeros outside 0…{last})"
+            return self.word("gated.zeros_outside", last=last)
         if lo < 0:
-            return " (zeros before 0)"
-        return f" (zeros after {last})" if hi > last else ""
+            return self.word("gated.zeros_before")
+        return self.word("gated.zeros_after", last=last) if hi > last else ""
 
     def window_label_text(self, n: int) -> str:
         """'window t−2…t = 1…3' (d = 1) or 'window t−2, t, t+2 = 1, 3, 5' (d > 1)."""
@@ -467,17 +469,23 @@ class GatedBlockDiagram(FigureFrames):
         def rel(v: int) -> str:
             return "t" if v == 0 else f"t{v:+d}".replace("-", "−")
 
+        def window(where: str) -> str:
+            return self.word("gated.window", where=where)
+
+        def stepped(span: str, step: int) -> str:
+            return self.word("gated.step", span=span, step=step)
+
         if offsets.size == 1:
-            return f"window t = {_num(int(inputs[0]))}"
+            return window(f"t = {_num(int(inputs[0]))}")
         step = int(offsets[1] - offsets[0])
         if step == 1:
-            return (f"window {rel(int(offsets[0]))}…{rel(int(offsets[-1]))} = "
-                    f"{_num(int(inputs[0]))}…{_num(int(inputs[-1]))}")
+            return window(f"{rel(int(offsets[0]))}…{rel(int(offsets[-1]))} = "
+                          f"{_num(int(inputs[0]))}…{_num(int(inputs[-1]))}")
         if offsets.size <= 4:
-            return (f"window {', '.join(rel(int(v)) for v in offsets)} = "
-                    f"{', '.join(_num(int(v)) for v in inputs)}")
-        return (f"window {rel(int(offsets[0]))}…{rel(int(offsets[-1]))} step {step} = "
-                f"{_num(int(inputs[0]))}…{_num(int(inputs[-1]))} step {step}")
+            return window(f"{', '.join(rel(int(v)) for v in offsets)} = "
+                          f"{', '.join(_num(int(v)) for v in inputs)}")
+        return window(stepped(f"{rel(int(offsets[0]))}…{rel(int(offsets[-1]))}", step) + " = "
+                      + stepped(f"{_num(int(inputs[0]))}…{_num(int(inputs[-1]))}", step))
 
     def _update(self, n: int) -> None:
         t = self.fixed_t if self.fixed_t is not None else n
@@ -515,7 +523,7 @@ class GatedBlockDiagram(FigureFrames):
                 )
 
             lines = [
-                f"at t = {t}, channels (0, 1, …):",
+                self.word("gated.values_at", t=t),
                 f"A[t]    = {vec(tr.a[:, t])}",
                 f"B[t]    = {vec(tr.b[:, t])}",
                 f"σ(B[t]) = {vec(tr.gate[:, t])}",
@@ -525,17 +533,14 @@ class GatedBlockDiagram(FigureFrames):
                 lines.append(f"Y[t]    = {vec(tr.y[:, t])}")
             self.values_text.set_text("\n".join(lines))
         if self._caption_text is not None:
+            sep = self.word("sep")
+            text = (self.word("gated.lanes_read", t=t, inputs=_list(inputs, self.lang))
+                    + self._zeros_note(lo, hi))
             if self.highway:
-                text = (f"t = {t}: both lanes read inputs {_list(inputs)}"
-                        + self._zeros_note(lo, hi)
-                        + "; Y[t] = X[t]·(1 − σ) + A[t]·σ")
+                text += sep + "Y[t] = X[t]·(1 − σ) + A[t]·σ"
             else:
-                text = (
-                    f"t = {t}: both lanes read inputs {_list(inputs)}"
-                    + self._zeros_note(lo, hi)
-                    + "; H[t] = A[t] ⊗ σ(B[t])"
-                    + ("; Y[t] = X[t] + H[t]" if tr.residual else "")
-                )
+                text += sep + "H[t] = A[t] ⊗ σ(B[t])"
+                text += (sep + "Y[t] = X[t] + H[t]") if tr.residual else ""
             self._caption_text.set_text(text)
 
 
@@ -553,7 +558,7 @@ _OPTIONS = (
 
 
 def _build(
-    form: str, theme: Any, scale: float, numbers: bool, options: dict[str, Any]
+    form: str, theme: Any, scale: float, numbers: bool, options: dict[str, Any], lang: str = "en"
 ) -> GatedBlockDiagram:
     allowed = (
         _OPTIONS if form == "glu" else tuple(o for o in _OPTIONS if o not in ("residual", "n"))
@@ -564,18 +569,18 @@ def _build(
     residual = options.pop("residual", True) if form == "glu" else False
     n = options.pop("n", channels) if form == "glu" else channels
     trace = example_block(channels=channels, n=n, residual=residual, form=form, **options)
-    return GatedBlockDiagram(trace, theme=theme, scale=scale, numbers=numbers, t=t)
+    return GatedBlockDiagram(trace, theme=theme, scale=scale, numbers=numbers, t=t, lang=lang)
 
 
 def glu_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
-                **options: Any) -> GatedBlockDiagram:
+                lang: str = "en", **options: Any) -> GatedBlockDiagram:
     """GLU block diagram. Options: length (8), channels (2), n (= channels), kernel_size (3),
     dilation (1), padding ('causal'), residual (True), seed (0), t (None: animate over t)."""
-    return _build("glu", theme, scale, numbers, dict(options))
+    return _build("glu", theme, scale, numbers, dict(options), lang)
 
 
 def highway_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
-                    **options: Any) -> GatedBlockDiagram:
+                    lang: str = "en", **options: Any) -> GatedBlockDiagram:
     """DGCNN highway-form diagram. Options: length, channels, kernel_size, dilation, padding
     ('causal' by default here; the preset uses 'same'), seed, t."""
-    return _build("highway", theme, scale, numbers, dict(options))
+    return _build("highway", theme, scale, numbers, dict(options), lang)

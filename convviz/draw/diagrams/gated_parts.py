@@ -14,6 +14,7 @@ import numpy as np
 from convviz.core.gated import GatedTrace, gated_trace
 from convviz.draw.diagrams._base import rectangles
 from convviz.errors import SpecError
+from convviz.look.words import word
 
 if TYPE_CHECKING:
     from convviz.draw.diagrams.gated_block import GatedBlockDiagram
@@ -49,7 +50,7 @@ def _num(v: int) -> str:
     return str(v).replace("-", "−")
 
 
-def _list(values: Any) -> str:
+def _list(values: Any, lang: str = "en") -> str:
     """Input steps as '1…3' (consecutive) or '1, 3, 5' (dilated; '0…8 step 2' when long)."""
     values = [int(v) for v in values]
     if len(values) == 1:
@@ -59,7 +60,7 @@ def _list(values: Any) -> str:
         return f"{_num(values[0])}…{_num(values[-1])}"
     if len(values) <= 4:
         return ", ".join(_num(v) for v in values)
-    return f"{_num(values[0])}…{_num(values[-1])} step {step}"
+    return word(lang, "gated.step", span=f"{_num(values[0])}…{_num(values[-1])}", step=step)
 
 
 def _rgb(colour: str) -> np.ndarray:

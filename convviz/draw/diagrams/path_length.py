@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from convviz.core.arithmetic import PATH_LENGTH_DEFINITION, path_lengths
+from convviz.core.arithmetic import path_lengths
 from convviz.draw.diagrams._base import (
     FigureFrames,
     check_bool,
@@ -30,7 +30,7 @@ class PathLengthPlot(FigureFrames):
     """One frame: path length against distance N for RNN, plain and dilated convolutions."""
 
     def __init__(self, *, theme: Any = "default", scale: float = 1.0, max_n: int = 1024,
-                 kernel_size: int = 3) -> None:
+                 kernel_size: int = 3, lang: str = "en") -> None:
         pal = palette(theme)
         if (
             isinstance(max_n, bool)
@@ -38,12 +38,13 @@ class PathLengthPlot(FigureFrames):
             or not 8 <= max_n <= 10**6
         ):
             raise SpecError(f"max_n must be a whole number between 8 and 1000000, got {max_n!r}")
-        super().__init__(760, 470, pal, check_scale(scale))
+        super().__init__(760, 470, pal, check_scale(scale), lang)
         self.frame_count = 1
         k = int(kernel_size)
         n = np.arange(2, int(max_n) + 1)
         lengths = path_lengths(n, k)
-        self.caption = PATH_LENGTH_DEFINITION
+        self.caption = self.word("path.definition")  # PATH_LENGTH_DEFINITION in English
+        font = self.font()
         self.ax.remove()
         fs = pal.font_size
         ax = self.fig.add_axes((0.1, 0.17, 0.64, 0.70))
@@ -51,19 +52,19 @@ class PathLengthPlot(FigureFrames):
         ax.set_xscale("log", base=2)
         ax.set_yscale("log", base=2)
         series = [
-            ("rnn", "RNN chain: N − 1 steps", pal.accent),
-            ("conv", f"plain convolutions, k={k}: ⌈(N − 1)/{k - 1}⌉ layers", pal.input),
-            ("dilated", "dilated convolutions, k=2 (d = 1, 2, 4, …): ⌈log₂N⌉ layers", pal.gate),
+            ("rnn", self.word("path.rnn"), pal.accent),
+            ("conv", self.word("path.conv", k=k, k1=k - 1), pal.input),
+            ("dilated", self.word("path.dilated"), pal.gate),
         ]
         last = int(n[-1])
         for key, label, colour in series:
             ax.step(n, lengths[key], where="post", color=colour, linewidth=2.2, label=label)
             ax.plot([last], [lengths[key][-1]], "o", color=colour, markersize=5)
-            unit = "steps" if key == "rnn" else "layers"
+            unit = "path.steps" if key == "rnn" else "path.layers"
             ax.annotate(
-                f"{lengths[key][-1]:,} {unit}", (last, lengths[key][-1]), xytext=(10, 0),
-                textcoords="offset points", va="center", ha="left", color=colour,
-                fontsize=fs, fontweight="bold", annotation_clip=False,
+                self.word(unit, n=f"{lengths[key][-1]:,}"), (last, lengths[key][-1]),
+                xytext=(10, 0), textcoords="offset points", va="center", ha="left", color=colour,
+                fontsize=fs, fontweight="bold", annotation_clip=False, **font,
             )
         ax.set_xlim(2, last)
         ax.set_ylim(0.8, last * 1.6)
@@ -77,32 +78,33 @@ class PathLengthPlot(FigureFrames):
         for side in ax.spines.values():
             side.set_color(pal.muted)
         ax.grid(True, color=pal.muted, alpha=0.35, linewidth=0.6)
-        ax.set_xlabel("N consecutive positions, first to last (log scale)", color=pal.text,
-                      fontsize=fs)
-        ax.set_ylabel("steps / layers a signal crosses (log scale)", color=pal.text, fontsize=fs)
-        legend = ax.legend(loc="upper left", fontsize=fs * 0.85, frameon=True)
+        ax.set_xlabel(self.word("path.x"), color=pal.text, fontsize=fs, **font)
+        ax.set_ylabel(self.word("path.y"), color=pal.text, fontsize=fs, **font)
+        legend = ax.legend(loc="upper left", fontsize=fs * 0.85, frameon=True,
+                           **({"prop": {"family": font["family"], "size": fs * 0.85}}
+                              if font else {}))
         legend.get_frame().set_facecolor(pal.background)
         legend.get_frame().set_edgecolor(pal.muted)
         for t in legend.get_texts():
             t.set_color(pal.text)
-        self.fig.text(0.1, 0.93, "Why convolutions for long sequences: shorter paths",
-                      color=pal.text, fontsize=fs * 1.25, fontweight="bold", ha="left", va="bottom")
+        self.fig.text(0.1, 0.93, self.word("path.title"), color=pal.text, fontsize=fs * 1.25,
+                      fontweight="bold", ha="left", va="bottom", **font)
         if pal.show_caption:
             self.fig.text(
                 0.1,
                 0.02,
-                "Fewer steps between two positions means shorter gradient paths "
-                "and more parallel work.",
+                self.word("path.note"),
                 color=pal.muted if not pal.dark else pal.text,
                 fontsize=fs * 0.85,
                 ha="left",
                 va="bottom",
+                **font,
             )
 
 
 def path_length_plot(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
-                     **options: Any) -> PathLengthPlot:
+                     lang: str = "en", **options: Any) -> PathLengthPlot:
     """Factory of the ``path_length`` preset (options: max_n, kernel_size)."""
     check_bool("numbers", numbers)
     check_options(options, ("max_n", "kernel_size"), "the path_length diagram")
-    return PathLengthPlot(theme=theme, scale=scale, **options)
+    return PathLengthPlot(theme=theme, scale=scale, lang=lang, **options)

@@ -113,7 +113,7 @@ class SeparableDiagram(FigureFrames):
 
     def __init__(self, *, theme: Any = "default", scale: float = 1.0, numbers: bool = False,
                  input_size: int = 12, kernel_size: int = 5, in_channels: int = 3,
-                 out_channels: int = 256, positions: str = "diagonal") -> None:
+                 out_channels: int = 256, positions: str = "diagonal", lang: str = "en") -> None:
         pal = palette(theme)
         check_bool("numbers", numbers)
         if positions not in ("diagonal", "all"):
@@ -133,7 +133,7 @@ class SeparableDiagram(FigureFrames):
         top = 112
         rows_h = in_channels * plane_i + (in_channels - 1) * gap
         width, height = 900, int(top + rows_h + (196 if pal.show_caption else 170))
-        super().__init__(width, height, pal, check_scale(scale))
+        super().__init__(width, height, pal, check_scale(scale), lang)
         fs = pal.font_size
         ax = self.ax
         from matplotlib.collections import LineCollection
@@ -146,25 +146,25 @@ class SeparableDiagram(FigureFrames):
         self.poster_frame = self.positions.index(
             (o // 2, o // 2)
         )  # depthwise, window in the middle
-        self.caption = (
-            f"Depthwise separable convolution: {i}×{i}×{in_channels} input, {k}×{k} kernels, "
-            f"{out_channels} outputs — {fmt_int(costs.separable_multiplications)} multiplications "
-            f"instead of {fmt_int(costs.standard_multiplications)}"
+        self.caption = self.word(
+            "sep.caption", i=i, c=in_channels, k=k, c_out=out_channels,
+            separable=fmt_int(costs.separable_multiplications),
+            standard=fmt_int(costs.standard_multiplications),
         )
-        self.text(16, 22, f"Depthwise separable convolution: {i}×{i}×{in_channels} → "
-                          f"{o}×{o}×{out_channels} with {k}×{k} kernels", size=fs * 1.25,
-                  weight="bold", ha="left")
+        self.text(16, 22, self.word("sep.title", i=i, c=in_channels, o=o, c_out=out_channels, k=k),
+                  size=fs * 1.25, weight="bold", ha="left")
         self.step_text = self.dynamic(self.text(16, 46, "", size=fs * 1.0, ha="left", weight="bold",
                                                 colour=pal.accent))
         colours = [pal.input, pal.value, pal.gate, pal.output][:in_channels]
         x_in, x_kernel, x_dw = 70, 70 + plane_i + 50, 70 + plane_i + 50 + k * cs + 75
         x_pw = x_dw + plane_o + 90
         x_out = x_pw + 90
-        headers = [(x_in + plane_i / 2, f"input {i}×{i}×{in_channels}"),
-                   (x_kernel + k * cs / 2, f"{in_channels} depthwise\nkernels {k}×{k}"),
-                   (x_dw + plane_o / 2, f"depthwise output\n{o}×{o}×{in_channels}"),
-                   (x_pw + 4, f"pointwise\n1×1×{in_channels}, ×{out_channels}"),
-                   (x_out + plane_o / 2 + 18, f"output\n{o}×{o}×{out_channels}")]
+        sizes = dict(i=i, c=in_channels, k=k, o=o, c_out=out_channels)
+        headers = [(x_in + plane_i / 2, self.word("sep.input", **sizes)),
+                   (x_kernel + k * cs / 2, self.word("sep.kernels", **sizes)),
+                   (x_dw + plane_o / 2, self.word("sep.dw_output", **sizes)),
+                   (x_pw + 4, self.word("sep.pointwise", **sizes)),
+                   (x_out + plane_o / 2 + 18, self.word("sep.output", **sizes))]
         for x, label in headers:
             self.text(x, top - 26, label, size=fs * 0.9, weight="bold", va="center")
         self.in_xy, self.dw_xy, self.kernel_xy = [], [], []
@@ -187,7 +187,8 @@ class SeparableDiagram(FigureFrames):
                     (x_in, y), plane_i, plane_i, fill=False, edgecolor=pal.stroke, linewidth=1
                 )
             )
-            self.text(x_in - 8, y + plane_i / 2, f"ch {c}", ha="right", size=fs * 0.85)
+            self.text(x_in - 8, y + plane_i / 2, self.word("sep.channel", c=c), ha="right",
+                      size=fs * 0.85)
             ky = y + (plane_i - k * cs) / 2
             ax.add_collection(rectangles(
                 [(x_kernel + a * cs, ky + b * cs) for b in range(k) for a in range(k)], cs, cs,
@@ -272,7 +273,7 @@ class SeparableDiagram(FigureFrames):
         self.text(
             x_out + plane_o / 2 + 18,
             oy + plane_o + 16,
-            f"{out_channels} planes ({depth} drawn)",
+            self.word("sep.planes", c_out=out_channels, depth=depth),
             size=fs * 0.8,
         )
         # dynamic highlights
@@ -329,19 +330,22 @@ class SeparableDiagram(FigureFrames):
         pal = self.palette
         fs = pal.font_size
         cs = self.costs
+        w = self.word
+        sizes = dict(c=c, c_out=c_out, k=k, o=o)
         self.count_lines = [
-            ("standard convolution", f"{c_out} kernels {k}×{k}×{c}:  {o}·{o}·{c_out}·{k}·{k}·{c}",
+            (w("sep.standard"), w("sep.standard_how", **sizes),
              cs.standard_multiplications, cs.standard_weights),
-            ("depthwise (groups = C)", f"{c} kernels {k}×{k}:  {o}·{o}·{c}·{k}·{k}",
+            (w("sep.depthwise"), w("sep.depthwise_how", **sizes),
              cs.depthwise_multiplications, cs.depthwise_weights),
-            ("pointwise (1×1)", f"{c_out} kernels 1×1×{c}:  {o}·{o}·{c_out}·{c}",
+            (w("sep.pointwise_row"), w("sep.pointwise_how", **sizes),
              cs.pointwise_multiplications, cs.pointwise_weights),
-            ("separable total",
+            (w("sep.total"),
              f"{fmt_int(cs.depthwise_multiplications)} + {fmt_int(cs.pointwise_multiplications)}",
              cs.separable_multiplications, cs.separable_weights),
         ]
         cols = (x, x + 200, x + 500, x + 660)
-        for cx, head in zip(cols, ("", "how many", "multiplications", "weights (no biases)")):
+        heads = ("", w("sep.how_many"), w("sep.multiplications"), w("sep.weights"))
+        for cx, head in zip(cols, heads):
             self.text(cx, y, head, ha="left", weight="bold", size=fs * 0.9)
         for row, (name, how, mults, weights) in enumerate(self.count_lines):
             yy = y + 22 + row * 21
@@ -371,8 +375,7 @@ class SeparableDiagram(FigureFrames):
         self.text(
             x,
             y + 22 + 4 * 21 + 6,
-            f"separable / standard = {ratio:.1%} of the multiplications "
-            f"(= 1/{c_out} + 1/{k * k} = 1/C_out + 1/k²)",
+            w("sep.ratio", ratio=ratio, c_out=c_out, kk=k * k),
             ha="left",
             size=fs * 0.95,
             weight="bold",
@@ -432,36 +435,24 @@ class SeparableDiagram(FigureFrames):
         self.links.set_color(colours)
         ch = self.channels
         if phase == "depthwise":
-            self.step_text.set_text(
-                f"Step 1 of 2 — depthwise: each channel gets its own {self.k}×{self.k} "
-                f"kernel (groups = {ch}); channels do not mix"
-            )
+            self.step_text.set_text(self.word("sep.step1", k=self.k, c=ch))
         else:
             self.step_text.set_text(
-                f"Step 2 of 2 — pointwise: {self.costs.standard.channels[1]} kernels of "
-                f"1×1×{ch} mix the {ch} channels at each position"
-            )
+                self.word("sep.step2", c_out=self.costs.standard.channels[1], c=ch))
         if self._caption_text is not None:
             if phase == "depthwise":
-                text = (
-                    f"output position ({r}, {c}): {self.k}×{self.k} window "
-                    f"at rows {r}…{r + self.k - 1}, "
-                    f"columns {c}…{c + self.k - 1} of every channel"
-                )
+                text = self.word("sep.at_dw", r=r, col=c, k=self.k, r_end=r + self.k - 1,
+                                 col_end=c + self.k - 1)
             else:
-                text = (
-                    f"output position ({r}, {c}): the {ch} depthwise values there, "
-                    f"weighted and summed, "
-                    f"once per output channel"
-                )
+                text = self.word("sep.at_pw", r=r, col=c, c=ch)
             shown = len(self.positions)
             if shown < o * o:
-                text += f"  ({shown} of the {o * o} positions shown)"
+                text += self.word("sep.shown", shown=shown, total=o * o)
             self._caption_text.set_text(text)
 
 
 def separable_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
-                      **options: Any) -> SeparableDiagram:
+                      lang: str = "en", **options: Any) -> SeparableDiagram:
     """Factory of the ``separable_conv`` preset (options: input_size, kernel_size,
     in_channels, out_channels, positions: 'diagonal' (default, 2·o frames) or 'all' (2·o²))."""
     check_options(
@@ -469,4 +460,4 @@ def separable_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool 
         ("input_size", "kernel_size", "in_channels", "out_channels", "positions"),
         "the separable diagram",
     )
-    return SeparableDiagram(theme=theme, scale=scale, numbers=numbers, **options)
+    return SeparableDiagram(theme=theme, scale=scale, numbers=numbers, lang=lang, **options)

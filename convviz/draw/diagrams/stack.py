@@ -26,6 +26,7 @@ from convviz.draw.diagrams._base import (
     rectangles,
 )
 from convviz.errors import SpecError
+from convviz.look.words import word
 
 __all__ = [
     "StackDiagram",
@@ -148,21 +149,21 @@ class StackModel:
         values = np.concatenate(self.x + self.pad_x)
         return float(values.min()), float(values.max())
 
-    def describe_layer(self, layer: int) -> str:
+    def describe_layer(self, layer: int, lang: str = "en") -> str:
         g = self.specs[layer].axes[0]
         parts = [f"k={g.kernel_size}", f"d={g.dilation}"]
         if g.stride > 1:
             parts.append(f"s={g.stride}")
-        return f"layer {layer + 1}: " + ", ".join(parts)
+        return word(lang, "stack.layer", n=layer + 1, parts=", ".join(parts))
 
-    def describe_receptive_field(self) -> str:
+    def describe_receptive_field(self, lang: str = "en") -> str:
         ks = {s.kernel_size[0] for s in self.specs}
         if len(ks) == 1 and all(s.stride[0] == 1 for s in self.specs):
             (k,) = ks
             ds = [s.dilation[0] for s in self.specs]
-            return (f"receptive field r = 1 + (k−1)·Σd = 1 + {k - 1}·({'+'.join(map(str, ds))}) "
-                    f"= {self.receptive_field}")
-        return f"receptive field r = {self.receptive_field} inputs"
+            return word(lang, "stack.field_sum", k1=k - 1, dilations="+".join(map(str, ds)),
+                        r=self.receptive_field)
+        return word(lang, "stack.field", r=self.receptive_field)
 
 
 def _mix(colour: str, background: str, amount: float) -> tuple[float, float, float]:
@@ -183,7 +184,7 @@ class StackDiagram(FigureFrames):
 
     def __init__(self, panels: Sequence[tuple[str, Sequence[ConvSpec]]], *, theme: Any = "default",
                  scale: float = 1.0, numbers: bool = False, output_index: int | None = None,
-                 title: str | None = None) -> None:
+                 title: str | None = None, lang: str = "en") -> None:
         pal = palette(theme)
         self.models = [StackModel(specs) for _, specs in panels]
         self.titles = [t for t, _ in panels]
@@ -213,7 +214,7 @@ class StackDiagram(FigureFrames):
         panel_heights = [58 + m.layers * self.ROW + self.CELL + 34 for m in self.models]
         footer = 30 if pal.show_caption else 8
         height = header + sum(panel_heights) + footer
-        super().__init__(640, height, pal, check_scale(scale))
+        super().__init__(640, height, pal, check_scale(scale), lang)
         fs = pal.font_size
         # the widest row plus its labels: row names at the left, the input count at the right
         # (each row's label must end 20 px before that row's leftmost cell, padding included)
@@ -221,14 +222,16 @@ class StackDiagram(FigureFrames):
         for m in self.models:
             for r in range(m.layers + 1):
                 xs = np.concatenate([m.x[r]] + ([m.pad_x[r]] if r < m.layers else []))
-                label_w = self.measure(self._row_label(m, r), size=fs * 0.9)[0]
+                label_w = self.measure(self._row_label(m, r, self.lang), size=fs * 0.9)[0]
                 need.append(16 + label_w + 20 - (xs.min() - lo) * self.UNIT)
         self.left = max(need)
         widest_count = max(m.highlight(j).cells[0].sum() for m in self.models for j in range(count))
-        count_w = self.measure(f"{widest_count:,} inputs", size=fs * 0.9, weight="bold")[0]
+        count_w = self.measure(self.word("stack.inputs", n=f"{widest_count:,}"), size=fs * 0.9,
+                               weight="bold")[0]
         right = self._px(hi) + self.CELL / 2 + 10 + count_w + 16
         self.resize(max(640, right), height)
-        self.caption = title or (self.titles[0] if self.titles else "Stacked convolutions")
+        self.caption = title or (self.titles[0] if self.titles
+                                 else self.word("stack.default_title"))
         if title:
             self.text(16, 22, title, size=fs * 1.3, weight="bold", ha="left")
         self._panels = []
@@ -246,11 +249,11 @@ class StackDiagram(FigureFrames):
         return self.left + (np.asarray(x) - self.x0) * self.UNIT + self.CELL / 2
 
     @staticmethod
-    def _row_label(model: StackModel, r: int) -> str:
+    def _row_label(model: StackModel, r: int, lang: str = "en") -> str:
         if r == 0:
-            return f"input (i={model.sizes[0]})"
-        label = model.describe_layer(r - 1)
-        return "output · " + label if r == model.layers else label
+            return word(lang, "stack.input_row", size=model.sizes[0])
+        label = model.describe_layer(r - 1, lang)
+        return word(lang, "stack.output_row", label=label) if r == model.layers else label
 
     def _draw_panel(self, model: StackModel, title: str, top: float) -> dict[str, Any]:
         from matplotlib.collections import LineCollection
@@ -260,7 +263,7 @@ class StackDiagram(FigureFrames):
         fs = pal.font_size
         ax = self.ax
         self.text(16, top + 16, title, size=fs * 1.1, weight="bold", ha="left")
-        self.text(16, top + 36, model.describe_receptive_field(), size=fs * 0.9, ha="left",
+        self.text(16, top + 36, model.describe_receptive_field(self.lang), size=fs * 0.9, ha="left",
                   colour=pal.text)
         base = top + 58 + model.layers * self.ROW + self.CELL / 2  # centre of the input row
         row_y = [base - r * self.ROW for r in range(model.layers + 1)]
@@ -320,7 +323,8 @@ class StackDiagram(FigureFrames):
         # labels
         x_label = 16
         for r in range(model.layers + 1):
-            self.text(x_label, row_y[r], self._row_label(model, r), size=fs * 0.9, ha="left")
+            self.text(x_label, row_y[r], self._row_label(model, r, self.lang), size=fs * 0.9,
+                      ha="left")
         # time indices under the input row
         for j, x in enumerate(model.x[0]):
             if self.numbers or j % 2 == 0 or len(model.x[0]) <= 12:
@@ -375,27 +379,24 @@ class StackDiagram(FigureFrames):
             top_x = self._px(model.x[-1][hl.output_index])
             panel["marker"].set_xy((top_x - half - 3, row_y[-1] - half - 3))
             inputs = np.flatnonzero(hl.cells[0])
-            panel["count"].set_text(f"{inputs.size:,} inputs")
+            panel["count"].set_text(self.word("stack.inputs", n=f"{inputs.size:,}"))
         if self._caption_text is not None:
             hl = highlights[0]
             inputs = np.flatnonzero(hl.cells[0])
-            text = f"output {hl.output_index} reads inputs {inputs[0]}…{inputs[-1]}"
+            text = self.word("stack.reads", index=hl.output_index, first=inputs[0],
+                             last=inputs[-1])
             if len(highlights) > 1:
-                counts = " vs ".join(str(int(h.cells[0].sum())) for h in highlights)
-                text = (
-                    f"output {hl.output_index}: {counts} inputs reach it (bright paths); "
-                    "padding paths dashed"
-                )
+                counts = self.word("stack.versus").join(
+                    str(int(h.cells[0].sum())) for h in highlights)
+                text = self.word("stack.reach", index=hl.output_index, counts=counts)
             else:
-                text += (
-                    f" ({inputs.size} cells; bright: its paths, dashed: paths onto zero padding)"
-                )
+                text += self.word("stack.cells", n=inputs.size)
             self._caption_text.set_text(text)
 
 
 def stack_diagram(specs: Sequence[ConvSpec], *, theme: Any = "default", scale: float = 1.0,
                   numbers: bool = False, title: str | None = None,
-                  output_index: int | None = None) -> StackDiagram:
+                  output_index: int | None = None, lang: str = "en") -> StackDiagram:
     """Draw any chain of direct 1-D ConvSpecs (strides and dilations allowed) as a stack.
 
     One frame per output of the last layer (or one frame for ``output_index``).
@@ -404,13 +405,13 @@ def stack_diagram(specs: Sequence[ConvSpec], *, theme: Any = "default", scale: f
     >>> d = stack_diagram([ConvSpec((9,), 3, stride=2), ConvSpec((4,), 2)])  # doctest: +SKIP
     """
     model = StackModel(specs)
-    panel_title = title or f"{model.layers} stacked 1-D convolutions"
+    panel_title = title or word(lang, "stack.panel_title", n=model.layers)
     return StackDiagram([(panel_title, model.specs)], theme=theme, scale=scale, numbers=numbers,
-                        output_index=output_index)
+                        output_index=output_index, lang=lang)
 
 
 def plain_vs_dilated_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
-                             **options: Any) -> StackDiagram:
+                             lang: str = "en", **options: Any) -> StackDiagram:
     """The seed's pair: k=3, dilations 1, 1, 1 (7 inputs) above 1, 2, 4 (15 inputs)."""
     check_options(options, ("length", "kernel_size", "padding", "output_index"),
                   "the stack_plain_vs_dilated diagram")
@@ -420,21 +421,21 @@ def plain_vs_dilated_diagram(theme: Any = "default", scale: float = 1.0, numbers
     plain = dilated_stack(length, k, [1, 1, 1], padding=padding)
     dilated = dilated_stack(length, k, [1, 2, 4], padding=padding)
     return StackDiagram(
-        [("plain: dilations 1, 1, 1", plain), ("dilated: dilations 1, 2, 4", dilated)],
+        [(word(lang, "stack.plain"), plain), (word(lang, "stack.dilated"), dilated)],
         theme=theme, scale=scale, numbers=numbers, output_index=options.get("output_index"),
-        title="Same parameters, larger receptive field: plain vs dilated Conv1D",
+        title=word(lang, "stack.plain_vs_dilated"), lang=lang,
     )
 
 
 def wavenet_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
-                    **options: Any) -> StackDiagram:
+                    lang: str = "en", **options: Any) -> StackDiagram:
     """WaveNet's causal stack: k=2, dilations 1, 2, 4, 8 → 16 inputs."""
     check_options(options, ("length", "dilations", "output_index"), "the wavenet diagram")
     length = options.get("length", 16)
     dilations = options.get("dilations", (1, 2, 4, 8))
     specs = dilated_stack(length, 2, list(dilations), padding="causal")
     return StackDiagram(
-        [(f"causal, k=2, dilations {', '.join(map(str, dilations))}", specs)],
+        [(word(lang, "stack.causal", dilations=", ".join(map(str, dilations))), specs)],
         theme=theme, scale=scale, numbers=numbers, output_index=options.get("output_index"),
-        title="WaveNet: a causal dilated stack sees the past only",
+        title=word(lang, "stack.wavenet"), lang=lang,
     )
