@@ -72,6 +72,8 @@ log = logging.getLogger(__name__)
 #: static assets copied from the templates directory (the playground page is static too)
 ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js",
                "convviz.js": "assets/convviz.js", "convviz-code.js": "assets/convviz-code.js",
+               "convviz-draw.js": "assets/convviz-draw.js", "convviz-svg.js": "assets/convviz-svg.js",
+               "convviz-hover.js": "assets/convviz-hover.js",
                "playground.html": "playground.html"}
 #: the theme the gallery's pictures are drawn in (an SVG turns dark with the page)
 THEME = f"{LIGHT_THEME}+svg"
