@@ -37,6 +37,7 @@ import logging
 import math
 import multiprocessing
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Mapping
@@ -72,11 +73,14 @@ log = logging.getLogger(__name__)
 #: static assets copied from the templates directory (the playground page is static too)
 ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js",
                "convviz.js": "assets/convviz.js", "convviz-code.js": "assets/convviz-code.js",
-               "convviz-draw.js": "assets/convviz-draw.js", "convviz-svg.js": "assets/convviz-svg.js",
+               "convviz-draw.js": "assets/convviz-draw.js",
+               "convviz-svg.js": "assets/convviz-svg.js",
                "convviz-hover.js": "assets/convviz-hover.js",
                "playground.html": "playground.html"}
 #: the theme the gallery's pictures are drawn in (an SVG turns dark with the page)
 THEME = f"{LIGHT_THEME}+svg"
+#: the dark theme an oblique SVG takes under prefers-color-scheme: dark
+DARK_THEME = "dark"
 #: the languages a build of ``lang="all"`` writes: language -> its page
 LANG_PAGES = {"en": "index.html", "zh": "zh/index.html"}
 #: file suffixes of the package's sources hashed into every picture's key
@@ -178,6 +182,42 @@ def _with_text(size: tuple[int, int], picture: bytes | Path) -> tuple[int, int, 
     return (*size, min_display_width(size[0], svg_text_px(picture)))
 
 
+#: the opening of an oblique SVG picture (convviz.draw.oblique_svg): it may be inlined
+_OBLIQUE_HEAD = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="[\d. ]+" '
+                           r'width="\d+" height="\d+" class="cv cv-[a-z0-9-]+" role="img" '
+                           r"data-planes='[^'<>]*'>\n<title>[^<]*</title>\n<desc>[^<]*</desc>\n"
+                           r"<style>([^<]*)</style>\n")
+#: where an oblique SVG's CSS turns from the colours and paints to the frame timing
+_TIMING = "@media (prefers-reduced-motion: no-preference){"
+
+
+def _inline_pictures(out: Path, paths: list[str]) -> tuple[dict[str, str], str]:
+    """path -> markup (its style left out) of every oblique SVG among ``paths``, and the
+    CSS they share, once: the colours and paints, then each frame timing used.
+
+    Only a file that opens exactly as convviz.draw.oblique_svg writes it is inlined
+    (its bytes are checked against the manifest's hash before this).
+    """
+    inline: dict[str, str] = {}
+    paints: dict[str, None] = {}
+    timings: dict[str, None] = {}
+    for path in paths:
+        try:
+            text = (out / path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        head = _OBLIQUE_HEAD.match(text)
+        if head is None or "<script" in text or "</svg>" not in text[-8:]:
+            continue
+        css = head.group(1)
+        paint, _, timing = css.partition(_TIMING)
+        paints[paint] = None
+        if timing:
+            timings[_TIMING + timing] = None
+        inline[path] = text[:head.start(1) - len("<style>")] + text[head.end():]
+    return inline, "".join(paints) + "".join(timings)
+
+
 def _takes_lang(custom_renderer: bool) -> bool:
     """Whether convviz.animate draws a picture's words in a language (``lang=``)."""
     if custom_renderer:
@@ -249,14 +289,24 @@ def _animation(source: str, options: tuple[tuple[str, Any], ...]) -> Any:
 def _picture(job: ImageJob, draft: bool) -> bytes:
     """The file of one picture, by its extension.
 
-    ``.svg``: the animation (or its representative frame) as a themable SVG
-    (:mod:`convviz.site.themed`); ``.gif``: the animation, ``.png``: its representative
-    frame, both in the light theme. ``draft``: an animation holds only the
-    representative frame.
+    ``.svg``: the animation (or its representative frame) as an SVG whose colours
+    follow the page's scheme: the oblique picture's own SVG
+    (:mod:`convviz.draw.oblique_svg`, with the dark theme's colours), any other the
+    matplotlib replay made themable (:mod:`convviz.site.themed`); ``.gif``: the
+    animation, ``.png``: its representative frame, both in the light theme.
+    ``draft``: an animation holds only the representative frame.
     """
     anim = _animation(job.source, job.options)
     poster = int(anim.poster_frame)
     one = job.still is not None or draft
+    if job.path.endswith(".svg") and _oblique(anim):
+        from convviz.draw.oblique_svg import ObliqueSvg
+
+        r = anim.source
+        svg = ObliqueSvg(r.scene, r.theme, r.scale)
+        svg.poster_frame = poster
+        return svg.document(dark=DARK_THEME, duration_ms=anim.duration_ms,
+                            frame=poster if one else None).encode("utf-8")
     if job.path.endswith(".svg"):
         from convviz.encode.vector import svg_bytes
         from convviz.site.themed import themed_svg
@@ -275,6 +325,13 @@ def _picture(job: ImageJob, draft: bool) -> bytes:
         data = anim.to_gif_bytes()
     assert data is not None
     return data
+
+
+def _oblique(anim: Any) -> bool:
+    """Whether ``anim`` draws the oblique picture (which has its own SVG, drawn directly)."""
+    from convviz.draw.oblique import ConvRenderer
+
+    return isinstance(getattr(anim, "source", None), ConvRenderer)
 
 
 def render_picture(job: ImageJob) -> bytes:
@@ -536,9 +593,10 @@ def build(
     # 3. the final view models (failed pictures leave their cards out) and the pages
     files = _assets(env)
     omitted: list[str] = []
+    inline, css = _inline_pictures(out, [p for p in sorted(sizes) if p.endswith(".svg")])
     for code, page, root, links in pages:
         model, _ = collect(code, failed=failed, sizes=sizes, root=root, languages=links,
-                           **gather)
+                           inline=inline, picture_css=css, **gather)
         files[page] = _render_page(model, env)
         omitted += model.omitted
     for target, data in sorted(files.items()):

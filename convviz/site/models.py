@@ -89,6 +89,7 @@ class Image:
     width: int = 0
     height: int = 0
     min_width: int = 0  # display width below which its smallest text is under 10 CSS px
+    inline: str = ""  # the SVG's markup, to put in the page (its CSS in SiteModel.picture_css)
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ class SiteModel:
     omitted: tuple[str, ...] = ()  # cards left out (picture missing), for the report
     root: str = ""  # the page's way back to the output folder ("" or "../")
     languages: tuple[Link, ...] = ()  # the same page in the other languages
+    picture_css: str = ""  # the CSS the inlined pictures share, once
 
     @property
     def cards(self) -> list[Card]:

@@ -10,7 +10,9 @@ the text table (:mod:`convviz.site.text`).
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,6 +102,7 @@ class _Pictures:
     root: str = ""  # prefix of picture URLs: the page's way back to the output folder
     lang: str = "en"
     takes_lang: bool = False
+    inline: Mapping[str, str] = field(default_factory=dict)  # path -> SVG markup to inline
     jobs: dict[str, ImageJob] = field(default_factory=dict)
 
     def _job(self, source: str, still: bool, options: dict[str, Any], name: str, ext: str,
@@ -139,7 +142,11 @@ class _Pictures:
         if path in self.failed:
             return None
         w, h, min_w = (*self.sizes.get(path, (0, 0)), 0)[:3]
-        return Image(self.root + path, alt, w, h, min_w)
+        markup = self.inline.get(path, "")
+        if markup:  # the page's words for screen readers (and the tooltip), not the caption
+            markup = re.sub(r"<title>[^<]*</title>\n<desc>[^<]*</desc>",
+                            lambda _: f"<title>{html.escape(alt)}</title>", markup, count=1)
+        return Image(self.root + path, alt, w, h, min_w, markup)
 
     def download(self, source: str, *, still: bool = False, numbers: bool = False,
                  view: str = "gather", duration: float | None = None,
@@ -176,7 +183,11 @@ class _Builder:
     def _figure(self, name: str, spec: ConvSpec | None, label: str = "", view: str = "gather",
                 alt: Callable[[bool], str] | None = None,
                 duration: float | None = None, words: bool = False) -> Figure | None:
-        """The SVG animation, its SVG still and the GIF and PNG downloads of one view."""
+        """The SVG animation, its SVG still and the GIF and PNG downloads of one view.
+
+        A preset's gather view is the oblique picture: inlined in the page (hover works
+        on it), it shows its poster frame under reduced motion by itself (no still).
+        """
         def alt_for(still: bool) -> str:
             if alt is not None:
                 return alt(still)
@@ -186,8 +197,10 @@ class _Builder:
         anim = self.pics.add(name, alt_for(False), view=view, duration=duration, words=words)
         if anim is None:
             return None
-        still = self.pics.add(name, alt_for(True), still=True, view=view, optional=True,
-                              duration=duration, words=words)
+        oblique = spec is not None and view == "gather"
+        still = None if oblique else self.pics.add(name, alt_for(True), still=True, view=view,
+                                                   optional=True, duration=duration,
+                                                   words=words)
         downloads = []
         for is_still, key in ((False, "download_gif"), (True, "download_png")):
             href = self.pics.download(name, still=is_still, view=view, duration=duration,
@@ -527,6 +540,8 @@ def collect(
     root: str = "",
     languages: Sequence[Link] = (),
     takes_lang: bool = False,
+    inline: Mapping[str, str] | None = None,
+    picture_css: str = "",
 ) -> tuple[SiteModel, dict[str, ImageJob]]:
     """The whole site as a view model, and the pictures it needs (path -> job).
 
@@ -534,7 +549,8 @@ def collect(
     made; ``failed``: picture paths whose rendering failed (their cards, or
     links, are left out); ``sizes``: path -> (width, height, narrowest display width
     for its text, 0 if none) of made pictures; ``takes_lang``: whether the renderer
-    draws a diagram's words in the page's language;
+    draws a diagram's words in the page's language; ``inline``: path -> the markup of
+    an SVG to put in the page itself, ``picture_css`` the CSS those pictures share;
     ``root``: what the page's URLs of pictures and assets start with (``"../"``
     for a page one folder down); ``languages``: links to the page in other
     languages.
@@ -542,7 +558,7 @@ def collect(
     if lang not in LANGS:
         raise SpecError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
     pics = _Pictures(available, frozenset(failed), identities, sizes or {}, root, lang,
-                     takes_lang)
+                     takes_lang, inline or {})
     b = _Builder(lang, pics, presets, diagrams)
     t = TEXT[lang]
     parts = [("why", t["s_why"], b.why), ("basic", t["s_basic"], b.basic),
@@ -552,5 +568,6 @@ def collect(
     sections = tuple(Section(sid, n, title, make())
                      for n, (sid, title, make) in enumerate(parts, start=1))
     model = SiteModel(lang, t["html_lang"], t["site_title"], t["site_subtitle"], sections,
-                      t, version, tuple(dict.fromkeys(b.omitted)), root, tuple(languages))
+                      t, version, tuple(dict.fromkeys(b.omitted)), root, tuple(languages),
+                      picture_css)
     return model, pics.jobs

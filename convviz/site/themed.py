@@ -27,6 +27,7 @@ Same input, same bytes.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 
@@ -133,32 +134,82 @@ def _children(text: str, start: int) -> tuple[list[str], int]:
     raise ValueError("unclosed element in the SVG")
 
 
+def _merge(frames: list[list[str]]) -> tuple[list[str], list[frozenset[int]]]:
+    """One sequence of which every frame's sequence of elements is a subsequence (aligned
+    on their longest matching blocks), and the frames each of its elements is in."""
+    merged: list[str] = []
+    present: list[frozenset[int]] = []
+    for n, seq in enumerate(frames):
+        match = difflib.SequenceMatcher(None, merged, seq, autojunk=False)
+        out: list[str] = []
+        where: list[frozenset[int]] = []
+        for tag, i1, i2, j1, j2 in match.get_opcodes():
+            if tag == "equal":
+                out += merged[i1:i2]
+                where += [p | {n} for p in present[i1:i2]]
+            else:  # the merged ones not in this frame, then this frame's own
+                out += merged[i1:i2] + seq[j1:j2]
+                where += present[i1:i2] + [frozenset({n})] * (j2 - j1)
+        merged, present = out, where
+    return merged, present
+
+
+def _display(frames: frozenset[int], count: int, timing: str) -> str:
+    """A discrete SMIL animation showing its group in ``frames`` (of ``count``)."""
+    values, times = [], []
+    for n in range(count):
+        value = "inline" if n in frames else "none"
+        if not values or value != values[-1]:
+            values.append(value)
+            times.append(f"{n / count:.6g}")
+    return (f'<animate attributeName="display" values="{";".join(values)}" '
+            f'keyTimes="{";".join(times)}" calcMode="discrete" {timing}/>')
+
+
 def _share_frames(text: str) -> str:
-    """Move what every frame draws alike out of the frames: the common first elements
-    before them (drawn first, as in each frame), the common last ones after them."""
+    """Every element the frames draw, once: an element every frame draws is drawn
+    always, one drawn in some frames is shown by a SMIL animation in exactly those.
+    The painting order of every frame is kept (each frame's elements are a
+    subsequence of the one sequence); the groups showing the poster frame's elements
+    are marked ``p`` for reduced motion."""
     frames = []
     pos = 0
     while (m := _FRAME.search(text, pos)) is not None:
         chunks, end = _children(text, m.end())
-        frames.append((m.start(), m.group(0), chunks, end + len("</g>")))
+        frames.append((m.start(), m.group(1) is not None, chunks, end + len("</g>")))
         pos = end
     if len(frames) < 2 or any(not f[2] or not f[2][0].startswith("<animate") for f in frames):
         return text
-    bodies = [f[2][1:] for f in frames]
-    shortest = min(len(b) for b in bodies)
-    head = 0
-    while head < shortest and all(b[head] == bodies[0][head] for b in bodies):
-        head += 1
-    tail = 0
-    while (tail < shortest - head
-           and all(b[-1 - tail] == bodies[0][-1 - tail] for b in bodies)):
-        tail += 1
-    if not head and not tail:
+    timing = re.search(r'dur="[^"]*" begin="[^"]*" repeatCount="[^"]*"', frames[0][2][0])
+    poster = [n for n, f in enumerate(frames) if f[1]]
+    if timing is None or len(poster) != 1:
         return text
-    parts = [text[:frames[0][0]], *bodies[0][:head]]
-    for (_, tag, chunks, _), body in zip(frames, bodies):
-        parts += [tag, chunks[0], *body[head:len(body) - tail], "</g>"]
-    parts += [*bodies[0][len(bodies[0]) - tail:], text[frames[-1][3]:]]
+    count = len(frames)
+    merged, present = _merge([f[2][1:] for f in frames])
+    everywhere = frozenset(range(count))
+    parts = [text[:frames[0][0]]]
+    run: list[str] = []
+    run_in: frozenset[int] = everywhere
+
+    def flush() -> None:
+        if not run:
+            return
+        if run_in == everywhere:
+            parts.extend(run)
+        else:
+            shown = poster[0] in run_in
+            parts.append(f'<g class="f{" p" if shown else ""}" '
+                         f'display="{"inline" if shown else "none"}">'
+                         + _display(run_in, count, timing.group(0)) + "".join(run) + "</g>")
+        run.clear()
+
+    for chunk, where in zip(merged, present):
+        if where != run_in:
+            flush()
+            run_in = where
+        run.append(chunk)
+    flush()
+    parts.append(text[frames[-1][3]:])
     return "".join(parts)
 
 
