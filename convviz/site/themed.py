@@ -78,12 +78,22 @@ def _compact_transform(match: re.Match[str]) -> str:
 
 
 def _drop_full_clips(text: str, width: str, height: str) -> str:
-    """Remove clip paths that are the whole picture (matplotlib's axes clip), and their uses."""
-    full = re.compile(rf'<clipPath id="([^"]+)">\s*<rect x="0" y="0" width="{width}" '
-                      rf'height="{height}"/>\s*</clipPath>')
-    for clip_id in full.findall(text):
-        text = text.replace(f' clip-path="url(#{clip_id})"', "")
-    return full.sub("", text)
+    """Remove clip paths that hold the whole picture (matplotlib's axes clip), and their
+    uses: a rectangle reaching past every edge by less than a hundredth of a pixel."""
+    w, h = float(width), float(height)
+    rect = re.compile(r'<clipPath id="([^"]+)">\s*<rect x="([-\d.]+)" y="([-\d.]+)" '
+                      r'width="([\d.]+)" height="([\d.]+)"/>\s*</clipPath>')
+
+    def covers(m: re.Match[str]) -> bool:
+        x, y, cw, ch = (float(v) for v in m.groups()[1:])
+        return x <= 0.01 and y <= 0.01 and x + cw >= w - 0.01 and y + ch >= h - 0.01
+
+    full = [m for m in rect.finditer(text) if covers(m)]
+    for m in full:
+        text = text.replace(f' clip-path="url(#{m.group(1)})"', "")
+    for m in full:
+        text = text.replace(m.group(0), "")
+    return text
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)([^>]*?)(/?)>")
@@ -156,14 +166,16 @@ def _merge(frames: list[list[str]]) -> tuple[list[str], list[frozenset[int]]]:
 
 def _display(frames: frozenset[int], count: int, timing: str) -> str:
     """A discrete SMIL animation showing its group in ``frames`` (of ``count``)."""
-    values, times = [], []
+    values: list[str] = []
+    times: list[str] = []
     for n in range(count):
         value = "inline" if n in frames else "none"
         if not values or value != values[-1]:
             values.append(value)
             times.append(f"{n / count:.6g}")
     return (f'<animate attributeName="display" values="{";".join(values)}" '
-            f'keyTimes="{";".join(times)}" calcMode="discrete" {timing}/>')
+            f'keyTimes="{";".join(times)}" calcMode="discrete" {timing} '
+            'repeatCount="indefinite"/>')
 
 
 def _share_frames(text: str) -> str:
@@ -180,7 +192,8 @@ def _share_frames(text: str) -> str:
         pos = end
     if len(frames) < 2 or any(not f[2] or not f[2][0].startswith("<animate") for f in frames):
         return text
-    timing = re.search(r'dur="[^"]*" begin="[^"]*" repeatCount="[^"]*"', frames[0][2][0])
+    timing = re.search(r'dur="[^"]*"(?= begin="0s" repeatCount="indefinite")',
+                       frames[0][2][0])
     poster = [n for n, f in enumerate(frames) if f[1]]
     if timing is None or len(poster) != 1:
         return text
