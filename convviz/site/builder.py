@@ -294,12 +294,14 @@ def _picture(job: ImageJob, draft: bool) -> bytes:
     (:mod:`convviz.draw.oblique_svg`, with the dark theme's colours), any other the
     matplotlib replay made themable (:mod:`convviz.site.themed`); ``.gif``: the
     animation, ``.png``: its representative frame, both in the light theme.
-    ``draft``: an animation holds only the representative frame.
+    ``draft``: an animation holds only the representative frame (but the oblique SVG,
+    written without drawing anything, is whole).
     """
     anim = _animation(job.source, job.options)
     poster = int(anim.poster_frame)
     one = job.still is not None or draft
     if job.path.endswith(".svg") and _oblique(anim):
+        one = job.still is not None  # (written directly, no drawing: whole even in a draft)
         from convviz.draw.oblique_svg import ObliqueSvg
 
         r = anim.source
@@ -340,7 +342,8 @@ def render_picture(job: ImageJob) -> bytes:
 
 
 def render_draft(job: ImageJob) -> bytes:
-    """Like :func:`render_picture` but every animation holds only the representative frame.
+    """Like :func:`render_picture` but every drawn animation holds only the representative
+    frame.
 
     A draft gallery draws one frame per picture with the real renderers: a fast
     preview of the layout (and what the tests build).
@@ -507,7 +510,8 @@ def build(
     presets, diagrams, available, identities = _sources(custom)
     gather: dict[str, Any] = dict(presets=presets, diagrams=diagrams, available=available,
                                   identities=identities, version=__version__,
-                                  takes_lang=_takes_lang(custom))
+                                  takes_lang=_takes_lang(renderer not in (render_picture,
+                                                                          render_draft)))
     if lang != "all" and lang not in LANG_PAGES:
         raise SpecError(f"lang must be one of all, {', '.join(LANG_PAGES)}, got {lang!r}")
     pages = _pages(lang)
