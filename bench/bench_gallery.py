@@ -6,8 +6,10 @@ nothing changed, and the bytes a reader's browser loads.
 The baseline, in the same process tree just before: the gallery as it was at
 ``--baseline-ref`` (default 841d290, the last raster gallery: GIF/PNG pictures and their
 dark twins), checked out with ``git archive`` into a temporary folder and built there,
-English only, cold. Then this code builds both languages cold, then again with nothing
-changed. Each cold build runs in a child process of its own (same imports, same pool).
+English only, cold. Then this code builds both languages cold, then twice with nothing
+changed (the first in a fresh process, timed with its imports; the target is on the
+second, as the old benchmark timed it after its cold build). Each cold build runs in a
+child process of its own (same imports, same pool).
 
 Page bytes: a page's HTML, its style sheet and scripts, and every picture it loads in
 the light scheme without reduced motion (``<img src>``; inline pictures are in the HTML).
@@ -109,9 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         cold = _cold(REPO, out, "all", args.jobs, args.draft)
         from convviz.site import builder
 
+        renderer = builder.render_draft if args.draft else None
         start = time.perf_counter()
-        warm = builder.build(out, lang="all", jobs=args.jobs,
-                             renderer=builder.render_draft if args.draft else None)
+        builder.build(out, lang="all", jobs=args.jobs, renderer=renderer)
+        first_s = time.perf_counter() - start  # with this process's imports and compiling
+        start = time.perf_counter()
+        warm = builder.build(out, lang="all", jobs=args.jobs, renderer=renderer)
         warm_s = time.perf_counter() - start
         pages = page_bytes(out)
 
@@ -131,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
           f"failed {cold['failed']}{verdict}")
     ok_warm = warm_s < REBUILD_TARGET
     ok &= ok_warm
+    print(f"no-change      {first_s:7.2f} s  the first in a fresh process (imports, templates)")
     print(f"no-change      {warm_s:7.2f} s  (target < {REBUILD_TARGET:g} s)  "
           f"{'PASS' if ok_warm else 'FAIL'}  rendered {warm.rendered}, reused {warm.reused}, "
           f"written {warm.written}")
