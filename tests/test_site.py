@@ -743,7 +743,7 @@ def test_themed_svgs_take_the_dark_colours_from_the_one_mapping(name, view):
     from convviz.encode.vector import svg_bytes
     from convviz.look.themes import hex_to_rgb
     from convviz.site.recolour import to_dark
-    from convviz.site.themed import svg_size, svg_text_px, themed_svg
+    from convviz.site.themed import poster_svg, svg_size, svg_text_px, themed_svg
 
     anim = convviz.animate(name, theme="classic", labels=False, view=view)
     raw = svg_bytes(anim, duration_ms=anim.duration_ms)
@@ -768,6 +768,12 @@ def test_themed_svgs_take_the_dark_colours_from_the_one_mapping(name, view):
         assert _shown(svg, n, anim.frame_count) == _shown(raw, n, anim.frame_count), n
     assert _shown(svg, None, anim.frame_count) == _shown(raw, anim.poster_frame,
                                                         anim.frame_count)
+    # its still (the reduced-motion picture) is the poster frame, not animated
+    still = poster_svg(svg)
+    assert b"<animate" not in still
+    for n in (0, anim.frame_count - 1):
+        assert _shown(still, n, anim.frame_count) == _shown(raw, anim.poster_frame,
+                                                           anim.frame_count)
     assert svg_size(svg) == tuple(int(v) for v in anim.source.size)
     sizes = [float(v) for v in re.findall(r"font-size: ?([\d.]+)px", raw.decode())]
     assert svg_text_px(svg) == (pytest.approx(min(sizes), abs=1e-3) if sizes else None)

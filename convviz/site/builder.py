@@ -310,11 +310,13 @@ def _picture(job: ImageJob, draft: bool) -> bytes:
         return svg.document(dark=DARK_THEME, duration_ms=anim.duration_ms,
                             frame=poster if one else None).encode("utf-8")
     if job.path.endswith(".svg"):
-        from convviz.encode.vector import svg_bytes
-        from convviz.site.themed import themed_svg
+        from convviz.site.themed import poster_svg
 
-        return themed_svg(svg_bytes(anim, duration_ms=anim.duration_ms,
-                                    frame=poster if one else None))
+        if draft:
+            return _themed(job.source, job.options, poster)
+        # the still is the animation's poster frame: no second drawing
+        animated = _themed(job.source, job.options, None)
+        return poster_svg(animated) if job.still is not None else animated
     if job.path.endswith(".png"):
         from convviz.encode.png import write_png
 
@@ -327,6 +329,16 @@ def _picture(job: ImageJob, draft: bool) -> bytes:
         data = anim.to_gif_bytes()
     assert data is not None
     return data
+
+
+@functools.lru_cache(maxsize=2)
+def _themed(source: str, options: tuple[tuple[str, Any], ...], frame: int | None) -> bytes:
+    """The themable SVG of one picture group's animation (or of its frame ``frame``)."""
+    from convviz.encode.vector import svg_bytes
+    from convviz.site.themed import themed_svg
+
+    anim = _animation(source, options)
+    return themed_svg(svg_bytes(anim, duration_ms=anim.duration_ms, frame=frame))
 
 
 def _oblique(anim: Any) -> bool:

@@ -33,7 +33,8 @@ import re
 
 import numpy as np
 
-__all__ = ["MIN_TEXT_PX", "min_display_width", "svg_size", "svg_text_px", "themed_svg"]
+__all__ = ["MIN_TEXT_PX", "min_display_width", "poster_svg", "svg_size", "svg_text_px",
+           "themed_svg"]
 
 #: the smallest text a picture may show, in CSS pixels
 MIN_TEXT_PX = 10.0
@@ -67,9 +68,12 @@ def _round(match: re.Match[str]) -> str:
     return "0" if value == "-0" else value
 
 
+_COMMAND = re.compile(r"\s*([MLCQZzHVAS])\s*")
+
+
 def _compact_path(match: re.Match[str]) -> str:
     d = _NUMBER.sub(_round, match.group(1))
-    d = re.sub(r"\s*([MLCQZzHVAS])\s*", r"\1", d)
+    d = _COMMAND.sub(lambda m: m.group(1), d)
     return f' d="{" ".join(d.split())}"'
 
 
@@ -288,6 +292,24 @@ def themed_svg(data: bytes) -> bytes:
                         "<style>*{stroke-linejoin:round;stroke-linecap:butt}</style>")
     text = text.replace("<defs></defs>", "")
     return (text.strip() + "\n").encode("utf-8")
+
+
+def poster_svg(data: bytes) -> bytes:
+    """The still of an animated :func:`themed_svg`: its poster frame, what it shows under
+    reduced motion (the groups of other frames left out, no animation)."""
+    text = data.decode("utf-8")
+    frame = re.compile(r'<g class="f( p)?" display="(?:inline|none)">')
+    parts: list[str] = []
+    pos = 0
+    while (m := frame.search(text, pos)) is not None:
+        chunks, end = _children(text, m.end())
+        parts.append(text[pos:m.start()])
+        if m.group(1):  # the poster's: kept, shown, not animated
+            parts.append('<g class="f p" display="inline">'
+                         + "".join(c for c in chunks if not c.startswith("<animate")) + "</g>")
+        pos = end + len("</g>")
+    parts.append(text[pos:])
+    return "".join(parts).encode("utf-8")
 
 
 def svg_size(data: bytes) -> tuple[int, int] | None:
