@@ -174,7 +174,6 @@ EN: dict[str, str] = {
         "sigmoids and {gates} products."
     ),
     # cards
-    "still": "still PNG",
     "download_gif": "GIF",
     "download_png": "still PNG",
     "open_playground": "open in the playground",
