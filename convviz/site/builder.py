@@ -27,7 +27,6 @@ prints: progress goes to the ``progress(done, total, name)`` callback.
 from __future__ import annotations
 
 import concurrent.futures
-import functools
 import hashlib
 import importlib
 import importlib.resources
@@ -37,7 +36,6 @@ import logging
 import math
 import multiprocessing
 import os
-import re
 import stat
 import time
 from collections.abc import Callable, Mapping
@@ -60,6 +58,13 @@ from convviz.site.manifest import (
     sweep,
 )
 from convviz.site.models import LIGHT_THEME, ImageJob, Link, SiteModel
+from convviz.site.pictures import (
+    inline_pictures,
+    render_draft,
+    render_picture,
+    takes_lang,
+    with_text,
+)
 from convviz.site.sections import collect
 from convviz.workers import busy, lifeline_pool
 
@@ -79,8 +84,6 @@ ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js
                "playground.html": "playground.html"}
 #: the theme the gallery's pictures are drawn in (an SVG turns dark with the page)
 THEME = f"{LIGHT_THEME}+svg"
-#: the dark theme an oblique SVG takes under prefers-color-scheme: dark
-DARK_THEME = "dark"
 #: the languages a build of ``lang="all"`` writes: language -> its page
 LANG_PAGES = {"en": "index.html", "zh": "zh/index.html"}
 #: file suffixes of the package's sources hashed into every picture's key
@@ -170,67 +173,6 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
-def _with_text(size: tuple[int, int], picture: bytes | Path) -> tuple[int, int, int]:
-    """(width, height, narrowest display width for its text) of an SVG or raster picture."""
-    from convviz.site.themed import min_display_width, svg_text_px
-
-    if isinstance(picture, Path):
-        if picture.suffix != ".svg":
-            return (*size, 0)
-        with picture.open("rb") as handle:
-            picture = handle.read(4096)
-    return (*size, min_display_width(size[0], svg_text_px(picture)))
-
-
-#: the opening of an oblique SVG picture (convviz.draw.oblique_svg): it may be inlined
-_OBLIQUE_HEAD = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="[\d. ]+" '
-                           r'width="\d+" height="\d+" class="cv cv-[a-z0-9-]+" role="img" '
-                           r"data-planes='[^'<>]*'>\n<title>[^<]*</title>\n<desc>[^<]*</desc>\n"
-                           r"<style>([^<]*)</style>\n")
-#: where an oblique SVG's CSS turns from the colours and paints to the frame timing
-_TIMING = "@media (prefers-reduced-motion: no-preference){"
-
-
-def _inline_pictures(out: Path, paths: list[str]) -> tuple[dict[str, str], str]:
-    """path -> markup (its style left out) of every oblique SVG among ``paths``, and the
-    CSS they share, once: the colours and paints, then each frame timing used.
-
-    Only a file that opens exactly as convviz.draw.oblique_svg writes it is inlined
-    (its bytes are checked against the manifest's hash before this).
-    """
-    inline: dict[str, str] = {}
-    paints: dict[str, None] = {}
-    timings: dict[str, None] = {}
-    for path in paths:
-        try:
-            text = (out / path).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        head = _OBLIQUE_HEAD.match(text)
-        if head is None or "<script" in text or "</svg>" not in text[-8:]:
-            continue
-        css = head.group(1)
-        paint, _, timing = css.partition(_TIMING)
-        paints[paint] = None
-        if timing:
-            timings[_TIMING + timing] = None
-        inline[path] = text[:head.start(1) - len("<style>")] + text[head.end():]
-    return inline, "".join(paints) + "".join(timings)
-
-
-def _takes_lang(custom_renderer: bool) -> bool:
-    """Whether convviz.animate draws a picture's words in a language (``lang=``)."""
-    if custom_renderer:
-        return False
-    try:
-        import inspect
-
-        from convviz.animation import animate
-    except ImportError:
-        return False
-    return "lang" in inspect.signature(animate).parameters
-
-
 def _renderer_name(renderer: Renderer) -> str:
     module = getattr(renderer, "__module__", "")
     return f"{module}.{getattr(renderer, '__qualname__', repr(renderer))}"
@@ -272,95 +214,6 @@ def _sources(custom_renderer: bool = False
         return has_animate and (name in presets or name in diagrams)
 
     return presets, diagrams, available, identities
-
-
-# -------------------------------------------------------------------------------------------
-# drawing one picture (runs in worker processes)
-
-
-@functools.lru_cache(maxsize=2)
-def _animation(source: str, options: tuple[tuple[str, Any], ...]) -> Any:
-    """The Animation of one picture group: its SVGs, GIF and PNG share the drawn frames."""
-    from convviz.animation import animate
-
-    return animate(source, **dict(options))
-
-
-def _picture(job: ImageJob, draft: bool) -> bytes:
-    """The file of one picture, by its extension.
-
-    ``.svg``: the animation (or its representative frame) as an SVG whose colours
-    follow the page's scheme: the oblique picture's own SVG
-    (:mod:`convviz.draw.oblique_svg`, with the dark theme's colours), any other the
-    matplotlib replay made themable (:mod:`convviz.site.themed`); ``.gif``: the
-    animation, ``.png``: its representative frame, both in the light theme.
-    ``draft``: an animation holds only the representative frame (but the oblique SVG,
-    written without drawing anything, is whole).
-    """
-    anim = _animation(job.source, job.options)
-    poster = int(anim.poster_frame)
-    one = job.still is not None or draft
-    if job.path.endswith(".svg") and _oblique(anim):
-        one = job.still is not None  # (written directly, no drawing: whole even in a draft)
-        from convviz.draw.oblique_svg import ObliqueSvg
-
-        r = anim.source
-        svg = ObliqueSvg(r.scene, r.theme, r.scale)
-        svg.poster_frame = poster
-        return svg.document(dark=DARK_THEME, duration_ms=anim.duration_ms,
-                            frame=poster if one else None).encode("utf-8")
-    if job.path.endswith(".svg"):
-        from convviz.site.themed import poster_svg
-
-        if draft:
-            return _themed(job.source, job.options, poster)
-        # the still is the animation's poster frame: no second drawing
-        animated = _themed(job.source, job.options, None)
-        return poster_svg(animated) if job.still is not None else animated
-    if job.path.endswith(".png"):
-        from convviz.encode.png import write_png
-
-        data = write_png(anim.frame(poster), None)
-    elif one:
-        from convviz.encode.gif import write_gif
-
-        data = write_gif([anim.frame(poster)], None, anim.duration_ms)
-    else:
-        data = anim.to_gif_bytes()
-    assert data is not None
-    return data
-
-
-@functools.lru_cache(maxsize=2)
-def _themed(source: str, options: tuple[tuple[str, Any], ...], frame: int | None) -> bytes:
-    """The themable SVG of one picture group's animation (or of its frame ``frame``)."""
-    from convviz.encode.vector import svg_bytes
-    from convviz.site.themed import themed_svg
-
-    anim = _animation(source, options)
-    return themed_svg(svg_bytes(anim, duration_ms=anim.duration_ms, frame=frame))
-
-
-def _oblique(anim: Any) -> bool:
-    """Whether ``anim`` draws the oblique picture (which has its own SVG, drawn directly)."""
-    from convviz.draw.oblique import ConvRenderer
-
-    return isinstance(getattr(anim, "source", None), ConvRenderer)
-
-
-def render_picture(job: ImageJob) -> bytes:
-    """The file (SVG, GIF or PNG, as its path says) of one picture, via convviz.animate."""
-    return _picture(job, draft=False)
-
-
-def render_draft(job: ImageJob) -> bytes:
-    """Like :func:`render_picture` but every drawn animation holds only the representative
-    frame.
-
-    A draft gallery draws one frame per picture with the real renderers: a fast
-    preview of the layout (and what the tests build).
-    """
-    return _picture(job, draft=True)
 
 
 def _cost(job: ImageJob, presets: Mapping[str, Any]) -> int:
@@ -522,7 +375,7 @@ def build(
     presets, diagrams, available, identities = _sources(custom)
     gather: dict[str, Any] = dict(presets=presets, diagrams=diagrams, available=available,
                                   identities=identities, version=__version__,
-                                  takes_lang=_takes_lang(renderer not in (render_picture,
+                                  takes_lang=takes_lang(renderer not in (render_picture,
                                                                           render_draft)))
     if lang != "all" and lang not in LANG_PAGES:
         raise SpecError(f"lang must be one of all, {', '.join(LANG_PAGES)}, got {lang!r}")
@@ -547,7 +400,7 @@ def build(
         entry = old.get(path)
         size = reusable(out, path, entry) if entry is not None and entry.key == keys[path] else None
         if size is not None and entry is not None:
-            sizes[path], manifest[path] = _with_text(size, out / path), entry
+            sizes[path], manifest[path] = with_text(size, out / path), entry
     todo = [job for path, job in sorted(wanted.items()) if path not in manifest]
     if todo:  # a template error must stop the build before anything is drawn
         for draft_model in drafts:
@@ -578,7 +431,7 @@ def build(
         else:
             _write(out / path, data)
             written += 1
-            sizes[path] = _with_text(size, data)
+            sizes[path] = with_text(size, data)
             manifest[path] = Entry.of(keys[path], data)
         tick(path)
 
@@ -609,7 +462,7 @@ def build(
     # 3. the final view models (failed pictures leave their cards out) and the pages
     files = _assets(env)
     omitted: list[str] = []
-    inline, css = _inline_pictures(out, [p for p in sorted(sizes) if p.endswith(".svg")])
+    inline, css = inline_pictures(out, [p for p in sorted(sizes) if p.endswith(".svg")])
     for code, page, root, links in pages:
         model, _ = collect(code, failed=failed, sizes=sizes, root=root, languages=links,
                            inline=inline, picture_css=css, **gather)

@@ -10,11 +10,8 @@ the text table (:mod:`convviz.site.text`).
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from convviz.core.arithmetic import (
@@ -28,12 +25,10 @@ from convviz.core.frameworks import keras_layer, pytorch_layer, separable_layers
 from convviz.core.spec import ConvSpec
 from convviz.errors import SpecError
 from convviz.site.models import (
-    LIGHT_THEME,
     Block,
     Card,
     CodeLine,
     Figure,
-    Image,
     ImageJob,
     Link,
     Section,
@@ -51,6 +46,7 @@ from convviz.site.models import (
     shape_row,
     window_starts,
 )
+from convviz.site.pictures import Pictures
 from convviz.site.text import DIAGRAM_TITLES_ZH, LANGS, PRESET_TITLES_ZH, TEXT
 
 __all__ = ["DIAGRAM_ROLES", "collect", "diagram_roles"]
@@ -85,80 +81,6 @@ def diagram_roles(names: Iterable[str]) -> dict[str, str]:
     return roles
 
 
-@dataclass
-class _Pictures:
-    """Registers the pictures cards ask for; answers None for those that cannot be made.
-
-    A card shows SVGs (the animation, and its still for reduced motion) and links the
-    light GIF and PNG as downloads. ``lang``: the page's language; ``takes_lang``:
-    whether the renderer draws words in it (then a picture with words of its own is
-    drawn per language, ``-zh``; without, both languages share it).
-    """
-
-    available: Callable[[str], bool]
-    failed: frozenset[str]
-    identities: Mapping[str, str]
-    sizes: Mapping[str, tuple[int, ...]]
-    root: str = ""  # prefix of picture URLs: the page's way back to the output folder
-    lang: str = "en"
-    takes_lang: bool = False
-    inline: Mapping[str, str] = field(default_factory=dict)  # path -> SVG markup to inline
-    jobs: dict[str, ImageJob] = field(default_factory=dict)
-
-    def _job(self, source: str, still: bool, options: dict[str, Any], name: str, ext: str,
-             optional: bool) -> str:
-        path = f"img/{name}.{ext}"
-        self.jobs[path] = ImageJob(path, source, tuple(sorted(options.items())),
-                                   "representative" if still else None,
-                                   self.identities.get(source, source), optional)
-        return path
-
-    def _options(self, source: str, numbers: bool, view: str, duration: float | None,
-                 words: bool) -> tuple[dict[str, Any], str]:
-        """animate() options and the file name of a picture."""
-        name = source + ("-numbers" if numbers else "") + ("-scatter" if view == "scatter"
-                                                            else "")
-        options: dict[str, Any] = {"labels": False, "theme": LIGHT_THEME}
-        if numbers:
-            options["numbers"] = True
-        if view != "gather":
-            options["view"] = view
-        if duration is not None:
-            options["duration"] = duration
-        if words and self.takes_lang and self.lang != "en":
-            options["lang"] = self.lang
-            name += f"-{self.lang}"
-        return options, name
-
-    def add(self, source: str, alt: str, *, still: bool = False, view: str = "gather",
-            optional: bool = False, duration: float | None = None,
-            words: bool = False) -> Image | None:
-        """The SVG picture as a job; None if it cannot be made."""
-        if not self.available(source):
-            return None
-        options, name = self._options(source, False, view, duration, words)
-        path = self._job(source, still, options, name + ("-still" if still else ""), "svg",
-                         optional)
-        if path in self.failed:
-            return None
-        w, h, min_w = (*self.sizes.get(path, (0, 0)), 0)[:3]
-        markup = self.inline.get(path, "")
-        if markup:  # the page's words for screen readers (and the tooltip), not the caption
-            markup = re.sub(r"<title>[^<]*</title>\n<desc>[^<]*</desc>",
-                            lambda _: f"<title>{html.escape(alt)}</title>", markup, count=1)
-        return Image(self.root + path, alt, w, h, min_w, markup)
-
-    def download(self, source: str, *, still: bool = False, numbers: bool = False,
-                 view: str = "gather", duration: float | None = None,
-                 words: bool = False) -> str | None:
-        """The URL of a light-theme GIF (or PNG still) to download; None if it cannot be."""
-        if not self.available(source):
-            return None
-        options, name = self._options(source, numbers, view, duration, words)
-        path = self._job(source, still, options, name, "png" if still else "gif", True)
-        return None if path in self.failed else self.root + path
-
-
 def _title(preset: Any, lang: str) -> str:
     if lang == "zh":
         if preset.name in PRESET_TITLES_ZH:
@@ -169,7 +91,7 @@ def _title(preset: Any, lang: str) -> str:
 
 
 class _Builder:
-    def __init__(self, lang: str, pics: _Pictures, presets: Mapping[str, Any],
+    def __init__(self, lang: str, pics: Pictures, presets: Mapping[str, Any],
                  diagrams: Mapping[str, Any]):
         self.lang = lang
         self.t = TEXT[lang]
@@ -557,7 +479,7 @@ def collect(
     """
     if lang not in LANGS:
         raise SpecError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    pics = _Pictures(available, frozenset(failed), identities, sizes or {}, root, lang,
+    pics = Pictures(available, frozenset(failed), identities, sizes or {}, root, lang,
                      takes_lang, inline or {})
     b = _Builder(lang, pics, presets, diagrams)
     t = TEXT[lang]
