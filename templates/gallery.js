@@ -1,4 +1,4 @@
-/* convviz gallery: the hover maps. Hovering or focusing an output cell highlights
+/* convviz gallery: the hover maps and the pictures. Hovering or focusing an output cell highlights
    the canvas cells its window covers (.read) and the input cells it reads (.hit),
    from the engine's index maps embedded as JSON. No network, no dependencies. */
 (function () {
@@ -43,4 +43,12 @@
     });
   }
   document.querySelectorAll(".hover-grid").forEach(setup);
+  // the oblique pictures in the page: pointing at a cell lights what it reads
+  // (convviz-hover.js; the page works without it)
+  var convviz = window.convviz;
+  if (convviz && typeof convviz.attachHover === "function") {
+    document.querySelectorAll(".pic-svg > svg.cv").forEach(function (svg) {
+      convviz.attachHover(svg, { kernel: false });
+    });
+  }
 })();

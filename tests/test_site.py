@@ -45,9 +45,14 @@ FAIL: set[str] = set()  # picture paths tiny_renderer refuses (in-process builds
 
 
 def tiny_renderer(job) -> bytes:
-    """A small deterministic picture per job (its path written on it)."""
+    """A small deterministic picture per job (its path written on it), in the format its
+    path names (an SVG with one text, a PNG still or a GIF)."""
     if job.path in FAIL:
         raise RuntimeError("boom")
+    if job.path.endswith(".svg"):
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="40px" height="30px" '
+                f'data-text-px="8"><text y="12" style="font-size: 8px">{job.path[-12:]}'
+                f'</text></svg>').encode()
     im = Image.new("RGB", (40, 30), "white")
     ImageDraw.Draw(im).text((2, 2), job.path[-12:], fill="black")
     buf = io.BytesIO()
@@ -143,7 +148,7 @@ def test_transposed_card_gives_both_parameter_sets(name):
     assert params[labels["own_params"]].startswith("nn.ConvTranspose2d(")
     # gather and scatter views side by side
     assert [f.label for f in card.figures] == [labels["gather_view"], labels["scatter_view"]]
-    assert card.figures[1].animation.path.endswith("-scatter.gif")
+    assert card.figures[1].animation.path.endswith("-scatter.svg")
 
 
 def test_formulas_per_axis_for_non_square_specs():
@@ -318,24 +323,41 @@ def test_alt_text_describes_each_spec():
     m, _ = model()
     for card in m.cards:
         for fig in card.figures:
-            assert fig.animation.alt and fig.still.alt
-            assert fig.animation.alt != fig.still.alt
+            assert fig.animation.alt
+            if fig.still is not None:  # (an inline oblique picture has no separate still)
+                assert fig.still.alt and fig.animation.alt != fig.still.alt
 
 
-def test_cards_link_stills_and_numbers():
+def test_cards_show_svgs_and_link_light_downloads():
     m, jobs = model()
     card = cards_by_id(m)["padding_strides"]
     hrefs = [link.href for link in card.links]
-    assert "img/padding_strides.png" in hrefs and "img/padding_strides-numbers.png" in hrefs
-    assert jobs["img/padding_strides-numbers.png"].kwargs == {"numbers": True, "labels": False,
-                                                             "theme": "classic"}
-    assert "img/padding_strides-numbers-dark.png" not in jobs  # a link: no dark twin
-    assert jobs["img/padding_strides-dark.png"].kwargs == {"labels": False, "theme": "dark"}
-    assert jobs["img/padding_strides.gif"].still is None
+    light = {"labels": False, "theme": "classic"}
+    # shown: the SVG animation (the oblique picture, inlined in the page, shows its poster
+    # under reduced motion itself: no still); a scatter view also has its SVG still
+    fig = card.figures[0]
+    assert fig.animation.path == "img/padding_strides.svg" and fig.still is None
+    assert jobs[fig.animation.path].still is None
+    assert "img/padding_strides-still.svg" not in jobs
+    scatter = cards_by_id(m)["padding_strides_transposed"].figures[1]
+    assert scatter.animation.path == "img/padding_strides_transposed-scatter.svg"
+    assert scatter.still.path == "img/padding_strides_transposed-scatter-still.svg"
+    assert jobs[scatter.still.path].still and jobs[scatter.animation.path].still is None
+    # downloads: the GIF, the PNG still and the numbers still, in the light theme only
+    for path in ("img/padding_strides.gif", "img/padding_strides.png",
+                 "img/padding_strides-numbers.png"):
+        assert path in hrefs
+        assert jobs[path].kwargs["theme"] == "classic"
+    assert jobs["img/padding_strides-numbers.png"].kwargs == {"numbers": True, **light}
+    assert jobs["img/padding_strides.gif"].kwargs == light
+    assert not any("dark" in path or "dark" in str(job.options) for path, job in jobs.items())
     # every picture a card shows is a job
     for c in m.cards:
         for f in c.figures:
-            assert f.animation.path in jobs and f.still.path in jobs
+            assert f.animation.path in jobs and f.animation.path.endswith(".svg")
+            assert f.still is None or (f.still.path in jobs and f.still.path.endswith(".svg"))
+            oblique = c.id not in DIAGRAMS and not f.label.startswith("scatter")
+            assert (f.still is None) == oblique, (c.id, f.label)
 
 
 def test_missing_pictures_leave_cards_out():
@@ -517,10 +539,10 @@ def test_builds_are_deterministic_and_parallel_builds_agree(tmp_path):
 
 def test_failed_picture_leaves_its_card_out(tmp_path, monkeypatch):
     out = tmp_path / "site"
-    monkeypatch.setattr(__import__(__name__), "FAIL", {"img/padding_strides.gif"})
+    monkeypatch.setattr(__import__(__name__), "FAIL", {"img/padding_strides.svg"})
     report = site.build(out, jobs=1, renderer=tiny_renderer)
-    assert list(report.failed) == ["img/padding_strides.gif"]
-    assert "boom" in report.failed["img/padding_strides.gif"]
+    assert list(report.failed) == ["img/padding_strides.svg"]
+    assert "boom" in report.failed["img/padding_strides.svg"]
     html = (out / "index.html").read_text("utf-8")
     assert 'id="padding_strides"' not in html
     assert all((out / r).is_file() for r in _referenced(out))
@@ -609,19 +631,28 @@ def test_every_text_key_exists_in_every_language():
 def test_both_languages_have_the_same_notes_and_pictures():
     en, en_jobs = model("en")
     zh, zh_jobs = model("zh")
-    assert en_jobs == zh_jobs  # text-free pictures: one set for both languages
+    # the renderer draws no words in Chinese: one set of pictures for both languages
+    assert en_jobs == zh_jobs
     en_notes = [c.note for c in en.cards]
     zh_notes = [c.note for c in zh.cards]
     assert [bool(n) for n in en_notes] == [bool(n) for n in zh_notes]
     assert sum(map(bool, zh_notes)) >= 15
     for note in zh_notes:
         assert not note or re.search(r"[\u4e00-\u9fff]", note), note
-    # every picture has a dark twin, and every gallery picture is drawn without text
-    for path, job in en_jobs.items():
-        assert job.kwargs["labels"] is False
-        if job.kwargs["theme"] == "classic" and "numbers" not in job.kwargs:
-            twin = path.rsplit(".", 1)
-            assert f"{twin[0]}-dark.{twin[1]}" in en_jobs
+    # every gallery picture is drawn without labels, in the light theme (the SVG turns
+    # dark with the page)
+    for job in en_jobs.values():
+        assert job.kwargs["labels"] is False and job.kwargs["theme"] == "classic"
+    # with a renderer that draws words in a language, the diagrams are drawn per language
+    # and the text-free pictures still shared
+    _, zh_own = model("zh", takes_lang=True)
+    _, en_own = model("en", takes_lang=True)
+    per_lang = {p for p in zh_own if p not in en_own}
+    assert per_lang and all(p.endswith(("-zh.svg", "-zh-still.svg", "-zh.gif", "-zh.png"))
+                            for p in per_lang)
+    assert all(zh_own[p].kwargs["lang"] == "zh" for p in per_lang)
+    assert {p.split("-zh")[0].removeprefix("img/") for p in per_lang} <= set(DIAGRAMS)
+    assert set(en_own) == set(en_jobs)  # English: the default words, the same files
 
 
 def test_drawn_as_describes_every_axis():
@@ -659,12 +690,10 @@ def test_recolouring_maps_theme_colours_and_their_blends():
 
 @pytest.mark.parametrize("name", ["padding_strides_transposed", "glu_block"])
 def test_recoloured_pictures_match_the_dark_theme(name):
-    import io
 
     import numpy as np
-    from PIL import Image as PILImage
 
-    from convviz.site.recolour import frame_to_dark, gif_to_dark
+    from convviz.site.recolour import frame_to_dark
 
     light = convviz.animate(name, theme="classic", labels=False)
     dark = convviz.animate(name, theme="dark", labels=False)
@@ -674,20 +703,88 @@ def test_recoloured_pictures_match_the_dark_theme(name):
     assert ours.shape == real.shape
     assert np.abs(ours - real).mean() < 4  # of 255: the same picture, anti-aliasing aside
     assert ours.mean() / 255 < 0.5
-    # a GIF keeps its frames and pixels; only its colour tables change, so every frame
-    # decodes to the light frame with each colour recoloured
-    gif = light.to_gif_bytes()
-    recoloured = gif_to_dark(gif)
-    assert len(recoloured) == len(gif)
-    a, b = PILImage.open(io.BytesIO(gif)), PILImage.open(io.BytesIO(recoloured))
-    assert a.n_frames == b.n_frames == light.frame_count
-    for n in range(a.n_frames):
-        a.seek(n)
-        b.seek(n)
-        assert np.array_equal(frame_to_dark(np.asarray(a.convert("RGB"))),
-                              np.asarray(b.convert("RGB")))
-    b.seek(frame)
-    assert np.abs(np.asarray(b.convert("RGB"), dtype=float) - real).mean() < 4
+
+
+def _shown(svg: bytes, frame: int | None, count: int) -> list[tuple[str, ...]]:
+    """What an SVG paints at ``frame`` (None: under reduced motion, i.e. the groups the
+    stylesheet keeps), in painting order: (tag, path data with numbers to 2 decimals,
+    text), read with ElementTree from the SMIL display animations."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.w3.org/2000/svg}"
+
+    def visible(group) -> bool:
+        animate = group.find(f"{ns}animate")
+        if frame is None:
+            classes = (group.get("class") or "").split()
+            return "p" in classes if "f" in classes else True
+        if animate is None:
+            return group.get("display") != "none"
+        values = animate.get("values").split(";")
+        times = [float(t) for t in animate.get("keyTimes").split(";")]
+        at = frame / count
+        return [v for v, t in zip(values, times) if t <= at + 1e-9][-1] == "inline"
+
+    def number(m):
+        return f"{float(m.group(0)) + 0.0:.2f}".replace("-0.00", "0.00")
+
+    out: list[tuple[str, ...]] = []
+
+    def walk(el) -> None:
+        for child in el:
+            tag = child.tag.replace(ns, "")
+            if tag == "g":
+                if visible(child):
+                    walk(child)
+            elif tag in ("path", "text", "image"):
+                d = re.sub(r"-?\d+(\.\d+)?", number, child.get("d") or "")
+                out.append((tag, " ".join(re.sub(r"([A-Za-z])", r" \1 ", d).split()),
+                            "".join(child.itertext())))
+
+    walk(ET.fromstring(svg))
+    return out
+
+
+@pytest.mark.parametrize("name, view", [("padding_strides_transposed", "scatter"),
+                                        ("glu_block", "gather")])
+def test_themed_svgs_take_the_dark_colours_from_the_one_mapping(name, view):
+    from convviz.encode.vector import svg_bytes
+    from convviz.look.themes import hex_to_rgb
+    from convviz.site.recolour import to_dark
+    from convviz.site.themed import poster_svg, svg_size, svg_text_px, themed_svg
+
+    anim = convviz.animate(name, theme="classic", labels=False, view=view)
+    raw = svg_bytes(anim, duration_ms=anim.duration_ms)
+    svg = themed_svg(raw)
+    text = svg.decode()
+    assert themed_svg(raw) == svg  # deterministic
+    # no literal colour is left outside the two blocks of custom properties
+    light_block = re.search(r":root\{([^}]*)\}", text).group(1)
+    dark_block = re.search(r"prefers-color-scheme: dark\)\{:root\{([^}]*)\}", text).group(1)
+    body = text.replace(light_block, "").replace(dark_block, "")
+    assert not re.search(r"#[0-9a-fA-F]{6}\b", body)
+    light = dict(item.split(":") for item in light_block.split(";"))
+    dark = dict(item.split(":") for item in dark_block.split(";"))
+    assert light.keys() == dark.keys() and len(light) >= 3
+    for var, colour in light.items():
+        want = to_dark(np.array([hex_to_rgb(colour)], dtype=np.uint8))[0]
+        assert hex_to_rgb(dark[var]) == tuple(int(v) for v in want), var
+        assert f"var({var})" in body
+    # every frame shows exactly what it showed, in the same order; text stays text
+    assert "prefers-reduced-motion: reduce" in text
+    for n in range(anim.frame_count):
+        assert _shown(svg, n, anim.frame_count) == _shown(raw, n, anim.frame_count), n
+    assert _shown(svg, None, anim.frame_count) == _shown(raw, anim.poster_frame,
+                                                        anim.frame_count)
+    # its still (the reduced-motion picture) is the poster frame, not animated
+    still = poster_svg(svg)
+    assert b"<animate" not in still
+    for n in (0, anim.frame_count - 1):
+        assert _shown(still, n, anim.frame_count) == _shown(raw, anim.poster_frame,
+                                                           anim.frame_count)
+    assert svg_size(svg) == tuple(int(v) for v in anim.source.size)
+    sizes = [float(v) for v in re.findall(r"font-size: ?([\d.]+)px", raw.decode())]
+    assert svg_text_px(svg) == (pytest.approx(min(sizes), abs=1e-3) if sizes else None)
 
 
 def test_gather_and_scatter_views_loop_in_step():

@@ -1,12 +1,16 @@
 """The built gallery in headless Chromium over file://: pictures decode, nothing is
-fetched from the network, no console errors, and the hover maps light exactly the
-input cells the engine's index map names.
+fetched from the network, no console errors, the hover maps light exactly the
+input cells the engine's index map names, every picture turns dark with the page,
+reduced motion shows stills, no picture's text is under 10 CSS px at 390 px, the
+Chinese page is Chinese, and the cards' playground links open the same spec.
 
 The site is built once with ``render_draft`` (the real renderers, one frame per
-animation) to keep the test fast.
+drawn animation; the oblique SVGs whole) to keep the test fast.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from conftest import require_chromium, require_module
@@ -49,14 +53,24 @@ def open_page(browser, out, page_path="index.html", **kw):
     return page, errors, requests
 
 
+PICTURES = ".pic img, .pic-svg > svg"
+
+
 def test_every_picture_decodes_and_nothing_leaves_file_urls(gallery, browser, tmp_path):
     _, out = gallery
     page, errors, requests = open_page(browser, out, viewport={"width": 1280, "height": 900})
     images = page.evaluate(
         "Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete, i.naturalWidth])")
-    assert len(images) > 30
+    assert len(images) >= 10
     bad = [src for src, complete, width in images if not complete or width == 0]
     assert not bad
+    assert all(src.endswith(".svg") for src, _, _ in images)
+    # the oblique pictures are in the page, each one's hover attached
+    inline = page.evaluate("""() => Array.from(document.querySelectorAll('.pic-svg > svg.cv'),
+        svg => [svg.querySelectorAll('.cv-f').length, !!svg.querySelector('.cv-hover'),
+                svg.getBoundingClientRect().width])""")
+    assert len(inline) >= 20
+    assert all(frames >= 1 and hover and width > 50 for frames, hover, width in inline), inline
     assert requests and all(url.startswith("file://") for url in requests), requests
     assert not errors
     page.screenshot(path=str(tmp_path / "gallery.png"), full_page=True)
@@ -71,8 +85,30 @@ def test_reduced_motion_shows_the_stills(gallery, browser, scheme, lang):
                                 color_scheme=scheme)
     sources = page.evaluate("Array.from(document.querySelectorAll('.pic img'))"
                             ".map(i => [i.currentSrc, i.naturalWidth])")
-    assert sources and all(src.endswith(".png") and width > 0 for src, width in sources)
-    assert all(src.endswith("-dark.png") == (scheme == "dark") for src, _ in sources)
+    assert sources and all(src.endswith("-still.svg") and width > 0 for src, width in sources)
+    # an inline picture: nothing runs, its poster frame (and no other) shows
+    states = page.evaluate("""() => Array.from(document.querySelectorAll('.pic-svg > svg.cv'),
+        svg => [svg.getAnimations({subtree: true}).length,
+                Array.from(svg.querySelectorAll('.cv-f'),
+                           g => getComputedStyle(g).visibility === 'visible'),
+                Array.from(svg.querySelectorAll('.cv-f'), g => g.classList.contains('cv-p')
+                           || (svg.classList.contains('cv-hold') && g.classList.contains('cv-on')))
+               ])""")
+    assert states
+    for running, shown, poster in states:
+        assert running == 0 and shown == poster and sum(shown) == 1
+    assert not errors
+    page.close()
+
+
+def test_without_reduced_motion_the_pictures_play(gallery, browser):
+    _, out = gallery
+    page, errors, _ = open_page(browser, out)
+    running = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.pic-svg > svg.cv:not(.cv-hold)'), svg => svg.getAnimations({subtree: true}).length)""")
+    assert running and all(n >= 2 for n in running)
+    sources = page.evaluate("Array.from(document.querySelectorAll('.pic img'), i => i.currentSrc)")
+    assert sources and not any(src.endswith("-still.svg") for src in sources)
     assert not errors
     page.close()
 
@@ -150,7 +186,28 @@ def test_layout_fits_the_viewport(gallery, browser, tmp_path, width, scheme, lan
         }
         return min; }""")
     assert smallest >= 10
-    # nothing but the tables' own scrollers is wider than the page
+    # no picture's text under 10 CSS px: an inline picture's text at its drawn scale, an
+    # <img>'s smallest font size (recorded in its SVG) times its displayed scale
+    inline_text = page.evaluate("""() => {
+        let min = 1e9;
+        document.querySelectorAll('.pic-svg > svg').forEach(svg => {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            svg.querySelectorAll('text').forEach(t => {
+                min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * scale); });
+        });
+        return min; }""")
+    assert inline_text >= 10
+    shown = page.evaluate("""() => Array.from(document.querySelectorAll('.pic img'),
+        i => [i.getAttribute('src'), i.getBoundingClientRect().width])""")
+    assert shown
+    page_dir = (out / PAGES[lang]).parent
+    for src, drawn in shown:
+        data = (page_dir / src).read_bytes()
+        own = float(re.search(rb'<svg[^>]* width="([\d.]+)px"', data).group(1))
+        sizes = [float(v) for v in re.findall(rb"font-size: ?([\d.]+)px", data)]
+        if sizes:
+            assert min(sizes) * drawn / own >= 10 - 1e-6, (src, min(sizes), drawn, own)
+    # nothing but the tables' and pictures' own scrollers is wider than the page
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
@@ -174,27 +231,25 @@ def _luminance(png: bytes) -> float:
     return float((rgb @ np.array([0.2126, 0.7152, 0.0722])).mean() / 255)
 
 
-@pytest.mark.parametrize("scheme", ["dark", "light"])
-def test_every_picture_follows_the_colour_scheme(gallery, browser, scheme):
+@pytest.mark.parametrize("scheme,lang", [("dark", "en"), ("light", "en"), ("dark", "zh")])
+def test_every_picture_follows_the_colour_scheme(gallery, browser, scheme, lang):
     _, out = gallery
-    page, errors, _ = open_page(browser, out, viewport={"width": 1280, "height": 900},
-                                color_scheme=scheme)
-    images = page.locator(".pic img")
-    count = images.count()
+    page, errors, _ = open_page(browser, out, PAGES[lang],
+                                viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    pictures = page.locator(PICTURES)
+    count = pictures.count()
     assert count >= 30
     for n in range(count):
-        img = images.nth(n)
-        src = img.evaluate("el => el.currentSrc")
-        assert src.endswith(("-dark.gif", "-dark.png")) == (scheme == "dark"), src
-        level = _luminance(img.screenshot())
-        assert (level < 0.5) == (scheme == "dark"), (src, level)
+        picture = pictures.nth(n)
+        picture.scroll_into_view_if_needed()
+        level = _luminance(picture.screenshot())
+        what = picture.evaluate("el => el.currentSrc || el.querySelector('title').textContent")
+        assert (level < 0.5) == (scheme == "dark"), (what, level)
     assert not errors
     page.close()
 
 
 def test_both_languages_have_the_same_notes_and_chinese_prose(gallery, browser):
-    import re
-
     _, out = gallery
     counts = {}
     for lang, path in PAGES.items():
@@ -206,8 +261,35 @@ def test_both_languages_have_the_same_notes_and_chinese_prose(gallery, browser):
                 el => el.textContent.trim()).filter(Boolean)""")
             latin_only = [p for p in prose if not re.search(r"[\u4e00-\u9fff]", p)]
             assert not latin_only, latin_only
-            alts = page.evaluate("() => Array.from(document.images, i => i.alt)")
+            alts = page.evaluate("""() => Array.from(document.images, i => i.alt).concat(
+                Array.from(document.querySelectorAll('.pic-svg svg title'), t => t.textContent))""")
             assert alts and all(re.search(r"[\u4e00-\u9fff]", a) for a in alts), alts
+            # the pictures' own words: Chinese (a label may hold code or a formula)
+            for src in page.evaluate("Array.from(document.images, i => i.getAttribute('src'))"):
+                labels = re.findall(r"<text[^>]*>([^<]*)</text>",
+                                    (out / "zh" / src).read_text("utf-8"))
+                english = [t for t in labels if re.search(r"[A-Za-z]{4,}", t)
+                           and not re.search(r"[\u4e00-\u9fff]", t)]
+                assert not english, (src, english)
         assert not errors
         page.close()
     assert counts["en"] == counts["zh"] >= 15
+
+
+@pytest.mark.parametrize("name", ["padding_strides", "tf_same_strides", "causal_1d",
+                                  "padding_strides_odd_transposed", "dilation", "depthwise"])
+def test_a_cards_playground_link_opens_the_same_spec(gallery, browser, name):
+    from convviz.core.arithmetic import formula_lines
+
+    _, out = gallery
+    spec = PRESETS[name].spec
+    page, errors, _ = open_page(browser, out)
+    href = page.get_attribute(f"#{name} .links a[href^='playground.html#']", "href")
+    page.goto((out / "index.html").as_uri().rsplit("/", 1)[0] + "/" + href)
+    page.wait_for_load_state("load")
+    assert page.text_content("#output-size") == " × ".join(map(str, spec.output_size))
+    shown = page.text_content("#formula").splitlines()
+    assert shown[:len(formula_lines(spec))] == list(formula_lines(spec))
+    assert not page.text_content("#error")
+    assert not errors
+    page.close()

@@ -82,7 +82,7 @@ def test_reading_any_manifest_yields_only_pictures_inside_the_folder(tmp_path_fa
     entries = mf.read_manifest(out)  # never raises
     root = out.resolve()
     for path, e in entries.items():
-        assert re.fullmatch(r"img/[A-Za-z0-9_][A-Za-z0-9_.-]*\.(gif|png)", path)
+        assert re.fullmatch(r"img/[A-Za-z0-9_][A-Za-z0-9_.-]*\.(svg|gif|png)", path)
         assert (out / path).resolve().is_relative_to(root / "img")
         assert isinstance(e.length, int) and e.length > 0
         assert re.fullmatch(r"[0-9a-f]{64}", e.key) and re.fullmatch(r"[0-9a-f]{64}", e.sha256)
@@ -141,7 +141,8 @@ def test_a_tampered_manifest_never_touches_anything_outside(tmp_path_factory, bu
     assert not report.failed
     html = (out / "index.html").read_text("utf-8")
     assert "evil.example" not in html and "alert(1)" not in html
-    assert _page_widths(out) == {"40"}  # the tiny pictures' own width
+    # the tiny pictures' own width, and the width their 8 px text needs to reach 10 px
+    assert _page_widths(out) == {"40; --minw: 50px"}
     # the next build reads what this one wrote and reuses everything
     assert site.build(out, jobs=1, renderer=tiny_renderer).rendered == 0
 

@@ -3,7 +3,7 @@
 A pipeline in four steps::
 
     gather      presets, diagrams, the engine's numbers  → SiteModel + ImageJobs
-    render      only the pictures whose inputs changed   → img/*.gif, img/*.png
+    render      only the pictures whose inputs changed   → img/*.svg (+ .gif, .png downloads)
     template    Jinja2 (autoescape on, StrictUndefined)  → index.html
     write       every file atomically, only if its bytes changed
 
@@ -27,7 +27,6 @@ prints: progress goes to the ``progress(done, total, name)`` callback.
 from __future__ import annotations
 
 import concurrent.futures
-import functools
 import hashlib
 import importlib
 import importlib.resources
@@ -46,7 +45,7 @@ from typing import Any
 
 from convviz.encode.atomic import atomic_write
 from convviz.errors import OutputError, SpecError
-from convviz.site import recolour, templating
+from convviz.site import templating
 from convviz.site.manifest import (
     MANIFEST_NAME,
     PICTURE_DIR,
@@ -58,7 +57,14 @@ from convviz.site.manifest import (
     reusable,
     sweep,
 )
-from convviz.site.models import DARK_THEME, LIGHT_THEME, ImageJob, Link, SiteModel
+from convviz.site.models import LIGHT_THEME, ImageJob, Link, SiteModel
+from convviz.site.pictures import (
+    inline_pictures,
+    render_draft,
+    render_picture,
+    takes_lang,
+    with_text,
+)
 from convviz.site.sections import collect
 from convviz.workers import busy, lifeline_pool
 
@@ -76,8 +82,8 @@ ASSET_FILES = {"style.css": "assets/style.css", "gallery.js": "assets/gallery.js
                "convviz-svg.js": "assets/convviz-svg.js",
                "convviz-hover.js": "assets/convviz-hover.js",
                "playground.html": "playground.html"}
-#: the gallery's pictures are text-free, in the light and the dark theme (see models)
-THEME = f"{LIGHT_THEME}+{DARK_THEME}"
+#: the theme the gallery's pictures are drawn in (an SVG turns dark with the page)
+THEME = f"{LIGHT_THEME}+svg"
 #: the languages a build of ``lang="all"`` writes: language -> its page
 LANG_PAGES = {"en": "index.html", "zh": "zh/index.html"}
 #: file suffixes of the package's sources hashed into every picture's key
@@ -210,80 +216,9 @@ def _sources(custom_renderer: bool = False
     return presets, diagrams, available, identities
 
 
-# -------------------------------------------------------------------------------------------
-# drawing one picture (runs in worker processes)
-
-
-@functools.lru_cache(maxsize=2)
-def _animation(source: str, options: tuple[tuple[str, Any], ...]) -> Any:
-    """The Animation of one picture group: its GIF and its still share the drawn frames."""
-    from convviz.animation import animate
-
-    return animate(source, **dict(options))
-
-
-def _light(job: ImageJob) -> tuple[tuple[tuple[str, Any], ...], bool]:
-    """The options of the light twin of ``job``, and whether ``job`` is the dark one."""
-    options = dict(job.options)
-    dark = options.get("theme") == DARK_THEME
-    if dark:
-        options["theme"] = LIGHT_THEME
-    return tuple(sorted(options.items())), dark
-
-
-@functools.lru_cache(maxsize=4)
-def _light_bytes(source: str, options: tuple[tuple[str, Any], ...], still: bool,
-                 draft: bool) -> bytes:
-    from convviz.encode.gif import write_gif
-    from convviz.encode.png import write_png
-
-    anim = _animation(source, options)
-    if still:
-        data = write_png(anim.frame(anim.poster_frame), None)
-    elif draft:
-        data = write_gif([anim.frame(anim.poster_frame)], None, anim.duration_ms)
-    else:
-        data = anim.to_gif_bytes()
-    assert data is not None
-    return data
-
-
-def _picture(job: ImageJob, draft: bool) -> bytes:
-    """A picture in the light theme, or its dark twin recoloured from it (one drawing)."""
-    options, dark = _light(job)
-    if not dark:
-        return _light_bytes(job.source, options, job.still is not None, draft)
-    if job.still is None:
-        return recolour.gif_to_dark(_light_bytes(job.source, options, False, draft))
-    from convviz.encode.png import write_png
-
-    anim = _animation(job.source, options)
-    data = write_png(recolour.frame_to_dark(anim.frame(anim.poster_frame)), None)
-    assert data is not None
-    return data
-
-
-def render_picture(job: ImageJob) -> bytes:
-    """The encoded file (GIF, or PNG still) of one picture, via convviz.animate.
-
-    A job in the dark theme is its light twin recoloured
-    (:mod:`convviz.site.recolour`): both schemes cost one drawing.
-    """
-    return _picture(job, draft=False)
-
-
-def render_draft(job: ImageJob) -> bytes:
-    """Like :func:`render_picture` but every GIF holds only the representative frame.
-
-    A draft gallery draws one frame per picture with the real renderers: a fast
-    preview of the layout (and what the tests build).
-    """
-    return _picture(job, draft=True)
-
-
 def _cost(job: ImageJob, presets: Mapping[str, Any]) -> int:
     """Rough drawing cost (frames) to start the longest pictures first."""
-    if job.still is not None or job.kwargs.get("theme") == DARK_THEME:  # a still, a recolouring
+    if job.still is not None:
         return 1
     preset = presets.get(job.source)
     if preset is None:
@@ -304,7 +239,7 @@ def _run(renderer: Renderer, job: ImageJob) -> tuple[str, bytes | None, str]:
 def _run_group(renderer: Renderer, group: list[ImageJob]) -> list[tuple[str, bytes | None, str]]:
     """The pictures of one source and options, in one process (they share the drawing).
 
-    A picture and its dark twin are one group: the twin is recoloured from it.
+    A group is one animation: its SVG, its still, its GIF and PNG downloads.
     """
     with busy():  # a worker whose parent is gone interrupts this (convviz.workers)
         return [_run(renderer, job) for job in group]
@@ -314,7 +249,7 @@ def _groups(todo: list[ImageJob], presets: Mapping[str, Any]) -> list[list[Image
     """Jobs grouped by (source, options), the costliest group first."""
     groups: dict[tuple[str, Any], list[ImageJob]] = {}
     for job in sorted(todo, key=lambda j: j.path):
-        groups.setdefault((job.source, _light(job)[0]), []).append(job)
+        groups.setdefault((job.source, job.options), []).append(job)
     return sorted(groups.values(),
                   key=lambda g: (-sum(_cost(j, presets) for j in g), g[0].path))
 
@@ -417,9 +352,9 @@ def build(
     pictures (default: the CPU count); ``progress(done, total, name)`` is
     called after every picture and page; ``force`` re-renders every picture;
     ``renderer(job) -> bytes`` replaces :func:`render_picture` (it must be
-    picklable when ``jobs`` > 1, and return a GIF or PNG as the path says).
+    picklable when ``jobs`` > 1, and return an SVG, GIF or PNG as the path says).
 
-    ``img/`` belongs to the gallery: a ``<name>.gif`` or ``<name>.png`` there
+    ``img/`` belongs to the gallery: a ``<name>.svg``, ``.gif`` or ``.png`` there
     that the gallery does not show is removed. Nothing outside ``out_dir`` is
     written or removed.
     """
@@ -439,7 +374,9 @@ def build(
     #    stops the build before any drawing
     presets, diagrams, available, identities = _sources(custom)
     gather: dict[str, Any] = dict(presets=presets, diagrams=diagrams, available=available,
-                                  identities=identities, version=__version__)
+                                  identities=identities, version=__version__,
+                                  takes_lang=takes_lang(renderer not in (render_picture,
+                                                                          render_draft)))
     if lang != "all" and lang not in LANG_PAGES:
         raise SpecError(f"lang must be one of all, {', '.join(LANG_PAGES)}, got {lang!r}")
     pages = _pages(lang)
@@ -457,13 +394,13 @@ def build(
     old = {} if force else read_manifest(out)
     rname = _renderer_name(renderer)
     keys = {path: _job_key(job, __version__, code, rname) for path, job in wanted.items()}
-    sizes: dict[str, tuple[int, int]] = {}
+    sizes: dict[str, tuple[int, int, int]] = {}
     manifest: dict[str, Entry] = {}
     for path in sorted(wanted):
         entry = old.get(path)
         size = reusable(out, path, entry) if entry is not None and entry.key == keys[path] else None
         if size is not None and entry is not None:
-            sizes[path], manifest[path] = size, entry
+            sizes[path], manifest[path] = with_text(size, out / path), entry
     todo = [job for path, job in sorted(wanted.items()) if path not in manifest]
     if todo:  # a template error must stop the build before anything is drawn
         for draft_model in drafts:
@@ -494,7 +431,7 @@ def build(
         else:
             _write(out / path, data)
             written += 1
-            sizes[path] = size
+            sizes[path] = with_text(size, data)
             manifest[path] = Entry.of(keys[path], data)
         tick(path)
 
@@ -525,9 +462,10 @@ def build(
     # 3. the final view models (failed pictures leave their cards out) and the pages
     files = _assets(env)
     omitted: list[str] = []
+    inline, css = inline_pictures(out, [p for p in sorted(sizes) if p.endswith(".svg")])
     for code, page, root, links in pages:
         model, _ = collect(code, failed=failed, sizes=sizes, root=root, languages=links,
-                           **gather)
+                           inline=inline, picture_css=css, **gather)
         files[page] = _render_page(model, env)
         omitted += model.omitted
     for target, data in sorted(files.items()):

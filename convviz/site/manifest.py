@@ -11,7 +11,7 @@ edit it): a manifest that does not match the schema is ignored with a
 warning, an entry whose path is not a picture of the gallery's ``img/``
 folder is refused with a warning, and nothing in it is ever pasted into a
 page or used to delete a file. Picture sizes come from the pictures' own
-GIF/PNG headers.
+headers (GIF, PNG, or the root element of an SVG).
 
 >>> picture_size(b"GIF89a\\x28\\x00\\x1e\\x00", "img/a.gif")
 (40, 30)
@@ -48,8 +48,8 @@ log = logging.getLogger(__name__)
 MANIFEST_NAME = ".convviz-manifest.json"
 #: the folder of the output that belongs to the gallery: its pictures live here
 PICTURE_DIR = "img"
-#: a picture the gallery makes: img/<name>.gif or img/<name>.png
-PICTURE_PATH = re.compile(r"img/([A-Za-z0-9_][A-Za-z0-9_.-]{0,200})\.(gif|png)")
+#: a picture the gallery makes: img/<name>.svg (shown), .gif or .png (downloads)
+PICTURE_PATH = re.compile(r"img/([A-Za-z0-9_][A-Za-z0-9_.-]{0,200})\.(svg|gif|png)")
 #: the temporary file the atomic writer makes beside ``<name>``: .<name>.<random>.tmp
 TEMP_NAME = re.compile(r"\.(.+)\.[A-Za-z0-9_]+\.tmp")
 #: a manifest larger than this is not read (the real one is a few kB)
@@ -88,10 +88,14 @@ def inside(root: Path, path: Path) -> bool:
 
 
 def picture_size(data: bytes, path: str) -> tuple[int, int] | None:
-    """(width, height) from the header of the GIF or PNG ``data``; None if it is not one.
+    """(width, height) from the header of the SVG, GIF or PNG ``data``; None if it is not one.
 
-    The format must match the extension of ``path`` (``.gif`` or ``.png``).
+    The format must match the extension of ``path`` (``.svg``, ``.gif`` or ``.png``).
     """
+    if path.endswith(".svg"):
+        from convviz.site.themed import svg_size
+
+        return svg_size(data) if data[:4] == b"<svg" else None
     if path.endswith(".gif") and data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
         width, height = struct.unpack("<HH", data[6:10])
     elif (path.endswith(".png") and data[:8] == _PNG_SIGNATURE and data[12:16] == b"IHDR"
@@ -148,7 +152,7 @@ def read_manifest(out: Path) -> dict[str, Entry]:
     A manifest that is not JSON, too big, too deeply nested or not of the
     schema ``{"version": str, "pictures": {path: {"key", "bytes", "sha256"}}}``
     is ignored with a warning (the build then draws every picture). An entry
-    whose path is not ``img/<name>.gif|png`` inside ``out`` is refused with a
+    whose path is not ``img/<name>.svg|gif|png`` inside ``out`` is refused with a
     warning and the others are kept.
     """
     where = out / MANIFEST_NAME
@@ -193,7 +197,7 @@ def reusable(out: Path, path: str, entry: Entry) -> tuple[int, int] | None:
     """The picture's size if the file at ``out/path`` is exactly what ``entry`` records.
 
     The file must be a regular file (not a link) inside ``out``, of the
-    recorded length and SHA-256, with a readable GIF/PNG header; None
+    recorded length and SHA-256, with a readable SVG/GIF/PNG header; None
     otherwise (the picture is then drawn again).
     """
     target = out / path
@@ -249,7 +253,7 @@ def sweep(out: Path, wanted: Iterable[str], own_files: Iterable[str],
           started: float | None = None) -> list[str]:
     """Remove what earlier builds left in ``out``; return the paths removed.
 
-    Removed: pictures in ``img/`` (``<name>.gif|png``) that are not in
+    Removed: pictures in ``img/`` (``<name>.svg|gif|png``) that are not in
     ``wanted``, and the atomic writer's temporary files (``.<name>.<x>.tmp``)
     of a picture or of one of ``own_files`` (the pages, assets and manifest)
     last modified before ``started`` (a ``time.time()``; so a build running

@@ -40,6 +40,7 @@ __all__ = [
     "alt_text",
     "drawn_as",
     "hover_grid",
+    "playground_fragment",
     "shape_row",
     "window_starts",
 ]
@@ -47,26 +48,26 @@ __all__ = [
 # -------------------------------------------------------------------------------------------
 # the pictures
 
-#: the themes of the gallery's pictures: one for the light page, one for the dark page
+#: the theme the gallery's pictures are drawn in; an SVG follows the page into the dark
+#: scheme by itself (convviz.site.themed), the GIF and PNG downloads stay light
 LIGHT_THEME = "classic"
-DARK_THEME = "dark"
 
 
 @dataclass(frozen=True)
 class ImageJob:
     """One picture file of the site and how to make it.
 
-    ``path`` is relative to the output directory (``img/<name>.gif``);
-    ``source`` a preset or diagram name for ``convviz.animate``; ``options``
-    the keyword arguments of ``animate`` (sorted pairs); ``still`` is None for
-    an animated GIF, else ``"representative"``: a PNG of the animation's
-    representative frame.
+    ``path`` is relative to the output directory: ``img/<name>.svg`` (shown on the
+    page), ``.gif`` or ``.png`` (downloads); ``source`` a preset or diagram name for
+    ``convviz.animate``; ``options`` the keyword arguments of ``animate`` (sorted
+    pairs); ``still`` is None for an animation, else ``"representative"``: the
+    animation's representative frame alone.
     ``identity`` holds what the picture depends on besides the renderer's code
     (the spec's repr, the preset's options); the build hashes it.
-    ``optional``: a failure drops a link, not the card. Gallery pictures carry
-    no text (``labels=False``): the words are in the page, in its language,
-    so both languages share one set of pictures; each picture exists in the
-    light (``classic``) and the ``dark`` theme (``<name>-dark.gif``).
+    ``optional``: a failure drops a link, not the card. The animations carry no
+    labels (``labels=False``): the words are in the page, in its language, so both
+    languages share them; a picture with words of its own (a diagram) is drawn per
+    language when the renderer takes ``lang`` (``<name>-zh.svg``).
     """
 
     path: str
@@ -87,7 +88,8 @@ class Image:
     alt: str
     width: int = 0
     height: int = 0
-    dark: str = ""  # URL of the same picture in the dark theme ("" if there is none)
+    min_width: int = 0  # display width below which its smallest text is under 10 CSS px
+    inline: str = ""  # the SVG's markup, to put in the page (its CSS in SiteModel.picture_css)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class Figure:
     animation: Image
     still: Image | None
     zoom: bool = False  # a big picture: a tap opens it full size
+    downloads: tuple[Link, ...] = ()  # the same picture as a GIF and a PNG still
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,7 @@ class SiteModel:
     omitted: tuple[str, ...] = ()  # cards left out (picture missing), for the report
     root: str = ""  # the page's way back to the output folder ("" or "../")
     languages: tuple[Link, ...] = ()  # the same page in the other languages
+    picture_css: str = ""  # the CSS the inlined pictures share, once
 
     @property
     def cards(self) -> list[Card]:
@@ -271,6 +275,35 @@ def paired_durations(gather: int, scatter: int) -> tuple[float, float]:
     unit = math.lcm(gather, scatter)
     loop = unit * math.ceil(100 * gather / unit)  # centiseconds
     return loop // gather / 100, loop // scatter / 100
+
+
+def _list(values: Sequence[int]) -> str:
+    """One number when every axis agrees, else the numbers separated by commas."""
+    one = _one(values)
+    return str(one) if isinstance(one, int) else ",".join(map(str, one))
+
+
+def playground_fragment(spec: ConvSpec) -> str:
+    """The playground's URL fragment for ``spec`` (``#n=2&i=5&k=3&s=2&p=1``).
+
+    The fields are the ones templates/playground.html reads: n (axes), i, k, s, p,
+    d, t (transposed), op, g, ci, co; a padding is a name (``same``, ``causal``),
+    one number, a number per axis, or before/after pairs per axis.
+    """
+    padding = spec.padding
+    if isinstance(padding, str):
+        pad = padding
+    elif all(lo == hi for lo, hi in padding):
+        pad = _list([lo for lo, _ in padding])
+    else:
+        pad = ",".join(f"{lo}/{hi}" for lo, hi in padding)
+    c_in, c_out = spec.channels
+    parts = [("n", str(spec.ndim)), ("i", _list(spec.input_size)),
+             ("k", _list(spec.kernel_size)), ("s", _list(spec.stride)), ("p", pad),
+             ("d", _list(spec.dilation)), ("t", "1" if spec.transposed else ""),
+             ("op", _list(spec.output_padding)), ("g", str(spec.groups)),
+             ("ci", str(c_in) if c_in != 1 else ""), ("co", str(c_out) if c_out != 1 else "")]
+    return "#" + "&".join(f"{key}={value}" for key, value in parts if value)
 
 
 # -------------------------------------------------------------------------------------------

@@ -1,15 +1,16 @@
-"""The gallery's dark pictures: the light ones recoloured into the dark theme.
+"""The gallery's dark colours: the light theme's colours mapped into the dark theme.
 
-A gallery picture is drawn once, in the light (``classic``) theme; its dark
-twin is the same picture with every colour mapped to the dark theme's. Each
+A gallery picture is drawn once, in the light (``classic``) theme; in a dark page it
+shows the same picture with every colour mapped to the dark theme's (the SVG's custom
+properties, :mod:`convviz.site.themed`). Each
 colour of the picture is explained as a blend ``a + t·(b − a)`` of two colours
 of the light theme (a solid colour is the blend with ``t = 0``; anti-aliased
 edges and the kernel's translucent shadow are blends in between), and becomes
 the same blend of the two matching colours of the dark theme. So the
 background, the padding, the strokes and the shadow take the dark theme's
 colours exactly, and the geometry stays pixel for pixel that of the light
-picture. A GIF is recoloured by rewriting its colour tables only (the
-compressed pixels are untouched); a PNG frame array pixel by pixel.
+picture (:func:`frame_to_dark` recolours a raster frame, to check the mapping against
+the dark theme's own drawing).
 
 >>> import numpy as np
 >>> to_dark(np.array([[255, 255, 255]], dtype=np.uint8)).tolist()  # the background
@@ -25,7 +26,7 @@ import numpy as np
 
 from convviz.look.themes import Theme, blend, get_theme, hex_to_rgb
 
-__all__ = ["gif_to_dark", "theme_pairs", "to_dark"]
+__all__ = ["frame_to_dark", "theme_pairs", "to_dark"]
 
 
 def theme_pairs(light: Theme, dark: Theme) -> list[tuple[str, str]]:
@@ -84,43 +85,3 @@ def frame_to_dark(frame: np.ndarray) -> np.ndarray:
     colours = np.stack([(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1)
     mapped = np.concatenate([to_dark(colours[n:n + 512]) for n in range(0, len(colours), 512)])
     return mapped[inverse.reshape(-1)].reshape(frame.shape[:2] + (3,))
-
-
-def _recolour_table(data: bytearray, start: int, entries: int) -> None:
-    table = np.frombuffer(bytes(data[start:start + 3 * entries]), dtype=np.uint8).reshape(-1, 3)
-    data[start:start + 3 * entries] = to_dark(table).tobytes()
-
-
-def _skip_blocks(data: bytearray, pos: int) -> int:
-    """The position after a chain of GIF data sub-blocks starting at ``pos``."""
-    while data[pos] != 0:
-        pos += data[pos] + 1
-    return pos + 1
-
-
-def gif_to_dark(gif: bytes) -> bytes:
-    """The GIF with every global and local colour table recoloured; pixels untouched."""
-    data = bytearray(gif)
-    if data[:6] not in (b"GIF87a", b"GIF89a"):
-        raise ValueError("not a GIF")
-    flags, pos = data[10], 13
-    if flags & 0x80:
-        entries = 2 << (flags & 7)
-        _recolour_table(data, pos, entries)
-        pos += 3 * entries
-    while pos < len(data):
-        kind = data[pos]
-        if kind == 0x3B:  # trailer
-            break
-        if kind == 0x21:  # extension: label, then sub-blocks
-            pos = _skip_blocks(data, pos + 2)
-        elif kind == 0x2C:  # image descriptor
-            flags, pos = data[pos + 9], pos + 10
-            if flags & 0x80:
-                entries = 2 << (flags & 7)
-                _recolour_table(data, pos, entries)
-                pos += 3 * entries
-            pos = _skip_blocks(data, pos + 1)  # LZW minimum code size, then the pixels
-        else:
-            raise ValueError(f"unexpected GIF block 0x{kind:02x} at byte {pos}")
-    return bytes(data)

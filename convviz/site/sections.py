@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from convviz.core.arithmetic import (
@@ -26,13 +25,10 @@ from convviz.core.frameworks import keras_layer, pytorch_layer, separable_layers
 from convviz.core.spec import ConvSpec
 from convviz.errors import SpecError
 from convviz.site.models import (
-    DARK_THEME,
-    LIGHT_THEME,
     Block,
     Card,
     CodeLine,
     Figure,
-    Image,
     ImageJob,
     Link,
     Section,
@@ -45,10 +41,12 @@ from convviz.site.models import (
     drawn_as,
     hover_grid,
     paired_durations,
+    playground_fragment,
     scatter_frames,
     shape_row,
     window_starts,
 )
+from convviz.site.pictures import Pictures
 from convviz.site.text import DIAGRAM_TITLES_ZH, LANGS, PRESET_TITLES_ZH, TEXT
 
 __all__ = ["DIAGRAM_ROLES", "collect", "diagram_roles"]
@@ -83,49 +81,6 @@ def diagram_roles(names: Iterable[str]) -> dict[str, str]:
     return roles
 
 
-@dataclass
-class _Pictures:
-    """Registers the pictures cards ask for; answers None for those that cannot be made."""
-
-    available: Callable[[str], bool]
-    failed: frozenset[str]
-    identities: Mapping[str, str]
-    sizes: Mapping[str, tuple[int, int]]
-    root: str = ""  # prefix of picture URLs: the page's way back to the output folder
-    jobs: dict[str, ImageJob] = field(default_factory=dict)
-
-    def _job(self, source: str, still: bool, options: dict[str, Any], suffix: str,
-             optional: bool) -> str:
-        path = f"img/{source}{suffix}.{'png' if still else 'gif'}"
-        self.jobs[path] = ImageJob(path, source, tuple(sorted(options.items())),
-                                   "representative" if still else None,
-                                   self.identities.get(source, source), optional)
-        return path
-
-    def add(self, source: str, alt: str, *, still: bool = False, numbers: bool = False,
-            view: str = "gather", optional: bool = False,
-            duration: float | None = None, dark: bool = True) -> Image | None:
-        """The picture (and, if ``dark``, its dark twin) as a job; None if it cannot be made."""
-        if not self.available(source):
-            return None
-        suffix = ("-numbers" if numbers else "") + ("-scatter" if view == "scatter" else "")
-        options: dict[str, Any] = {"labels": False, "theme": LIGHT_THEME}
-        if numbers:
-            options["numbers"] = True
-        if view != "gather":
-            options["view"] = view
-        if duration is not None:
-            options["duration"] = duration
-        path = self._job(source, still, options, suffix, optional)
-        twin = (self._job(source, still, {**options, "theme": DARK_THEME}, suffix + "-dark",
-                          True) if dark else "")
-        if path in self.failed:
-            return None
-        w, h = self.sizes.get(path, (0, 0))
-        return Image(self.root + path, alt, w, h,
-                     "" if not twin or twin in self.failed else self.root + twin)
-
-
 def _title(preset: Any, lang: str) -> str:
     if lang == "zh":
         if preset.name in PRESET_TITLES_ZH:
@@ -136,7 +91,7 @@ def _title(preset: Any, lang: str) -> str:
 
 
 class _Builder:
-    def __init__(self, lang: str, pics: _Pictures, presets: Mapping[str, Any],
+    def __init__(self, lang: str, pics: Pictures, presets: Mapping[str, Any],
                  diagrams: Mapping[str, Any]):
         self.lang = lang
         self.t = TEXT[lang]
@@ -149,33 +104,44 @@ class _Builder:
     # -- cards ------------------------------------------------------------------------------
     def _figure(self, name: str, spec: ConvSpec | None, label: str = "", view: str = "gather",
                 alt: Callable[[bool], str] | None = None,
-                duration: float | None = None) -> Figure | None:
+                duration: float | None = None, words: bool = False) -> Figure | None:
+        """The SVG animation, its SVG still and the GIF and PNG downloads of one view.
+
+        A preset's gather view is the oblique picture: inlined in the page (hover works
+        on it), it shows its poster frame under reduced motion by itself (no still).
+        """
         def alt_for(still: bool) -> str:
             if alt is not None:
                 return alt(still)
             assert spec is not None
             return alt_text(spec, self.lang, view=view, still=still)
 
-        anim = self.pics.add(name, alt_for(False), view=view, duration=duration)
+        anim = self.pics.add(name, alt_for(False), view=view, duration=duration, words=words)
         if anim is None:
             return None
-        still = self.pics.add(name, alt_for(True), still=True, view=view, optional=True,
-                              duration=duration)
-        return Figure(label, anim, still)
+        oblique = spec is not None and view == "gather"
+        still = None if oblique else self.pics.add(name, alt_for(True), still=True, view=view,
+                                                   optional=True, duration=duration,
+                                                   words=words)
+        downloads = []
+        for is_still, key in ((False, "download_gif"), (True, "download_png")):
+            href = self.pics.download(name, still=is_still, view=view, duration=duration,
+                                      words=words)
+            if href is not None:
+                downloads.append(Link(href, self.t[key] + (f" ({label})" if label else "")))
+        return Figure(label, anim, still, downloads=tuple(downloads))
 
     def _links(self, name: str, spec: ConvSpec, figures: Sequence[Figure]) -> tuple[Link, ...]:
-        links = []
+        """The card's links: the spec in the playground, then the downloads."""
+        links = [Link(self.pics.root + "playground.html" + playground_fragment(spec),
+                      self.t["open_playground"])]
         for fig in figures:
-            if fig.still is not None:
-                label = self.t["still"] + (f" ({fig.label})" if fig.label else "")
-                links.append(Link(fig.still.path, label))
+            links += fig.downloads
         # the numbers-mode version as a still: drawing every numbers frame costs ~10× an
         # oblique frame, and the paper's numerical figures are stills too
-        # a link, not shown on the page: no dark twin
-        numbers = self.pics.add(name, alt_text(spec, self.lang, still=True, numbers=True),
-                                still=True, numbers=True, optional=True, dark=False)
+        numbers = self.pics.download(name, still=True, numbers=True)
         if numbers is not None:
-            links.append(Link(numbers.path, self.t["numbers"]))
+            links.append(Link(numbers, self.t["numbers"]))
         return tuple(links)
 
     def conv_card(self, name: str, *, grid: bool = True, anchor: str = "") -> Card | None:
@@ -267,12 +233,12 @@ class _Builder:
             return self.t["alt_diagram"].format(what=what, title=title,
                                                 description=description).strip()
 
-        fig = self._figure(name, None, alt=alt)
+        fig = self._figure(name, None, alt=alt, words=True)
         if fig is None:
             self.omitted.append(name)
             return None
-        fig = Figure(fig.label, fig.animation, fig.still, zoom=True)
-        links = (Link(fig.still.path, self.t["still"]),) if fig.still else ()
+        fig = Figure(fig.label, fig.animation, fig.still, zoom=True, downloads=fig.downloads)
+        links = fig.downloads
         return Card(id=name, title=title, caption="", figures=(fig,), links=links,
                     note=description, wide=True)
 
@@ -492,22 +458,29 @@ def collect(
     identities: Mapping[str, str],
     version: str,
     failed: Iterable[str] = (),
-    sizes: Mapping[str, tuple[int, int]] | None = None,
+    sizes: Mapping[str, tuple[int, ...]] | None = None,
     root: str = "",
     languages: Sequence[Link] = (),
+    takes_lang: bool = False,
+    inline: Mapping[str, str] | None = None,
+    picture_css: str = "",
 ) -> tuple[SiteModel, dict[str, ImageJob]]:
     """The whole site as a view model, and the pictures it needs (path -> job).
 
     ``available(name)``: whether a picture of preset/diagram ``name`` can be
     made; ``failed``: picture paths whose rendering failed (their cards, or
-    links, are left out); ``sizes``: path -> (width, height) of made pictures;
+    links, are left out); ``sizes``: path -> (width, height, narrowest display width
+    for its text, 0 if none) of made pictures; ``takes_lang``: whether the renderer
+    draws a diagram's words in the page's language; ``inline``: path -> the markup of
+    an SVG to put in the page itself, ``picture_css`` the CSS those pictures share;
     ``root``: what the page's URLs of pictures and assets start with (``"../"``
     for a page one folder down); ``languages``: links to the page in other
     languages.
     """
     if lang not in LANGS:
         raise SpecError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    pics = _Pictures(available, frozenset(failed), identities, sizes or {}, root)
+    pics = Pictures(available, frozenset(failed), identities, sizes or {}, root, lang,
+                     takes_lang, inline or {})
     b = _Builder(lang, pics, presets, diagrams)
     t = TEXT[lang]
     parts = [("why", t["s_why"], b.why), ("basic", t["s_basic"], b.basic),
@@ -517,5 +490,6 @@ def collect(
     sections = tuple(Section(sid, n, title, make())
                      for n, (sid, title, make) in enumerate(parts, start=1))
     model = SiteModel(lang, t["html_lang"], t["site_title"], t["site_subtitle"], sections,
-                      t, version, tuple(dict.fromkeys(b.omitted)), root, tuple(languages))
+                      t, version, tuple(dict.fromkeys(b.omitted)), root, tuple(languages),
+                      picture_css)
     return model, pics.jobs

@@ -174,7 +174,9 @@ EN: dict[str, str] = {
         "sigmoids and {gates} products."
     ),
     # cards
-    "still": "still PNG",
+    "download_gif": "GIF",
+    "download_png": "still PNG",
+    "open_playground": "open in the playground",
     "numbers": "with numbers",
     "caption_label": "parameters",
     "output_size": "output size",

@@ -140,7 +140,9 @@ ZH: dict[str, str] = {
         "（2·(k·C·n + n)）；T = {t} 步时需 {mults} 次乘法，外加 {gates} 次 sigmoid 和 "
         "{gates} 次逐位相乘。"
     ),
-    "still": "静态 PNG",
+    "download_gif": "GIF 动画",
+    "download_png": "静态 PNG",
+    "open_playground": "在演示页中打开",
     "numbers": "带数字",
     "caption_label": "参数",
     "output_size": "输出尺寸",
