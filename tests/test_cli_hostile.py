@@ -97,9 +97,11 @@ def flag_args(draw_flags: dict[str, str], switches: list[str]) -> list[str]:
 def names_a_flag(line: str, flags: list[str]) -> bool:
     """The error line names one of ``flags``, or --kernel (given or not: its default, 3,
     can be what does not fit a small input); a memory refusal names the size asked and
-    the limit instead (several flags together make the size)."""
+    the limit instead (several flags together make the size), as does a picture-size refusal."""
     if re.search(r"would need about [\d,.]+ [KMG]?B of memory; the limit is [\d,.]+ [KMG]?B", line):
         return True
+    if re.search(r"the picture would be \d+×\d+ px; the most is \d+ px per side", line):
+        return True  # a picture-size refusal, likewise
     flags = [*flags, "--kernel"]
     return any(f"error: {flag}: " in line or f"error: {flag} " in line for flag in flags)
 
