@@ -301,7 +301,7 @@ def test_save_button_writes_into_the_working_folder_and_reports(make_widget, tmp
     w.save_path = "sub/picture.svg"  # a new folder is made, as Animation.save does
     w.save_from_controls()
     assert not w.save_failed, w.save_message
-    assert (tmp_path / "sub" / "picture.svg").read_bytes()[:5] == b"<?xml"
+    assert (tmp_path / "sub" / "picture.svg").read_bytes()[:5] == b"<svg "
     (tmp_path / "folder.gif").mkdir()
     for path, words in [("", "path must name a file"), ("x.nope", "nope"),
                         ("folder.gif", "it is a directory")]:
@@ -378,5 +378,5 @@ def test_widget_in_a_real_kernel(tmp_path):
     model = state[view["model_id"]]["state"]
     assert model["output_size"] == [5, 5]
     assert model["spec"]["stride"] == 1
-    assert model["svg"].startswith("<?xml")
+    assert model["svg"].startswith("<svg ")
     assert model["_esm"] == (TEMPLATES / "widget.js").read_text("utf-8")  # the shipped ESM
