@@ -332,6 +332,10 @@ def parent_of(pid: int) -> int | None:
         return None
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def signal_while_working(args: list[object], signum: int, *, workers: int, settle: float
                          ) -> tuple[subprocess.Popen, bytes, list[int]]:
     """Run ``python -m convviz *args``, wait until ``workers`` of its workers run and
@@ -341,8 +345,11 @@ def signal_while_working(args: list[object], signum: int, *, workers: int, settl
     so that a failing run leaves none behind either)."""
     marker = uuid.uuid4().hex
     env = dict(os.environ, CONVVIZ_TEST_MARKER=marker, PYTHONIOENCODING="utf-8")
+    # (Ctrl-C as a user's shell delivers it: a test run started in the background
+    # inherits SIGINT ignored, and so would the command)
     proc = subprocess.Popen([sys.executable, "-m", "convviz", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            preexec_fn=_default_sigint)
     try:
         deadline = time.monotonic() + 120
         while len([p for p in marked_processes(marker) if parent_of(p) == proc.pid]) < workers:
