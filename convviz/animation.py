@@ -402,7 +402,8 @@ def animate(
     titles, drawn with a CJK font after DejaVu Sans; SpecError when no CJK font is
     installed). Other ``options`` go to the scene
     (``title``, ``channel``), to the numbers and scatter renderers (``x``,
-    ``w``, ``title``) or to a diagram's factory.
+    ``w``, ``title``) or to a diagram's factory (there ``title=False`` leaves the
+    diagram's title line out and the picture shorter, for a page whose heading says it).
 
     A preset's own options (e.g. ``numbers_max_pooling``'s pool='max') apply
     where the call leaves the default; restating them is accepted, a different

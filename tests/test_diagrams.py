@@ -459,6 +459,77 @@ def test_stack_texts_fit_in_every_theme_and_frame(theme):
     _check_layout(src, range(src.frame_count))
 
 
+# -- title=False: a page whose heading says the title shows the picture without it ----------------
+def _texts(src):
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in src.fig.findobj(Text) if t.get_visible() and t.get_text()]
+
+
+@pytest.fixture(scope="module")
+def untitled():
+    """One source per preset built with title=False, through convviz.animate."""
+    return {name: convviz.animate(name, title=False).source for name in DIAGRAM_PRESETS}
+
+
+@pytest.mark.parametrize("name", list(DIAGRAM_PRESETS))
+def test_title_false_leaves_the_title_out_and_the_picture_shorter(sources, untitled, name):
+    full, bare = sources[name], untitled[name]
+    assert full.title and bare.title == full.title  # the title is known either way...
+    assert full.title in _texts(full)  # ...drawn by default...
+    assert not any(full.title in text for text in _texts(bare))  # ...and not without it
+    assert bare.size[1] < full.size[1] and bare.size[0] <= full.size[0]
+    assert bare.caption == full.caption and bare.frame_count == full.frame_count
+    _check_layout(bare, sorted({0, bare.poster_frame}))
+
+
+@pytest.mark.parametrize("name", [n for n in DIAGRAM_PRESETS if n != "path_length"])
+def test_title_false_moves_the_rest_up_unchanged(sources, untitled, name):
+    """Below the title's band the picture is the default one moved up: every other text
+    the same distance up (a text centred on a half pixel may round to the next one), the
+    pixels the same but for such a text."""
+    from matplotlib.text import Text
+
+    full, bare = sources[name], untitled[name]
+    cut = full.size[1] - bare.size[1]
+    (title,) = [t for t in full.fig.findobj(Text) if t.get_text() == full.title]
+    below = full.size[1] - math.floor(title.get_window_extent(full.canvas.get_renderer()).y0)
+    assert below >= cut
+    for n in sorted({0, full.poster_frame}):
+        a, b = full.frame(n), bare.frame(n)
+        boxes = {}
+        for src in (full, bare):  # (display y up: the same box, the same height from the bottom)
+            boxes[src] = sorted((t.get_text(), round(box.x0), round(box.y0))
+                                for t, box in ((t, t.get_window_extent(src.canvas.get_renderer()))
+                                               for t in src.fig.findobj(Text))
+                                if t.get_visible() and t.get_text() and t is not title)
+        assert len(boxes[full]) == len(boxes[bare]) > 3
+        for (text, x, y), (text2, x2, y2) in zip(boxes[full], boxes[bare]):
+            assert text == text2 and x == x2 and abs(y - y2) <= 1, (text, (x, y), (x2, y2))
+        differ = np.any(a[below:, : b.shape[1]] != b[below - cut:], axis=-1)
+        assert a.shape[1] == b.shape[1] and differ.mean() < 0.002, (name, n, differ.mean())
+
+
+def test_title_false_keeps_the_path_length_plot_its_size():
+    from matplotlib.axes import Axes
+
+    def plot_px(src):
+        (ax,) = [a for a in src.fig.axes if isinstance(a, Axes) and a.get_visible()]
+        box = ax.get_window_extent(src.canvas.get_renderer())
+        return round(box.width), round(box.height), round(src.size[1] - box.y1)
+
+    full = DIAGRAM_PRESETS["path_length"].factory()
+    bare = DIAGRAM_PRESETS["path_length"].factory(title=False)
+    (w, h, above), (w2, h2, above2) = plot_px(full), plot_px(bare)
+    assert (w2, h2) == (w, h) and above2 == above - (full.size[1] - bare.size[1])
+
+
+@pytest.mark.parametrize("name", list(DIAGRAM_PRESETS))
+def test_title_must_be_true_or_false(name):
+    with pytest.raises(SpecError, match=r"title must be True or False, got 'no'"):
+        DIAGRAM_PRESETS[name].factory(title="no")
+
+
 def test_user_stack_texts_fit():
     from convviz.draw.diagrams import stack_diagram
     from convviz.draw.diagrams.stack import dilated_stack

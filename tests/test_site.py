@@ -584,6 +584,49 @@ def test_the_real_renderer_draws_a_gif_and_its_still():
         assert im.n_frames == 1
 
 
+def _svg_texts(svg: bytes) -> list[str]:
+    """Every text an SVG writes (matplotlib's SVG keeps words as <text>)."""
+    import xml.etree.ElementTree as ET
+
+    tag = "{http://www.w3.org/2000/svg}text"
+    return ["".join(t.itertext()) for t in ET.fromstring(svg).iter(tag)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_diagram_pictures_are_asked_for_without_their_title(lang):
+    from convviz.draw.diagrams import DIAGRAM_PRESETS
+
+    _, jobs = model(lang, diagrams=DIAGRAM_PRESETS, takes_lang=True)
+    sources = {job.source for job in jobs.values()}
+    assert set(DIAGRAM_PRESETS) <= sources
+    for job in jobs.values():  # every file of a diagram, the downloads too
+        assert job.kwargs.get("title") is (False if job.source in DIAGRAM_PRESETS else None)
+
+
+def test_no_card_picture_repeats_the_card_heading():
+    """The drafts of the diagram cards' pictures, read as SVG text: neither the card's
+    heading nor the picture's own title line is in them (it would be without
+    title=False, as the last check shows)."""
+    from convviz.draw.diagrams import DIAGRAM_PRESETS
+
+    m, jobs = model(diagrams=DIAGRAM_PRESETS)
+    cards = [c for c in m.cards if c.id in DIAGRAM_PRESETS]
+    assert {c.id for c in cards} == set(DIAGRAM_PRESETS)
+    for card in cards:
+        (fig,) = card.figures
+        for image in (fig.animation, fig.still):
+            job = jobs[image.path]
+            own = convviz.animate(job.source, **job.kwargs).source.title
+            texts = _svg_texts(site.render_draft(job))
+            assert len(texts) > 5 and own and card.title
+            for text in texts:
+                assert card.title not in text and own not in text, (image.path, text)
+    job = jobs[cards[-1].figures[0].animation.path]
+    titled = dataclasses.replace(job, options=tuple(o for o in job.options if o[0] != "title"))
+    assert any(convviz.animate(job.source).source.title in text
+               for text in _svg_texts(site.render_draft(titled)))
+
+
 def test_importing_the_site_module_does_not_load_matplotlib():
     import subprocess
     import sys

@@ -66,6 +66,8 @@ class Pictures:
             options["view"] = view
         if duration is not None:
             options["duration"] = duration
+        if words:  # a diagram: the card's heading says its title line
+            options["title"] = False
         if words and self.takes_lang and self.lang != "en":
             options["lang"] = self.lang
             name += f"-{self.lang}"

@@ -153,6 +153,9 @@ class FigureFrames:
 
     frame_count: int = 1
     caption: str = ""
+    #: the picture's own title line, drawn at its top unless built with ``title=False``
+    #: (a page whose heading already says it leaves it out)
+    title: str = ""
     #: the frame that best stands for the whole animation (a gallery thumbnail, a still)
     poster_frame: int = 0
 
@@ -279,6 +282,18 @@ class FigureFrames:
         self.resize(width, height)
         self.ax.set_xlim(-shift_x, self.width - shift_x)
         self.ax.set_ylim(self.height - shift_y, -shift_y)
+
+    def drop_top(self, height: float) -> None:
+        """Cut ``height`` px (figure units at scale 1) off the top of the picture.
+
+        For a diagram built without its title: everything below the title's room
+        moves up by ``height`` and the picture gets that much shorter. Call it after
+        :meth:`fit_texts`, with nothing drawn in the band cut off.
+        """
+        (x0, x1), (bottom, top) = self.ax.get_xlim(), self.ax.get_ylim()
+        self.resize(self.width, self.height - height)
+        self.ax.set_xlim(x0, x1)
+        self.ax.set_ylim(bottom, top + height)
 
     # -- the frame source protocol -----------------------------------------------------
     def _update(self, n: int) -> None:  # pragma: no cover - overridden

@@ -33,10 +33,12 @@ class GatedBlockDiagram(FigureFrames):
     """A gated block's data flow, one frame per time step t (or one frame for ``t``)."""
 
     def __init__(self, trace: GatedTrace, *, theme: Any = "default", scale: float = 1.0,
-                 numbers: bool = False, t: int | None = None, lang: str = "en") -> None:
+                 numbers: bool = False, t: int | None = None, lang: str = "en",
+                 show_title: bool = True) -> None:
         pal = palette(theme)
         self.trace = trace
         self.numbers = check_bool("numbers", numbers)
+        show_title = check_bool("title", show_title)
         spec = trace.spec
         channels, length = trace.x.shape
         n = trace.a.shape[0]
@@ -95,7 +97,9 @@ class GatedBlockDiagram(FigureFrames):
             title = w("gated.title_residual")
         else:
             title = w("gated.title")
-        self.text(16, 22, title, size=fs * 1.25, weight="bold", ha="left")
+        self.title = title
+        if show_title:
+            self.text(16, 22, title, size=fs * 1.25, weight="bold", ha="left")
         self.text(
             16,
             42,
@@ -321,6 +325,8 @@ class GatedBlockDiagram(FigureFrames):
                 self.text(16, height - 16, "", size=fs * 0.95, ha="left")
             )
         self.fit_texts()
+        if not show_title:
+            self.drop_top(_TITLE_ROOM)  # the parameters line takes the title's place
 
     # -- drawing helpers ------------------------------------------------------------------------
     def _node(self, x: float, y: float, symbol: str) -> None:
@@ -544,6 +550,9 @@ class GatedBlockDiagram(FigureFrames):
             self._caption_text.set_text(text)
 
 
+#: px between the title's line and the parameters line below it
+_TITLE_ROOM = 20
+
 _OPTIONS = (
     "length",
     "channels",
@@ -554,6 +563,7 @@ _OPTIONS = (
     "residual",
     "seed",
     "t",
+    "title",
 )
 
 
@@ -565,22 +575,26 @@ def _build(
     )
     check_options(options, allowed, f"the {form} block diagram")
     t = options.pop("t", None)
+    show_title = options.pop("title", True)
     channels = options.pop("channels", 2)
     residual = options.pop("residual", True) if form == "glu" else False
     n = options.pop("n", channels) if form == "glu" else channels
     trace = example_block(channels=channels, n=n, residual=residual, form=form, **options)
-    return GatedBlockDiagram(trace, theme=theme, scale=scale, numbers=numbers, t=t, lang=lang)
+    return GatedBlockDiagram(trace, theme=theme, scale=scale, numbers=numbers, t=t, lang=lang,
+                             show_title=show_title)
 
 
 def glu_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
                 lang: str = "en", **options: Any) -> GatedBlockDiagram:
     """GLU block diagram. Options: length (8), channels (2), n (= channels), kernel_size (3),
-    dilation (1), padding ('causal'), residual (True), seed (0), t (None: animate over t)."""
+    dilation (1), padding ('causal'), residual (True), seed (0), t (None: animate over t),
+    title (True; False leaves the title line out, for a page that shows it)."""
     return _build("glu", theme, scale, numbers, dict(options), lang)
 
 
 def highway_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
                     lang: str = "en", **options: Any) -> GatedBlockDiagram:
     """DGCNN highway-form diagram. Options: length, channels, kernel_size, dilation, padding
-    ('causal' by default here; the preset uses 'same'), seed, t."""
+    ('causal' by default here; the preset uses 'same'), seed, t, title (as for
+    :func:`glu_diagram`)."""
     return _build("highway", theme, scale, numbers, dict(options), lang)

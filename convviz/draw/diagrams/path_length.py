@@ -25,20 +25,26 @@ from convviz.errors import SpecError
 
 __all__ = ["PathLengthPlot", "path_length_plot", "path_lengths"]
 
+#: px of the figure above the plot that only the title needs (61 px with it, 21 without)
+_TITLE_BAND = 40
+
 
 class PathLengthPlot(FigureFrames):
     """One frame: path length against distance N for RNN, plain and dilated convolutions."""
 
     def __init__(self, *, theme: Any = "default", scale: float = 1.0, max_n: int = 1024,
-                 kernel_size: int = 3, lang: str = "en") -> None:
+                 kernel_size: int = 3, lang: str = "en", show_title: bool = True) -> None:
         pal = palette(theme)
+        show_title = check_bool("title", show_title)
         if (
             isinstance(max_n, bool)
             or not isinstance(max_n, (int, np.integer))
             or not 8 <= max_n <= 10**6
         ):
             raise SpecError(f"max_n must be a whole number between 8 and 1000000, got {max_n!r}")
-        super().__init__(760, 470, pal, check_scale(scale), lang)
+        # without the title the plot keeps its size and the figure loses the title's band
+        height = 470 if show_title else 470 - _TITLE_BAND
+        super().__init__(760, height, pal, check_scale(scale), lang)
         self.frame_count = 1
         k = int(kernel_size)
         n = np.arange(2, int(max_n) + 1)
@@ -47,7 +53,8 @@ class PathLengthPlot(FigureFrames):
         font = self.font()
         self.ax.remove()
         fs = pal.font_size
-        ax = self.fig.add_axes((0.1, 0.17, 0.64, 0.70))
+        ax = self.fig.add_axes((0.1, 0.17, 0.64, 0.70) if show_title else
+                               (0.1, 0.17 * 470 / height, 0.64, 0.70 * 470 / height))
         ax.set_facecolor(pal.background)
         ax.set_xscale("log", base=2)
         ax.set_yscale("log", base=2)
@@ -87,8 +94,10 @@ class PathLengthPlot(FigureFrames):
         legend.get_frame().set_edgecolor(pal.muted)
         for t in legend.get_texts():
             t.set_color(pal.text)
-        self.fig.text(0.1, 0.93, self.word("path.title"), color=pal.text, fontsize=fs * 1.25,
-                      fontweight="bold", ha="left", va="bottom", **font)
+        self.title = self.word("path.title")
+        if show_title:
+            self.fig.text(0.1, 0.93, self.title, color=pal.text, fontsize=fs * 1.25,
+                          fontweight="bold", ha="left", va="bottom", **font)
         if pal.show_caption:
             self.fig.text(
                 0.1,
@@ -104,7 +113,9 @@ class PathLengthPlot(FigureFrames):
 
 def path_length_plot(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
                      lang: str = "en", **options: Any) -> PathLengthPlot:
-    """Factory of the ``path_length`` preset (options: max_n, kernel_size)."""
+    """Factory of the ``path_length`` preset (options: max_n, kernel_size, title: True, or
+    False to leave the title line out for a page that shows it)."""
     check_bool("numbers", numbers)
-    check_options(options, ("max_n", "kernel_size"), "the path_length diagram")
-    return PathLengthPlot(theme=theme, scale=scale, lang=lang, **options)
+    check_options(options, ("max_n", "kernel_size", "title"), "the path_length diagram")
+    show_title = options.pop("title", True)
+    return PathLengthPlot(theme=theme, scale=scale, lang=lang, show_title=show_title, **options)

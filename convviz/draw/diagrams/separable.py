@@ -113,9 +113,11 @@ class SeparableDiagram(FigureFrames):
 
     def __init__(self, *, theme: Any = "default", scale: float = 1.0, numbers: bool = False,
                  input_size: int = 12, kernel_size: int = 5, in_channels: int = 3,
-                 out_channels: int = 256, positions: str = "diagonal", lang: str = "en") -> None:
+                 out_channels: int = 256, positions: str = "diagonal", lang: str = "en",
+                 show_title: bool = True) -> None:
         pal = palette(theme)
         check_bool("numbers", numbers)
+        show_title = check_bool("title", show_title)
         if positions not in ("diagonal", "all"):
             raise SpecError(f"positions must be 'diagonal' or 'all', got {positions!r}")
         if not (isinstance(in_channels, int) and 1 <= in_channels <= 4):
@@ -151,8 +153,9 @@ class SeparableDiagram(FigureFrames):
             separable=fmt_int(costs.separable_multiplications),
             standard=fmt_int(costs.standard_multiplications),
         )
-        self.text(16, 22, self.word("sep.title", i=i, c=in_channels, o=o, c_out=out_channels, k=k),
-                  size=fs * 1.25, weight="bold", ha="left")
+        self.title = self.word("sep.title", i=i, c=in_channels, o=o, c_out=out_channels, k=k)
+        if show_title:
+            self.text(16, 22, self.title, size=fs * 1.25, weight="bold", ha="left")
         self.step_text = self.dynamic(self.text(16, 46, "", size=fs * 1.0, ha="left", weight="bold",
                                                 colour=pal.accent))
         colours = [pal.input, pal.value, pal.gate, pal.output][:in_channels]
@@ -325,6 +328,8 @@ class SeparableDiagram(FigureFrames):
                 self.text(16, height - 16, "", size=fs * 0.95, ha="left")
             )
         self.fit_texts()
+        if not show_title:
+            self.drop_top(24)  # the step line takes the title's place
 
     def _counts(self, x: float, y: float, i: int, k: int, o: int, c: int, c_out: int) -> None:
         pal = self.palette
@@ -454,10 +459,13 @@ class SeparableDiagram(FigureFrames):
 def separable_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
                       lang: str = "en", **options: Any) -> SeparableDiagram:
     """Factory of the ``separable_conv`` preset (options: input_size, kernel_size,
-    in_channels, out_channels, positions: 'diagonal' (default, 2·o frames) or 'all' (2·o²))."""
+    in_channels, out_channels, positions: 'diagonal' (default, 2·o frames) or 'all' (2·o²),
+    title: True, or False to leave the title line out for a page that shows it)."""
     check_options(
         options,
-        ("input_size", "kernel_size", "in_channels", "out_channels", "positions"),
+        ("input_size", "kernel_size", "in_channels", "out_channels", "positions", "title"),
         "the separable diagram",
     )
-    return SeparableDiagram(theme=theme, scale=scale, numbers=numbers, lang=lang, **options)
+    show_title = options.pop("title", True)
+    return SeparableDiagram(theme=theme, scale=scale, numbers=numbers, lang=lang,
+                            show_title=show_title, **options)

@@ -184,8 +184,9 @@ class StackDiagram(FigureFrames):
 
     def __init__(self, panels: Sequence[tuple[str, Sequence[ConvSpec]]], *, theme: Any = "default",
                  scale: float = 1.0, numbers: bool = False, output_index: int | None = None,
-                 title: str | None = None, lang: str = "en") -> None:
+                 title: str | None = None, lang: str = "en", show_title: bool = True) -> None:
         pal = palette(theme)
+        show_title = check_bool("title", show_title)
         self.models = [StackModel(specs) for _, specs in panels]
         self.titles = [t for t, _ in panels]
         counts = {m.frame_count for m in self.models}
@@ -210,7 +211,7 @@ class StackDiagram(FigureFrames):
         hi = max(m.x_range()[1] for m in self.models)
         self.x0 = lo
         self.x1 = hi
-        header = 44 if title else 12
+        header = 44 if title and show_title else 12
         panel_heights = [58 + m.layers * self.ROW + self.CELL + 34 for m in self.models]
         footer = 30 if pal.show_caption else 8
         height = header + sum(panel_heights) + footer
@@ -232,7 +233,8 @@ class StackDiagram(FigureFrames):
         self.resize(max(640, right), height)
         self.caption = title or (self.titles[0] if self.titles
                                  else self.word("stack.default_title"))
-        if title:
+        self.title = title or ""
+        if title and show_title:
             self.text(16, 22, title, size=fs * 1.3, weight="bold", ha="left")
         self._panels = []
         top = header
@@ -412,8 +414,12 @@ def stack_diagram(specs: Sequence[ConvSpec], *, theme: Any = "default", scale: f
 
 def plain_vs_dilated_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
                              lang: str = "en", **options: Any) -> StackDiagram:
-    """The seed's pair: k=3, dilations 1, 1, 1 (7 inputs) above 1, 2, 4 (15 inputs)."""
-    check_options(options, ("length", "kernel_size", "padding", "output_index"),
+    """The seed's pair: k=3, dilations 1, 1, 1 (7 inputs) above 1, 2, 4 (15 inputs).
+
+    Options: length (16), kernel_size (3), padding ('same'), output_index (None: animate
+    over the outputs), title (True; False leaves the title line out, for a page that
+    shows it)."""
+    check_options(options, ("length", "kernel_size", "padding", "output_index", "title"),
                   "the stack_plain_vs_dilated diagram")
     length = options.get("length", 16)
     k = options.get("kernel_size", 3)
@@ -424,18 +430,22 @@ def plain_vs_dilated_diagram(theme: Any = "default", scale: float = 1.0, numbers
         [(word(lang, "stack.plain"), plain), (word(lang, "stack.dilated"), dilated)],
         theme=theme, scale=scale, numbers=numbers, output_index=options.get("output_index"),
         title=word(lang, "stack.plain_vs_dilated"), lang=lang,
+        show_title=options.get("title", True),
     )
 
 
 def wavenet_diagram(theme: Any = "default", scale: float = 1.0, numbers: bool = False,
                     lang: str = "en", **options: Any) -> StackDiagram:
-    """WaveNet's causal stack: k=2, dilations 1, 2, 4, 8 → 16 inputs."""
-    check_options(options, ("length", "dilations", "output_index"), "the wavenet diagram")
+    """WaveNet's causal stack: k=2, dilations 1, 2, 4, 8 → 16 inputs.
+
+    Options: length (16), dilations ((1, 2, 4, 8)), output_index, title (as for
+    :func:`plain_vs_dilated_diagram`)."""
+    check_options(options, ("length", "dilations", "output_index", "title"), "the wavenet diagram")
     length = options.get("length", 16)
     dilations = options.get("dilations", (1, 2, 4, 8))
     specs = dilated_stack(length, 2, list(dilations), padding="causal")
     return StackDiagram(
         [(word(lang, "stack.causal", dilations=", ".join(map(str, dilations))), specs)],
         theme=theme, scale=scale, numbers=numbers, output_index=options.get("output_index"),
-        title=word(lang, "stack.wavenet"), lang=lang,
+        title=word(lang, "stack.wavenet"), lang=lang, show_title=options.get("title", True),
     )
