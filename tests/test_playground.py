@@ -9,7 +9,6 @@ console errors and no network requests.
 from __future__ import annotations
 
 import re
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -51,13 +50,12 @@ def browser():
 @pytest.fixture(scope="module")
 def playground(tmp_path_factory):
     """playground.html beside its assets, as the gallery build writes them."""
-    from convviz.site import builder
+    from convviz.site import assets, builder
 
     out = tmp_path_factory.mktemp("playground")
-    templates = resources.files("convviz.templates")
-    for name, target in builder.ASSET_FILES.items():
+    for name, target in builder.ASSET_FILES.items():  # the bytes the gallery ships
         (out / target).parent.mkdir(parents=True, exist_ok=True)
-        (out / target).write_text(templates.joinpath(name).read_text("utf-8"), "utf-8")
+        (out / target).write_bytes(assets.shipped(name))
     return out / "playground.html"
 
 
