@@ -3,13 +3,14 @@ gone, every character of code kept, and the playground within its byte budget.""
 
 from __future__ import annotations
 
+import doctest
 import re
 from importlib import resources
 
 import pytest
 from test_site import model
 
-from convviz.site import builder
+from convviz.site import assets, builder
 from convviz.site.assets import compact_script, shipped
 
 SCRIPTS = [name for name in builder.ASSET_FILES if name.endswith(".js")]
@@ -42,6 +43,11 @@ def test_compacting_removes_comments_and_indentation_and_keeps_code_and_line_bre
                                       "}\n")
     assert compact_script("") == ""
     assert compact_script("  a\n  /* x */\n  b") == "a\nb\n"
+
+
+def test_the_docstring_example_runs_as_written():
+    result = doctest.testmod(assets)
+    assert result.attempted > 0 and result.failed == 0
 
 
 @pytest.mark.parametrize("source, reason", [
