@@ -1,9 +1,11 @@
 """Benchmark: the browser engine (templates/convviz.js, convviz-code.js) in headless Chromium.
 
-Run: python bench/bench_js.py   (needs Playwright and /usr/bin/chromium)
+Run: python bench/bench_js.py   (needs Playwright and /usr/bin/chromium);
+     python bench/bench_js.py playground   (the sizes and the playground only)
 
-Prints the scripts' sizes (raw and gzip) and the playground's (page and scripts;
-target ≤ 100 KB besides fonts) and, for the largest specs the renderer accepts (canvas ≤ 64 cells
+Prints the scripts' sizes as the gallery ships them (compacted: convviz/site/assets.py; raw
+and gzip, next to their sources) and the playground's (page and scripts; target ≤ 100 KB
+besides fonts) and, for the largest specs the renderer accepts (canvas ≤ 64 cells
 a side, ≤ 4,096 frames), median times in the page of ``convviz.geometry(spec)``
 (sizes and per-axis tables), of geometry plus one output cell's ``window`` (what a
 hover redraw reads; target: with the redraw within one 16 ms frame), of geometry
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from convviz import ConvSpec
 from convviz.core.info import spec_dict
 from convviz.look.scene import MAX_CANVAS_CELLS, MAX_FRAMES
+from convviz.site.assets import shipped
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 SCRIPTS = ("convviz.js", "convviz-code.js", "convviz-draw.js", "convviz-svg.js", "convviz-hover.js")
@@ -73,23 +76,28 @@ def python_ms(spec: ConvSpec, repeats: int) -> float:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    sources = [(TEMPLATES / name).read_text("utf-8") for name in SCRIPTS]
+    sources = [shipped(name).decode("utf-8") for name in SCRIPTS]  # what the gallery ships
     for name, text in zip(SCRIPTS, sources):
         data = text.encode("utf-8")
         packed = len(gzip.compress(data, 9))
-        print(f"{name:<16} {len(data) / 1024:5.1f} KB raw, {packed / 1024:4.1f} KB gzip")
-    page_bytes = (TEMPLATES / "playground.html").stat().st_size
-    page_bytes += sum(len(t.encode()) for t in sources)
-    packed = len(gzip.compress((TEMPLATES / "playground.html").read_bytes(), 9))
-    packed += sum(len(gzip.compress(t.encode(), 9)) for t in sources)
-    print(f"playground.html with its {len(SCRIPTS)} scripts: {page_bytes / 1024:.1f} KB raw, "
-          f"{packed / 1024:.1f} KB gzip (target ≤ 100 KB)")
+        written = (TEMPLATES / name).stat().st_size
+        print(f"{name:<16} {len(data) / 1024:5.1f} KB raw, {packed / 1024:4.1f} KB gzip "
+              f"(source {written / 1024:5.1f} KB)")
+    page = shipped("playground.html")
+    page_bytes = len(page) + sum(len(t.encode()) for t in sources)
+    packed = len(gzip.compress(page, 9)) + sum(len(gzip.compress(t.encode(), 9)) for t in sources)
+    print(f"playground.html with its {len(SCRIPTS)} scripts, shipped: {page_bytes / 1024:.1f} KB "
+          f"raw, {packed / 1024:.1f} KB gzip (target ≤ 100 KB)")
     for label, spec in CASES.items():
         assert max(spec.canvas_size) <= MAX_CANVAS_CELLS, label
         assert spec.frame_count <= MAX_FRAMES, label
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page()
+        if sys.argv[1:] == ["playground"]:
+            playground(browser, sources)
+            browser.close()
+            return
         page.set_content("<!doctype html><meta charset='utf-8'><title>bench</title>")
         for text in sources:
             page.add_script_tag(content=text)
@@ -158,19 +166,20 @@ def playground(browser, sources: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="convviz-bench-") as folder:
         out = Path(folder)
         (out / "assets").mkdir()
-        (out / "playground.html").write_bytes((TEMPLATES / "playground.html").read_bytes())
+        (out / "playground.html").write_bytes(shipped("playground.html"))
         for name, text in zip(SCRIPTS, sources):
             (out / "assets" / name).write_text(text, "utf-8")
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
-        for fragment in PLAYGROUND_CASES:
+        for fragment in PLAYGROUND_CASES:  # a page each (a new fragment alone is read later)
+            page = browser.new_page(viewport={"width": 1280, "height": 900},
+                                    reduced_motion="reduce")
             page.goto((out / "playground.html").as_uri() + fragment)
             page.wait_for_load_state("load")
             cells, hover, step, update, fastest, size = page.evaluate(PLAYGROUND, 30)
+            page.close()
             print(f"playground {fragment:<22} ({cells:>5,} output cells, "
                   f"picture {size / 1024:6.1f} KB): hover {hover:6.2f} ms  step {step:6.2f} ms  "
                   f"control change -> redrawn picture {update:7.2f} ms (fastest {fastest:6.2f}; "
                   "target ≤ 16 ms)")
-        page.close()
 
 
 if __name__ == "__main__":

@@ -72,14 +72,14 @@
 
   /** Every output index in row-major order (np.ndindex). */
   function ndindex(shape) {
-    var out = [[]];
-    shape.forEach(function (size) {
-      var next = [];
-      out.forEach(function (prefix) {
-        for (var v = 0; v < size; v++) next.push(prefix.concat([v]));
-      });
-      out = next;
-    });
+    var n = shape.length, total = 1, a;
+    for (a = 0; a < n; a++) total *= shape[a];
+    var out = new Array(total);
+    for (var i = 0; i < total; i++) { // the last axis fastest
+      var index = new Array(n), rest = i;
+      for (a = n - 1; a >= 0; a--) { index[a] = rest % shape[a]; rest = (rest - index[a]) / shape[a]; }
+      out[i] = index;
+    }
     return out;
   }
 

@@ -4,7 +4,8 @@
  * convviz-draw.js; it adds to `window.convviz`:
  *   pictureSvg(spec, options) -> the SVG document
  *   obliqueSvg(spec or scene, options) -> {scene, layout, size, frameCount, posterFrame,
- *     caption, planesJson(), head(options), static(), frame(n, {poster, on}), document(options)}
+ *     caption, planesJson(), head(options), staticPaths(), static(), frame(n, {poster, on}),
+ *     document(options)}
  *   svgStyle(dark, scale), animationStyle(frames, ms), num(value)
  * options: scale (1), dark (null or "dark"), duration_ms (1000), frame (null: animated;
  * n: that frame, still), style (true: with the CSS). */
@@ -155,31 +156,34 @@
     }
     return out;
   }
-  /** quads() of cells [row, col] of a plane, without building their polygons first. A
-   *  slanted plane's corners are never snapped, and a corner shared by neighbouring cells
-   *  is the same number in each (origin + x·ex + y·ey of the same x, y): each lattice point
-   *  is written once. */
+  /** quads() of a plane's cells, without building their polygons first: `cells` lists
+   *  them as row·cols + col, row-major (null: every cell). A slanted plane's corners are
+   *  never snapped, and a corner shared by neighbouring cells is the same number in each
+   *  (origin + x·ex + y·ey of the same x, y): each lattice point is written once. */
   function cellQuads(plane, cells, s, snap) {
     var o0 = plane.origin[0], o1 = plane.origin[1], a0 = plane.ex[0], a1 = plane.ex[1];
     var b0 = plane.ey[0], b1 = plane.ey[1], dx = [0, 1, 1, 0], dy = [0, 0, 1, 1];
-    var parts = new Array(cells.length), i, k, x, y;
+    var cols = plane.cols, count = cells ? cells.length : plane.rows * cols;
+    var parts = new Array(count), i, k, x, y, cell;
     var slanted = Math.min(Math.abs(a0), Math.abs(a1), Math.abs(b0), Math.abs(b1)) * s > 1;
     if (slanted) {
-      var stride = plane.cols + 1, lattice = new Array(stride * (plane.rows + 1));
+      var stride = cols + 1, lattice = new Array(stride * (plane.rows + 1));
       var at = function (xx, yy) {
         var j = yy * stride + xx;
         return lattice[j] || (lattice[j] = num((o0 + xx * a0 + yy * b0) * s) + "," +
                                            num((o1 + xx * a1 + yy * b1) * s));
       };
-      for (i = 0; i < cells.length; i++) {
-        x = cells[i][1]; y = plane.rows - 1 - cells[i][0];
+      for (i = 0; i < count; i++) {
+        cell = cells ? cells[i] : i;
+        x = cell % cols; y = plane.rows - 1 - (cell - x) / cols;
         parts[i] = "M" + at(x, y) + "L" + at(x + 1, y) + " " + at(x + 1, y + 1) + " " + at(x, y + 1) + "Z";
       }
       return parts.join("");
     }
     var q = [[0, 0], [0, 0], [0, 0], [0, 0]];
-    for (i = 0; i < cells.length; i++) {
-      var c = cells[i][1], y0 = plane.rows - 1 - cells[i][0];
+    for (i = 0; i < count; i++) {
+      cell = cells ? cells[i] : i;
+      var c = cell % cols, y0 = plane.rows - 1 - (cell - c) / cols;
       for (k = 0; k < 4; k++) {
         x = c + dx[k]; y = y0 + dy[k];
         q[k][0] = (o0 + x * a0 + y * b0) * s;
@@ -266,32 +270,30 @@
     return "[" + items.join(",") + "]";
   };
 
-  /** The static picture: one path a line, each line ending in a newline. */
-  ObliqueSvg.prototype.static = function () {
+  /** The static picture's paths, in order: [class, d] each (what static() writes; a page
+   *  that redraws sets them on the path elements it has, without parsing SVG text). */
+  ObliqueSvg.prototype.staticPaths = function () {
     var lay = this.layout, sc = this.scene, s = this.scale, snap = this.snap;
-    var lines = [path("cv-bg", "M0,0H" + lay.width + "V" + lay.height + "H0Z")];
+    var paths = [["cv-bg", "M0,0H" + lay.width + "V" + lay.height + "H0Z"]];
     // (the classic theme fills padding and zeros with the background: no fills drawn)
     var look = inputCells(sc);
     lay.inputs.forEach(function (plane, z) {
-      var base = sc.ndim === 3 ? z * plane.rows * plane.cols : 0, other = [], inputs = [];
-      for (var r = 0; r < plane.rows; r++) {
-        for (var c = 0; c < plane.cols; c++) {
-          (look[base + r * plane.cols + c] ? inputs : other).push([r, c]);
-        }
+      var all = plane.rows * plane.cols, base = sc.ndim === 3 ? z * all : 0, inputs = [];
+      for (var cell = 0; cell < all; cell++) if (look[base + cell]) inputs.push(cell);
+      if (inputs.length < all) {
+        paths.push(["cv-dash", segs(plane.grid(0, plane.rows, 0, plane.cols), s, snap)]);
       }
-      if (other.length) lines.push(path("cv-dash", segs(plane.grid(0, plane.rows, 0, plane.cols), s, snap)));
-      if (inputs.length) {
-        lines.push(path("cv-in", cellQuads(plane, inputs, s, snap)));
-      }
+      if (inputs.length) paths.push(["cv-in", cellQuads(plane, inputs, s, snap)]);
     });
     var outs = "";
-    lay.outputs.forEach(function (plane) {
-      var cells = [];
-      for (var r = 0; r < plane.rows; r++) for (var c = 0; c < plane.cols; c++) cells.push([r, c]);
-      outs += cellQuads(plane, cells, s, snap);
-    });
-    lines.push(path("cv-out", outs));
-    return lines.filter(Boolean).map(function (line) { return line + "\n"; }).join("");
+    lay.outputs.forEach(function (plane) { outs += cellQuads(plane, null, s, snap); });
+    paths.push(["cv-out", outs]);
+    return paths.filter(function (p) { return p[1]; });
+  };
+
+  /** The static picture: one path a line, each line ending in a newline. */
+  ObliqueSvg.prototype.static = function () {
+    return this.staticPaths().map(function (p) { return path(p[0], p[1]) + "\n"; }).join("");
   };
 
   ObliqueSvg.prototype.checkFrame = function (n) {

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import random
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from convviz.draw.oblique_layout import _inward_edges, _layout
 from convviz.look.scene import build_scene
 from convviz.look.themes import check_scale, get_theme
 from convviz.presets import PRESETS
+from convviz.site.assets import shipped
 
 pytestmark = [pytest.mark.browser]
 
@@ -60,7 +60,8 @@ RUN = """cases => JSON.stringify(cases.map(([spec, scale]) => {
 
 
 def source(name: str) -> str:
-    return resources.files("convviz.templates").joinpath(name).read_text("utf-8")
+    """The script as the gallery ships it (compacted), so what is tested is what ships."""
+    return shipped(name).decode("utf-8")
 
 
 def _points(values: Any) -> Any:

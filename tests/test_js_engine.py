@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import random
 import re
-from importlib import resources
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from convviz import ConvSpec, SpecError, info
 from convviz.core.arithmetic import formula_lines
 from convviz.core.info import spec_dict
 from convviz.presets import PRESETS
+from convviz.site.assets import shipped
 
 pytestmark = [pytest.mark.browser]
 
@@ -72,7 +72,8 @@ RUN = """specs => JSON.stringify(specs.map(spec => {
 
 
 def source(name: str) -> str:
-    return resources.files("convviz.templates").joinpath(name).read_text("utf-8")
+    """The script as the gallery ships it (compacted), so what is tested is what ships."""
+    return shipped(name).decode("utf-8")
 
 
 def python_side(raw: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,6 @@ console errors and no network requests.
 from __future__ import annotations
 
 import re
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -51,13 +50,12 @@ def browser():
 @pytest.fixture(scope="module")
 def playground(tmp_path_factory):
     """playground.html beside its assets, as the gallery build writes them."""
-    from convviz.site import builder
+    from convviz.site import assets, builder
 
     out = tmp_path_factory.mktemp("playground")
-    templates = resources.files("convviz.templates")
-    for name, target in builder.ASSET_FILES.items():
+    for name, target in builder.ASSET_FILES.items():  # the bytes the gallery ships
         (out / target).parent.mkdir(parents=True, exist_ok=True)
-        (out / target).write_text(templates.joinpath(name).read_text("utf-8"), "utf-8")
+        (out / target).write_bytes(assets.shipped(name))
     return out / "playground.html"
 
 
@@ -110,8 +108,8 @@ def test_the_playground_shows_the_engine_s_numbers_and_code(opener):
     rules = [rule["text"] for rule in explained["padding_rule"]]
     assert page.text_content("#formula") == "\n".join([*formula_lines(spec), *rules])
     assert page.text_content("#error") == ""
-    page.fill("#s", "1")  # a control changes the state in the URL fragment and the numbers
-    assert page.evaluate("location.hash") == "#i=7&p=same"
+    page.fill("#s", "1")  # a control changes the numbers, and the state in the URL fragment
+    page.wait_for_function("location.hash === '#i=7&p=same'", timeout=5000)  # (once changes pause)
     assert page.text_content("#output-size") == "7 × 7"
 
 
@@ -182,6 +180,71 @@ def test_the_picture_is_the_gallery_s_svg_frame_by_frame(opener, fragment):
     assert page.locator("#picture path.cv-out[data-kept=yes]").count() == 1
     first = ", ".join(map(str, pic.scene.frames[0].output_index))
     assert page.text_content("#frame-text") == f"frame 1 of {pic.frame_count}: output ({first})"
+
+
+#: control changes from "#i=5&k=3&s=2&p=1" (field, value, the spec then): the static paths
+#: lose the dashed grid, gain it back, the picture turns 1-D and 2-D again
+REDRAWS = [("#p", "0", ConvSpec(5, 3, stride=2)),
+           ("#t", True, ConvSpec(5, 3, stride=2, transposed=True)),
+           ("#n", "1", ConvSpec((5,), 3, stride=2, transposed=True)),
+           ("#i", "6", ConvSpec((6,), 3, stride=2, transposed=True)),
+           ("#n", "2", ConvSpec(6, 3, stride=2, transposed=True)),
+           ("#t", False, ConvSpec(6, 3, stride=2))]
+PICTURE = """() => { const svg = document.querySelector("#picture svg");
+  return {same: svg.kept === true, pictures: document.querySelectorAll("#picture svg").length,
+    viewBox: svg.getAttribute("viewBox"), planes: svg.dataset.planes,
+    cls: svg.getAttribute("class"),
+    title: svg.querySelector("title").textContent, desc: svg.querySelector("desc").textContent,
+    style: svg.querySelector("style").textContent,
+    static: Array.from(svg.querySelectorAll(":scope > path"))
+      .map(p => [p.getAttribute("class"), p.getAttribute("d")]),
+    bg: svg.querySelector(":scope > path.cv-bg").kept === true,
+    groups: svg.querySelectorAll(".cv-f").length,
+    overlays: svg.querySelectorAll(".cv-hover").length};
+}"""
+
+
+def test_a_control_change_redraws_the_picture_in_place_as_the_gallery_draws_it(opener):
+    page = opener("#i=5&k=3&s=2&p=1").page
+    page.evaluate("""() => { const svg = document.querySelector("#picture svg");
+        svg.kept = true; svg.querySelector("path.cv-bg").kept = true; }""")
+    style = page.evaluate(PICTURE)["style"]
+    for field, value, spec in REDRAWS:
+        if isinstance(value, bool):
+            page.set_checked(field, value)
+        elif field == "#n":
+            page.select_option(field, value)
+        else:
+            page.fill(field, value)
+        pic = ObliqueSvg(build_scene(spec), "classic")
+        shown = page.evaluate(PICTURE)
+        assert shown["same"] and shown["bg"] and shown["pictures"] == 1, field  # elements reused
+        assert shown["viewBox"] == f"0 0 {pic.size[0]} {pic.size[1]}"
+        assert shown["planes"] == pic.planes_json() and shown["cls"] == "cv cv-hold"
+        assert shown["static"] == [list(m) for m in PATHS.findall(pic.static())]
+        assert shown["title"] == pic.caption and shown["style"] == style
+        n = pic.frame_count // 2
+        assert shown["desc"] == f"{pic.caption} (frame {n} of {pic.frame_count})"
+        assert (shown["groups"], shown["overlays"]) == (1, 1)
+        assert shown_frame(page) == (n, python_frame(pic, n))
+        page.click("#next")  # frames made after a redraw are the new picture's
+        assert shown_frame(page) == ((n + 1) % pic.frame_count,
+                                     python_frame(pic, (n + 1) % pic.frame_count))
+
+
+def test_a_fragment_navigated_to_wins_over_the_pending_write_of_the_last_change(opener):
+    page = opener("#i=5&k=3").page
+    url = page.url.split("#")[0]
+    for _ in range(2):  # a change, its fragment still to be written, then a navigation
+        page.fill("#s", "2")
+        page.evaluate("""() => { location.hash = "#i=9&k=5"; // then hold until the write is due
+            for (const start = performance.now(); performance.now() - start < 200;); }""")
+        page.wait_for_timeout(250)  # (past the pending write)
+        assert page.evaluate("location.hash") == "#i=9&k=5"
+        assert page.input_value("#i") == "9" and page.input_value("#s") == "1"
+        assert page.text_content("#output-size") == "5 × 5"
+        page.goto(url + "#i=5&k=3")
+        page.wait_for_function("document.getElementById('i').value === '5'", timeout=5000)
 
 
 def test_play_advances_the_frames_and_pause_stops_them(opener):

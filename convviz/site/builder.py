@@ -45,7 +45,7 @@ from typing import Any
 
 from convviz.encode.atomic import atomic_write
 from convviz.errors import OutputError, SpecError
-from convviz.site import templating
+from convviz.site import assets, templating
 from convviz.site.manifest import (
     MANIFEST_NAME,
     PICTURE_DIR,
@@ -273,7 +273,7 @@ def _assets(env: Any) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for name, target in ASSET_FILES.items():
         source, _, _ = env.loader.get_source(env, name)
-        files[target] = source.encode("utf-8")
+        files[target] = assets.shipped(name, source)  # scripts compacted
     return files
 
 
