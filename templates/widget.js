@@ -270,7 +270,7 @@ function render({ model, el }) {
   function holdIfReduced() {
     const svg = view.picture.querySelector("svg");
     const poster = svg && svg.querySelector(".cv-f.cv-p");
-    if (poster && model.get("frame") < 0 &&
+    if (poster && model.get("frame") < 0 && (model.get("frame_count") || 0) > 1 &&
         globalThis.matchMedia("(prefers-reduced-motion: reduce)").matches) {
       setFrame(Number(poster.getAttribute("data-frame")));
     }
