@@ -9,7 +9,8 @@
 >>> w.save("padding.gif")                           # doctest: +SKIP
 
 The front end (``templates/widget.js``, plain ESM, shipped as
-``convviz.templates``) only shows what the Python engine computes: it sets the
+``convviz.templates``, with the playground's hover in front: :func:`esm_and_css`)
+only shows what the Python engine computes: it sets the
 ``spec`` trait from its controls, and everything else comes back through the
 widget's state — ``error`` (with ``error_parameter``, the field it names),
 ``output_size``, ``describe``, ``formula``, ``pytorch``, ``keras``,
@@ -47,6 +48,7 @@ __all__ = [
     "PARAMETERS",
     "as_spec",
     "error_parameter",
+    "esm_and_css",
     "picture",
     "spec_state",
     "widget",
@@ -294,11 +296,16 @@ def save(spec: Mapping[str, Any], path: str | os.PathLike[str], *, frame: int | 
 # the widget
 
 
-def _esm_and_css() -> tuple[str, str]:
+def esm_and_css() -> tuple[str, str]:
+    """The widget's front end as anywidget ships it: (the ESM, the CSS). The ESM is the
+    picture's hover (``templates/convviz-hover.js``, a classic script that defines
+    ``convviz.attachHover`` on the page, as the playground and the gallery load it) followed
+    by ``templates/widget.js``: one module, nothing loaded from the network."""
     from importlib.resources import files
 
     folder = files("convviz.templates")
-    return (folder.joinpath("widget.js").read_text("utf-8"),
+    hover = folder.joinpath("convviz-hover.js").read_text("utf-8")
+    return (hover + "\n" + folder.joinpath("widget.js").read_text("utf-8"),
             folder.joinpath("widget.css").read_text("utf-8"))
 
 
@@ -311,7 +318,7 @@ def widget_class() -> type:
     except ImportError as error:
         raise ImportError(f"convviz.widget needs anywidget; install it with {INSTALL_HINT}"
                           ) from error
-    esm, css = _esm_and_css()
+    esm, css = esm_and_css()
 
     class ConvvizWidget(anywidget.AnyWidget):  # type: ignore[misc]
         """One convolution, live: controls, the picture, the formula, the framework lines.

@@ -9,6 +9,12 @@
  * writes `save_path` (an existing file only with `save_overwrite`) and answers in
  * `save_message` / `save_failed`.
  *
+ * The picture is the SVG text inline (written by convviz's own Python code), with the
+ * playground's and the gallery's hover (templates/convviz-hover.js, which Python puts in
+ * front of this module: `globalThis.convviz.attachHover`): point at an output cell to see
+ * its window, at an input cell to see the outputs it feeds; click pins. With
+ * prefers-reduced-motion the view starts held on the poster frame (it sets `frame`).
+ *
  * The model is anywidget's: get, set, save_changes, on, off, send.
  */
 
@@ -128,7 +134,7 @@ function build(el) {
   const outputSize = make("strong", {}, size);
   const describe = make("span", { class: "cvw-describe" }, size);
   const figure = make("div", { class: "cvw-picture" }, result);
-  const image = make("img", { alt: "" }, figure);
+  const picture = make("div", { class: "cvw-svg" }, figure);
   const note = make("p", { class: "cvw-note" }, result);
   const frames = make("div", { class: "cvw-frames", role: "group", "aria-label": "frames" },
     result);
@@ -157,7 +163,7 @@ function build(el) {
   const save = make("button", { type: "button", class: "cvw-save-button", text: "Save" },
     saveRow);
   const saveMessage = make("span", { class: "cvw-save-message", role: "status" }, saveRow);
-  return { root, inputs, error, result, outputSize, describe, image, note, frames, previous,
+  return { root, inputs, error, result, outputSize, describe, picture, note, frames, previous,
     play, next, slider, frameText, formula, pytorch, keras, disagreements, savePath, overwrite,
     save, saveMessage };
 }
@@ -167,7 +173,7 @@ function render({ model, el }) {
   const view = build(el);
   const inputs = view.inputs;
   let pending = null; // a text field's change, sent after TYPING_DELAY_MS
-  let pictureUrl = null;
+  let hover = null; // the picture's hover (attachHover's handle), detached before a redraw
 
   /** The spec the controls say (the number of axes comes from "dimensions"). */
   function readSpec() {
@@ -243,15 +249,31 @@ function render({ model, el }) {
   }
 
   function showPicture() {
-    const svg = model.get("svg") || "";
-    if (pictureUrl) URL.revokeObjectURL(pictureUrl);
-    pictureUrl = svg ? URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" })) : null;
-    if (pictureUrl) view.image.src = pictureUrl;
-    else view.image.removeAttribute("src");
-    view.image.hidden = !svg;
-    view.image.alt = model.get("describe") ? "the convolution " + model.get("describe") : "";
+    const text = model.get("svg") || "";
+    if (hover) hover.detach();
+    hover = null;
+    // the SVG text is written by convviz's own Python code (no user text in it)
+    view.picture.innerHTML = text;
+    view.picture.hidden = !text;
+    const svg = view.picture.querySelector("svg");
+    if (svg) {
+      const spec = model.get("spec") || {};
+      svg.setAttribute("aria-label", "the convolution " + (model.get("describe") || "") +
+        ": point at a cell, or focus the picture and use the arrow keys, to see what reads what");
+      hover = globalThis.convviz.attachHover(svg, { flipped: spec.transposed === true });
+    }
     view.note.textContent = model.get("picture_note") || "";
     showFrame();
+  }
+
+  /** Under prefers-reduced-motion a playing picture is held on its poster frame. */
+  function holdIfReduced() {
+    const svg = view.picture.querySelector("svg");
+    const poster = svg && svg.querySelector(".cv-f.cv-p");
+    if (poster && model.get("frame") < 0 && (model.get("frame_count") || 0) > 1 &&
+        globalThis.matchMedia("(prefers-reduced-motion: reduce)").matches) {
+      setFrame(Number(poster.getAttribute("data-frame")));
+    }
   }
 
   function showFrame() {
@@ -339,12 +361,14 @@ function render({ model, el }) {
   showResult();
   showPicture();
   showSave();
+  holdIfReduced();
   return () => {
     clearTimeout(pending);
     for (const [events, handler] of listeners) {
       for (const event of events.split(" ")) model.off(event, handler);
     }
-    if (pictureUrl) URL.revokeObjectURL(pictureUrl);
+    if (hover) hover.detach();
+    hover = null;
   };
 }
 

@@ -379,4 +379,6 @@ def test_widget_in_a_real_kernel(tmp_path):
     assert model["output_size"] == [5, 5]
     assert model["spec"]["stride"] == 1
     assert model["svg"].startswith("<svg ")
-    assert model["_esm"] == (TEMPLATES / "widget.js").read_text("utf-8")  # the shipped ESM
+    # the shipped ESM: the hover script, then the widget's module
+    assert model["_esm"] == ((TEMPLATES / "convviz-hover.js").read_text("utf-8") + "\n"
+                             + (TEMPLATES / "widget.js").read_text("utf-8"))

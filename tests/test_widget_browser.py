@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import require_chromium, require_module
 
 import convviz
 from convviz import ConvSpec
+from convviz.look.scene import build_scene
 
 pytestmark = [pytest.mark.browser]
 
@@ -25,6 +27,9 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 ORIGIN = "http://widget.test"
+#: the ESM as anywidget ships it: the hover script, then widget.js
+ESM = ((TEMPLATES / "convviz-hover.js").read_text("utf-8") + "\n"
+       + (TEMPLATES / "widget.js").read_text("utf-8"))
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>%(css)s</style></head>
 <body><div id="root"></div><script type="module">
@@ -71,9 +76,10 @@ def _synced(w) -> dict:
 class FrontEnd:
     """The page, with the real Python widget behind it playing the kernel."""
 
-    def __init__(self, browser, w):
+    def __init__(self, browser, w, motion: str = "no-preference"):
         self.w = w
-        self.page = browser.new_page(viewport={"width": 1000, "height": 900})
+        self.page = browser.new_page(viewport={"width": 1000, "height": 900},
+                                     reduced_motion=motion)
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("console",
@@ -81,7 +87,7 @@ class FrontEnd:
         html = PAGE % {"css": (TEMPLATES / "widget.css").read_text("utf-8"),
                        "state": json.dumps(_synced(w)), "origin": ORIGIN}
         files = {"/": ("text/html", html),
-                 "/widget.js": ("text/javascript", (TEMPLATES / "widget.js").read_text("utf-8"))}
+                 "/widget.js": ("text/javascript", ESM)}
 
         def serve(route):
             path = "/" + route.request.url[len(ORIGIN):].lstrip("/")
@@ -115,8 +121,8 @@ def front(browser):
     require_module("anywidget")
     ends = []
 
-    def make(*args, **kwargs):
-        end = FrontEnd(browser, convviz.widget(*args, **kwargs))
+    def make(*args, motion: str = "no-preference", **kwargs):
+        end = FrontEnd(browser, convviz.widget(*args, **kwargs), motion)
         ends.append(end)
         return end
 
@@ -135,12 +141,12 @@ def test_front_end_shows_the_python_state(front):
     assert end.text(".cvw-size strong") == "3 × 3"
     assert page.eval_on_selector_all(".cvw-disagreements li", "l => l.map(e => e.textContent)") \
         == w.disagreements
-    # the picture is the Python SVG, decoded by the browser
-    page.wait_for_function("document.querySelector('.cvw-picture img').complete")
-    width = page.eval_on_selector(".cvw-picture img", "i => i.naturalWidth")
-    assert width == int(w.svg.split(' width="', 1)[1].split('"', 1)[0])
-    shown = page.eval_on_selector(".cvw-picture img", "i => fetch(i.src).then(r => r.text())")
-    assert shown == w.svg
+    # the picture is the Python SVG, inline: node for node what an SVG parser makes of
+    # w.svg, once the hover's own additions (overlay, focus, labels) are taken off
+    assert page.locator(".cvw-picture img").count() == 0
+    assert page.evaluate(SAME_SVG, w.svg)
+    assert page.get_attribute(".cvw-svg svg", "width") == \
+        w.svg.split(' width="', 1)[1].split('"', 1)[0]
     # the controls say the spec
     values = page.eval_on_selector_all(".cvw-controls [name]",
                                        "l => l.map(e => [e.name, e.type === 'checkbox' ? "
@@ -151,6 +157,15 @@ def test_front_end_shows_the_python_state(front):
                             "out_channels": ""}
     assert page.input_value("[name=save_path]") == "padding_strides.gif"
     assert end.text(".cvw-frame-text") == "all 9 frames, looping"
+
+
+#: whether the inline picture is the SVG text given, but for the hover's additions
+SAME_SVG = """text => {
+  const want = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+  const got = document.querySelector(".cvw-svg svg").cloneNode(true);
+  got.querySelectorAll(".cv-hover").forEach((g) => g.remove());
+  for (const name of ["tabindex", "aria-label", "aria-keyshortcuts"]) got.removeAttribute(name);
+  return want.namespaceURI === "http://www.w3.org/2000/svg" && got.isEqualNode(want); }"""
 
 
 def _change(page, name: str, value: str) -> None:
@@ -258,18 +273,22 @@ def test_keyboard_reaches_every_control_with_a_visible_focus(front):
     end = front("padding_strides")
     page = end.page
     order = []
-    for _ in range(17):
+    for _ in range(27):
         page.keyboard.press("Tab")
         order.append(page.evaluate(
             "(() => { const e = document.activeElement; const s = getComputedStyle(e); "
-            "return [e.getAttribute('name') || e.getAttribute('aria-label') || e.textContent,"
+            "return [e.tagName === 'svg' ? 'svg' : e.getAttribute('name') || "
+            "e.getAttribute('aria-label') || e.textContent,"
             " s.outlineStyle, s.outlineWidth]; })()"))
     names = [name for name, _, _ in order]
+    taps = [f"kernel tap {r}, {c}" for r in range(3) for c in range(3)]
     assert names == ["n", "input_size", "kernel_size", "stride", "padding", "dilation",
                      "transposed", "output_padding", "groups", "in_channels", "out_channels",
-                     "previous frame", "Pause", "next frame", "frame", "save_path",
-                     "save_overwrite"]
-    assert all(style == "solid" and width == "2px" for _, style, width in order), order
+                     "svg", *taps, "previous frame", "Pause", "next frame", "frame",
+                     "save_path", "save_overwrite"]
+    # the picture keeps the hover's focus ring (as in the playground), the rest the widget's
+    assert all(style == "solid" and width == ("3px" if name == "svg" else "2px")
+               for name, style, width in order), order
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Save"
     page.keyboard.press("Enter")
@@ -370,7 +389,7 @@ def test_front_end_under_anywidgets_own_runtime(browser):
     page.wait_for_selector(".convviz-widget .cvw-pytorch", timeout=15_000)
     assert page.inner_text(".cvw-pytorch") == w.pytorch["code"]
     assert page.inner_text(".cvw-size strong") == "3 × 3"
-    page.wait_for_function("document.querySelector('.cvw-picture img').naturalWidth > 0")
+    page.wait_for_function("document.querySelector('.cvw-svg svg[tabindex]') !== null")
     styles = page.eval_on_selector_all("style", "l => l.map(s => s.textContent)")
     assert (TEMPLATES / "widget.css").read_text("utf-8") in styles
     page.fill("[name=dilation]", "1")
@@ -378,3 +397,102 @@ def test_front_end_under_anywidgets_own_runtime(browser):
     assert page.evaluate("window.calls.set") == [["spec", {**w.spec, "dilation": 1}]]
     assert not errors, errors
     page.close()
+
+
+# -- the picture's hover (the playground's, templates/convviz-hover.js) ---------------------
+
+#: picture px -> window px (scrolled into view first)
+TO_CLIENT = """([x, y]) => { const svg = document.querySelector(".cvw-svg svg");
+  const p = svg.createSVGPoint(); p.x = x; p.y = y;
+  let q = p.matrixTransform(svg.getScreenCTM());
+  if (q.y < 0 || q.y > innerHeight) {
+    scrollBy(0, q.y - innerHeight / 2); q = p.matrixTransform(svg.getScreenCTM());
+  }
+  return [q.x, q.y]; }"""
+LIT = """side => { const p = document.querySelector(".cvw-svg .cv-lit-" + side);
+  return p ? p.dataset.cells.split(" ").filter(Boolean).sort() : []; }"""
+HELD = """() => { const svg = document.querySelector(".cvw-svg svg");
+  return svg.classList.contains("cv-hold") ?
+    Array.from(svg.querySelectorAll(".cv-f.cv-on")).map(g => Number(g.dataset.frame)) : null; }"""
+
+HOVER_SPECS = [ConvSpec(5, 3, stride=2, padding=1),
+               ConvSpec((3, 4), 3, stride=2, padding=((1, 0), (0, 1)), transposed=True,
+                        output_padding=1)]
+
+
+def _point_at(page, xy) -> None:
+    x, y = page.evaluate(TO_CLIENT, list(xy))
+    page.mouse.move(x, y)
+
+
+@pytest.mark.parametrize("spec", HOVER_SPECS, ids=["strided", "transposed"])
+def test_pointing_at_a_cell_lights_what_the_engine_says(front, spec):
+    from test_playground import centres, key
+
+    end = front(spec)
+    page = end.page
+    outs, ins = centres(spec)
+    taps = spec.taps.reshape(*spec.output_size, -1, spec.ndim)
+    for n, out in enumerate(outs):
+        _point_at(page, outs[out])
+        index = tuple(int(v) for v in out.split(","))
+        assert page.evaluate(LIT, "in") == sorted(key(c) for c in taps[index]), out
+        assert page.evaluate(LIT, "out") == [out]
+        assert page.evaluate(HELD) == [n]  # the picture holds that output's frame
+    flat = spec.taps.reshape(spec.frame_count, -1, spec.ndim)
+    outputs = [key(o) for o in np.ndindex(*spec.output_size)]
+    for cell in list(ins)[::3]:
+        _point_at(page, ins[cell])
+        want = sorted(outputs[o] for o in range(len(outputs))
+                      if cell in {key(c) for c in flat[o]})
+        assert page.evaluate(LIT, "out") == want, cell
+    page.mouse.move(0, 0)  # away: nothing lit, the picture plays again
+    assert page.evaluate(LIT, "in") == [] and page.evaluate(HELD) is None
+    # the kernel taps: a transposed spec's are applied flipped (the gallery's wording)
+    label = page.get_attribute(".cvw-picture .cv-kernel", "aria-label")
+    assert ("applied flipped" in label) == spec.transposed
+    scene = build_scene(spec)
+    for w, tap in enumerate(np.ndindex(*spec.kernel_size)):
+        want = sorted({key(f.taps[t]) for f in scene.frames
+                       for t in np.flatnonzero(f.weight_index == w)})
+        page.hover(f'.cvw-picture [data-tap="{key(tap)}"]')
+        assert page.evaluate(LIT, "in") == want, tap
+    assert end.sets() == []  # pointing sets nothing in the model
+
+
+def _svg_listeners(page) -> list[str]:
+    """The event types listened for on the picture (Chromium's DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    found = cdp.send("Runtime.evaluate", {"expression": "document.querySelector('.cvw-svg svg')"})
+    listeners = cdp.send("DOMDebugger.getEventListeners",
+                         {"objectId": found["result"]["objectId"]})["listeners"]
+    cdp.detach()
+    return sorted(entry["type"] for entry in listeners)
+
+
+def test_a_new_picture_and_cleanup_remove_the_hover(front):
+    end = front("padding_strides")
+    page = end.page
+    assert _svg_listeners(page) == ["blur", "click", "focus", "keydown", "pointerleave",
+                                    "pointermove"]
+    _change(page, "stride", "1")  # a new picture: one hover, on it
+    end.kernel()
+    assert end.w.output_size == [5, 5]
+    assert page.evaluate(SAME_SVG, end.w.svg)
+    assert page.locator(".cvw-picture .cv-kernel").count() == 1
+    assert page.locator(".cvw-picture .cv-hover").count() == 1
+    assert len(_svg_listeners(page)) == 6
+    page.evaluate("window.cleanup()")
+    assert _svg_listeners(page) == []
+    assert page.locator(".cvw-picture .cv-kernel, .cvw-picture .cv-hover").count() == 0
+
+
+def test_reduced_motion_starts_held_on_the_poster_frame(front):
+    from convviz.notebook_widget import animation, as_spec
+
+    end = front("padding_strides", motion="reduce")
+    poster = animation(as_spec(end.w.spec)).poster_frame
+    assert end.kernel() == [["frame", poster]]
+    assert end.w.frame == poster
+    assert end.text(".cvw-frame-text") == f"frame {poster + 1} of 9"
+    assert end.page.evaluate(HELD) == [poster]
