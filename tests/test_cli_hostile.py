@@ -332,8 +332,12 @@ def parent_of(pid: int) -> int | None:
         return None
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+#: ``python -m convviz`` with Python's own Ctrl-C handler installed first, as a user's shell
+#: delivers it (a test run started in the background inherits SIGINT ignored, and so
+#: would the command)
+_CONVVIZ_WITH_SIGINT = ("import runpy, signal; "
+                        "signal.signal(signal.SIGINT, signal.default_int_handler); "
+                        "runpy.run_module('convviz', run_name='__main__', alter_sys=True)")
 
 
 def signal_while_working(args: list[object], signum: int, *, workers: int, settle: float
@@ -345,11 +349,8 @@ def signal_while_working(args: list[object], signum: int, *, workers: int, settl
     so that a failing run leaves none behind either)."""
     marker = uuid.uuid4().hex
     env = dict(os.environ, CONVVIZ_TEST_MARKER=marker, PYTHONIOENCODING="utf-8")
-    # (Ctrl-C as a user's shell delivers it: a test run started in the background
-    # inherits SIGINT ignored, and so would the command)
-    proc = subprocess.Popen([sys.executable, "-m", "convviz", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                            preexec_fn=_default_sigint)
+    proc = subprocess.Popen([sys.executable, "-c", _CONVVIZ_WITH_SIGINT, *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         deadline = time.monotonic() + 120
         while len([p for p in marked_processes(marker) if parent_of(p) == proc.pid]) < workers:
