@@ -25,6 +25,9 @@ Importing this module does not import matplotlib.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -127,6 +130,14 @@ def vector_renderer_class(kind: str) -> type:
         def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> Any:
             return super().get_text_width_height_descent(s, self._scaled_prop(prop), ismath)
 
+        def open_group(self, s: str, gid: Any = None) -> None:
+            with _logged(self, "open_group", (s, gid)):
+                super().open_group(s, gid)
+
+        def close_group(self, s: str) -> None:
+            with _logged(self, "close_group", (s,)):
+                super().close_group(s)
+
     _CLASSES[kind] = PixelVectorRenderer
     return PixelVectorRenderer
 
@@ -134,6 +145,148 @@ def vector_renderer_class(kind: str) -> type:
 def _urls(urls: Any) -> Any:
     """A collection's link targets (the generic collection drawing needs a list)."""
     return [None] if urls is None else urls
+
+
+class _WriterTap:
+    """Stands in for an SVG renderer's ``writer``: passes every call on, and while an
+    artist is recorded (``events`` a list) notes it, so that the artist's output can be
+    written again by the same calls (:func:`_replay`): the same bytes, by construction."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.events: list[tuple[str, tuple[Any, ...], dict[str, Any]]] | None = None
+        self.memo: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
+
+    def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if self.events is not None:
+            self.events.append((name, args, kwargs))
+        return getattr(self.writer, name)(*args, **kwargs)
+
+    def start(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("start", args, kwargs)
+
+    def end(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("end", args, kwargs)
+
+    def element(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("element", args, kwargs)
+
+    def data(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("data", args, kwargs)
+
+    def comment(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("comment", args, kwargs)
+
+    def close(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call("close", args, kwargs)
+
+    def flush(self) -> Any:
+        return self.writer.flush()
+
+
+@contextlib.contextmanager
+def _logged(renderer: Any, name: str, args: tuple[Any, ...]) -> Iterator[None]:
+    """Notes a renderer's group call as one event while an artist is recorded (the group's
+    number is counted again when it is replayed); the writer calls inside it are not noted."""
+    tap = renderer.writer
+    if not isinstance(tap, _WriterTap) or tap.events is None:
+        yield
+        return
+    events = tap.events
+    events.append((name, args, {}))
+    tap.events = None
+    try:
+        yield
+    finally:
+        tap.events = events
+
+
+def _replay(renderer: Any, tap: _WriterTap,
+            events: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
+    for name, args, kwargs in events:
+        if name in ("open_group", "close_group"):
+            getattr(renderer, name)(*args)
+        else:
+            getattr(tap.writer, name)(*args, **kwargs)
+
+
+def _memo_keys(source: Any, fig: Any, dynamic: list[Any]) -> list[tuple[Any, Any]]:
+    """(artist, a function giving the key of what it draws now) for the artists of
+    ``fig`` whose SVG output is decided by that key alone.
+
+    The flat renderers: each rectangle and text by its look (what the renderers change
+    between frames, :func:`convviz.draw.flat_base._look`); the diagrams: every artist
+    not marked as changing (their static picture, the same in every frame).
+    """
+    from matplotlib.collections import Collection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Rectangle
+    from matplotlib.text import Text
+
+    found = [fig.patch, *fig.texts, *fig.patches, *fig.lines, *fig.artists]
+    for ax in fig.axes:
+        found += ax.get_children()
+    # each once, and none whose drawing is already replaced
+    drawn = [a for a in {id(a): a for a in found}.values() if "draw" not in vars(a)]
+    keys: list[tuple[Any, Any]] = []
+    if getattr(source, "fig", None) is fig:  # a diagram: what is not dynamic is static
+        changing = {id(a) for a in dynamic}
+        for artist in drawn:
+            if id(artist) not in changing and isinstance(artist, (Patch, Text, Line2D,
+                                                                  Collection)):
+                keys.append((artist, functools.partial(_static_key, artist)))
+    else:
+        from convviz.draw.flat_base import _look
+
+        for artist in drawn:
+            if isinstance(artist, (Rectangle, Text)):
+                keys.append((artist, functools.partial(_look_key, _look, artist)))
+    return keys
+
+
+def _static_key(artist: Any) -> Any:
+    return id(artist)
+
+
+def _look_key(look: Any, artist: Any) -> Any:
+    return (id(artist), look(artist))
+
+
+def _draw_memoised(fig: Any, renderer: Any, keys: list[tuple[Any, Any]]) -> None:
+    """``fig.draw(renderer)``, each artist of ``keys`` drawn once per key into this
+    renderer's document, then written again from its recorded writer calls."""
+    tap = renderer.writer
+    if not isinstance(tap, _WriterTap):
+        tap = renderer.writer = _WriterTap(renderer.writer)
+
+    def memoised(artist: Any, key_of: Any) -> Any:
+        draw = artist.draw
+
+        def draw_once(r: Any) -> None:
+            if r is not renderer or tap.events is not None:
+                draw(r)
+                return
+            key = key_of()
+            events = tap.memo.get(key)
+            if events is not None:
+                _replay(renderer, tap, events)
+                return
+            tap.events = []
+            try:
+                draw(r)
+                tap.memo[key] = tap.events
+            finally:
+                tap.events = None
+
+        return draw_once
+
+    for artist, key_of in keys:
+        artist.draw = memoised(artist, key_of)
+    try:
+        fig.draw(renderer)
+    finally:
+        for artist, _ in keys:
+            del artist.draw
 
 
 def _is_oblique(source: Any) -> bool:
@@ -257,7 +410,10 @@ def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> None:
         artist.set_animated(False)
     try:
         with matplotlib.rc_context({**_RC, **VECTOR_RC}):
-            fig.draw(renderer)
+            if hasattr(renderer, "writer"):  # SVG: what did not change is written again
+                _draw_memoised(fig, renderer, _memo_keys(source, fig, animated))
+            else:
+                fig.draw(renderer)
     finally:
         for artist in animated:
             artist.set_animated(True)
