@@ -385,21 +385,25 @@ def draw_static(source: Any, renderer: Any) -> Any:
     return tee
 
 
-def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> None:
+def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> np.ndarray | None:
     """Draw frame ``n`` of ``source`` onto ``renderer`` (after :func:`draw_static`'s
-    ``state``, which holds the picture every frame shares, for the oblique renderer)."""
+    ``state``, which holds the picture every frame shares, for the oblique renderer).
+
+    Returns the raster frame drawn on the way (a figure-based source's ``frame(n)``:
+    the same pixels as the source gives), or None when none was drawn.
+    """
     import matplotlib
 
     if hasattr(source, "draw_vector"):
         source.draw_vector(renderer, n)
-        return
+        return None
     if _is_oblique(source):
         tee = state if state is not None else draw_static(source, renderer)
         tee.target = renderer
         with matplotlib.rc_context(VECTOR_RC):
             tee.twin._draw(n)
-        return
-    source.frame(n)  # sets the artists up for frame n
+        return None
+    raster = source.frame(n)  # sets the artists up for frame n
     fig = _figure(source)
     if fig is None:
         raise SpecError(f"{type(source).__name__} cannot be drawn as vectors; use .gif or .png")
@@ -417,3 +421,4 @@ def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> None:
     finally:
         for artist in animated:
             artist.set_animated(True)
+    return raster  # type: ignore[no-any-return]
