@@ -100,7 +100,27 @@ def vector_renderer_class(kind: str) -> type:
             return copy
 
         def draw_path(self, gc: Any, path: Any, transform: Any, rgbFace: Any = None) -> None:
-            super().draw_path(self._scaled_gc(gc), path, as_transform(transform), rgbFace)
+            transform = as_transform(transform)
+            tap = getattr(self, "writer", None)
+            key = _path_key(gc, path, transform, rgbFace) if isinstance(tap, _WriterTap) \
+                else None
+            if key is None:
+                super().draw_path(self._scaled_gc(gc), path, transform, rgbFace)
+                return
+            assert isinstance(tap, _WriterTap)
+            events = tap.paths.get(key)
+            if events is None:  # drawn once, its writer calls noted
+                outer, tap.events = tap.events, []
+                try:
+                    super().draw_path(self._scaled_gc(gc), path, transform, rgbFace)
+                    events = tap.paths[key] = tap.events
+                finally:
+                    tap.events = outer
+                if outer is not None:
+                    outer.extend(events)
+                return
+            for name, args, kwargs in events:  # (noted again if an artist is recorded)
+                tap.call(name, args, kwargs)
 
         def draw_path_collection(self, gc: Any, master_transform: Any, paths: Any,
                                  all_transforms: Any, offsets: Any, offset_trans: Any,
@@ -156,32 +176,53 @@ class _WriterTap:
         self.writer = writer
         self.events: list[tuple[str, tuple[Any, ...], dict[str, Any]]] | None = None
         self.memo: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
+        self.paths: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
 
-    def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if self.events is not None:
             self.events.append((name, args, kwargs))
         return getattr(self.writer, name)(*args, **kwargs)
 
     def start(self, *args: Any, **kwargs: Any) -> Any:
-        return self._call("start", args, kwargs)
+        return self.call("start", args, kwargs)
 
     def end(self, *args: Any, **kwargs: Any) -> Any:
-        return self._call("end", args, kwargs)
+        return self.call("end", args, kwargs)
 
     def element(self, *args: Any, **kwargs: Any) -> Any:
-        return self._call("element", args, kwargs)
+        return self.call("element", args, kwargs)
 
     def data(self, *args: Any, **kwargs: Any) -> Any:
-        return self._call("data", args, kwargs)
+        return self.call("data", args, kwargs)
 
     def comment(self, *args: Any, **kwargs: Any) -> Any:
-        return self._call("comment", args, kwargs)
+        return self.call("comment", args, kwargs)
 
     def close(self, *args: Any, **kwargs: Any) -> Any:
-        return self._call("close", args, kwargs)
+        return self.call("close", args, kwargs)
 
     def flush(self) -> Any:
         return self.writer.flush()
+
+
+def _path_key(gc: Any, path: Any, transform: Any, rgbFace: Any) -> Any:
+    """Everything an SVG renderer's ``draw_path`` writes depends on (None when that is not
+    simple to tell: a hatch, a clip path, a sketch, a transform that is not affine)."""
+    from matplotlib.transforms import Affine2DBase
+
+    if (gc.get_hatch() is not None or gc.get_clip_path()[0] is not None
+            or gc.get_sketch_params() is not None or not isinstance(transform, Affine2DBase)):
+        return None
+    offset, dashes = gc.get_dashes()
+    clip = gc.get_clip_rectangle()
+    codes = path.codes
+    return (path.vertices.tobytes(), path.vertices.shape,
+            None if codes is None else codes.tobytes(), path.should_simplify,
+            path.simplify_threshold, transform.get_matrix().tobytes(),
+            None if rgbFace is None else tuple(np.asarray(rgbFace, dtype=float).ravel()),
+            tuple(gc.get_rgb()), gc.get_linewidth(), gc.get_alpha(), gc.get_forced_alpha(),
+            offset, None if dashes is None else tuple(dashes), gc.get_joinstyle(),
+            gc.get_capstyle(), None if clip is None else tuple(clip.bounds), gc.get_url())
 
 
 @contextlib.contextmanager
