@@ -177,6 +177,7 @@ class _WriterTap:
         self.events: list[tuple[str, tuple[Any, ...], dict[str, Any]]] | None = None
         self.memo: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
         self.paths: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
+        self.animated: dict[int, list[Any]] = {}  # figure id -> its animated artists
 
     def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if self.events is not None:
@@ -450,13 +451,18 @@ def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> np.ndar
         raise SpecError(f"{type(source).__name__} cannot be drawn as vectors; use .gif or .png")
     from convviz.draw.flat_base import _RC
 
-    animated = [a for a in fig.findobj() if a.get_animated()]
+    tap = getattr(renderer, "writer", None)
+    if isinstance(tap, _WriterTap) and id(fig) in tap.animated:  # (a document's later frames)
+        animated = tap.animated[id(fig)]
+    else:
+        animated = [a for a in fig.findobj() if a.get_animated()]
     for artist in animated:
         artist.set_animated(False)
     try:
         with matplotlib.rc_context({**_RC, **VECTOR_RC}):
             if hasattr(renderer, "writer"):  # SVG: what did not change is written again
                 _draw_memoised(fig, renderer, _memo_keys(source, fig, animated))
+                renderer.writer.animated[id(fig)] = animated
             else:
                 fig.draw(renderer)
     finally:
