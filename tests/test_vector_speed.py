@@ -76,7 +76,7 @@ def _job(name: str, path: str, still: bool, **extra: object) -> ImageJob:
 
 
 @pytest.mark.parametrize(("name", "options"), SOURCES[::2])
-def test_gif_from_the_svg_frames_is_the_animation_gif(name, options):
+def test_gif_and_png_from_the_svg_frames_are_the_animation_s(name, options):
     pictures._animation.cache_clear()
     pictures._themed.cache_clear()
     svg = pictures.render_picture(_job(name, "a.svg", False, **options))
@@ -84,9 +84,10 @@ def test_gif_from_the_svg_frames_is_the_animation_gif(name, options):
     key = next(iter(pictures._DRAWN))
     assert len(pictures._DRAWN[key]) == animate(name, labels=False, **options).frame_count
     gif = pictures.render_picture(_job(name, "a.gif", False, **options))
-    assert not pictures._DRAWN  # taken once
+    png = pictures.render_picture(_job(name, "a.png", True, **options))
     fresh = animate(name, labels=False, theme=LIGHT_THEME, **options)
     assert gif == fresh.to_gif_bytes()
+    assert png == fresh.to_png_bytes()
 
 
 #: sha256 of gallery pictures drawn by the code before the shortcuts (commit baf8664)

@@ -208,7 +208,8 @@ def _picture(job: ImageJob, draft: bool) -> bytes:
     if job.path.endswith(".png"):
         from convviz.encode.png import write_png
 
-        data = write_png(anim.frame(poster), None)
+        drawn = _DRAWN.get((job.source, job.options), {})
+        data = write_png(drawn[poster] if poster in drawn else anim.frame(poster), None)
     elif one:
         from convviz.encode.gif import write_gif
 
@@ -219,7 +220,8 @@ def _picture(job: ImageJob, draft: bool) -> bytes:
     return data
 
 
-#: (source, options) -> the raster frames its animated SVG drew, for its GIF (one group's)
+#: (source, options) -> the raster frames its animated SVG drew, for its GIF and PNG (the
+#: latest group's only)
 _DRAWN: dict[tuple[str, Any], dict[int, Any]] = {}
 
 
@@ -228,7 +230,7 @@ def _gif(job: ImageJob, anim: Any) -> bytes:
     same bytes as ``anim.to_gif_bytes()``, which draws them again)."""
     from convviz.encode.gif import write_gif
 
-    drawn = _DRAWN.pop((job.source, job.options), {})
+    drawn = _DRAWN.get((job.source, job.options), {})
     if len(drawn) != anim.frame_count or hasattr(anim.source, "frame_indices"):
         return bytes(anim.to_gif_bytes())
     data = write_gif([drawn[n] for n in range(anim.frame_count)], None, anim.duration_ms)
