@@ -230,7 +230,7 @@ def _path_key(gc: Any, path: Any, transform: Any, rgbFace: Any) -> Any:
 def _logged(renderer: Any, name: str, args: tuple[Any, ...]) -> Iterator[None]:
     """Notes a renderer's group call as one event while an artist is recorded (the group's
     number is counted again when it is replayed); the writer calls inside it are not noted."""
-    tap = renderer.writer
+    tap = getattr(renderer, "writer", None)  # (a PDF renderer has none)
     if not isinstance(tap, _WriterTap) or tap.events is None:
         yield
         return
@@ -297,7 +297,7 @@ def _look_key(look: Any, artist: Any) -> Any:
 def _draw_memoised(fig: Any, renderer: Any, keys: list[tuple[Any, Any]]) -> None:
     """``fig.draw(renderer)``, each artist of ``keys`` drawn once per key into this
     renderer's document, then written again from its recorded writer calls."""
-    tap = renderer.writer
+    tap = getattr(renderer, "writer", None)  # (a PDF renderer has none)
     if not isinstance(tap, _WriterTap):
         tap = renderer.writer = _WriterTap(renderer.writer)
 
