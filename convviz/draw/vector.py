@@ -18,7 +18,12 @@ which matplotlib gives in points, are scaled by dpi / 72 on the way.
   moves on top of it, as the raster does;
 - figure-based sources (the flat renderers, the diagrams): frame ``n``'s
   artists are set up by drawing the raster frame, then the whole figure is
-  drawn onto the vector renderer.
+  drawn onto the vector renderer. On an SVG renderer, an artist whose look
+  has not changed since an earlier frame of the same document (a diagram's
+  static picture, a flat renderer's cell in the same look), and a path drawn
+  before with the same shape, transform, colours and line, are written again
+  from the SVG writer calls noted the first time: the same bytes, without
+  drawing them again.
 
 Importing this module does not import matplotlib.
 """
