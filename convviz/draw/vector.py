@@ -18,13 +18,21 @@ which matplotlib gives in points, are scaled by dpi / 72 on the way.
   moves on top of it, as the raster does;
 - figure-based sources (the flat renderers, the diagrams): frame ``n``'s
   artists are set up by drawing the raster frame, then the whole figure is
-  drawn onto the vector renderer.
+  drawn onto the vector renderer. On an SVG renderer, an artist whose look
+  has not changed since an earlier frame of the same document (a diagram's
+  static picture, a flat renderer's cell in the same look), and a path drawn
+  before with the same shape, transform, colours and line, are written again
+  from the SVG writer calls noted the first time: the same bytes, without
+  drawing them again.
 
 Importing this module does not import matplotlib.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -97,7 +105,27 @@ def vector_renderer_class(kind: str) -> type:
             return copy
 
         def draw_path(self, gc: Any, path: Any, transform: Any, rgbFace: Any = None) -> None:
-            super().draw_path(self._scaled_gc(gc), path, as_transform(transform), rgbFace)
+            transform = as_transform(transform)
+            tap = getattr(self, "writer", None)
+            key = _path_key(gc, path, transform, rgbFace) if isinstance(tap, _WriterTap) \
+                else None
+            if key is None:
+                super().draw_path(self._scaled_gc(gc), path, transform, rgbFace)
+                return
+            assert isinstance(tap, _WriterTap)
+            events = tap.paths.get(key)
+            if events is None:  # drawn once, its writer calls noted
+                outer, tap.events = tap.events, []
+                try:
+                    super().draw_path(self._scaled_gc(gc), path, transform, rgbFace)
+                    events = tap.paths[key] = tap.events
+                finally:
+                    tap.events = outer
+                if outer is not None:
+                    outer.extend(events)
+                return
+            for name, args, kwargs in events:  # (noted again if an artist is recorded)
+                tap.call(name, args, kwargs)
 
         def draw_path_collection(self, gc: Any, master_transform: Any, paths: Any,
                                  all_transforms: Any, offsets: Any, offset_trans: Any,
@@ -127,6 +155,14 @@ def vector_renderer_class(kind: str) -> type:
         def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> Any:
             return super().get_text_width_height_descent(s, self._scaled_prop(prop), ismath)
 
+        def open_group(self, s: str, gid: Any = None) -> None:
+            with _logged(self, "open_group", (s, gid)):
+                super().open_group(s, gid)
+
+        def close_group(self, s: str) -> None:
+            with _logged(self, "close_group", (s,)):
+                super().close_group(s)
+
     _CLASSES[kind] = PixelVectorRenderer
     return PixelVectorRenderer
 
@@ -134,6 +170,170 @@ def vector_renderer_class(kind: str) -> type:
 def _urls(urls: Any) -> Any:
     """A collection's link targets (the generic collection drawing needs a list)."""
     return [None] if urls is None else urls
+
+
+class _WriterTap:
+    """Stands in for an SVG renderer's ``writer``: passes every call on, and while an
+    artist is recorded (``events`` a list) notes it, so that the artist's output can be
+    written again by the same calls (:func:`_replay`): the same bytes, by construction."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.events: list[tuple[str, tuple[Any, ...], dict[str, Any]]] | None = None
+        self.memo: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
+        self.paths: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
+        self.animated: dict[int, list[Any]] = {}  # figure id -> its animated artists
+
+    def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if self.events is not None:
+            self.events.append((name, args, kwargs))
+        return getattr(self.writer, name)(*args, **kwargs)
+
+    def start(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("start", args, kwargs)
+
+    def end(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("end", args, kwargs)
+
+    def element(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("element", args, kwargs)
+
+    def data(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("data", args, kwargs)
+
+    def comment(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("comment", args, kwargs)
+
+    def close(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("close", args, kwargs)
+
+    def flush(self) -> Any:
+        return self.writer.flush()
+
+
+def _path_key(gc: Any, path: Any, transform: Any, rgbFace: Any) -> Any:
+    """Everything an SVG renderer's ``draw_path`` writes depends on (None when that is not
+    simple to tell: a hatch, a clip path, a sketch, a transform that is not affine)."""
+    from matplotlib.transforms import Affine2DBase
+
+    if (gc.get_hatch() is not None or gc.get_clip_path()[0] is not None
+            or gc.get_sketch_params() is not None or not isinstance(transform, Affine2DBase)):
+        return None
+    offset, dashes = gc.get_dashes()
+    clip = gc.get_clip_rectangle()
+    codes = path.codes
+    return (path.vertices.tobytes(), path.vertices.shape,
+            None if codes is None else codes.tobytes(), path.should_simplify,
+            path.simplify_threshold, transform.get_matrix().tobytes(),
+            None if rgbFace is None else tuple(np.asarray(rgbFace, dtype=float).ravel()),
+            tuple(gc.get_rgb()), gc.get_linewidth(), gc.get_alpha(), gc.get_forced_alpha(),
+            offset, None if dashes is None else tuple(dashes), gc.get_joinstyle(),
+            gc.get_capstyle(), None if clip is None else tuple(clip.bounds), gc.get_url())
+
+
+@contextlib.contextmanager
+def _logged(renderer: Any, name: str, args: tuple[Any, ...]) -> Iterator[None]:
+    """Notes a renderer's group call as one event while an artist is recorded (the group's
+    number is counted again when it is replayed); the writer calls inside it are not noted."""
+    tap = getattr(renderer, "writer", None)  # (a PDF renderer has none)
+    if not isinstance(tap, _WriterTap) or tap.events is None:
+        yield
+        return
+    events = tap.events
+    events.append((name, args, {}))
+    tap.events = None
+    try:
+        yield
+    finally:
+        tap.events = events
+
+
+def _replay(renderer: Any, tap: _WriterTap,
+            events: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
+    for name, args, kwargs in events:
+        if name in ("open_group", "close_group"):
+            getattr(renderer, name)(*args)
+        else:
+            getattr(tap.writer, name)(*args, **kwargs)
+
+
+def _memo_keys(source: Any, fig: Any, dynamic: list[Any]) -> list[tuple[Any, Any]]:
+    """(artist, a function giving the key of what it draws now) for the artists of
+    ``fig`` whose SVG output is decided by that key alone.
+
+    The flat renderers: each rectangle and text by its look (what the renderers change
+    between frames, :func:`convviz.draw.flat_base._look`); the diagrams: every artist
+    not marked as changing (their static picture, the same in every frame).
+    """
+    from matplotlib.collections import Collection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Rectangle
+    from matplotlib.text import Text
+
+    found = [fig.patch, *fig.texts, *fig.patches, *fig.lines, *fig.artists]
+    for ax in fig.axes:
+        found += ax.get_children()
+    # each once, and none whose drawing is already replaced
+    drawn = [a for a in {id(a): a for a in found}.values() if "draw" not in vars(a)]
+    keys: list[tuple[Any, Any]] = []
+    if getattr(source, "fig", None) is fig:  # a diagram: what is not dynamic is static
+        changing = {id(a) for a in dynamic}
+        for artist in drawn:
+            if id(artist) not in changing and isinstance(artist, (Patch, Text, Line2D,
+                                                                  Collection)):
+                keys.append((artist, functools.partial(_static_key, artist)))
+    else:
+        from convviz.draw.flat_base import _look
+
+        for artist in drawn:
+            if isinstance(artist, (Rectangle, Text)):
+                keys.append((artist, functools.partial(_look_key, _look, artist)))
+    return keys
+
+
+def _static_key(artist: Any) -> Any:
+    return id(artist)
+
+
+def _look_key(look: Any, artist: Any) -> Any:
+    return (id(artist), look(artist))
+
+
+def _draw_memoised(fig: Any, renderer: Any, keys: list[tuple[Any, Any]]) -> None:
+    """``fig.draw(renderer)``, each artist of ``keys`` drawn once per key into this
+    renderer's document, then written again from its recorded writer calls."""
+    tap = getattr(renderer, "writer", None)  # (a PDF renderer has none)
+    if not isinstance(tap, _WriterTap):
+        tap = renderer.writer = _WriterTap(renderer.writer)
+
+    def memoised(artist: Any, key_of: Any) -> Any:
+        draw = artist.draw
+
+        def draw_once(r: Any) -> None:
+            if r is not renderer or tap.events is not None:
+                draw(r)
+                return
+            key = key_of()
+            events = tap.memo.get(key)
+            if events is not None:
+                _replay(renderer, tap, events)
+                return
+            tap.events = []
+            try:
+                draw(r)
+                tap.memo[key] = tap.events
+            finally:
+                tap.events = None
+
+        return draw_once
+
+    for artist, key_of in keys:
+        artist.draw = memoised(artist, key_of)
+    try:
+        fig.draw(renderer)
+    finally:
+        for artist, _ in keys:
+            del artist.draw
 
 
 def _is_oblique(source: Any) -> bool:
@@ -232,32 +432,45 @@ def draw_static(source: Any, renderer: Any) -> Any:
     return tee
 
 
-def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> None:
+def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> np.ndarray | None:
     """Draw frame ``n`` of ``source`` onto ``renderer`` (after :func:`draw_static`'s
-    ``state``, which holds the picture every frame shares, for the oblique renderer)."""
+    ``state``, which holds the picture every frame shares, for the oblique renderer).
+
+    Returns the raster frame drawn on the way (a figure-based source's ``frame(n)``:
+    the same pixels as the source gives), or None when none was drawn.
+    """
     import matplotlib
 
     if hasattr(source, "draw_vector"):
         source.draw_vector(renderer, n)
-        return
+        return None
     if _is_oblique(source):
         tee = state if state is not None else draw_static(source, renderer)
         tee.target = renderer
         with matplotlib.rc_context(VECTOR_RC):
             tee.twin._draw(n)
-        return
-    source.frame(n)  # sets the artists up for frame n
+        return None
+    raster = source.frame(n)  # sets the artists up for frame n
     fig = _figure(source)
     if fig is None:
         raise SpecError(f"{type(source).__name__} cannot be drawn as vectors; use .gif or .png")
     from convviz.draw.flat_base import _RC
 
-    animated = [a for a in fig.findobj() if a.get_animated()]
+    tap = getattr(renderer, "writer", None)
+    if isinstance(tap, _WriterTap) and id(fig) in tap.animated:  # (a document's later frames)
+        animated = tap.animated[id(fig)]
+    else:
+        animated = [a for a in fig.findobj() if a.get_animated()]
     for artist in animated:
         artist.set_animated(False)
     try:
         with matplotlib.rc_context({**_RC, **VECTOR_RC}):
-            fig.draw(renderer)
+            if hasattr(renderer, "writer"):  # SVG: what did not change is written again
+                _draw_memoised(fig, renderer, _memo_keys(source, fig, animated))
+                renderer.writer.animated[id(fig)] = animated
+            else:
+                fig.draw(renderer)
     finally:
         for artist in animated:
             artist.set_animated(True)
+    return raster  # type: ignore[no-any-return]

@@ -81,8 +81,14 @@ def _oblique_svg(renderer: Any, *, duration_ms: float, frame: int | None) -> byt
     return svg.document(duration_ms=duration_ms, frame=frame).encode("utf-8")
 
 
-def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = None) -> bytes:
-    """The SVG document of ``source`` (a frame source): one frame, or all of them animated."""
+def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = None,
+              rasters: dict[int, Any] | None = None) -> bytes:
+    """The SVG document of ``source`` (a frame source): one frame, or all of them animated.
+
+    ``rasters``: if given, filled with frame number -> the raster frame (an (H, W, 3)
+    uint8 array, the source's own ``frame(n)``) that a figure-based source draws on the
+    way to its vectors, so a GIF of the same frames need not draw them again.
+    """
     inner, frames, width, height, caption = _document(source, frame)
     if _is_oblique(inner):
         return _oblique_svg(inner, duration_ms=duration_ms, frame=frame)
@@ -108,7 +114,7 @@ def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = N
         renderer.writer.element("desc", f"{caption} ({what})")
         state = draw_static(inner, renderer)
         if frame is not None:
-            draw_frame(inner, renderer, frames[0], state)
+            _keep(rasters, frames[0], draw_frame(inner, renderer, frames[0], state))
         else:
             poster = int(getattr(inner, "poster_frame", 0))
             total = _seconds(duration_ms * count)
@@ -117,7 +123,7 @@ def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = N
                                       display="inline" if n == poster else "none")
                 if count > 1:
                     renderer.writer.element("animate", **_smil(n, count, total))
-                draw_frame(inner, renderer, n, state)
+                _keep(rasters, n, draw_frame(inner, renderer, n, state))
                 renderer.writer.end("g")
         renderer.finalize()
     text = out.getvalue()
@@ -131,6 +137,13 @@ def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = N
     text = re.sub(r'<svg([^>]*?)width="([\d.]+)pt" height="([\d.]+)pt"',
                   r'<svg\1width="\2px" height="\3px" xml:space="preserve"', text, count=1)
     return text.encode("utf-8")
+
+
+def _keep(rasters: dict[int, Any] | None, n: int, raster: Any) -> None:
+    if rasters is not None and raster is not None:
+        import numpy as np
+
+        rasters[n] = np.array(raster, dtype=np.uint8, copy=True)  # (the source may reuse it)
 
 
 def _smil(n: int, count: int, total: str) -> dict[str, str]:

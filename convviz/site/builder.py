@@ -241,8 +241,10 @@ def _run_group(renderer: Renderer, group: list[ImageJob]) -> list[tuple[str, byt
 
     A group is one animation: its SVG, its still, its GIF and PNG downloads.
     """
+    # the SVGs first: the GIF takes the frames the animated SVG drew (convviz.site.pictures)
+    ordered = sorted(group, key=lambda job: not job.path.endswith(".svg"))
     with busy():  # a worker whose parent is gone interrupts this (convviz.workers)
-        return [_run(renderer, job) for job in group]
+        return [_run(renderer, job) for job in ordered]
 
 
 def _groups(todo: list[ImageJob], presets: Mapping[str, Any]) -> list[list[ImageJob]]:

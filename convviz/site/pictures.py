@@ -210,13 +210,32 @@ def _picture(job: ImageJob, draft: bool) -> bytes:
     if job.path.endswith(".png"):
         from convviz.encode.png import write_png
 
-        data = write_png(anim.frame(poster), None)
+        drawn = _DRAWN.get((job.source, job.options), {})
+        data = write_png(drawn[poster] if poster in drawn else anim.frame(poster), None)
     elif one:
         from convviz.encode.gif import write_gif
 
         data = write_gif([anim.frame(poster)], None, anim.duration_ms)
     else:
-        data = anim.to_gif_bytes()
+        data = _gif(job, anim)
+    assert data is not None
+    return data
+
+
+#: (source, options) -> the raster frames its animated SVG drew, for its GIF and PNG (the
+#: latest group's only)
+_DRAWN: dict[tuple[str, Any], dict[int, Any]] = {}
+
+
+def _gif(job: ImageJob, anim: Any) -> bytes:
+    """The animated GIF, from the frames the group's SVG drew when it has them all (the
+    same bytes as ``anim.to_gif_bytes()``, which draws them again)."""
+    from convviz.encode.gif import write_gif
+
+    drawn = _DRAWN.get((job.source, job.options), {})
+    if len(drawn) != anim.frame_count or hasattr(anim.source, "frame_indices"):
+        return bytes(anim.to_gif_bytes())
+    data = write_gif([drawn[n] for n in range(anim.frame_count)], None, anim.duration_ms)
     assert data is not None
     return data
 
@@ -228,7 +247,12 @@ def _themed(source: str, options: tuple[tuple[str, Any], ...], frame: int | None
     from convviz.site.themed import themed_svg
 
     anim = _animation(source, options)
-    return themed_svg(svg_bytes(anim, duration_ms=anim.duration_ms, frame=frame))
+    rasters: dict[int, Any] = {}
+    data = svg_bytes(anim, duration_ms=anim.duration_ms, frame=frame, rasters=rasters)
+    if frame is None:
+        _DRAWN.clear()  # one group's at a time
+        _DRAWN[source, options] = rasters
+    return themed_svg(data)
 
 
 def _oblique(anim: Any) -> bool:
