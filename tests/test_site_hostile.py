@@ -224,9 +224,11 @@ def test_leftovers_of_earlier_builds_are_removed_and_nothing_else(tmp_path, buil
     _restore(out, built)
     leftovers = ["img/.dilation.gif.k2j4h_x9.tmp", "img/old_preset.gif", "img/old-numbers.png",
                  ".index.html.abc12345.tmp", "assets/.style.css.zz9_ab12.tmp",
-                 f".{site.MANIFEST_NAME}.q1w2e3r4.tmp"]
+                 f".{site.MANIFEST_NAME}.q1w2e3r4.tmp", "img/.cvz-0badf00d.tmp",
+                 ".cvz-12345678.tmp", "zh/.cvz-abcdef01.tmp"]
     kept = ["notes.txt", ".hidden.tmp", "img/readme.txt", "img/photo.jpeg", ".other.html.x1.tmp",
-            "assets/logo.svg", "sub/.index.html.abc12345.tmp", "img/sub/old.gif"]
+            "assets/logo.svg", "sub/.index.html.abc12345.tmp", "img/sub/old.gif",
+            "sub/.cvz-0badf00d.tmp", ".cvz-notmine.tmp"]
     for rel in leftovers + kept:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(b"x")
@@ -240,12 +242,13 @@ def test_a_temporary_file_of_a_build_running_now_is_kept(tmp_path, built):
 
     out = tmp_path / "site"
     _restore(out, built)
-    running = out / "img" / ".dilation.gif.a1b2c3d4.tmp"
-    running.write_bytes(b"half written")
+    running = [out / "img" / ".dilation.gif.a1b2c3d4.tmp", out / "img" / ".cvz-a1b2c3d4.tmp"]
     later = time.time() + 3600  # written after this build started
-    os.utime(running, (later, later))
+    for path in running:
+        path.write_bytes(b"half written")
+        os.utime(path, (later, later))
     site.build(out, jobs=1, renderer=tiny_renderer)
-    assert running.read_bytes() == b"half written"
+    assert [path.read_bytes() for path in running] == [b"half written"] * 2
 
 
 def test_an_img_link_out_of_the_folder_is_refused(tmp_path, built):

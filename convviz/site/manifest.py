@@ -50,8 +50,10 @@ MANIFEST_NAME = ".convviz-manifest.json"
 PICTURE_DIR = "img"
 #: a picture the gallery makes: img/<name>.svg (shown), .gif or .png (downloads)
 PICTURE_PATH = re.compile(r"img/([A-Za-z0-9_][A-Za-z0-9_.-]{0,200})\.(svg|gif|png)")
-#: the temporary file the atomic writer makes beside ``<name>``: .<name>.<random>.tmp
+#: the temporary file older atomic writers made beside ``<name>``: .<name>.<random>.tmp
 TEMP_NAME = re.compile(r"\.(.+)\.[A-Za-z0-9_]+\.tmp")
+#: the temporary file the atomic writer (convviz.encode.atomic) makes: .cvz-<8 hex>.tmp
+ATOMIC_TEMP = re.compile(r"\.cvz-[0-9a-f]{8}\.tmp")
 #: a manifest larger than this is not read (the real one is a few kB)
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 #: largest picture file the manifest may describe
@@ -254,11 +256,12 @@ def sweep(out: Path, wanted: Iterable[str], own_files: Iterable[str],
     """Remove what earlier builds left in ``out``; return the paths removed.
 
     Removed: pictures in ``img/`` (``<name>.svg|gif|png``) that are not in
-    ``wanted``, and the atomic writer's temporary files (``.<name>.<x>.tmp``)
-    of a picture or of one of ``own_files`` (the pages, assets and manifest)
-    last modified before ``started`` (a ``time.time()``; so a build running
-    at the same time keeps its own). Nothing else is touched, and nothing whose
-    folder resolves outside ``out``.
+    ``wanted``, and temporary files of the atomic writer that a killed build left
+    (``.cvz-<8 hex>.tmp`` in a folder the gallery writes; ``.<name>.<x>.tmp`` of a
+    picture or of one of ``own_files``, the pages, assets and manifest, as older
+    versions named them) last modified before ``started`` (a ``time.time()``; so a
+    build running at the same time keeps its own). Nothing else is touched, and
+    nothing whose folder resolves outside ``out``.
     """
     root = out.resolve()
     keep = set(wanted)
@@ -276,11 +279,16 @@ def sweep(out: Path, wanted: Iterable[str], own_files: Iterable[str],
         for entry in _entries(folder):
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             temp = TEMP_NAME.fullmatch(entry.name)
-            if temp is not None:
-                target = temp.group(1)
-                target_rel = f"{rel_dir}/{target}" if rel_dir else target
-                ours = target in owned[rel_dir] or (rel_dir == PICTURE_DIR
-                                                     and PICTURE_PATH.fullmatch(target_rel))
+            atomic = ATOMIC_TEMP.fullmatch(entry.name)
+            if temp is not None or atomic is not None:
+                if atomic is not None:
+                    ours = True  # the atomic writer's own name, in a folder the gallery writes
+                else:
+                    assert temp is not None
+                    target = temp.group(1)
+                    target_rel = f"{rel_dir}/{target}" if rel_dir else target
+                    ours = target in owned[rel_dir] or bool(
+                        rel_dir == PICTURE_DIR and PICTURE_PATH.fullmatch(target_rel))
                 if ours and started is not None and not _older(entry, started):
                     continue
                 if ours and _unlink(folder / entry.name, "a temporary file of an earlier build"):
