@@ -28,7 +28,7 @@ from typing import Any
 from convviz.encode.atomic import write_bytes
 from convviz.errors import SpecError
 
-__all__ = ["pdf_bytes", "save_pdf", "save_svg", "svg_bytes"]
+__all__ = ["oblique_svg", "pdf_bytes", "save_pdf", "save_svg", "svg_bytes"]
 
 
 def _inner(source: Any) -> Any:
@@ -70,15 +70,17 @@ def _is_oblique(source: Any) -> bool:
     return isinstance(source, ConvRenderer)
 
 
-def _oblique_svg(renderer: Any, *, duration_ms: float, frame: int | None) -> bytes:
+def oblique_svg(renderer: Any, *, duration_ms: float, frame: int | None,
+                dark: Any = None) -> bytes:
     """The oblique picture's own SVG (:mod:`convviz.draw.oblique_svg`), in the renderer's
-    theme and scale, with its poster frame."""
+    theme and scale, with its poster frame; ``dark``: a theme whose colours apply under
+    ``prefers-color-scheme: dark`` (the gallery's), or None."""
     from convviz.draw.oblique_svg import ObliqueSvg
     from convviz.frames import poster_frame
 
     svg = ObliqueSvg(renderer.scene, renderer.theme, renderer.scale)
     svg.poster_frame = poster_frame(renderer)
-    return svg.document(duration_ms=duration_ms, frame=frame).encode("utf-8")
+    return svg.document(dark=dark, duration_ms=duration_ms, frame=frame).encode("utf-8")
 
 
 def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = None,
@@ -91,7 +93,7 @@ def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = N
     """
     inner, frames, width, height, caption = _document(source, frame)
     if _is_oblique(inner):
-        return _oblique_svg(inner, duration_ms=duration_ms, frame=frame)
+        return oblique_svg(inner, duration_ms=duration_ms, frame=frame)
     import matplotlib
 
     from convviz.draw.vector import (

@@ -192,13 +192,10 @@ def _picture(job: ImageJob, draft: bool) -> bytes:
     one = job.still is not None or draft
     if job.path.endswith(".svg") and _oblique(anim):
         one = job.still is not None  # (written directly, no drawing: whole even in a draft)
-        from convviz.draw.oblique_svg import ObliqueSvg
+        from convviz.encode.vector import oblique_svg
 
-        r = anim.source
-        svg = ObliqueSvg(r.scene, r.theme, r.scale)
-        svg.poster_frame = poster
-        return svg.document(dark=DARK_THEME, duration_ms=anim.duration_ms,
-                            frame=poster if one else None).encode("utf-8")
+        return oblique_svg(anim.source, dark=DARK_THEME, duration_ms=anim.duration_ms,
+                           frame=poster if one else None)
     if job.path.endswith(".svg"):
         from convviz.site.themed import poster_svg
 
