@@ -156,6 +156,27 @@ def test_animated_svg_plays_each_frame_in_its_turn():
     assert np.abs(shots[0] - shots[1]).max() > 100
 
 
+@pytest.mark.parametrize("name", ["glu_block", "scatter_even"])
+def test_animated_figure_svg_shows_each_frame_s_changes(name):
+    """A diagram's SVG (its static picture once, its changing artists per frame) and a
+    flat renderer's: where two raster frames differ, each frame of the SVG looks like its
+    own raster frame, not the other."""
+    from convviz.encode.vector import svg_bytes
+
+    anim = convviz.animate(name, duration=0.5)
+    a, b = 0, anim.frame_count // 2
+    shots = _chromium_shots(svg_bytes(anim.source, duration_ms=anim.duration_ms), anim.size,
+                            [(a + 0.5) * 0.5, (b + 0.5) * 0.5])
+    want_a, want_b = anim.frame(a).astype(int), anim.frame(b).astype(int)
+    region = np.abs(want_a - want_b).max(axis=2) > 64
+    assert region.sum() > 50  # the frames do differ
+    for shot, own, other in ((shots[0], want_a, want_b), (shots[1], want_b, want_a)):
+        _agree(shot, own)
+        near = np.abs(shot - own).max(axis=2)[region].mean()
+        far = np.abs(shot - other).max(axis=2)[region].mean()
+        assert near < far / 3, (near, far)
+
+
 # -- PDF -------------------------------------------------------------------------------------
 def _pages(data: bytes) -> int:
     return data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page>")

@@ -1,11 +1,12 @@
 """The SVG writer's shortcuts change no byte.
 
-An SVG of a figure-based source (the flat renderers, the diagrams) writes an artist whose
-look did not change, and a path drawn before, by replaying the writer calls noted the
-first time (convviz.draw.vector); the gallery's GIF takes the raster frames its SVG drew
-(convviz.site.pictures). Each is checked against the plain way: matplotlib drawing the
-whole figure every frame, the Animation drawing its own frames. The pinned digests were
-computed by the code before these shortcuts (commit baf8664), with the same matplotlib.
+An SVG of a figure-based source writes what it drew before again from the writer calls
+noted the first time (convviz.draw.vector): a flat renderer's artist in a look it had
+before, a path, a collection or one of its paths in the same look; a text's size is
+measured once. A diagram draws its static picture once and its changing artists on top
+in each frame, as its raster frames are drawn. The gallery's GIF takes the raster frames
+its SVG drew (convviz.site.pictures). Each is checked against the plain way: every
+artist and path drawn by matplotlib every frame, the Animation drawing its own frames.
 """
 
 from __future__ import annotations
@@ -29,22 +30,40 @@ SOURCES = [
 ]
 
 
+class _Forgetful(dict):  # type: ignore[type-arg]
+    """A cache that never holds anything."""
+
+    def __setitem__(self, key: object, value: object) -> None:
+        pass
+
+
+def _plain_flat(flat, renderer):
+    for artist in flat._order:  # every artist drawn by matplotlib, in the full draw's order
+        artist.draw(renderer)
+
+
 def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every frame drawn whole by matplotlib: no artist and no path replayed."""
+    """Every artist and path drawn by matplotlib: nothing replayed, nothing remembered."""
     monkeypatch.setattr(vector, "_memo_keys", lambda source, fig, dynamic: [])
     monkeypatch.setattr(vector, "_path_key", lambda gc, path, transform, face: None)
+    monkeypatch.setattr(vector, "_collection_key", lambda args, kwargs: None)
+    monkeypatch.setattr(vector, "_items", lambda *args, **kwargs: False)
+    monkeypatch.setattr(vector, "_draw_flat", _plain_flat)
+    monkeypatch.setattr(vector, "_METRICS", _Forgetful())
 
 
 @pytest.mark.parametrize(("name", "options"), SOURCES)
 def test_replayed_svg_is_the_whole_drawing(name, options, monkeypatch):
     replays = []
-    replay = vector._replay
+    replay, again = vector._replay, vector._again
     monkeypatch.setattr(vector, "_replay",
                         lambda r, tap, events: (replays.append(1), replay(r, tap, events)))
+    monkeypatch.setattr(vector, "_again",
+                        lambda tap, events: (replays.append(1), again(tap, events)))
     anim = animate(name, labels=False, **options)
     fast = svg_bytes(anim, duration_ms=anim.duration_ms)
     poster = svg_bytes(anim, frame=int(anim.poster_frame))
-    assert replays, "no artist was replayed: the shortcut is not in use"
+    assert replays, "nothing was replayed: the shortcut is not in use"
     with monkeypatch.context() as plain:
         _plain(plain)
         whole = animate(name, labels=False, **options)
@@ -52,21 +71,41 @@ def test_replayed_svg_is_the_whole_drawing(name, options, monkeypatch):
         assert svg_bytes(whole, frame=int(whole.poster_frame)) == poster
 
 
-def test_paths_drawn_once_then_replayed(monkeypatch):
+def test_a_diagram_draws_its_static_picture_once(monkeypatch):
     anim = animate("highway_block", labels=False)
-    taps = []
-    draw = vector._draw_memoised
+    statics = []
+    draw = vector.draw_static
 
-    def spy(fig, renderer, keys):
-        draw(fig, renderer, keys)
-        taps.append(renderer.writer)
+    def spy(source, renderer):
+        statics.append(renderer)
+        return draw(source, renderer)
 
-    monkeypatch.setattr(vector, "_draw_memoised", spy)
-    svg_bytes(anim, duration_ms=anim.duration_ms)
-    tap = taps[-1]
-    assert len({id(t) for t in taps}) == 1  # one document, one memo
-    assert tap.paths and tap.memo
+    monkeypatch.setattr(vector, "draw_static", spy)
+    text = svg_bytes(anim, duration_ms=anim.duration_ms).decode()
+    assert len(statics) == 1  # one document, one static picture
+    tap = statics[0].writer
+    assert tap.paths  # paths and collections noted, to be written again
     assert tap.events is None  # nothing left recording
+    # the static picture comes before the frames, which hold only what changes
+    first = text.index('<g id="frame0"')
+    assert text.count("<text", 0, first) > 10
+    assert all(text.count("<text", text.index(f'<g id="frame{n}"'),
+                          text.index("</g>\n", text.index(f'<g id="frame{n}"'))) <= 1
+               for n in range(anim.frame_count))
+
+
+def test_collection_items_are_drawn_as_matplotlib_draws_them(monkeypatch):
+    """The per-path collection drawing makes the same draw_path calls as matplotlib's."""
+    fast = {}
+    for name in ("separable_conv", "stack_plain_vs_dilated"):
+        anim = animate(name, labels=False)
+        fast[name] = svg_bytes(anim, duration_ms=anim.duration_ms)
+    with monkeypatch.context() as plain:
+        plain.setattr(vector, "_items", lambda *args, **kwargs: False)
+        plain.setattr(vector, "_collection_key", lambda args, kwargs: None)
+        for name, data in fast.items():
+            anim = animate(name, labels=False)
+            assert svg_bytes(anim, duration_ms=anim.duration_ms) == data, name
 
 
 def _job(name: str, path: str, still: bool, **extra: object) -> ImageJob:
@@ -90,7 +129,8 @@ def test_gif_and_png_from_the_svg_frames_are_the_animation_s(name, options):
     assert png == fresh.to_png_bytes()
 
 
-#: sha256 of gallery pictures drawn by the code before the shortcuts (commit baf8664)
+#: sha256 of gallery pictures drawn by the code before the shortcuts (commit baf8664); the
+#: diagram's SVGs since it draws its static picture once (as its raster frames are drawn)
 PINNED = {
     ("no_padding_no_strides_transposed", "scatter", "a-still.svg"):
         "a99b4f6c30bf7b9f77a404fd1803c092003e1a44e295c5a81c91d57d75d28034",
@@ -101,9 +141,9 @@ PINNED = {
     ("no_padding_no_strides_transposed", "scatter", "a.png"):
         "61f0ff19e0f6d905c01871909902013fa37fe53d0009d8793631378487b573bf",
     ("highway_block", "zh", "a-still.svg"):
-        "7e7f94b4ba53236a76ccac2cdbf51eebc55bf6fd21f6e5e624e9a2a2ad3570cd",
+        "ea50de16fc04f308671f03fdba4fe6732a1ef071847c693c66013368179ee056",
     ("highway_block", "zh", "a.svg"):
-        "6fa434de1887d5a053e68a52b965806a66cacacb3457336227a4f9c2ff1c9acc",
+        "ed7e08fc19f41f31c96347eab46f976f2454d5c670c44e24b0661cd943b0bb86",
     ("highway_block", "zh", "a.gif"):
         "25ec0b816bc8046d0985a3b77ccfd4d331625618d7d1c17f6c0cef80090c1dd4",
     ("highway_block", "zh", "a.png"):

@@ -391,6 +391,22 @@ def test_changed_pixels_equal_a_plain_comparison(shape):
     np.testing.assert_array_equal(pal._changed(a, b), want)
 
 
+@pytest.mark.parametrize("channels", [None, 3])
+def test_changed_box_is_the_tightest_box_of_the_changed_pixels(channels):
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        shape = (int(rng.integers(1, 12)), int(rng.integers(1, 12)))
+        a = rng.integers(0, 3, shape if channels is None else (*shape, channels),
+                         dtype=np.uint8)
+        b = a.copy()
+        b[rng.random(a.shape) < rng.choice([0.0, 0.02, 0.3])] ^= 1
+        differs = (a != b) if channels is None else (a != b).any(axis=2)
+        ys, xs = np.nonzero(differs)
+        want = (0, 0, 0, 0) if ys.size == 0 else (
+            int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1)
+        assert gif._changed_box(b, a) == want
+
+
 def test_transparent_runs_follow_the_rule():
     """Changed pixels keep their index; an unchanged pixel keeps it only when it lies
     in a row's run of one index that holds a changed pixel; else transparent."""

@@ -42,6 +42,8 @@ from convviz.errors import SpecError
 __all__ = ["draw_frame", "draw_static", "supports_vector", "vector_renderer_class"]
 
 _CLASSES: dict[str, type] = {}
+#: (kind, text, ismath, font) -> the text's (width, height, descent) on a vector renderer
+_METRICS: dict[tuple[Any, ...], Any] = {}
 
 #: rc settings for vector output: text as text, no random ids, no dates
 VECTOR_RC: Any = {
@@ -124,8 +126,7 @@ def vector_renderer_class(kind: str) -> type:
                 if outer is not None:
                     outer.extend(events)
                 return
-            for name, args, kwargs in events:  # (noted again if an artist is recorded)
-                tap.call(name, args, kwargs)
+            _again(tap, events)
 
         def draw_path_collection(self, gc: Any, master_transform: Any, paths: Any,
                                  all_transforms: Any, offsets: Any, offset_trans: Any,
@@ -135,10 +136,28 @@ def vector_renderer_class(kind: str) -> type:
             # the generic one: each path through draw_path (which scales)
             from matplotlib.backend_bases import RendererBase
 
-            RendererBase.draw_path_collection(
-                self, gc, as_transform(master_transform), paths, all_transforms, offsets,
-                as_transform(offset_trans), facecolors, edgecolors, linewidths, linestyles,
-                antialiaseds, _urls(urls), offset_position, **kwargs)
+            args = (gc, as_transform(master_transform), paths, all_transforms, offsets,
+                    as_transform(offset_trans), facecolors, edgecolors, linewidths,
+                    linestyles, antialiaseds, _urls(urls), offset_position)
+            tap = getattr(self, "writer", None)
+            key = _collection_key(args, kwargs) if isinstance(tap, _WriterTap) else None
+            if key is None:
+                RendererBase.draw_path_collection(self, *args, **kwargs)
+                return
+            assert isinstance(tap, _WriterTap)
+            events = tap.paths.get(key)
+            if events is None:  # drawn once, its writer calls noted
+                outer, tap.events = tap.events, []
+                try:
+                    if not _items(self, *args, **kwargs):
+                        RendererBase.draw_path_collection(self, *args, **kwargs)
+                    events = tap.paths[key] = tap.events
+                finally:
+                    tap.events = outer
+                if outer is not None:
+                    outer.extend(events)
+                return
+            _again(tap, events)
 
         def draw_markers(self, gc: Any, marker_path: Any, marker_trans: Any, path: Any,
                          trans: Any, rgbFace: Any = None) -> None:
@@ -153,7 +172,17 @@ def vector_renderer_class(kind: str) -> type:
                               mtext=None)
 
         def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> Any:
-            return super().get_text_width_height_descent(s, self._scaled_prop(prop), ismath)
+            scaled = self._scaled_prop(prop)
+            # the font's metrics (matplotlib's own cache holds them per renderer, and a
+            # document is a renderer: every SVG would measure its texts again)
+            key = (kind, s, ismath, hash(scaled), scaled.get_file())
+            found = _METRICS.get(key)
+            if found is None:
+                if len(_METRICS) >= 20_000:  # (a bound for a long session)
+                    _METRICS.clear()
+                found = _METRICS[key] = super().get_text_width_height_descent(s, scaled,
+                                                                              ismath)
+            return found
 
         def open_group(self, s: str, gid: Any = None) -> None:
             with _logged(self, "open_group", (s, gid)):
@@ -211,6 +240,13 @@ class _WriterTap:
         return self.writer.flush()
 
 
+def _again(tap: _WriterTap, events: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
+    """Write a path's (or a collection's) noted writer calls again (noted in turn if an
+    artist is being recorded)."""
+    for name, args, kwargs in events:
+        tap.call(name, args, kwargs)
+
+
 def _path_key(gc: Any, path: Any, transform: Any, rgbFace: Any) -> Any:
     """Everything an SVG renderer's ``draw_path`` writes depends on (None when that is not
     simple to tell: a hatch, a clip path, a sketch, a transform that is not affine)."""
@@ -229,6 +265,142 @@ def _path_key(gc: Any, path: Any, transform: Any, rgbFace: Any) -> Any:
             tuple(gc.get_rgb()), gc.get_linewidth(), gc.get_alpha(), gc.get_forced_alpha(),
             offset, None if dashes is None else tuple(dashes), gc.get_joinstyle(),
             gc.get_capstyle(), None if clip is None else tuple(clip.bounds), gc.get_url())
+
+
+def _items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any, offsets: Any,
+           offset_trans: Any, faces: Any, edges: Any, widths: Any, styles: Any,
+           antialiased: Any, urls: Any, position: Any, hatchcolors: Any = None) -> bool:
+    """Draw a collection's paths one by one as matplotlib's generic
+    ``RendererBase.draw_path_collection`` does — the same ``draw_path`` calls with the
+    same graphics context states — without its per-item overhead, in the common case
+    (one transform for all, no links, no hatch; the caller checked the rest). A path
+    drawn before in the same look is written again from its noted writer calls (not
+    drawn: its key is found from the item's properties alone). False if not that case.
+    """
+    from matplotlib.colors import to_rgba
+    from matplotlib.transforms import Affine2D
+
+    if len(transforms) or any(u is not None for u in urls) or (
+            hatchcolors is not None and len(hatchcolors) and gc.get_hatch() is not None):
+        return False
+    n_paths, n_offsets = len(paths), len(offsets)
+    n_faces, n_edges, n_widths, n_styles, n_aa = (len(faces), len(edges), len(widths),
+                                                   len(styles), len(antialiased))
+    if (n_faces == 0 and n_edges == 0) or n_paths == 0:
+        return True
+    tap = renderer.writer
+    base = _gc_key(gc)
+    matrix = master.get_matrix()
+    moved = offset_trans.transform(offsets) if n_offsets else None
+    gc0 = renderer.new_gc()
+    gc0.copy_properties(gc)
+    if n_edges == 0:
+        gc0.set_linewidth(0.0)
+    width, dashes, colour = gc0.get_linewidth(), gc0.get_dashes(), tuple(gc0.get_rgb())
+    path_keys: dict[int, Any] = {}
+    for i in range(max(n_paths, n_offsets)):
+        xo, yo = (moved[i % n_offsets] if moved is not None else (0.0, 0.0))
+        if not (np.isfinite(xo) and np.isfinite(yo)):
+            continue
+        if n_edges:
+            if n_widths:
+                width = float(widths[i % n_widths])
+            if n_styles:
+                dashes = styles[i % n_styles]
+            ec = to_rgba(edges[i % n_edges])
+            if ec[3] == 0.0:
+                width = 0.0
+            else:
+                colour = ec
+        fc = faces[i % n_faces] if n_faces else None
+        if fc is not None and len(fc) == 4 and fc[3] == 0:
+            fc = None
+        aa = bool(antialiased[i % n_aa]) if n_aa else False
+        k = i % n_paths
+        path = paths[k]
+        if k not in path_keys:
+            codes = path.codes
+            path_keys[k] = (path.vertices.tobytes(), path.vertices.shape,
+                            None if codes is None else codes.tobytes(), path.should_simplify,
+                            path.simplify_threshold)
+        key = ("item", base, path_keys[k], matrix.tobytes(), float(xo), float(yo),
+               None if fc is None else tuple(np.asarray(fc, dtype=float).ravel()),
+               tuple(colour), width, None if dashes is None else (
+                   dashes[0], None if dashes[1] is None else tuple(dashes[1])), aa)
+        events = tap.paths.get(key)
+        if events is not None:
+            _again(tap, events)
+            continue
+        gc0.set_linewidth(width)
+        gc0.set_dashes(*dashes)
+        gc0.set_foreground(colour, isRGBA=True)
+        gc0.set_antialiased(aa)
+        transform = Affine2D(matrix.copy())
+        if xo != 0 or yo != 0:
+            transform.translate(xo, yo)
+        outer, tap.events = tap.events, []
+        try:
+            renderer.draw_path(gc0, path, transform, fc)
+            events = tap.paths[key] = tap.events
+        finally:
+            tap.events = outer
+        if outer is not None:
+            outer.extend(events)
+    gc0.restore()
+    return True
+
+
+def _gc_key(gc: Any) -> Any:
+    """What a graphics context gives an SVG path (None when that is not simple to tell:
+    a hatch, a clip path, a sketch)."""
+    if (gc.get_hatch() is not None or gc.get_clip_path()[0] is not None
+            or gc.get_sketch_params() is not None):
+        return None
+    offset, dashes = gc.get_dashes()
+    clip = gc.get_clip_rectangle()
+    return (tuple(gc.get_rgb()), gc.get_linewidth(), gc.get_alpha(), gc.get_forced_alpha(),
+            offset, None if dashes is None else tuple(dashes), gc.get_joinstyle(),
+            gc.get_capstyle(), None if clip is None else tuple(clip.bounds), gc.get_url(),
+            gc.get_antialiased(), gc.get_snap(), gc.get_gid())
+
+
+def _array_key(values: Any) -> Any:
+    array = np.asarray(values)
+    if array.dtype == object:
+        return None
+    return array.dtype.str, array.shape, array.tobytes()
+
+
+def _collection_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Everything the generic ``draw_path_collection`` draws from (its arguments and the
+    graphics context), or None when that is not simple to tell."""
+    from matplotlib.transforms import Affine2DBase
+
+    (gc, master, paths, transforms, offsets, offset_trans, faces, edges, widths, styles,
+     antialiased, urls, position) = args
+    base = _gc_key(gc)
+    if (base is None or set(kwargs) - {"hatchcolors"} or not isinstance(master, Affine2DBase)
+            or not isinstance(offset_trans, Affine2DBase)):
+        return None
+    shapes = []
+    for path in paths:
+        codes = path.codes
+        shapes.append((path.vertices.tobytes(), path.vertices.shape,
+                       None if codes is None else codes.tobytes(), path.should_simplify,
+                       path.simplify_threshold))
+    hatches = kwargs.get("hatchcolors")  # (matplotlib >= 3.10 passes them)
+    parts = [_array_key(v) for v in (transforms, offsets, faces, edges, widths, antialiased,
+                                     () if hatches is None else hatches)]
+    if any(p is None for p in parts):
+        return None
+    try:
+        dash_key = tuple((o, None if d is None else tuple(d)) for o, d in styles)
+        url_key = tuple(urls)
+        hash((dash_key, url_key))
+    except TypeError:
+        return None
+    return ("collection", base, master.get_matrix().tobytes(), tuple(shapes),
+            offset_trans.get_matrix().tobytes(), *parts, dash_key, url_key, position)
 
 
 @contextlib.contextmanager
@@ -336,6 +508,29 @@ def _draw_memoised(fig: Any, renderer: Any, keys: list[tuple[Any, Any]]) -> None
             del artist.draw
 
 
+def _draw_flat(flat: Any, renderer: Any) -> None:
+    """A flat renderer's frame on an SVG renderer: its artists in the order a full draw
+    paints them (:class:`convviz.draw.flat_base.FlatFigure` keeps it, and each artist's
+    look as the raster frame just read it), each drawn once per look and then written
+    again from its recorded writer calls (the figure and axes themselves add nothing:
+    the figure's patch is among the artists, the axes are off)."""
+    tap = renderer.writer
+    if not isinstance(tap, _WriterTap):
+        tap = renderer.writer = _WriterTap(renderer.writer)
+    for artist, look in zip(flat._order, flat._looks):
+        key = (id(artist), look)
+        events = tap.memo.get(key)
+        if events is not None:
+            _replay(renderer, tap, events)
+            continue
+        tap.events = []
+        try:
+            artist.draw(renderer)
+            tap.memo[key] = tap.events
+        finally:
+            tap.events = None
+
+
 def _is_oblique(source: Any) -> bool:
     from convviz.draw.oblique import ConvRenderer
 
@@ -409,9 +604,30 @@ class _ObliqueTee:
         self.side._transform = self.twin._transform  # type: ignore[attr-defined]
 
 
+def _layered(source: Any) -> bool:
+    """Whether ``source`` is a diagram: a static picture with its changing artists
+    (``_dynamic``, matplotlib's *animated* ones) drawn on top of it in every frame."""
+    fig = getattr(source, "fig", None)
+    return isinstance(getattr(source, "_dynamic", None), list) and hasattr(fig, "draw")
+
+
+#: draw_static's state for a diagram: its static picture is drawn
+_LAYERED = "layered"
+
+
 def draw_static(source: Any, renderer: Any) -> Any:
     """Draw what every frame shares onto ``renderer``; returns a state for :func:`draw_frame`
     (None when each frame is drawn whole)."""
+    if _layered(source):
+        import matplotlib
+
+        from convviz.draw.flat_base import _RC
+
+        if hasattr(renderer, "writer") and not isinstance(renderer.writer, _WriterTap):
+            renderer.writer = _WriterTap(renderer.writer)  # a path drawn again is replayed
+        with matplotlib.rc_context({**_RC, **VECTOR_RC}):
+            source.fig.draw(renderer)  # (matplotlib leaves the animated artists out)
+        return _LAYERED
     if not _is_oblique(source):
         return None
     import matplotlib
@@ -451,10 +667,25 @@ def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> np.ndar
             tee.twin._draw(n)
         return None
     raster = source.frame(n)  # sets the artists up for frame n
+    if _layered(source):
+        if state != _LAYERED:
+            draw_static(source, renderer)
+        from convviz.draw.flat_base import _RC
+
+        with matplotlib.rc_context({**_RC, **VECTOR_RC}):
+            for artist in source._dynamic:  # on the static picture, in order, as the raster
+                artist.draw(renderer)
+        return raster  # type: ignore[no-any-return]
     fig = _figure(source)
     if fig is None:
         raise SpecError(f"{type(source).__name__} cannot be drawn as vectors; use .gif or .png")
     from convviz.draw.flat_base import _RC
+
+    flat = getattr(source, "_fig", None)
+    if hasattr(renderer, "writer") and getattr(flat, "_order", None):
+        with matplotlib.rc_context({**_RC, **VECTOR_RC}):
+            _draw_flat(flat, renderer)
+        return raster  # type: ignore[no-any-return]
 
     tap = getattr(renderer, "writer", None)
     if isinstance(tap, _WriterTap) and id(fig) in tap.animated:  # (a document's later frames)

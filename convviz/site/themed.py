@@ -30,6 +30,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -79,6 +80,20 @@ def _compact_path(match: re.Match[str]) -> str:
 
 def _compact_transform(match: re.Match[str]) -> str:
     return f' transform="{_NUMBER.sub(_round, match.group(1))}"'
+
+
+def _memo(compact: Callable[[re.Match[str]], str]) -> Callable[[re.Match[str]], str]:
+    """``compact`` computed once per distinct match."""
+    done: dict[str, str] = {}
+
+    def once(match: re.Match[str]) -> str:
+        key = match.group(1)
+        found = done.get(key)
+        if found is None:
+            found = done[key] = compact(match)
+        return found
+
+    return once
 
 
 def _drop_full_clips(text: str, width: str, height: str) -> str:
@@ -242,8 +257,8 @@ def themed_svg(data: bytes) -> bytes:
     size = re.search(r'width="([\d.]+)px" height="([\d.]+)px"', root.group(0))
     if size is not None:
         text = _drop_full_clips(text, *size.groups())
-    text = re.sub(r' d="([^"]*)"', _compact_path, text)
-    text = re.sub(r' transform="([^"]*)"', _compact_transform, text)
+    text = re.sub(r' d="([^"]*)"', _memo(_compact_path), text)  # (frames repeat paths)
+    text = re.sub(r' transform="([^"]*)"', _memo(_compact_transform), text)
     text = text.replace("'DejaVu Sans', sans-serif", FONT_STACK)
     # ids nobody refers to (matplotlib names every group)
     used = set(re.findall(r"url\(#([^)]+)\)", text)) | set(re.findall(r'href="#([^"]+)"', text))
