@@ -537,6 +537,23 @@ def test_builds_are_deterministic_and_parallel_builds_agree(tmp_path):
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
 
 
+def test_a_template_error_stops_a_cold_parallel_build_before_any_picture(tmp_path):
+    """A cold build starts its workers before the pages are checked: a page that cannot
+    be rendered still stops it before any picture is written, and its workers with it."""
+    import multiprocessing
+
+    from convviz.site.templating import TemplateError
+
+    tdir = tmp_path / "t"
+    tdir.mkdir()
+    (tdir / "index.html").write_text("{{ site.no_such_field }}")
+    out = tmp_path / "site"
+    with pytest.raises(TemplateError, match="no_such_field"):
+        site.build(out, jobs=2, renderer=tiny_renderer, templates=tdir)
+    assert not [p for p in out.rglob("*") if p.is_file()]
+    assert not multiprocessing.active_children()
+
+
 def test_failed_picture_leaves_its_card_out(tmp_path, monkeypatch):
     out = tmp_path / "site"
     monkeypatch.setattr(__import__(__name__), "FAIL", {"img/padding_strides.svg"})

@@ -207,6 +207,7 @@ class ColourTally:
         self.colours = np.zeros(0, dtype=np.uint32)  # sorted 0xRRGGBB
         self.counts = np.zeros(0, dtype=np.int64)
         self._previous: np.ndarray | None = None
+        self._lut: tuple[np.ndarray, np.ndarray] | None = None  # (table, its dense lookup)
 
     def add(self, frame: np.ndarray) -> None:
         """Count one (H, W, 3) uint8 frame (the next in the sequence)."""
@@ -234,7 +235,11 @@ class ColourTally:
     def indices(self, frame: np.ndarray, table: np.ndarray) -> np.ndarray:
         """A counted (H, W, 3) frame as (H, W) uint8 palette indices."""
         keys = _pack(frame)
-        return np.take(table, np.searchsorted(self.colours, keys))
+        if self._lut is None or self._lut[0] is not table:  # 0xRRGGBB -> index, 16 MB
+            lut = np.zeros(1 << 24, dtype=np.uint8)
+            lut[self.colours] = table
+            self._lut = (table, lut)
+        return np.take(self._lut[1], keys)
 
 
 def _nearest(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:

@@ -27,6 +27,7 @@ prints: progress goes to the ``progress(done, total, name)`` callback.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import hashlib
 import importlib
 import importlib.resources
@@ -247,6 +248,26 @@ def _run_group(renderer: Renderer, group: list[ImageJob]) -> list[tuple[str, byt
         return [_run(renderer, job) for job in ordered]
 
 
+def _warm() -> None:
+    """Import what drawing needs and load matplotlib's font list, in a worker started
+    before the pictures are known (a cold build: its imports overlap the gathering)."""
+    import matplotlib.backends.backend_agg
+    import matplotlib.backends.backend_svg
+    import matplotlib.figure  # noqa: F401
+    from matplotlib import font_manager
+
+    import convviz.animation
+    import convviz.draw.diagrams
+    import convviz.draw.numbers
+    import convviz.draw.oblique
+    import convviz.draw.scatter
+    import convviz.encode.gif
+    import convviz.encode.vector
+    import convviz.site.themed  # noqa: F401
+
+    font_manager.findfont("DejaVu Sans")
+
+
 def _groups(todo: list[ImageJob], presets: Mapping[str, Any]) -> list[list[ImageJob]]:
     """Jobs grouped by (source, options), the costliest group first."""
     groups: dict[tuple[str, Any], list[ImageJob]] = {}
@@ -367,8 +388,34 @@ def build(
     if out.exists() and not out.is_dir():
         raise OutputError(f"out_dir {str(out)!r} exists and is not a directory")
     _check_places(out)
+    if lang != "all" and lang not in LANG_PAGES:
+        raise SpecError(f"lang must be one of all, {', '.join(LANG_PAGES)}, got {lang!r}")
     custom = renderer is not None
     renderer = renderer or render_picture
+    with contextlib.ExitStack() as stack:
+        # a cold build (forced, or no manifest yet) draws every picture: its workers start
+        # now, their imports overlapping the gathering
+        early = None
+        want = jobs or os.cpu_count() or 1
+        if want > 1 and (force or not (out / MANIFEST_NAME).exists()):
+            early = stack.enter_context(lifeline_pool(want,
+                                                      multiprocessing.get_context("spawn")))
+            for _ in range(want):
+                early[0].submit(_warm)
+        try:
+            return _build(out, lang, templates, jobs, progress, force, renderer, custom, start,
+                          started, early)
+        except BaseException:
+            if early is not None:
+                early[1]()  # the workers stop now (a template error, an interrupt)
+            raise
+
+
+def _build(out: Path, lang: str, templates: str | os.PathLike[str] | None, jobs: int | None,
+           progress: Callable[[int, int, str], Any] | None, force: bool, renderer: Renderer,
+           custom: bool, start: float, started: float, early: tuple[Any, Any] | None
+           ) -> BuildReport:
+    """:func:`build` once its arguments are checked (``early``: a pool already started)."""
     from convviz import __version__
 
     # 1. gather: the view models and the pictures they need; every template compiled (and,
@@ -379,8 +426,6 @@ def build(
                                   identities=identities, version=__version__,
                                   takes_lang=takes_lang(renderer not in (render_picture,
                                                                           render_draft)))
-    if lang != "all" and lang not in LANG_PAGES:
-        raise SpecError(f"lang must be one of all, {', '.join(LANG_PAGES)}, got {lang!r}")
     pages = _pages(lang)
     env = _environment(templates)
     wanted: dict[str, ImageJob] = {}
@@ -439,15 +484,16 @@ def build(
 
     groups = _groups(todo, presets)
     workers = min(jobs or os.cpu_count() or 1, len(groups))
-    if workers <= 1:
+    if workers <= 1 and (early is None or not groups):
         for group in groups:
             for result in _run_group(renderer, group):
                 store(*result)
     else:
         # spawn, not fork: the caller may hold threads (a notebook, torch) that fork breaks;
         # the workers die with this process however it ends (convviz.workers)
-        ctx = multiprocessing.get_context("spawn")
-        with lifeline_pool(workers, ctx) as (pool, cut):
+        with contextlib.ExitStack() as stack:
+            pool, cut = early or stack.enter_context(
+                lifeline_pool(workers, multiprocessing.get_context("spawn")))
             try:
                 # costliest first keeps every worker busy to the end
                 futures = [pool.submit(_run_group, renderer, group) for group in groups]
