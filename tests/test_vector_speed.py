@@ -1,7 +1,7 @@
 """The SVG writer's shortcuts change no byte.
 
 An SVG of a figure-based source writes what it drew before again from the writer calls
-noted the first time (convviz.draw.vector): a flat renderer's artist in a look it had
+noted the first time (convviz.draw.vector_memo): a flat renderer's artist in a look it had
 before, a path, a collection or one of its paths in the same look; a text's size is
 measured once. A diagram draws its static picture once and its changing artists on top
 in each frame, as its raster frames are drawn. The gallery's GIF takes the raster frames
@@ -16,7 +16,7 @@ import hashlib
 import pytest
 
 from convviz.animation import animate
-from convviz.draw import vector
+from convviz.draw import vector, vector_memo
 from convviz.encode.vector import svg_bytes
 from convviz.site import pictures
 from convviz.site.models import LIGHT_THEME, ImageJob
@@ -44,21 +44,20 @@ def _plain_flat(flat, renderer):
 
 def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every artist and path drawn by matplotlib: nothing replayed, nothing remembered."""
-    monkeypatch.setattr(vector, "_memo_keys", lambda source, fig, dynamic: [])
-    monkeypatch.setattr(vector, "_path_key", lambda gc, path, transform, face: None)
-    monkeypatch.setattr(vector, "_collection_key", lambda args, kwargs: None)
-    monkeypatch.setattr(vector, "_items", lambda *args, **kwargs: False)
-    monkeypatch.setattr(vector, "_draw_flat", _plain_flat)
-    monkeypatch.setattr(vector, "_METRICS", _Forgetful())
+    monkeypatch.setattr(vector_memo, "path_key", lambda gc, path, transform, face: None)
+    monkeypatch.setattr(vector_memo, "collection_key", lambda args, kwargs: None)
+    monkeypatch.setattr(vector_memo, "draw_items", lambda *args, **kwargs: False)
+    monkeypatch.setattr(vector_memo, "draw_flat", _plain_flat)
+    monkeypatch.setattr(vector_memo, "METRICS", _Forgetful())
 
 
 @pytest.mark.parametrize(("name", "options"), SOURCES)
 def test_replayed_svg_is_the_whole_drawing(name, options, monkeypatch):
     replays = []
-    replay, again = vector._replay, vector._again
-    monkeypatch.setattr(vector, "_replay",
+    replay, again = vector_memo.replay, vector_memo.write_again
+    monkeypatch.setattr(vector_memo, "replay",
                         lambda r, tap, events: (replays.append(1), replay(r, tap, events)))
-    monkeypatch.setattr(vector, "_again",
+    monkeypatch.setattr(vector_memo, "write_again",
                         lambda tap, events: (replays.append(1), again(tap, events)))
     anim = animate(name, labels=False, **options)
     fast = svg_bytes(anim, duration_ms=anim.duration_ms)
@@ -101,8 +100,8 @@ def test_collection_items_are_drawn_as_matplotlib_draws_them(monkeypatch):
         anim = animate(name, labels=False)
         fast[name] = svg_bytes(anim, duration_ms=anim.duration_ms)
     with monkeypatch.context() as plain:
-        plain.setattr(vector, "_items", lambda *args, **kwargs: False)
-        plain.setattr(vector, "_collection_key", lambda args, kwargs: None)
+        plain.setattr(vector_memo, "draw_items", lambda *args, **kwargs: False)
+        plain.setattr(vector_memo, "collection_key", lambda args, kwargs: None)
         for name, data in fast.items():
             anim = animate(name, labels=False)
             assert svg_bytes(anim, duration_ms=anim.duration_ms) == data, name

@@ -16,34 +16,29 @@ which matplotlib gives in points, are scaled by dpi / 72 on the way.
 - the oblique renderer (:class:`convviz.draw.oblique.ConvRenderer`): its static
   picture is drawn once (:func:`draw_static`) and each frame draws only what
   moves on top of it, as the raster does;
-- figure-based sources (the flat renderers, the diagrams): frame ``n``'s
-  artists are set up by drawing the raster frame, then the whole figure is
-  drawn onto the vector renderer. On an SVG renderer, an artist whose look
-  has not changed since an earlier frame of the same document (a diagram's
-  static picture, a flat renderer's cell in the same look), and a path drawn
-  before with the same shape, transform, colours and line, are written again
-  from the SVG writer calls noted the first time: the same bytes, without
-  drawing them again.
+- figure-based sources: frame ``n``'s artists are set up by drawing the raster
+  frame, then drawn onto the vector renderer as the raster was: a diagram's static
+  picture once (:func:`draw_static`) and its changing artists on top in each frame;
+  a flat renderer's artists in the full draw's order; another figure whole. On an SVG
+  renderer, whatever was drawn before in the same look is written again from the
+  writer calls noted the first time (:mod:`convviz.draw.vector_memo`): the same bytes,
+  without drawing it again.
 
 Importing this module does not import matplotlib.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
+from convviz.draw import vector_memo as memo
 from convviz.errors import SpecError
 
 __all__ = ["draw_frame", "draw_static", "supports_vector", "vector_renderer_class"]
 
 _CLASSES: dict[str, type] = {}
-#: (kind, text, ismath, font) -> the text's (width, height, descent) on a vector renderer
-_METRICS: dict[tuple[Any, ...], Any] = {}
 
 #: rc settings for vector output: text as text, no random ids, no dates
 VECTOR_RC: Any = {
@@ -109,12 +104,12 @@ def vector_renderer_class(kind: str) -> type:
         def draw_path(self, gc: Any, path: Any, transform: Any, rgbFace: Any = None) -> None:
             transform = as_transform(transform)
             tap = getattr(self, "writer", None)
-            key = _path_key(gc, path, transform, rgbFace) if isinstance(tap, _WriterTap) \
-                else None
+            key = (memo.path_key(gc, path, transform, rgbFace)
+                   if isinstance(tap, memo.WriterTap) else None)
             if key is None:
                 super().draw_path(self._scaled_gc(gc), path, transform, rgbFace)
                 return
-            assert isinstance(tap, _WriterTap)
+            assert isinstance(tap, memo.WriterTap)
             events = tap.paths.get(key)
             if events is None:  # drawn once, its writer calls noted
                 outer, tap.events = tap.events, []
@@ -126,7 +121,7 @@ def vector_renderer_class(kind: str) -> type:
                 if outer is not None:
                     outer.extend(events)
                 return
-            _again(tap, events)
+            memo.write_again(tap, events)
 
         def draw_path_collection(self, gc: Any, master_transform: Any, paths: Any,
                                  all_transforms: Any, offsets: Any, offset_trans: Any,
@@ -138,18 +133,19 @@ def vector_renderer_class(kind: str) -> type:
 
             args = (gc, as_transform(master_transform), paths, all_transforms, offsets,
                     as_transform(offset_trans), facecolors, edgecolors, linewidths,
-                    linestyles, antialiaseds, _urls(urls), offset_position)
+                    linestyles, antialiaseds, memo.urls(urls), offset_position)
             tap = getattr(self, "writer", None)
-            key = _collection_key(args, kwargs) if isinstance(tap, _WriterTap) else None
+            key = (memo.collection_key(args, kwargs) if isinstance(tap, memo.WriterTap)
+                   else None)
             if key is None:
                 RendererBase.draw_path_collection(self, *args, **kwargs)
                 return
-            assert isinstance(tap, _WriterTap)
+            assert isinstance(tap, memo.WriterTap)
             events = tap.paths.get(key)
             if events is None:  # drawn once, its writer calls noted
                 outer, tap.events = tap.events, []
                 try:
-                    if not _items(self, *args, **kwargs):
+                    if not memo.draw_items(self, *args, **kwargs):
                         RendererBase.draw_path_collection(self, *args, **kwargs)
                     events = tap.paths[key] = tap.events
                 finally:
@@ -157,7 +153,7 @@ def vector_renderer_class(kind: str) -> type:
                 if outer is not None:
                     outer.extend(events)
                 return
-            _again(tap, events)
+            memo.write_again(tap, events)
 
         def draw_markers(self, gc: Any, marker_path: Any, marker_trans: Any, path: Any,
                          trans: Any, rgbFace: Any = None) -> None:
@@ -176,359 +172,24 @@ def vector_renderer_class(kind: str) -> type:
             # the font's metrics (matplotlib's own cache holds them per renderer, and a
             # document is a renderer: every SVG would measure its texts again)
             key = (kind, s, ismath, hash(scaled), scaled.get_file())
-            found = _METRICS.get(key)
+            found = memo.METRICS.get(key)
             if found is None:
-                if len(_METRICS) >= 20_000:  # (a bound for a long session)
-                    _METRICS.clear()
-                found = _METRICS[key] = super().get_text_width_height_descent(s, scaled,
+                if len(memo.METRICS) >= 20_000:  # (a bound for a long session)
+                    memo.METRICS.clear()
+                found = memo.METRICS[key] = super().get_text_width_height_descent(s, scaled,
                                                                               ismath)
             return found
 
         def open_group(self, s: str, gid: Any = None) -> None:
-            with _logged(self, "open_group", (s, gid)):
+            with memo.logged(self, "open_group", (s, gid)):
                 super().open_group(s, gid)
 
         def close_group(self, s: str) -> None:
-            with _logged(self, "close_group", (s,)):
+            with memo.logged(self, "close_group", (s,)):
                 super().close_group(s)
 
     _CLASSES[kind] = PixelVectorRenderer
     return PixelVectorRenderer
-
-
-def _urls(urls: Any) -> Any:
-    """A collection's link targets (the generic collection drawing needs a list)."""
-    return [None] if urls is None else urls
-
-
-class _WriterTap:
-    """Stands in for an SVG renderer's ``writer``: passes every call on, and while an
-    artist is recorded (``events`` a list) notes it, so that the artist's output can be
-    written again by the same calls (:func:`_replay`): the same bytes, by construction."""
-
-    def __init__(self, writer: Any) -> None:
-        self.writer = writer
-        self.events: list[tuple[str, tuple[Any, ...], dict[str, Any]]] | None = None
-        self.memo: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
-        self.paths: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
-        self.animated: dict[int, list[Any]] = {}  # figure id -> its animated artists
-
-    def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        if self.events is not None:
-            self.events.append((name, args, kwargs))
-        return getattr(self.writer, name)(*args, **kwargs)
-
-    def start(self, *args: Any, **kwargs: Any) -> Any:
-        return self.call("start", args, kwargs)
-
-    def end(self, *args: Any, **kwargs: Any) -> Any:
-        return self.call("end", args, kwargs)
-
-    def element(self, *args: Any, **kwargs: Any) -> Any:
-        return self.call("element", args, kwargs)
-
-    def data(self, *args: Any, **kwargs: Any) -> Any:
-        return self.call("data", args, kwargs)
-
-    def comment(self, *args: Any, **kwargs: Any) -> Any:
-        return self.call("comment", args, kwargs)
-
-    def close(self, *args: Any, **kwargs: Any) -> Any:
-        return self.call("close", args, kwargs)
-
-    def flush(self) -> Any:
-        return self.writer.flush()
-
-
-def _again(tap: _WriterTap, events: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
-    """Write a path's (or a collection's) noted writer calls again (noted in turn if an
-    artist is being recorded)."""
-    for name, args, kwargs in events:
-        tap.call(name, args, kwargs)
-
-
-def _path_key(gc: Any, path: Any, transform: Any, rgbFace: Any) -> Any:
-    """Everything an SVG renderer's ``draw_path`` writes depends on (None when that is not
-    simple to tell: a hatch, a clip path, a sketch, a transform that is not affine)."""
-    from matplotlib.transforms import Affine2DBase
-
-    if (gc.get_hatch() is not None or gc.get_clip_path()[0] is not None
-            or gc.get_sketch_params() is not None or not isinstance(transform, Affine2DBase)):
-        return None
-    offset, dashes = gc.get_dashes()
-    clip = gc.get_clip_rectangle()
-    codes = path.codes
-    return (path.vertices.tobytes(), path.vertices.shape,
-            None if codes is None else codes.tobytes(), path.should_simplify,
-            path.simplify_threshold, transform.get_matrix().tobytes(),
-            None if rgbFace is None else tuple(np.asarray(rgbFace, dtype=float).ravel()),
-            tuple(gc.get_rgb()), gc.get_linewidth(), gc.get_alpha(), gc.get_forced_alpha(),
-            offset, None if dashes is None else tuple(dashes), gc.get_joinstyle(),
-            gc.get_capstyle(), None if clip is None else tuple(clip.bounds), gc.get_url())
-
-
-def _items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any, offsets: Any,
-           offset_trans: Any, faces: Any, edges: Any, widths: Any, styles: Any,
-           antialiased: Any, urls: Any, position: Any, hatchcolors: Any = None) -> bool:
-    """Draw a collection's paths one by one as matplotlib's generic
-    ``RendererBase.draw_path_collection`` does — the same ``draw_path`` calls with the
-    same graphics context states — without its per-item overhead, in the common case
-    (one transform for all, no links, no hatch; the caller checked the rest). A path
-    drawn before in the same look is written again from its noted writer calls (not
-    drawn: its key is found from the item's properties alone). False if not that case.
-    """
-    from matplotlib.colors import to_rgba
-    from matplotlib.transforms import Affine2D
-
-    if len(transforms) or any(u is not None for u in urls) or (
-            hatchcolors is not None and len(hatchcolors) and gc.get_hatch() is not None):
-        return False
-    n_paths, n_offsets = len(paths), len(offsets)
-    n_faces, n_edges, n_widths, n_styles, n_aa = (len(faces), len(edges), len(widths),
-                                                   len(styles), len(antialiased))
-    if (n_faces == 0 and n_edges == 0) or n_paths == 0:
-        return True
-    tap = renderer.writer
-    base = _gc_key(gc)
-    matrix = master.get_matrix()
-    moved = offset_trans.transform(offsets) if n_offsets else None
-    gc0 = renderer.new_gc()
-    gc0.copy_properties(gc)
-    if n_edges == 0:
-        gc0.set_linewidth(0.0)
-    width, dashes, colour = gc0.get_linewidth(), gc0.get_dashes(), tuple(gc0.get_rgb())
-    path_keys: dict[int, Any] = {}
-    for i in range(max(n_paths, n_offsets)):
-        xo, yo = (moved[i % n_offsets] if moved is not None else (0.0, 0.0))
-        if not (np.isfinite(xo) and np.isfinite(yo)):
-            continue
-        if n_edges:
-            if n_widths:
-                width = float(widths[i % n_widths])
-            if n_styles:
-                dashes = styles[i % n_styles]
-            ec = to_rgba(edges[i % n_edges])
-            if ec[3] == 0.0:
-                width = 0.0
-            else:
-                colour = ec
-        fc = faces[i % n_faces] if n_faces else None
-        if fc is not None and len(fc) == 4 and fc[3] == 0:
-            fc = None
-        aa = bool(antialiased[i % n_aa]) if n_aa else False
-        k = i % n_paths
-        path = paths[k]
-        if k not in path_keys:
-            codes = path.codes
-            path_keys[k] = (path.vertices.tobytes(), path.vertices.shape,
-                            None if codes is None else codes.tobytes(), path.should_simplify,
-                            path.simplify_threshold)
-        key = ("item", base, path_keys[k], matrix.tobytes(), float(xo), float(yo),
-               None if fc is None else tuple(np.asarray(fc, dtype=float).ravel()),
-               tuple(colour), width, None if dashes is None else (
-                   dashes[0], None if dashes[1] is None else tuple(dashes[1])), aa)
-        events = tap.paths.get(key)
-        if events is not None:
-            _again(tap, events)
-            continue
-        gc0.set_linewidth(width)
-        gc0.set_dashes(*dashes)
-        gc0.set_foreground(colour, isRGBA=True)
-        gc0.set_antialiased(aa)
-        transform = Affine2D(matrix.copy())
-        if xo != 0 or yo != 0:
-            transform.translate(xo, yo)
-        outer, tap.events = tap.events, []
-        try:
-            renderer.draw_path(gc0, path, transform, fc)
-            events = tap.paths[key] = tap.events
-        finally:
-            tap.events = outer
-        if outer is not None:
-            outer.extend(events)
-    gc0.restore()
-    return True
-
-
-def _gc_key(gc: Any) -> Any:
-    """What a graphics context gives an SVG path (None when that is not simple to tell:
-    a hatch, a clip path, a sketch)."""
-    if (gc.get_hatch() is not None or gc.get_clip_path()[0] is not None
-            or gc.get_sketch_params() is not None):
-        return None
-    offset, dashes = gc.get_dashes()
-    clip = gc.get_clip_rectangle()
-    return (tuple(gc.get_rgb()), gc.get_linewidth(), gc.get_alpha(), gc.get_forced_alpha(),
-            offset, None if dashes is None else tuple(dashes), gc.get_joinstyle(),
-            gc.get_capstyle(), None if clip is None else tuple(clip.bounds), gc.get_url(),
-            gc.get_antialiased(), gc.get_snap(), gc.get_gid())
-
-
-def _array_key(values: Any) -> Any:
-    array = np.asarray(values)
-    if array.dtype == object:
-        return None
-    return array.dtype.str, array.shape, array.tobytes()
-
-
-def _collection_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """Everything the generic ``draw_path_collection`` draws from (its arguments and the
-    graphics context), or None when that is not simple to tell."""
-    from matplotlib.transforms import Affine2DBase
-
-    (gc, master, paths, transforms, offsets, offset_trans, faces, edges, widths, styles,
-     antialiased, urls, position) = args
-    base = _gc_key(gc)
-    if (base is None or set(kwargs) - {"hatchcolors"} or not isinstance(master, Affine2DBase)
-            or not isinstance(offset_trans, Affine2DBase)):
-        return None
-    shapes = []
-    for path in paths:
-        codes = path.codes
-        shapes.append((path.vertices.tobytes(), path.vertices.shape,
-                       None if codes is None else codes.tobytes(), path.should_simplify,
-                       path.simplify_threshold))
-    hatches = kwargs.get("hatchcolors")  # (matplotlib >= 3.10 passes them)
-    parts = [_array_key(v) for v in (transforms, offsets, faces, edges, widths, antialiased,
-                                     () if hatches is None else hatches)]
-    if any(p is None for p in parts):
-        return None
-    try:
-        dash_key = tuple((o, None if d is None else tuple(d)) for o, d in styles)
-        url_key = tuple(urls)
-        hash((dash_key, url_key))
-    except TypeError:
-        return None
-    return ("collection", base, master.get_matrix().tobytes(), tuple(shapes),
-            offset_trans.get_matrix().tobytes(), *parts, dash_key, url_key, position)
-
-
-@contextlib.contextmanager
-def _logged(renderer: Any, name: str, args: tuple[Any, ...]) -> Iterator[None]:
-    """Notes a renderer's group call as one event while an artist is recorded (the group's
-    number is counted again when it is replayed); the writer calls inside it are not noted."""
-    tap = getattr(renderer, "writer", None)  # (a PDF renderer has none)
-    if not isinstance(tap, _WriterTap) or tap.events is None:
-        yield
-        return
-    events = tap.events
-    events.append((name, args, {}))
-    tap.events = None
-    try:
-        yield
-    finally:
-        tap.events = events
-
-
-def _replay(renderer: Any, tap: _WriterTap,
-            events: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
-    for name, args, kwargs in events:
-        if name in ("open_group", "close_group"):
-            getattr(renderer, name)(*args)
-        else:
-            getattr(tap.writer, name)(*args, **kwargs)
-
-
-def _memo_keys(source: Any, fig: Any, dynamic: list[Any]) -> list[tuple[Any, Any]]:
-    """(artist, a function giving the key of what it draws now) for the artists of
-    ``fig`` whose SVG output is decided by that key alone.
-
-    The flat renderers: each rectangle and text by its look (what the renderers change
-    between frames, :func:`convviz.draw.flat_base._look`); the diagrams: every artist
-    not marked as changing (their static picture, the same in every frame).
-    """
-    from matplotlib.collections import Collection
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch, Rectangle
-    from matplotlib.text import Text
-
-    found = [fig.patch, *fig.texts, *fig.patches, *fig.lines, *fig.artists]
-    for ax in fig.axes:
-        found += ax.get_children()
-    # each once, and none whose drawing is already replaced
-    drawn = [a for a in {id(a): a for a in found}.values() if "draw" not in vars(a)]
-    keys: list[tuple[Any, Any]] = []
-    if getattr(source, "fig", None) is fig:  # a diagram: what is not dynamic is static
-        changing = {id(a) for a in dynamic}
-        for artist in drawn:
-            if id(artist) not in changing and isinstance(artist, (Patch, Text, Line2D,
-                                                                  Collection)):
-                keys.append((artist, functools.partial(_static_key, artist)))
-    else:
-        from convviz.draw.flat_base import _look
-
-        for artist in drawn:
-            if isinstance(artist, (Rectangle, Text)):
-                keys.append((artist, functools.partial(_look_key, _look, artist)))
-    return keys
-
-
-def _static_key(artist: Any) -> Any:
-    return id(artist)
-
-
-def _look_key(look: Any, artist: Any) -> Any:
-    return (id(artist), look(artist))
-
-
-def _draw_memoised(fig: Any, renderer: Any, keys: list[tuple[Any, Any]]) -> None:
-    """``fig.draw(renderer)``, each artist of ``keys`` drawn once per key into this
-    renderer's document, then written again from its recorded writer calls."""
-    tap = getattr(renderer, "writer", None)  # (a PDF renderer has none)
-    if not isinstance(tap, _WriterTap):
-        tap = renderer.writer = _WriterTap(renderer.writer)
-
-    def memoised(artist: Any, key_of: Any) -> Any:
-        draw = artist.draw
-
-        def draw_once(r: Any) -> None:
-            if r is not renderer or tap.events is not None:
-                draw(r)
-                return
-            key = key_of()
-            events = tap.memo.get(key)
-            if events is not None:
-                _replay(renderer, tap, events)
-                return
-            tap.events = []
-            try:
-                draw(r)
-                tap.memo[key] = tap.events
-            finally:
-                tap.events = None
-
-        return draw_once
-
-    for artist, key_of in keys:
-        artist.draw = memoised(artist, key_of)
-    try:
-        fig.draw(renderer)
-    finally:
-        for artist, _ in keys:
-            del artist.draw
-
-
-def _draw_flat(flat: Any, renderer: Any) -> None:
-    """A flat renderer's frame on an SVG renderer: its artists in the order a full draw
-    paints them (:class:`convviz.draw.flat_base.FlatFigure` keeps it, and each artist's
-    look as the raster frame just read it), each drawn once per look and then written
-    again from its recorded writer calls (the figure and axes themselves add nothing:
-    the figure's patch is among the artists, the axes are off)."""
-    tap = renderer.writer
-    if not isinstance(tap, _WriterTap):
-        tap = renderer.writer = _WriterTap(renderer.writer)
-    for artist, look in zip(flat._order, flat._looks):
-        key = (id(artist), look)
-        events = tap.memo.get(key)
-        if events is not None:
-            _replay(renderer, tap, events)
-            continue
-        tap.events = []
-        try:
-            artist.draw(renderer)
-            tap.memo[key] = tap.events
-        finally:
-            tap.events = None
 
 
 def _is_oblique(source: Any) -> bool:
@@ -623,8 +284,8 @@ def draw_static(source: Any, renderer: Any) -> Any:
 
         from convviz.draw.flat_base import _RC
 
-        if hasattr(renderer, "writer") and not isinstance(renderer.writer, _WriterTap):
-            renderer.writer = _WriterTap(renderer.writer)  # a path drawn again is replayed
+        if hasattr(renderer, "writer") and not isinstance(renderer.writer, memo.WriterTap):
+            renderer.writer = memo.WriterTap(renderer.writer)  # a path drawn again is replayed
         with matplotlib.rc_context({**_RC, **VECTOR_RC}):
             source.fig.draw(renderer)  # (matplotlib leaves the animated artists out)
         return _LAYERED
@@ -684,23 +345,15 @@ def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> np.ndar
     flat = getattr(source, "_fig", None)
     if hasattr(renderer, "writer") and getattr(flat, "_order", None):
         with matplotlib.rc_context({**_RC, **VECTOR_RC}):
-            _draw_flat(flat, renderer)
+            memo.draw_flat(flat, renderer)
         return raster  # type: ignore[no-any-return]
 
-    tap = getattr(renderer, "writer", None)
-    if isinstance(tap, _WriterTap) and id(fig) in tap.animated:  # (a document's later frames)
-        animated = tap.animated[id(fig)]
-    else:
-        animated = [a for a in fig.findobj() if a.get_animated()]
-    for artist in animated:
+    animated = [a for a in fig.findobj() if a.get_animated()]
+    for artist in animated:  # (another figure source: each frame drawn whole)
         artist.set_animated(False)
     try:
         with matplotlib.rc_context({**_RC, **VECTOR_RC}):
-            if hasattr(renderer, "writer"):  # SVG: what did not change is written again
-                _draw_memoised(fig, renderer, _memo_keys(source, fig, animated))
-                renderer.writer.animated[id(fig)] = animated
-            else:
-                fig.draw(renderer)
+            fig.draw(renderer)
     finally:
         for artist in animated:
             artist.set_animated(True)

@@ -51,8 +51,9 @@ EN: dict[str, str] = {
     "basic_p1": (
         "The seven direct cases of conv_arithmetic. Each card shows the "
         "animation, its parameters, the output size worked out, and the same layer in "
-        "PyTorch and Keras. Hover over (or tab to) an output cell of the small grid to "
-        "see which input cells it reads."
+        "PyTorch and Keras. Hover over an output cell of the picture, or tab to one in "
+        "the small grid beside it, to see which input cells it reads; an input cell "
+        "shows the outputs it feeds."
     ),
     # section 3
     "tr_p1": (

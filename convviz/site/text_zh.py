@@ -39,8 +39,9 @@ ZH: dict[str, str] = {
     "why_dilated": "空洞卷积，k = {k}，d = 1, 2, 4, …（层）",
     "basic_p1": (
         "conv_arithmetic 的七种基本卷积。每张卡片给出动画、参数、输出尺寸的"
-        "计算过程，以及对应的 PyTorch 和 Keras 写法。把鼠标移到（或用 Tab 键选中）小网格"
-        "中的输出格，即可看到它读取的输入格。"
+        "计算过程，以及对应的 PyTorch 和 Keras 写法。把鼠标移到图中的输出格上（或用 Tab 键"
+        "选中旁边小网格中的输出格），即可看到它读取的输入格；移到输入格上，则显示它参与"
+        "计算的输出格。"
     ),
     "tr_p1": (
         "转置卷积（Transposed Convolution），又称反卷积（Deconvolution）、"

@@ -1,0 +1,286 @@
+"""What an SVG renderer writes again instead of drawing it again (:mod:`convviz.draw.vector`).
+
+matplotlib's SVG renderer writes through an XML writer; :class:`WriterTap` stands in
+for it and notes the writer calls of whatever is drawn while it records. What was drawn
+before in the same look is then written again by the same calls — the same bytes, by
+construction, without drawing it:
+
+- a path (:func:`path_key`: its shape, transform, colours and line);
+- a collection (:func:`collection_key`: everything matplotlib's generic
+  ``draw_path_collection`` draws from), and each of its paths (:func:`draw_items` draws
+  them one by one as that function does, with the same graphics-context states);
+- a flat renderer's artist in a look it had before (:func:`draw_flat`);
+- a text's size (:data:`METRICS`: matplotlib keeps it per renderer, and every
+  document is a new renderer).
+
+Importing this module does not import matplotlib.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+__all__ = ["METRICS", "WriterTap", "collection_key", "draw_flat", "draw_items", "logged",
+           "path_key", "replay", "urls", "write_again"]
+
+#: (kind, text, ismath, font) -> the text's (width, height, descent) on a vector renderer
+METRICS: dict[tuple[Any, ...], Any] = {}
+
+
+def urls(urls: Any) -> Any:
+    """A collection's link targets (the generic collection drawing needs a list)."""
+    return [None] if urls is None else urls
+
+
+class WriterTap:
+    """Stands in for an SVG renderer's ``writer``: passes every call on, and while an
+    artist is recorded (``events`` a list) notes it, so that the artist's output can be
+    written again by the same calls (:func:`replay`): the same bytes, by construction."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.events: list[tuple[str, tuple[Any, ...], dict[str, Any]]] | None = None
+        self.memo: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
+        self.paths: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
+
+    def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if self.events is not None:
+            self.events.append((name, args, kwargs))
+        return getattr(self.writer, name)(*args, **kwargs)
+
+    def start(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("start", args, kwargs)
+
+    def end(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("end", args, kwargs)
+
+    def element(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("element", args, kwargs)
+
+    def data(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("data", args, kwargs)
+
+    def comment(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("comment", args, kwargs)
+
+    def close(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call("close", args, kwargs)
+
+    def flush(self) -> Any:
+        return self.writer.flush()
+
+
+def write_again(tap: WriterTap, events: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
+    """Write a path's (or a collection's) noted writer calls again (noted in turn if an
+    artist is being recorded)."""
+    for name, args, kwargs in events:
+        tap.call(name, args, kwargs)
+
+
+def path_key(gc: Any, path: Any, transform: Any, rgbFace: Any) -> Any:
+    """Everything an SVG renderer's ``draw_path`` writes depends on (None when that is not
+    simple to tell: a hatch, a clip path, a sketch, a transform that is not affine)."""
+    from matplotlib.transforms import Affine2DBase
+
+    if (gc.get_hatch() is not None or gc.get_clip_path()[0] is not None
+            or gc.get_sketch_params() is not None or not isinstance(transform, Affine2DBase)):
+        return None
+    offset, dashes = gc.get_dashes()
+    clip = gc.get_clip_rectangle()
+    codes = path.codes
+    return (path.vertices.tobytes(), path.vertices.shape,
+            None if codes is None else codes.tobytes(), path.should_simplify,
+            path.simplify_threshold, transform.get_matrix().tobytes(),
+            None if rgbFace is None else tuple(np.asarray(rgbFace, dtype=float).ravel()),
+            tuple(gc.get_rgb()), gc.get_linewidth(), gc.get_alpha(), gc.get_forced_alpha(),
+            offset, None if dashes is None else tuple(dashes), gc.get_joinstyle(),
+            gc.get_capstyle(), None if clip is None else tuple(clip.bounds), gc.get_url())
+
+
+def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any, offsets: Any,
+           offset_trans: Any, faces: Any, edges: Any, widths: Any, styles: Any,
+           antialiased: Any, urls: Any, position: Any, hatchcolors: Any = None) -> bool:
+    """Draw a collection's paths one by one as matplotlib's generic
+    ``RendererBase.draw_path_collection`` does — the same ``draw_path`` calls with the
+    same graphics context states — without its per-item overhead, in the common case
+    (one transform for all, no links, no hatch; the caller checked the rest). A path
+    drawn before in the same look is written again from its noted writer calls (not
+    drawn: its key is found from the item's properties alone). False if not that case.
+    """
+    from matplotlib.colors import to_rgba
+    from matplotlib.transforms import Affine2D
+
+    if len(transforms) or any(u is not None for u in urls) or (
+            hatchcolors is not None and len(hatchcolors) and gc.get_hatch() is not None):
+        return False
+    n_paths, n_offsets = len(paths), len(offsets)
+    n_faces, n_edges, n_widths, n_styles, n_aa = (len(faces), len(edges), len(widths),
+                                                   len(styles), len(antialiased))
+    if (n_faces == 0 and n_edges == 0) or n_paths == 0:
+        return True
+    tap = renderer.writer
+    base = gc_key(gc)
+    matrix = master.get_matrix()
+    moved = offset_trans.transform(offsets) if n_offsets else None
+    gc0 = renderer.new_gc()
+    gc0.copy_properties(gc)
+    if n_edges == 0:
+        gc0.set_linewidth(0.0)
+    width, dashes, colour = gc0.get_linewidth(), gc0.get_dashes(), tuple(gc0.get_rgb())
+    path_keys: dict[int, Any] = {}
+    for i in range(max(n_paths, n_offsets)):
+        xo, yo = (moved[i % n_offsets] if moved is not None else (0.0, 0.0))
+        if not (np.isfinite(xo) and np.isfinite(yo)):
+            continue
+        if n_edges:
+            if n_widths:
+                width = float(widths[i % n_widths])
+            if n_styles:
+                dashes = styles[i % n_styles]
+            ec = to_rgba(edges[i % n_edges])
+            if ec[3] == 0.0:
+                width = 0.0
+            else:
+                colour = ec
+        fc = faces[i % n_faces] if n_faces else None
+        if fc is not None and len(fc) == 4 and fc[3] == 0:
+            fc = None
+        aa = bool(antialiased[i % n_aa]) if n_aa else False
+        k = i % n_paths
+        path = paths[k]
+        if k not in path_keys:
+            codes = path.codes
+            path_keys[k] = (path.vertices.tobytes(), path.vertices.shape,
+                            None if codes is None else codes.tobytes(), path.should_simplify,
+                            path.simplify_threshold)
+        key = ("item", base, path_keys[k], matrix.tobytes(), float(xo), float(yo),
+               None if fc is None else tuple(np.asarray(fc, dtype=float).ravel()),
+               tuple(colour), width, None if dashes is None else (
+                   dashes[0], None if dashes[1] is None else tuple(dashes[1])), aa)
+        events = tap.paths.get(key)
+        if events is not None:
+            write_again(tap, events)
+            continue
+        gc0.set_linewidth(width)
+        gc0.set_dashes(*dashes)
+        gc0.set_foreground(colour, isRGBA=True)
+        gc0.set_antialiased(aa)
+        transform = Affine2D(matrix.copy())
+        if xo != 0 or yo != 0:
+            transform.translate(xo, yo)
+        outer, tap.events = tap.events, []
+        try:
+            renderer.draw_path(gc0, path, transform, fc)
+            events = tap.paths[key] = tap.events
+        finally:
+            tap.events = outer
+        if outer is not None:
+            outer.extend(events)
+    gc0.restore()
+    return True
+
+
+def gc_key(gc: Any) -> Any:
+    """What a graphics context gives an SVG path (None when that is not simple to tell:
+    a hatch, a clip path, a sketch)."""
+    if (gc.get_hatch() is not None or gc.get_clip_path()[0] is not None
+            or gc.get_sketch_params() is not None):
+        return None
+    offset, dashes = gc.get_dashes()
+    clip = gc.get_clip_rectangle()
+    return (tuple(gc.get_rgb()), gc.get_linewidth(), gc.get_alpha(), gc.get_forced_alpha(),
+            offset, None if dashes is None else tuple(dashes), gc.get_joinstyle(),
+            gc.get_capstyle(), None if clip is None else tuple(clip.bounds), gc.get_url(),
+            gc.get_antialiased(), gc.get_snap(), gc.get_gid())
+
+
+def array_key(values: Any) -> Any:
+    array = np.asarray(values)
+    if array.dtype == object:
+        return None
+    return array.dtype.str, array.shape, array.tobytes()
+
+
+def collection_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Everything the generic ``draw_path_collection`` draws from (its arguments and the
+    graphics context), or None when that is not simple to tell."""
+    from matplotlib.transforms import Affine2DBase
+
+    (gc, master, paths, transforms, offsets, offset_trans, faces, edges, widths, styles,
+     antialiased, urls, position) = args
+    base = gc_key(gc)
+    if (base is None or set(kwargs) - {"hatchcolors"} or not isinstance(master, Affine2DBase)
+            or not isinstance(offset_trans, Affine2DBase)):
+        return None
+    shapes = []
+    for path in paths:
+        codes = path.codes
+        shapes.append((path.vertices.tobytes(), path.vertices.shape,
+                       None if codes is None else codes.tobytes(), path.should_simplify,
+                       path.simplify_threshold))
+    hatches = kwargs.get("hatchcolors")  # (matplotlib >= 3.10 passes them)
+    parts = [array_key(v) for v in (transforms, offsets, faces, edges, widths, antialiased,
+                                     () if hatches is None else hatches)]
+    if any(p is None for p in parts):
+        return None
+    try:
+        dash_key = tuple((o, None if d is None else tuple(d)) for o, d in styles)
+        url_key = tuple(urls)
+        hash((dash_key, url_key))
+    except TypeError:
+        return None
+    return ("collection", base, master.get_matrix().tobytes(), tuple(shapes),
+            offset_trans.get_matrix().tobytes(), *parts, dash_key, url_key, position)
+
+
+@contextlib.contextmanager
+def logged(renderer: Any, name: str, args: tuple[Any, ...]) -> Iterator[None]:
+    """Notes a renderer's group call as one event while an artist is recorded (the group's
+    number is counted again when it is replayed); the writer calls inside it are not noted."""
+    tap = getattr(renderer, "writer", None)  # (a PDF renderer has none)
+    if not isinstance(tap, WriterTap) or tap.events is None:
+        yield
+        return
+    events = tap.events
+    events.append((name, args, {}))
+    tap.events = None
+    try:
+        yield
+    finally:
+        tap.events = events
+
+
+def replay(renderer: Any, tap: WriterTap,
+            events: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
+    for name, args, kwargs in events:
+        if name in ("open_group", "close_group"):
+            getattr(renderer, name)(*args)
+        else:
+            getattr(tap.writer, name)(*args, **kwargs)
+
+
+def draw_flat(flat: Any, renderer: Any) -> None:
+    """A flat renderer's frame on an SVG renderer: its artists in the order a full draw
+    paints them (:class:`convviz.draw.flat_base.FlatFigure` keeps it, and each artist's
+    look as the raster frame just read it), each drawn once per look and then written
+    again from its recorded writer calls (the figure and axes themselves add nothing:
+    the figure's patch is among the artists, the axes are off)."""
+    tap = renderer.writer
+    if not isinstance(tap, WriterTap):
+        tap = renderer.writer = WriterTap(renderer.writer)
+    for artist, look in zip(flat._order, flat._looks):
+        key = (id(artist), look)
+        events = tap.memo.get(key)
+        if events is not None:
+            replay(renderer, tap, events)
+            continue
+        tap.events = []
+        try:
+            artist.draw(renderer)
+            tap.memo[key] = tap.events
+        finally:
+            tap.events = None
