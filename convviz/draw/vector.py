@@ -110,18 +110,8 @@ def vector_renderer_class(kind: str) -> type:
                 super().draw_path(self._scaled_gc(gc), path, transform, rgbFace)
                 return
             assert isinstance(tap, memo.WriterTap)
-            events = tap.paths.get(key)
-            if events is None:  # drawn once, its writer calls noted
-                outer, tap.events = tap.events, []
-                try:
-                    super().draw_path(self._scaled_gc(gc), path, transform, rgbFace)
-                    events = tap.paths[key] = tap.events
-                finally:
-                    tap.events = outer
-                if outer is not None:
-                    outer.extend(events)
-                return
-            memo.write_again(tap, events)
+            draw = super().draw_path
+            memo.once(tap, key, lambda: draw(self._scaled_gc(gc), path, transform, rgbFace))
 
         def draw_path_collection(self, gc: Any, master_transform: Any, paths: Any,
                                  all_transforms: Any, offsets: Any, offset_trans: Any,
@@ -141,19 +131,12 @@ def vector_renderer_class(kind: str) -> type:
                 RendererBase.draw_path_collection(self, *args, **kwargs)
                 return
             assert isinstance(tap, memo.WriterTap)
-            events = tap.paths.get(key)
-            if events is None:  # drawn once, its writer calls noted
-                outer, tap.events = tap.events, []
-                try:
-                    if not memo.draw_items(self, *args, **kwargs):
-                        RendererBase.draw_path_collection(self, *args, **kwargs)
-                    events = tap.paths[key] = tap.events
-                finally:
-                    tap.events = outer
-                if outer is not None:
-                    outer.extend(events)
-                return
-            memo.write_again(tap, events)
+
+            def draw() -> None:
+                if not memo.draw_items(self, *args, **kwargs):
+                    RendererBase.draw_path_collection(self, *args, **kwargs)
+
+            memo.once(tap, key, draw)
 
         def draw_markers(self, gc: Any, marker_path: Any, marker_trans: Any, path: Any,
                          trans: Any, rgbFace: Any = None) -> None:

@@ -19,13 +19,13 @@ Importing this module does not import matplotlib.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
 __all__ = ["METRICS", "WriterTap", "collection_key", "draw_flat", "draw_items", "logged",
-           "path_key", "replay", "urls", "write_again"]
+           "once", "path_key", "replay", "urls", "write_again"]
 
 #: (kind, text, ismath, font) -> the text's (width, height, descent) on a vector renderer
 METRICS: dict[tuple[Any, ...], Any] = {}
@@ -79,6 +79,23 @@ def write_again(tap: WriterTap, events: list[tuple[str, tuple[Any, ...], dict[st
     artist is being recorded)."""
     for name, args, kwargs in events:
         tap.call(name, args, kwargs)
+
+
+def once(tap: WriterTap, key: Any, draw: Callable[[], Any]) -> None:
+    """``draw()`` with its writer calls noted under ``key`` (and noted in turn if an
+    artist is being recorded); if noted before, those calls are written again instead."""
+    events = tap.paths.get(key)
+    if events is not None:
+        write_again(tap, events)
+        return
+    outer, tap.events = tap.events, []
+    try:
+        draw()
+        events = tap.paths[key] = tap.events
+    finally:
+        tap.events = outer
+    if outer is not None:
+        outer.extend(events)
 
 
 def path_key(gc: Any, path: Any, transform: Any, rgbFace: Any) -> Any:
@@ -161,25 +178,18 @@ def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any,
                None if fc is None else tuple(np.asarray(fc, dtype=float).ravel()),
                tuple(colour), width, None if dashes is None else (
                    dashes[0], None if dashes[1] is None else tuple(dashes[1])), aa)
-        events = tap.paths.get(key)
-        if events is not None:
-            write_again(tap, events)
-            continue
-        gc0.set_linewidth(width)
-        gc0.set_dashes(*dashes)
-        gc0.set_foreground(colour, isRGBA=True)
-        gc0.set_antialiased(aa)
-        transform = Affine2D(matrix.copy())
-        if xo != 0 or yo != 0:
-            transform.translate(xo, yo)
-        outer, tap.events = tap.events, []
-        try:
-            renderer.draw_path(gc0, path, transform, fc)
-            events = tap.paths[key] = tap.events
-        finally:
-            tap.events = outer
-        if outer is not None:
-            outer.extend(events)
+        def draw(path: Any = path, offset: tuple[float, float] = (xo, yo), face: Any = fc,
+                 line: tuple[Any, ...] = (width, dashes, colour, aa)) -> None:
+            gc0.set_linewidth(line[0])
+            gc0.set_dashes(*line[1])
+            gc0.set_foreground(line[2], isRGBA=True)
+            gc0.set_antialiased(line[3])
+            transform = Affine2D(matrix.copy())
+            if offset[0] != 0 or offset[1] != 0:
+                transform.translate(*offset)
+            renderer.draw_path(gc0, path, transform, face)
+
+        once(tap, key, draw)
     gc0.restore()
     return True
 
