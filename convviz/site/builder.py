@@ -64,6 +64,7 @@ from convviz.site.pictures import (
     render_draft,
     render_picture,
     takes_lang,
+    warm,
     with_text,
 )
 from convviz.site.sections import collect
@@ -248,26 +249,6 @@ def _run_group(renderer: Renderer, group: list[ImageJob]) -> list[tuple[str, byt
         return [_run(renderer, job) for job in ordered]
 
 
-def _warm() -> None:
-    """Import what drawing needs and load matplotlib's font list, in a worker started
-    before the pictures are known (a cold build: its imports overlap the gathering)."""
-    import matplotlib.backends.backend_agg
-    import matplotlib.backends.backend_svg
-    import matplotlib.figure  # noqa: F401
-    from matplotlib import font_manager
-
-    import convviz.animation
-    import convviz.draw.diagrams
-    import convviz.draw.numbers
-    import convviz.draw.oblique
-    import convviz.draw.scatter
-    import convviz.encode.gif
-    import convviz.encode.vector
-    import convviz.site.themed  # noqa: F401
-
-    font_manager.findfont("DejaVu Sans")
-
-
 def _groups(todo: list[ImageJob], presets: Mapping[str, Any]) -> list[list[ImageJob]]:
     """Jobs grouped by (source, options), the costliest group first."""
     groups: dict[tuple[str, Any], list[ImageJob]] = {}
@@ -401,7 +382,7 @@ def build(
             early = stack.enter_context(lifeline_pool(want,
                                                       multiprocessing.get_context("spawn")))
             for _ in range(want):
-                early[0].submit(_warm)
+                early[0].submit(warm)
         try:
             return _build(out, lang, templates, jobs, progress, force, renderer, custom, start,
                           started, early)

@@ -24,7 +24,7 @@ from typing import Any
 from convviz.site.models import LIGHT_THEME, Image, ImageJob
 
 __all__ = ["DARK_THEME", "Pictures", "inline_pictures", "render_draft", "render_picture",
-           "takes_lang", "with_text"]
+           "takes_lang", "warm", "with_text"]
 
 @dataclass
 class Pictures:
@@ -272,3 +272,23 @@ def render_draft(job: ImageJob) -> bytes:
     preview of the layout (and what the tests build).
     """
     return _picture(job, draft=True)
+
+
+def warm() -> None:
+    """Import what drawing needs and load matplotlib's font list, in a worker started
+    before the pictures are known (a cold build: its imports overlap the gathering)."""
+    import matplotlib.backends.backend_agg
+    import matplotlib.backends.backend_svg
+    import matplotlib.figure  # noqa: F401
+    from matplotlib import font_manager
+
+    import convviz.animation
+    import convviz.draw.diagrams
+    import convviz.draw.numbers
+    import convviz.draw.oblique
+    import convviz.draw.scatter
+    import convviz.encode.gif
+    import convviz.encode.vector
+    import convviz.site.themed  # noqa: F401
+
+    font_manager.findfont("DejaVu Sans")
