@@ -58,6 +58,7 @@ def vector_renderer_class(kind: str) -> type:
     """
     if kind in _CLASSES:
         return _CLASSES[kind]
+    import matplotlib
     from matplotlib.backend_bases import GraphicsContextBase
     from matplotlib.transforms import Affine2D, Transform
 
@@ -154,7 +155,9 @@ def vector_renderer_class(kind: str) -> type:
             scaled = self._scaled_prop(prop)
             # the font's metrics (matplotlib's own cache holds them per renderer, and a
             # document is a renderer: every SVG would measure its texts again)
-            key = (kind, s, ismath, hash(scaled), scaled.get_file())
+            rc = matplotlib.rcParams
+            key = (kind, s, ismath, hash(scaled), scaled.get_file(), rc["text.hinting"],
+                   rc["text.hinting_factor"], rc["text.kerning_factor"])
             found = memo.METRICS.get(key)
             if found is None:
                 if len(memo.METRICS) >= 20_000:  # (a bound for a long session)
