@@ -209,8 +209,8 @@ class ConvRenderer(ObliquePicture):
                          rotation_mode="anchor")
                 for text, x, y, rot, ha, va in lay.labels
             ]
-            for i, (text, x, y) in enumerate(lay.caption):
-                weight = "bold" if (sc.title and i == 0) else "normal"
+            for text, x, y, bold in self.caption_lines():
+                weight = "bold" if bold else "normal"
                 texts.append(fig.text(x * s / w, 1 - y * s / h, text, ha="center", va="center",
                                       color=th.text, fontsize=th.font_size,
                                       family=fonts(sc.lang), weight=weight))

@@ -118,6 +118,12 @@ class ObliquePicture:
         return [plane.cells(np.argwhere(np.ones((plane.rows, plane.cols), bool)))
                 for plane in self.layout.outputs]
 
+    def caption_lines(self) -> list[tuple[str, float, float, bool]]:
+        """The caption's lines: (text, x, y, bold) each, layout px (x, y: the line's
+        centre); the first line is bold when the scene has a title."""
+        return [(text, x, y, bool(self.scene.title) and i == 0)
+                for i, (text, x, y) in enumerate(self.layout.caption)]
+
     # -- per frame -------------------------------------------------------------------
     def _frame_geometry(self, n: int) -> tuple[list, list, list, list]:
         """Shadow polygons, extent grid segments, projection lines, highlight polygon

@@ -194,8 +194,8 @@ def static_text(svg: ObliqueSvg) -> list[str]:
     lay, s = svg.layout, svg.scale
     out = [_text("cv-lab", text, x * s, y * s, ha, va, rot)
            for text, x, y, rot, ha, va in lay.labels]
-    for i, (text, x, y) in enumerate(lay.caption):
-        cls = "cv-cap cv-b" if (svg.scene.title and i == 0) else "cv-cap"
+    for text, x, y, bold in svg.caption_lines():
+        cls = "cv-cap cv-b" if bold else "cv-cap"
         out.append(_text(cls, text, x * s, y * s))
     return out
 
