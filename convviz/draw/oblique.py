@@ -45,7 +45,8 @@ Axes; matplotlib.figure is imported only for text). The static picture is
 drawn once; every frame restores that background where the last frame drew,
 draws what changes (shadow, extent grid, lines, the highlighted output cell;
 the output plane is background and the lines are clipped at it) and re-reads
-only that region. The layout (plain geometry) is :mod:`convviz.draw.oblique_layout`;
+only that region. The layout (plain geometry) is :mod:`convviz.draw.oblique_layout`,
+what the picture holds (shared with the SVG writer) :mod:`convviz.draw.oblique_picture`;
 every drawing call goes through :mod:`convviz.draw.canvas`.
 
 Colours: fills are drawn without antialiasing (an antialiased stroke always
@@ -66,27 +67,23 @@ from typing import Any
 
 import numpy as np
 
-from convviz.core.spec import CellKind
 from convviz.draw.canvas import graphics_context
 from convviz.draw.canvas import make_path as _path
-from convviz.draw.oblique_frame import frame_geometry, muted_planes
 from convviz.draw.oblique_layout import (
     _RC,
     CELL,
     DPI,
     MARGIN,
     PT,
-    SHEET_STEP,
-    _inward_edges,
-    _layout,
     _text_width_px,
     fonts,
     frame_size,
 )
-from convviz.draw.oblique_palette import _frame_palette, _lut, _nearest, _sheet_fills, _unpack_bgr
+from convviz.draw.oblique_palette import _frame_palette, _lut, _nearest, _unpack_bgr
+from convviz.draw.oblique_picture import ObliquePicture
 from convviz.errors import SpecError
-from convviz.look.scene import OUTPUT_PADDING, Scene
-from convviz.look.themes import Theme, check_scale, get_theme, hex_to_rgb
+from convviz.look.scene import Scene
+from convviz.look.themes import Theme, hex_to_rgb
 
 __all__ = ["CELL", "DPI", "MARGIN", "ConvRenderer", "frame_size", "render_frame"]
 
@@ -101,7 +98,7 @@ def _rgba(colour: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
     return (r / 255, g / 255, b / 255, float(alpha))
 
 
-class ConvRenderer:
+class ConvRenderer(ObliquePicture):
     """A frame source drawing ``scene`` in the conv_arithmetic style.
 
     ``theme``: a name in ``themes.THEMES`` or a Theme; ``scale``: pixel scale
@@ -116,22 +113,13 @@ class ConvRenderer:
     """
 
     def __init__(self, scene: Scene, theme: str | Theme = "default", scale: float = 1.0):
-        if not isinstance(scene, Scene):
-            raise SpecError(f"scene must be a convviz.look.scene.Scene, got {type(scene).__name__}")
-        self.scene = scene
-        self.theme = get_theme(theme)
-        self.scale = check_scale(scale)
-        self._layout = _layout(scene, self.theme, self.scale)
-        self.frame_count: int = scene.frame_count
-        self.size: tuple[int, int] = (self._layout.width, self._layout.height)
-        self.caption: str = scene.caption
-        self.poster_frame: int = self.frame_count // 2  # the still shown by default
+        super().__init__(scene, theme, scale)
+        self._layout = self.layout  # (the name it had before ObliquePicture)
         self._fig: Any = None  # built lazily, on the first frame
-        self._hiders = [_inward_edges(p.outline_extent()) for p in self._layout.outputs]
         self._texts: dict[tuple[str, float], Any] = {}  # per-frame text artists, reused
         self._note_shown = False  # whether the frame drawn last shows the bias-only note
         self._note_box: tuple[int, int, int, int] | None = None
-        note = self._layout.note
+        note = self.layout.note
         if note is not None:
             half_w = 0.5 * _text_width_px(note[0], self.theme.font_size, scene.lang) + 2.0
             half_h = 0.8 * self.theme.font_size * PT
@@ -155,7 +143,7 @@ class ConvRenderer:
         Axes for the shapes), quantise it, and keep it as every frame's background."""
         from convviz.draw.canvas import pixels, renderer_class
 
-        lay, th, sc = self._layout, self.theme, self.scene
+        lay, th = self.layout, self.theme
         dpi = DPI * lay.scale
         # shapes go straight to the renderer; text (labels, caption) through Text artists
         agg = renderer_class()(lay.width, lay.height, dpi)
@@ -169,41 +157,29 @@ class ConvRenderer:
         sw = th.stroke_width
         stroke = _rgba(th.stroke)
         dashes = (0.0, tuple(th.dash))
-        kind = sc.canvas_kind if sc.cell_look is None else sc.cell_look
-        ndim = sc.ndim
-        fill_of = {CellKind.PADDING: th.padding_fill, CellKind.ZERO: th.zero_fill,
-                   OUTPUT_PADDING: th.output_padding_fill}
 
         # channel sheets behind the planes (multi-channel specs, text themes)
-        fills_in, fills_out = _sheet_fills(sc, th)
-        for planes, count, fills in ((lay.inputs, lay.ghost_in, fills_in),
-                                     (lay.outputs, lay.ghost_out, fills_out)):
-            for plane in planes:
-                for j in range(count, 0, -1):
-                    sheet = plane.outline_extent() - (0.0, j * SHEET_STEP)
-                    self._cells([sheet], _rgba(fills[j]), stroke, sw)
+        for sheet, fill in self.sheets():
+            self._cells([sheet], _rgba(fill), stroke, sw)
 
-        # the canvas: padding/zero fills, dashed grid, input cells
-        for z, plane in enumerate(lay.inputs):
-            plane_kind = kind[z] if ndim == 3 else kind.reshape(plane.rows, plane.cols)
-            rc = np.argwhere(plane_kind != CellKind.INPUT)
-            fills = [fill_of[int(plane_kind[tuple(p)])] for p in rc]
-            if len(rc) and (lay.ghost_in or any(f != th.background for f in fills)):
-                for fill in sorted(set(fills)):
-                    mine = np.array([f == fill for f in fills])
-                    self._cells(plane.cells(rc[mine]), _rgba(fill), None, 0.0)
-            if len(rc):
+        # the canvas: padding/zero fills (one path per colour), dashed grid, input cells
+        for cp in self.canvas_planes():
+            plane = cp.plane
+            masks: dict[str, np.ndarray] = {}
+            for fill, _, mask in cp.fills:
+                masks[fill] = masks[fill] | mask if fill in masks else mask
+            for fill, mask in masks.items():
+                self._cells(plane.cells(cp.others[mask]), _rgba(fill), None, 0.0)
+            if len(cp.others):
                 self._segments(plane.grid(0, plane.rows, 0, plane.cols), stroke, sw, "butt", dashes)
-            rc = np.argwhere(plane_kind == CellKind.INPUT)
-            if len(rc):
-                self._cells(plane.cells(rc), _rgba(th.input_fill), stroke, sw)
+            if len(cp.inputs):
+                self._cells(plane.cells(cp.inputs), _rgba(th.input_fill), stroke, sw)
 
         # the output planes hide the projection lines. The layout keeps them clear
         # of the input planes, so they are part of the background and each line is
         # clipped where it enters them (instead of redrawing them every frame)
-        for plane in lay.outputs:
-            rc = np.argwhere(np.ones((plane.rows, plane.cols), bool))
-            self._cells(plane.cells(rc), _rgba(th.output_fill), stroke, sw)
+        for cells in self.output_cells():
+            self._cells(cells, _rgba(th.output_fill), stroke, sw)
 
         if text_renderer is not None:
             self._draw_text(text_renderer)
@@ -222,7 +198,7 @@ class ConvRenderer:
         import matplotlib
         from matplotlib.figure import Figure
 
-        lay, th, sc = self._layout, self.theme, self.scene
+        lay, th, sc = self.layout, self.theme, self.scene
         fig = Figure(figsize=(lay.width / (DPI * lay.scale), lay.height / (DPI * lay.scale)),
                      dpi=DPI * lay.scale)
         s, w, h = lay.scale, lay.width, lay.height
@@ -233,8 +209,8 @@ class ConvRenderer:
                          rotation_mode="anchor")
                 for text, x, y, rot, ha, va in lay.labels
             ]
-            for i, (text, x, y) in enumerate(lay.caption):
-                weight = "bold" if (sc.title and i == 0) else "normal"
+            for text, x, y, bold in self.caption_lines():
+                weight = "bold" if bold else "normal"
                 texts.append(fig.text(x * s / w, 1 - y * s / h, text, ha="center", va="center",
                                       color=th.text, fontsize=th.font_size,
                                       family=fonts(sc.lang), weight=weight))
@@ -313,20 +289,19 @@ class ConvRenderer:
             self._stale = None
 
     # -- per frame -------------------------------------------------------------------
-    def _frame_geometry(self, n: int) -> tuple[list, list, list, list]:
-        """Shadow polygons, extent grid segments, projection lines, highlight polygon
-        (:func:`~convviz.draw.oblique_frame.frame_geometry`)."""
-        return frame_geometry(self.scene, self._layout, self._hiders, n)
-
-    def frame(self, n: int) -> np.ndarray:
-        """Frame ``n`` (0 ≤ n < frame_count) as a (height, width, 3) uint8 array."""
+    def _frame_index(self, n: Any) -> int:
+        """``n`` as a frame number 0 … frame_count − 1 (negative: from the end)."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
             raise SpecError(f"frame index must be a whole number, got {n!r}")
         if not -self.frame_count <= n < self.frame_count:
             raise SpecError(
                 f"frame index {n} is out of range: this animation has {self.frame_count} frames"
             )
-        self._draw(int(n) % self.frame_count)
+        return int(n) % self.frame_count
+
+    def frame(self, n: int) -> np.ndarray:
+        """Frame ``n`` (0 ≤ n < frame_count) as a (height, width, 3) uint8 array."""
+        self._draw(self._frame_index(n))
         self._refresh_rgb()
         return self._out.copy()
 
@@ -337,7 +312,7 @@ class ConvRenderer:
             self._fig = True
         th = self.theme
         shadow, segs, lines, cell = self._frame_geometry(n)
-        muted = muted_planes(self.scene, self._layout, n)
+        muted = self._muted(n)
         sw = th.stroke_width
         shade = _rgba(th.shadow, th.shadow_alpha)
         stroke = _rgba(th.stroke)
@@ -357,7 +332,7 @@ class ConvRenderer:
         extra = self._draw_frame_text(n, shadow)
         if note_box is not None:
             self._quantise_into(*note_box)
-        self._note_shown = self._layout.note is not None and self.scene.frames[n].bias_only
+        self._note_shown = self.layout.note is not None and self.scene.frames[n].bias_only
         box = self._dirty_box([*muted, *shadow, *segs, *lines, *cell, *extra])
         y0, y1, x0, x1 = box
         if self._dirty is not None:  # also where the last frame drew (one box: they overlap)
@@ -372,19 +347,16 @@ class ConvRenderer:
         (``scene.frames[n].weight_index``: the flip of a transposed kernel and the
         holes of a dilated one show), and the bias-only note when the window reads
         only padding and inserted zeros. Returns the corners the text may touch."""
-        lay, th = self._layout, self.theme
-        f = self.scene.frames[n]
-        notes = []
-        taps = len(f.weight_index)
-        if th.show_labels and taps and len(shadow) % taps == 0:
-            # (one copy of the window per lit input channel plane)
-            digits = len(str(int(f.weight_index.max())))
+        lay, th = self.layout, self.theme
+        notes: list[tuple[str, float, float, float]] = []
+        marks = self.tap_marks(n, shadow)
+        if marks:
+            digits = len(str(int(self.scene.frames[n].weight_index.max())))
             size = min(th.font_size, TAP_FONT_PT * (1.0 if digits == 1 else 0.8))
-            for poly, w in zip(shadow, f.weight_index.tolist() * (len(shadow) // taps)):
-                x, y = np.asarray(poly, float).mean(0)
-                notes.append((str(w), float(x), float(y), size))
-        if lay.note is not None and f.bias_only:
-            notes.append((lay.note[0], lay.note[1], lay.note[2], th.font_size))
+            notes.extend((str(w), float(x), float(y), size) for w, x, y in marks)
+        note = self.note(n)
+        if note is not None:
+            notes.append((*note, th.font_size))
         if not notes:
             return []
         import matplotlib
@@ -420,7 +392,7 @@ class ConvRenderer:
         if getattr(self, "_fig_text", None) is None:
             from matplotlib.figure import Figure
 
-            lay = self._layout
+            lay = self.layout
             self._fig_text = Figure(
                 figsize=(lay.width / (DPI * lay.scale), lay.height / (DPI * lay.scale)),
                 dpi=DPI * lay.scale)
@@ -437,20 +409,14 @@ class ConvRenderer:
     def frame_indices(self, n: int) -> np.ndarray:
         """Frame ``n`` as (height, width) uint8 indices into :attr:`frame_palette`
         (``frame_palette[frame_indices(n)] == frame(n)``); cheap right after frame(n)."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise SpecError(f"frame index must be a whole number, got {n!r}")
-        if not -self.frame_count <= n < self.frame_count:
-            raise SpecError(
-                f"frame index {n} is out of range: this animation has {self.frame_count} frames"
-            )
-        n = int(n) % self.frame_count
+        n = self._frame_index(n)
         if self._fig is None or self._current != n:
             self._draw(n)
         return self._index.copy()
 
     def _dirty_box(self, shapes: list) -> tuple[int, int, int, int]:
         """Pixel rows/cols [y0, y1) × [x0, x1) that the frame's shapes can touch."""
-        lay = self._layout
+        lay = self.layout
         pts = np.concatenate([np.asarray(s, float).reshape(-1, 2) for s in shapes]) * lay.scale
         pad = 3 + math.ceil(self.theme.stroke_width * PT * lay.scale)
         x0 = max(0, math.floor(pts[:, 0].min()) - pad)

@@ -1,7 +1,7 @@
 """The oblique conv_arithmetic picture written directly as SVG (no matplotlib).
 
-The SVG is drawn from the same plain geometry as the raster
-(:mod:`convviz.draw.oblique_layout`, :mod:`convviz.draw.oblique_frame`), in
+The SVG is drawn from the same set-up and plain geometry as the raster
+(:class:`convviz.draw.oblique_picture.ObliquePicture`, which both are), in
 the raster's painting order, with the raster's line widths and dashes, so a
 rasterised SVG frame agrees with the PNG/GIF frame pixel for pixel up to
 antialiasing. Text themes add their text as ``<text>``
@@ -127,17 +127,8 @@ from typing import Any
 
 import numpy as np
 
-from convviz.core.spec import CellKind
-from convviz.draw.oblique_frame import frame_geometry, muted_planes
-from convviz.draw.oblique_layout import (
-    PT,
-    SHEET_STEP,
-    _inward_edges,
-    _Layout,
-    _layout,
-    _Plane,
-)
-from convviz.draw.oblique_palette import _sheet_fills
+from convviz.draw.oblique_layout import PT, _Plane
+from convviz.draw.oblique_picture import ObliquePicture
 from convviz.draw.oblique_svg_style import (
     _escape,
     _seconds,
@@ -149,8 +140,8 @@ from convviz.draw.oblique_svg_style import (
 )
 from convviz.errors import SpecError
 from convviz.frames import poster_frame
-from convviz.look.scene import OUTPUT_PADDING, Scene
-from convviz.look.themes import Theme, check_scale, get_theme
+from convviz.look.scene import Scene
+from convviz.look.themes import Theme
 
 __all__ = ["ObliqueSvg", "animation_style", "num", "picture_svg", "svg_style"]
 
@@ -211,7 +202,7 @@ def _plane_json(plane: _Plane, side: str, index: list[int], tail: int, s: float,
     return text + "}"
 
 
-class ObliqueSvg:
+class ObliqueSvg(ObliquePicture):
     """The oblique picture of ``scene`` in ``theme`` at ``scale`` as SVG pieces.
 
     :meth:`static` (the static picture), :meth:`frame` (one frame's group),
@@ -219,17 +210,7 @@ class ObliqueSvg:
     """
 
     def __init__(self, scene: Scene, theme: str | Theme = "classic", scale: float = 1.0):
-        if not isinstance(scene, Scene):
-            raise SpecError(f"scene must be a convviz.look.scene.Scene, got {type(scene).__name__}")
-        self.scene = scene
-        self.theme = get_theme(theme)
-        self.scale = check_scale(scale)
-        self.layout: _Layout = _layout(scene, self.theme, self.scale)
-        self._hiders = [_inward_edges(p.outline_extent()) for p in self.layout.outputs]
-        self.size = (self.layout.width, self.layout.height)
-        self.frame_count = scene.frame_count
-        self.caption = scene.caption
-        self.poster_frame = scene.frame_count // 2  # as ConvRenderer
+        super().__init__(scene, theme, scale)
         self._snap = _Snap(self.theme.stroke_width * PT * self.scale)
         self._snap_line = _Snap(self.theme.line_width * PT * self.scale)
 
@@ -261,41 +242,23 @@ class ObliqueSvg:
     def static(self) -> str:
         """The static picture: paths (and, in text themes, labels and caption), one
         element a line, each line ending in a newline."""
-        lay, th, sc, s = self.layout, self.theme, self.scene, self.scale
+        lay, s = self.layout, self.scale
         lines = [_path("cv-bg", f"M0,0H{lay.width}V{lay.height}H0Z")]
-        kind = sc.canvas_kind if sc.cell_look is None else sc.cell_look
-        fill_of = {CellKind.PADDING: ("cv-pad", th.padding_fill),
-                   CellKind.ZERO: ("cv-zero", th.zero_fill),
-                   OUTPUT_PADDING: ("cv-opad", th.output_padding_fill)}
         # channel sheets behind the planes (multi-channel specs, text themes)
-        fills_in, fills_out = _sheet_fills(sc, th)
-        for planes, count, fills in ((lay.inputs, lay.ghost_in, fills_in),
-                                     (lay.outputs, lay.ghost_out, fills_out)):
-            for plane in planes:
-                for j in range(count, 0, -1):
-                    sheet = plane.outline_extent() - (0.0, j * SHEET_STEP)
-                    lines.append(_path(f"cv-sheet {self._sheet_class(fills[j])}",
-                                       _quads([sheet], s, self._snap)))
-        for z, plane in enumerate(lay.inputs):
-            plane_kind = kind[z] if sc.ndim == 3 else kind.reshape(plane.rows, plane.cols)
-            rc = np.argwhere(plane_kind != CellKind.INPUT)
-            looks = [fill_of[int(plane_kind[tuple(p)])] for p in rc]
-            if len(rc) and (lay.ghost_in or any(f != th.background for _, f in looks)):
-                # (in the raster's order: the fills sorted by colour)
-                for fill in sorted({f for _, f in looks}):
-                    for cls in sorted({c for c, f in looks if f == fill}):
-                        mine = np.array([look == (cls, fill) for look in looks])
-                        lines.append(_path(cls, _quads(plane.cells(rc[mine]), s)))
-            if len(rc):
+        for sheet, fill in self.sheets():
+            lines.append(_path(f"cv-sheet {self._sheet_class(fill)}",
+                               _quads([sheet], s, self._snap)))
+        for cp in self.canvas_planes():
+            plane = cp.plane
+            # (in the raster's order: the fills sorted by colour, then by look)
+            for _, look, mask in cp.fills:
+                lines.append(_path(f"cv-{look}", _quads(plane.cells(cp.others[mask]), s)))
+            if len(cp.others):
                 lines.append(_path("cv-dash", _segs(plane.grid(0, plane.rows, 0, plane.cols), s,
                                                       self._snap)))
-            rc = np.argwhere(plane_kind == CellKind.INPUT)
-            if len(rc):
-                lines.append(_path("cv-in", _quads(plane.cells(rc), s, self._snap)))
-        outs = []
-        for plane in lay.outputs:
-            rc = np.argwhere(np.ones((plane.rows, plane.cols), bool))
-            outs.append(_quads(plane.cells(rc), s, self._snap))
+            if len(cp.inputs):
+                lines.append(_path("cv-in", _quads(plane.cells(cp.inputs), s, self._snap)))
+        outs = [_quads(cells, s, self._snap) for cells in self.output_cells()]
         lines.append(_path("cv-out", "".join(outs)))
         if lay.labels or lay.caption:
             lines.extend(static_text(self))
@@ -313,8 +276,8 @@ class ObliqueSvg:
         sc, s = self.scene, self.scale
         n = self._check_frame(n)
         f = sc.frames[n]
-        shadow, segs, lines, cell = frame_geometry(sc, self.layout, self._hiders, n)
-        muted = muted_planes(sc, self.layout, n)
+        shadow, segs, lines, cell = self._frame_geometry(n)
+        muted = self._muted(n)
         cls = "cv-f" + (" cv-p" if poster else "") + (" cv-on" if on else "")
         out = " ".join(str(int(i)) for i in f.output_index)
         cells = " ".join(",".join(str(int(i)) for i in tap)

@@ -30,8 +30,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from convviz.draw.oblique_layout import PT
 from convviz.look.themes import Theme, check_scale, get_theme
 
@@ -196,25 +194,22 @@ def static_text(svg: ObliqueSvg) -> list[str]:
     lay, s = svg.layout, svg.scale
     out = [_text("cv-lab", text, x * s, y * s, ha, va, rot)
            for text, x, y, rot, ha, va in lay.labels]
-    for i, (text, x, y) in enumerate(lay.caption):
-        cls = "cv-cap cv-b" if (svg.scene.title and i == 0) else "cv-cap"
+    for text, x, y, bold in svg.caption_lines():
+        cls = "cv-cap cv-b" if bold else "cv-cap"
         out.append(_text(cls, text, x * s, y * s))
     return out
 
 
 def frame_text(svg: ObliqueSvg, n: int, shadow: Any) -> list[str]:
     """Frame ``n``'s weight-tap indices (one per shadow cell) and bias-only note."""
-    lay, th, s = svg.layout, svg.theme, svg.scale
-    f = svg.scene.frames[n]
-    out = []
-    taps = len(f.weight_index)
-    if th.show_labels and taps and len(shadow) % taps == 0:
-        # (one copy of the window per lit input channel plane)
-        cls = "cv-tap" if int(f.weight_index.max()) < 10 else "cv-tap2"
-        for poly, w in zip(shadow, f.weight_index.tolist() * (len(shadow) // taps)):
-            x, y = np.asarray(poly, float).mean(0) * s
-            out.append(_text(cls, str(w), float(x), float(y)))
-    if lay.note is not None and f.bias_only:
-        text, x, y = lay.note
+    s = svg.scale
+    out: list[str] = []
+    marks = svg.tap_marks(n, shadow)
+    if marks:
+        cls = "cv-tap" if int(svg.scene.frames[n].weight_index.max()) < 10 else "cv-tap2"
+        out.extend(_text(cls, str(w), float(x * s), float(y * s)) for w, x, y in marks)
+    note = svg.note(n)
+    if note is not None:
+        text, x, y = note
         out.append(_text("cv-note", text, x * s, y * s))
     return out
