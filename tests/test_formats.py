@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from conftest import _missing, require_chromium, require_module
+from conftest import _missing, require_module
 from PIL import Image
 
 import convviz
@@ -106,49 +106,47 @@ def test_oblique_svg_is_the_oblique_writer():
     assert svg_bytes(anim, frame=3) == picture_svg(scene, "default", frame=3).encode()
 
 
-def _chromium_shots(svg: bytes, size, times=None):
-    """Screenshots of an SVG in Chromium: one, or one per SMIL time (animations paused)."""
-    sync_api = require_module("playwright.sync_api")
+def _chromium_shots(browser, svg: bytes, size, times=None):
+    """Screenshots of an SVG in a fresh page of ``browser`` (the chromium fixture): one, or
+    one per SMIL time (animations paused)."""
     width, height = size
     text = svg.decode()
     shots = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=require_chromium())
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.set_content('<html><body style="margin:0">' + text[text.index("<svg"):]
-                             + "</body></html>")
-            for t in times or [None]:
-                if t is not None:  # (SMIL, and CSS animations)
-                    page.evaluate(f"() => {{ const s = document.querySelector('svg');"
-                                  f" s.pauseAnimations(); s.setCurrentTime({t});"
-                                  f" document.getAnimations().forEach(a => {{ a.pause();"
-                                  f" a.currentTime = {t * 1000}; }}); }}")
-                shots.append(_rgb(page.screenshot(
-                    clip={"x": 0, "y": 0, "width": width, "height": height})))
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        page.set_content('<html><body style="margin:0">' + text[text.index("<svg"):]
+                         + "</body></html>")
+        for t in times or [None]:
+            if t is not None:  # (SMIL, and CSS animations)
+                page.evaluate(f"() => {{ const s = document.querySelector('svg');"
+                              f" s.pauseAnimations(); s.setCurrentTime({t});"
+                              f" document.getAnimations().forEach(a => {{ a.pause();"
+                              f" a.currentTime = {t * 1000}; }}); }}")
+            shots.append(_rgb(page.screenshot(
+                clip={"x": 0, "y": 0, "width": width, "height": height})))
+    finally:
+        page.close()
     return shots
 
 
 @pytest.mark.parametrize("name", KINDS)
-def test_svg_frame_rasterised_agrees_with_png(name):
+def test_svg_frame_rasterised_agrees_with_png(chromium, name):
     from convviz.encode.vector import svg_bytes
 
     anim = convviz.animate(name)
     n = anim.poster_frame
-    (shot,) = _chromium_shots(svg_bytes(anim.source, frame=n), anim.size)
+    (shot,) = _chromium_shots(chromium, svg_bytes(anim.source, frame=n), anim.size)
     _agree(shot, anim.frame(n).astype(int))
 
 
-def test_animated_svg_plays_each_frame_in_its_turn():
+def test_animated_svg_plays_each_frame_in_its_turn(chromium):
     from convviz.encode.vector import svg_bytes
 
     anim = convviz.animate("no_padding_no_strides", duration=0.5)
     count = anim.frame_count
     times = [(n + 0.5) * 0.5 for n in range(count)] + [(count + 1.5) * 0.5]  # + a loop
-    shots = _chromium_shots(svg_bytes(anim.source, duration_ms=anim.duration_ms), anim.size,
-                            times)
+    shots = _chromium_shots(chromium, svg_bytes(anim.source, duration_ms=anim.duration_ms),
+                            anim.size, times)
     for n in range(count):
         _agree(shots[n], anim.frame(n).astype(int))
     _agree(shots[-1], anim.frame(1).astype(int))  # looped back round
@@ -157,7 +155,7 @@ def test_animated_svg_plays_each_frame_in_its_turn():
 
 
 @pytest.mark.parametrize("name", ["glu_block", "scatter_even"])
-def test_animated_figure_svg_shows_each_frame_s_changes(name):
+def test_animated_figure_svg_shows_each_frame_s_changes(chromium, name):
     """A diagram's SVG (its static picture once, its changing artists per frame) and a
     flat renderer's: where two raster frames differ, each frame of the SVG looks like its
     own raster frame, not the other."""
@@ -165,8 +163,8 @@ def test_animated_figure_svg_shows_each_frame_s_changes(name):
 
     anim = convviz.animate(name, duration=0.5)
     a, b = 0, anim.frame_count // 2
-    shots = _chromium_shots(svg_bytes(anim.source, duration_ms=anim.duration_ms), anim.size,
-                            [(a + 0.5) * 0.5, (b + 0.5) * 0.5])
+    shots = _chromium_shots(chromium, svg_bytes(anim.source, duration_ms=anim.duration_ms),
+                            anim.size, [(a + 0.5) * 0.5, (b + 0.5) * 0.5])
     want_a, want_b = anim.frame(a).astype(int), anim.frame(b).astype(int)
     region = np.abs(want_a - want_b).max(axis=2) > 64
     assert region.sum() > 50  # the frames do differ

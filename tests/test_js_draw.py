@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import require_chromium, require_module
-from test_js_engine import ARGS, valid_looking
+from conftest import page_with_scripts
+from test_js_engine import valid_looking
 
 from convviz import ConvSpec, SpecError
 from convviz.core.info import spec_dict
@@ -151,20 +151,10 @@ def generated_specs(count: int, seed: int = 31) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def page():
-    chromium = require_chromium()
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.set_content("<!doctype html><meta charset='utf-8'><title>convviz-draw.js</title>")
-        for name in SCRIPTS:
-            page.add_script_tag(content=source(name))
+def page(chromium):
+    """A blank page with the scripts loaded."""
+    with page_with_scripts(chromium, "convviz-draw.js", map(source, SCRIPTS)) as page:
         yield page
-        assert not errors, errors
-        browser.close()
 
 
 def compare(page, cases: list[tuple[dict[str, Any], float]]) -> list[str]:
@@ -359,10 +349,9 @@ def hover_targets(spec: ConvSpec) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 @pytest.fixture()
-def hover_page(page):
+def hover_page(chromium):
     """The test page with convviz-hover.js and nothing else."""
-    browser = page.context.browser
-    fresh = browser.new_page(viewport={"width": 1400, "height": 1400})
+    fresh = chromium.new_page(viewport={"width": 1400, "height": 1400})
     errors: list[str] = []
     fresh.on("pageerror", lambda e: errors.append(str(e)))
     yield fresh

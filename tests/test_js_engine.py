@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 import pytest
-from conftest import require_chromium, require_module
+from conftest import page_with_scripts
 
 from convviz import ConvSpec, SpecError, info
 from convviz.core.arithmetic import formula_lines
@@ -27,9 +27,6 @@ from convviz.presets import PRESETS
 from convviz.site.assets import shipped
 
 pytestmark = [pytest.mark.browser]
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 #: the browser engine: the geometry, then the framework code and formula (in this order)
 SCRIPTS = ("convviz.js", "convviz-code.js")
@@ -201,28 +198,11 @@ def generated_specs(count: int, seed: int = 13) -> list[dict[str, Any]]:
 # -- the browser ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def browser():
-    chromium = require_chromium()
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def page(browser):
+def page(chromium):
     """A blank page with the module loaded."""
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_content("<!doctype html><meta charset='utf-8'><title>convviz.js</title>")
-    for name in SCRIPTS:
-        page.add_script_tag(content=source(name))
-    assert page.evaluate("typeof window.convviz.code") == "function"
-    yield page
-    assert not errors, errors
-    page.close()
+    with page_with_scripts(chromium, "convviz.js", map(source, SCRIPTS)) as page:
+        assert page.evaluate("typeof window.convviz.code") == "function"
+        yield page
 
 
 def run(page, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:

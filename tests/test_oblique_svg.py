@@ -11,7 +11,6 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from conftest import require_chromium, require_module
 from PIL import Image
 
 from convviz import ConvSpec
@@ -38,18 +37,7 @@ SPECS = {
 }
 
 
-# -- a browser -------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=require_chromium())
-        try:
-            yield b
-        finally:
-            b.close()
-
-
+# -- screenshots (pages of conftest's chromium fixture) ------------------------------------
 def _rgb(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
 
@@ -99,13 +87,13 @@ def _agreement(shot: np.ndarray, want: np.ndarray, centres: np.ndarray) -> tuple
 # -- rasterised, the SVG frames are the raster frames ---------------------------------------
 @pytest.mark.parametrize(("name", "scale"), [(name, 1.0) for name in SPECS]
                          + [("causal_1d", 2.0), ("strided_1d", 1.5), ("padding_strides", 2.0)])
-def test_classic_frames_rasterised_agree_with_the_raster(browser, name, scale):
+def test_classic_frames_rasterised_agree_with_the_raster(chromium, name, scale):
     """(at scale 2 a 1-D picture's lines are snapped to pixel centres, at 1 to pixel edges)"""
     scene = build_scene(SPECS[name])
     raster = ConvRenderer(scene, "classic", scale)
     centres = _cell_centres(raster)
     frames = sorted({0, raster.poster_frame, raster.frame_count - 1})
-    page = _open(browser, picture_svg(scene, scale=scale, frame=0), raster.size)
+    page = _open(chromium, picture_svg(scene, scale=scale, frame=0), raster.size)
     try:
         for n in frames:
             page.set_content('<html><body style="margin:0">'
@@ -122,13 +110,13 @@ def test_classic_frames_rasterised_agree_with_the_raster(browser, name, scale):
         page.close()
 
 
-def test_animation_plays_every_frame_in_turn_and_poster_under_reduced_motion(browser):
+def test_animation_plays_every_frame_in_turn_and_poster_under_reduced_motion(chromium):
     scene = build_scene(SPECS["padding_strides"])
     raster = ConvRenderer(scene, "classic")
     centres = _cell_centres(raster)
     d = 400
     svg = picture_svg(scene, duration_ms=d)
-    page = _open(browser, svg, raster.size)
+    page = _open(chromium, svg, raster.size)
     try:
         count = raster.frame_count
         for n in [*range(count), count + 1]:  # and one loop round
@@ -145,7 +133,7 @@ def test_animation_plays_every_frame_in_turn_and_poster_under_reduced_motion(bro
         assert share >= 0.99 and bad == 0
     finally:
         page.close()
-    page = _open(browser, svg, raster.size, reduced_motion="reduce")
+    page = _open(chromium, svg, raster.size, reduced_motion="reduce")
     try:
         assert page.evaluate("() => document.getAnimations().length") == 0
         share, bad = _agreement(_shot(page, raster.size),
@@ -155,11 +143,11 @@ def test_animation_plays_every_frame_in_turn_and_poster_under_reduced_motion(bro
         page.close()
 
 
-def test_hold_freezes_on_one_frame(browser):
+def test_hold_freezes_on_one_frame(chromium):
     scene = build_scene(SPECS["no_padding_no_strides"])
     raster = ConvRenderer(scene, "classic")
     svg = picture_svg(scene)
-    page = _open(browser, svg, raster.size)
+    page = _open(chromium, svg, raster.size)
     try:
         # (a script reads the hit-test geometry as the document says)
         assert page.evaluate("() => JSON.parse(document.querySelector('svg').dataset.planes)") \
@@ -176,7 +164,7 @@ def test_hold_freezes_on_one_frame(browser):
         page.close()
 
 
-def test_dark_media_gives_the_dark_colours(browser):
+def test_dark_media_gives_the_dark_colours(chromium):
     """Under a dark colour scheme the picture is the dark theme's (drawn by the raster in
     that theme), and its cells have the colours the gallery's recolouring gives the light
     raster (which only approximates antialiased edges, so only cells are compared)."""
@@ -191,7 +179,7 @@ def test_dark_media_gives_the_dark_colours(browser):
     centres = _cell_centres(raster)
     for scheme, theme, want in (("dark", dark, raster_dark.frame(n)),
                                 ("light", light, raster.frame(n))):
-        page = _open(browser, svg, raster.size, color_scheme=scheme)
+        page = _open(chromium, svg, raster.size, color_scheme=scheme)
         try:
             shot = _shot(page, raster.size)
         finally:
@@ -349,14 +337,14 @@ TEXT_SPECS = {
 
 
 @pytest.mark.parametrize("name", list(TEXT_SPECS))
-def test_text_themes_rasterised_agree_with_the_raster(browser, name):
+def test_text_themes_rasterised_agree_with_the_raster(chromium, name):
     """Shapes as the classic ones; text placed as the raster places it (fonts rasterise
     differently: measured mean difference ≤ 6.5 of 255, ≤ 3.3% of pixels off by > 64, for
     the text-heavy 1-D picture; its caption half a line lower gives 16.6 and 7.6%)."""
     scene = build_scene(TEXT_SPECS[name])
     raster = ConvRenderer(scene, "default")
     frames = sorted({0, raster.poster_frame})
-    page = _open(browser, picture_svg(scene, "default", frame=0), raster.size)
+    page = _open(chromium, picture_svg(scene, "default", frame=0), raster.size)
     try:
         for n in frames:
             page.set_content('<html><body style="margin:0">'
@@ -411,7 +399,7 @@ def test_the_classic_picture_needs_no_matplotlib():
     assert out.stdout.strip() == "False"
 
 
-def test_pictures_inlined_in_one_page_play_independently(browser):
+def test_pictures_inlined_in_one_page_play_independently(chromium):
     """Two pictures with one shared style block (``style=False``): each plays its own frames
     (their animation rules do not clash), and the same frame count and duration share
     identical rules."""
@@ -423,7 +411,7 @@ def test_pictures_inlined_in_one_page_play_independently(browser):
     page_css = svg_style("classic")
     w = sum(r.size[0] for r in rasters)
     h = max(r.size[1] for r in rasters)
-    page = browser.new_page(viewport={"width": w, "height": h})
+    page = chromium.new_page(viewport={"width": w, "height": h})
     try:
         page.set_content(f'<html><head><style>{page_css} svg{{display:block;float:left}}'
                          '</style></head><body style="margin:0">' + "".join(pictures)

@@ -13,8 +13,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import require_chromium, require_module
-from test_js_engine import ARGS
 
 from convviz import ConvSpec, SpecError, info
 from convviz.core.arithmetic import formula_lines
@@ -35,16 +33,6 @@ SPECS = {
 }
 CONTROLS = ["n", "i", "k", "s", "p", "d", "t", "op", "g", "ci", "co", "play", "prev", "next",
             "frame"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require_chromium()
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +62,13 @@ class Opened:
 
 
 @pytest.fixture()
-def opener(browser, playground):
+def opener(chromium, playground):
     pages = []
 
     def open_page(fragment: str, width: int = 1280, scheme: str = "light",
                   motion: str = "reduce") -> Any:
-        page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme,
-                                reduced_motion=motion)
+        page = chromium.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                 reduced_motion=motion)
         opened = Opened(page)
         page.goto(playground.as_uri() + fragment)
         page.wait_for_load_state("load")

@@ -13,33 +13,28 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import require_chromium, require_module
+from conftest import require_chromium
 
 from convviz.presets import PRESETS
 from convviz.site import builder as site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 
 @pytest.fixture(scope="module")
 def gallery(tmp_path_factory):
-    chromium = require_chromium()
+    """The built site's folder (no build without Chromium to look at it)."""
+    require_chromium()
     out = tmp_path_factory.mktemp("gallery")
     report = site.build(out, jobs=2, renderer=site.render_draft)
     assert not report.failed, report.failed
-    return chromium, out
+    return out
 
 
 @pytest.fixture(scope="module")
-def browser(gallery):
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=gallery[0], args=ARGS)
-        yield b
-        b.close()
+def browser(gallery, chromium):
+    """The module's Chromium, launched once the gallery is built."""
+    return chromium
 
 
 def open_page(browser, out, page_path="index.html", **kw):
@@ -57,7 +52,7 @@ PICTURES = ".pic img, .pic-svg > svg"
 
 
 def test_every_picture_decodes_and_nothing_leaves_file_urls(gallery, browser, tmp_path):
-    _, out = gallery
+    out = gallery
     page, errors, requests = open_page(browser, out, viewport={"width": 1280, "height": 900})
     images = page.evaluate(
         "Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete, i.naturalWidth])")
@@ -80,7 +75,7 @@ def test_every_picture_decodes_and_nothing_leaves_file_urls(gallery, browser, tm
 
 @pytest.mark.parametrize("scheme,lang", [("light", "en"), ("dark", "zh")])
 def test_reduced_motion_shows_the_stills(gallery, browser, scheme, lang):
-    _, out = gallery
+    out = gallery
     page, errors, _ = open_page(browser, out, PAGES[lang], reduced_motion="reduce",
                                 color_scheme=scheme)
     sources = page.evaluate("Array.from(document.querySelectorAll('.pic img'))"
@@ -102,7 +97,7 @@ def test_reduced_motion_shows_the_stills(gallery, browser, scheme, lang):
 
 
 def test_without_reduced_motion_the_pictures_play(gallery, browser):
-    _, out = gallery
+    out = gallery
     page, errors, _ = open_page(browser, out)
     running = page.evaluate("""() => Array.from(document.querySelectorAll(
         '.pic-svg > svg.cv:not(.cv-hold)'), svg => svg.getAnimations({subtree: true}).length)""")
@@ -128,7 +123,7 @@ def _lit(page, grid_id):
 @pytest.mark.parametrize("name", ["padding_strides", "padding_strides_odd_transposed",
                                   "dilation", "causal_1d"])
 def test_hovering_an_output_cell_lights_the_engines_input_cells(gallery, browser, name):
-    _, out = gallery
+    out = gallery
     spec = PRESETS[name].spec
     page, errors, _ = open_page(browser, out, viewport={"width": 1280, "height": 900})
     grid_id = f"grid-{name}"
@@ -153,7 +148,7 @@ def test_hovering_an_output_cell_lights_the_engines_input_cells(gallery, browser
 
 
 def test_output_cells_are_reachable_by_keyboard(gallery, browser):
-    _, out = gallery
+    out = gallery
     spec = PRESETS["padding_strides"].spec
     page, errors, _ = open_page(browser, out)
     page.focus("#grid-padding_strides .output .cell >> nth=0")
@@ -170,7 +165,7 @@ def test_output_cells_are_reachable_by_keyboard(gallery, browser):
 @pytest.mark.parametrize("width,scheme,lang", [(1280, "light", "en"), (390, "dark", "en"),
                                                (390, "light", "zh"), (320, "dark", "zh")])
 def test_layout_fits_the_viewport(gallery, browser, tmp_path, width, scheme, lang):
-    _, out = gallery
+    out = gallery
     page, errors, requests = open_page(browser, out, PAGES[lang],
                                        viewport={"width": width, "height": 800},
                                        color_scheme=scheme)
@@ -233,7 +228,7 @@ def _luminance(png: bytes) -> float:
 
 @pytest.mark.parametrize("scheme,lang", [("dark", "en"), ("light", "en"), ("dark", "zh")])
 def test_every_picture_follows_the_colour_scheme(gallery, browser, scheme, lang):
-    _, out = gallery
+    out = gallery
     page, errors, _ = open_page(browser, out, PAGES[lang],
                                 viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     pictures = page.locator(PICTURES)
@@ -250,7 +245,7 @@ def test_every_picture_follows_the_colour_scheme(gallery, browser, scheme, lang)
 
 
 def test_both_languages_have_the_same_notes_and_chinese_prose(gallery, browser):
-    _, out = gallery
+    out = gallery
     counts = {}
     for lang, path in PAGES.items():
         page, errors, _ = open_page(browser, out, path)
@@ -281,7 +276,7 @@ def test_both_languages_have_the_same_notes_and_chinese_prose(gallery, browser):
 def test_a_cards_playground_link_opens_the_same_spec(gallery, browser, name):
     from convviz.core.arithmetic import formula_lines
 
-    _, out = gallery
+    out = gallery
     spec = PRESETS[name].spec
     page, errors, _ = open_page(browser, out)
     href = page.get_attribute(f"#{name} .links a[href^='playground.html#']", "href")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import require_chromium, require_module
+from conftest import require_module
 
 import convviz
 from convviz import ConvSpec
@@ -24,8 +24,6 @@ pytestmark = [pytest.mark.browser]
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ORIGIN = "http://widget.test"
 #: the ESM as anywidget ships it: the hover script, then widget.js
 ESM = ((TEMPLATES / "convviz-hover.js").read_text("utf-8") + "\n"
@@ -55,16 +53,6 @@ window.cleanup = widget.default.render({ model: window.model,
                                          el: document.getElementById("root") });
 window.ready = true;
 </script></body></html>"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require_chromium()
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=ARGS)
-        yield b
-        b.close()
 
 
 def _synced(w) -> dict:
@@ -117,12 +105,12 @@ class FrontEnd:
 
 
 @pytest.fixture
-def front(browser):
+def front(chromium):
     require_module("anywidget")
     ends = []
 
     def make(*args, motion: str = "no-preference", **kwargs):
-        end = FrontEnd(browser, convviz.widget(*args, **kwargs), motion)
+        end = FrontEnd(chromium, convviz.widget(*args, **kwargs), motion)
         ends.append(end)
         return end
 
@@ -367,7 +355,7 @@ view.render();
 </script></body></html>"""
 
 
-def test_front_end_under_anywidgets_own_runtime(browser):
+def test_front_end_under_anywidgets_own_runtime(chromium):
     """anywidget's own front end (its notebook bundle, as Jupyter loads it) loads the ESM
     from the model's _esm, injects _css, renders, and sends control changes."""
     anywidget = require_module("anywidget")
@@ -378,7 +366,7 @@ def test_front_end_under_anywidgets_own_runtime(browser):
     state = json.loads(json.dumps(w.get_state([k for k in w.keys if k != "layout"])))
     files = {"/": ("text/html", RUNTIME_PAGE % {"origin": ORIGIN, "state": json.dumps(state)}),
              "/anywidget.js": ("text/javascript", bundle.read_text("utf-8"))}
-    page = browser.new_page()
+    page = chromium.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
