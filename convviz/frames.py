@@ -8,8 +8,6 @@ A *frame source* draws an animation one frame at a time. The oblique renderer
 read nothing else.
 
 >>> import numpy as np
-
-from convviz.errors import SpecError
 >>> class Blink:
 ...     frame_count, size, caption, poster_frame = 2, (4, 3), "blink", 1
 ...     def frame(self, n):
