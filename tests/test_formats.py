@@ -192,7 +192,7 @@ def test_pdf_one_page_per_frame(tmp_path):
     assert b"CreationDate" not in one
 
 
-@pytest.mark.parametrize("name", ["padding_strides", "numbers_convolution"])
+@pytest.mark.parametrize("name", ["padding_strides", "numbers_convolution", "glu_block"])
 def test_pdf_page_rasterised_agrees_with_png(tmp_path, name):
     if shutil.which("pdftoppm") is None:
         _missing("pdftoppm is not installed (apt-get install -y poppler-utils)")
