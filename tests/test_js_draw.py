@@ -23,8 +23,9 @@ from test_js_engine import valid_looking
 
 from convviz import ConvSpec, SpecError
 from convviz.core.info import spec_dict
+from convviz.draw.oblique_clip import inward_edges
 from convviz.draw.oblique_frame import frame_geometry
-from convviz.draw.oblique_layout import _inward_edges, _layout
+from convviz.draw.oblique_layout import _layout
 from convviz.look.scene import build_scene
 from convviz.look.themes import check_scale, get_theme
 from convviz.presets import PRESETS
@@ -80,7 +81,7 @@ def python_side(raw: dict[str, Any], scale: float) -> dict[str, Any]:
         lay = _layout(scene, get_theme("classic"), check_scale(scale))
     except SpecError as exc:
         return {"error": str(exc), "name": "SpecError"}
-    hiders = [_inward_edges(p.outline_extent()) for p in lay.outputs]
+    hiders = [inward_edges(p.outline_extent()) for p in lay.outputs]
 
     def plane(p: Any) -> dict[str, Any]:
         return {"rows": p.rows, "cols": p.cols, "origin": list(p.origin), "ex": list(p.ex),

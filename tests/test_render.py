@@ -343,17 +343,17 @@ def test_channel_sheets_for_specs_with_many_channels():
 
 
 def test_clip_stops_lines_at_the_output_plane():
-    from convviz.draw.oblique_layout import _clip, _convex_overlap
+    from convviz.draw.oblique_clip import clip, convex_overlap
 
     square = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]])
-    seg = _clip(np.array([-10.0, 5.0]), np.array([5.0, 5.0]), [square])
+    seg = clip(np.array([-10.0, 5.0]), np.array([5.0, 5.0]), [square])
     np.testing.assert_allclose(seg, [[-10, 5], [0, 5]])
-    assert _clip(np.array([2.0, 2.0]), np.array([5.0, 5.0]), [square]) is None  # all hidden
-    seg = _clip(np.array([-10.0, 20.0]), np.array([-5.0, 20.0]), [square])  # misses it
+    assert clip(np.array([2.0, 2.0]), np.array([5.0, 5.0]), [square]) is None  # all hidden
+    seg = clip(np.array([-10.0, 20.0]), np.array([-5.0, 20.0]), [square])  # misses it
     np.testing.assert_allclose(seg, [[-10, 20], [-5, 20]])
-    assert _convex_overlap(square, square + 5, 0.0)
-    assert not _convex_overlap(square, square + 20, 0.0)
-    assert _convex_overlap(square, square + [11.0, 0.0], 2.0)  # within the pad
+    assert convex_overlap(square, square + 5, 0.0)
+    assert not convex_overlap(square, square + 20, 0.0)
+    assert convex_overlap(square, square + [11.0, 0.0], 2.0)  # within the pad
 
 
 def test_absurd_sizes_are_refused():
@@ -566,7 +566,7 @@ def test_one_d_output_sits_over_the_cells_its_rule_names(spec, theme):
 def test_three_d_labels_and_lines(spec):
     """Slice labels name the real input depth ("pad"/"zero" otherwise); no projection
     line enters an input slice outside the window it comes from."""
-    from convviz.draw.oblique_layout import _clip
+    from convviz.draw.oblique_clip import clip
 
     r = ConvRenderer(build_scene(spec), "default")
     lay = r._layout
@@ -587,7 +587,7 @@ def test_three_d_labels_and_lines(spec):
         (z0, z1) = f.extent[0]
         others = [p.outline_extent() for z, p in enumerate(lay.inputs) if not z0 <= z < z1]
         for a, b in lines:
-            kept = _clip(a, b, others)
+            kept = clip(a, b, others)
             assert kept is not None and np.allclose(kept, [a, b]), (n, a, b)
 
 
@@ -747,11 +747,11 @@ def test_channel_labels_name_every_plane_and_fit(spec, scale):
         assert corners[:, 0].min() >= 0 and corners[:, 1].min() >= 0
         assert corners[:, 0].max() <= w and corners[:, 1].max() <= h
         boxes.append(corners / scale)
-    from convviz.draw.oblique_layout import _convex_overlap
+    from convviz.draw.oblique_clip import convex_overlap
 
     for i, a in enumerate(boxes):  # no label runs into another
         for b in boxes[i + 1:]:
-            assert not _convex_overlap(a, b, 0.0)
+            assert not convex_overlap(a, b, 0.0)
     # and none reaches into the caption below the picture
     from convviz.draw.oblique_layout import PT
 

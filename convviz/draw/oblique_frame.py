@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from convviz.draw.oblique_layout import _clip, _Layout
+from convviz.draw.oblique_clip import clip
+from convviz.draw.oblique_layout import _Layout
 from convviz.look.scene import Scene
 
 __all__ = ["frame_geometry", "muted_planes"]
@@ -80,7 +81,7 @@ def frame_geometry(scene: Scene, lay: _Layout, hiders: Sequence[Any],
             lines.extend([[box[3], cell[0]], [box[2], cell[1]]])
         else:
             lines.extend([[box[k], cell[k]] for k in range(4)])
-    lines = [seg for seg in (_clip(a, b, hiders) for a, b in lines) if seg is not None]
+    lines = [seg for seg in (clip(a, b, hiders) for a, b in lines) if seg is not None]
     return shadow, segs, lines, [cell]
 
 

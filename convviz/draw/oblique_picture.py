@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from convviz.core.spec import CellKind
+from convviz.draw.oblique_clip import inward_edges
 from convviz.draw.oblique_frame import frame_geometry, muted_planes
-from convviz.draw.oblique_layout import SHEET_STEP, _inward_edges, _Layout, _layout, _Plane
+from convviz.draw.oblique_layout import SHEET_STEP, _Layout, _layout, _Plane
 from convviz.draw.oblique_palette import _sheet_fills
 from convviz.errors import SpecError
 from convviz.look.scene import OUTPUT_PADDING, Scene
@@ -78,7 +79,7 @@ class ObliquePicture:
         self.caption: str = scene.caption
         self.poster_frame: int = self.frame_count // 2  # the still shown by default
         # the output planes, which hide the projection lines (prepared once)
-        self._hiders = [_inward_edges(p.outline_extent()) for p in self.layout.outputs]
+        self._hiders = [inward_edges(p.outline_extent()) for p in self.layout.outputs]
 
     # -- the static picture ----------------------------------------------------------
     def sheets(self) -> list[tuple[np.ndarray, str]]:
