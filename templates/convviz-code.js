@@ -1,7 +1,7 @@
 /* convviz-code.js — the PyTorch and Keras code of a convolution, where the two frameworks
- * differ, and its output-size formula, in the browser: a port of convviz/core/frameworks.py
- * and of the formula in convviz/core/arithmetic.py. Load it after convviz.js (a classic
- * script too); it adds to window.convviz:
+ * differ, and its output-size formula, in the browser: a port of convviz/core/frameworks.py,
+ * convviz/core/framework_differences.py and the formula in convviz/core/arithmetic.py. Load
+ * it after convviz.js (a classic script too); it adds to window.convviz:
  *
  *   convviz.code(spec)          -> {pytorch, keras}: the exact lines convviz.info gives, or null
  *   convviz.disagreements(spec) -> where PyTorch and Keras differ, a list of sentences
@@ -195,7 +195,7 @@
     return { pytorch: pytorchCode(spec), keras: spec.transposed ? kerasTransposed(spec) : kerasDirect(spec) };
   }
 
-  // -- disagreements -------------------------------------------------------------------------
+  // -- disagreements (convviz/core/framework_differences.py) ---------------------------------
   function where(names, pairs, axes) {
     return axes.map(function (a) {
       return names[a] + ": " + pairs[a][0] + " before, " + pairs[a][1] + " after";
