@@ -5,7 +5,8 @@ Drawn from a small real example (seeded random weights) computed by
 read the same window of the padded input (the engine's ``spec.taps``):
 t − d(k−1) … t for causal padding, t − p_lo … t + p_hi for 'same', in steps of d,
 σ scales the value lane, ⊗ gives H, and the input comes back through ⊕ (residual)
-or through the highway gate 1 − σ.
+or through the highway gate 1 − σ. The panel on the right (costs, colour legend, σ scale,
+the values at t) is drawn by :mod:`convviz.draw.diagrams.gated_panel`.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from convviz.core.gated import GatedTrace, gated_cost
+from convviz.core.gated import GatedTrace
 from convviz.draw.diagrams._base import (
     FigureFrames,
     check_bool,
     check_options,
     check_scale,
-    fmt_int,
     palette,
 )
-from convviz.draw.diagrams.gated_parts import _list, _mix, _num, _rgb, _Strip, example_block
+from convviz.draw.diagrams.gated_panel import draw_panel, sigma_colormap, values_lines
+from convviz.draw.diagrams.gated_parts import _list, _num, _Strip, example_block
 from convviz.errors import SpecError
 
 __all__ = ["GatedBlockDiagram", "example_block", "glu_diagram", "highway_diagram"]
@@ -158,13 +159,7 @@ class GatedBlockDiagram(FigureFrames):
             self.text(x_lane + lane_w / 2, y_ab + n * cs + 27, text, size=fs * 0.85, colour=colour,
                       weight="bold")
         # ---- σ(B) -------------------------------------------------------------------------
-        from matplotlib.colors import LinearSegmentedColormap
-
-        lo_col = _mix(pal.gate, pal.background, 0.92)
-        hi_col = _rgb(pal.gate) * (0.55 if not pal.dark else 1.0)
-        self.sigma_cmap = LinearSegmentedColormap.from_list(
-            "sigma", [lo_col, _rgb(pal.gate) * 0.8 + lo_col * 0.2, hi_col]
-        )
+        self.sigma_cmap = sigma_colormap(pal)
         self.ss = _Strip(self, "σ(B)", xb, y_s, trace.gate, None, cmap=self.sigma_cmap,
                          shape=w("gated.sigma_shape", t=length, n=n))
         self._arrow(xb + lane_w / 2, lane_out, xb + lane_w / 2, y_s - 2, pal.gate, "σ")
@@ -315,8 +310,8 @@ class GatedBlockDiagram(FigureFrames):
         self.col_strips = strips
         self.window_label = self.dynamic(self.text(0, y_x + channels * cs + 26, "", size=fs * 0.85,
                                                    colour=pal.highlight, weight="bold"))
-        # ---- right panel: legend, σ scale, counts ------------------------------------------------
-        self._panel(panel_x, 74, trace, length, channels, n, k, d, spec)
+        # ---- right panel: counts, legend, σ scale ------------------------------------------------
+        self.badges, self.values_y, self.values_text = draw_panel(self, panel_x, 74)
         self.caption = w("gated.caption", title=title.replace("  ", " "), t=length, c=channels,
                          n=n, k=k, d=d, padding=pad_kind)
         self._caption_text = None
@@ -355,95 +350,6 @@ class GatedBlockDiagram(FigureFrames):
         self.ax.plot(xs, ys, color=colour, linewidth=1.6, solid_capstyle="butt", zorder=2)
         if arrow:
             self._arrow(*points[-2], *points[-1], colour)
-
-    def _panel(self, x: float, y: float, trace: GatedTrace, length: int, channels: int, n: int,
-               k: int, d: int, spec: Any) -> None:
-        pal = self.palette
-        fs = pal.font_size
-        cost = gated_cost(length, channels, n, k, dilation=d, padding=spec.padding,
-                          residual=trace.residual, form=trace.form)
-        w = self.word
-        self.badges = [
-            (w("gated.parameters"), f"2·(k·C·n + n) = 2·({k}·{channels}·{n} + {n})",
-             cost.parameters),
-            (w("gated.multiply_adds"), f"≈ 2·T·k·C·n = 2·{length}·{k}·{channels}·{n}",
-             cost.multiply_adds),
-            (w("gated.sigmoids"), f"T·n = {length}·{n}", cost.sigmoids),
-            (w("gated.products"),
-             f"T·n = {length}·{n}" if not self.highway else f"2·T·n = 2·{length}·{n}",
-             cost.products),
-        ]
-        self.text(x, y, w("gated.cost"), ha="left", weight="bold", size=fs * 1.05)
-        yy = y + 24
-        for label, formula, value in self.badges:
-            self.text(
-                x,
-                yy,
-                w("gated.badge", label=label, value=fmt_int(value)),
-                ha="left",
-                size=fs * 0.95,
-                weight="bold",
-                colour=pal.text,
-                bbox=dict(
-                    boxstyle="round,pad=0.3",
-                    facecolor=_mix(pal.accent, pal.background, 0.85),
-                    edgecolor=pal.highlight,
-                    linewidth=0.8,
-                ),
-            )
-            self.text(x + 6, yy + 21, formula, ha="left", size=fs * 0.8, colour=pal.text)
-            yy += 50
-        # legend
-        yy += 6
-        self.text(x, yy, w("gated.colours"), ha="left", weight="bold", size=fs * 1.05)
-        yy += 20
-        from matplotlib.patches import Rectangle
-
-        for colour, label, dashed in (
-            (pal.input, w("gated.input_x"), False),
-            (pal.padding, w("gated.zero_padding"), True),
-            (pal.value, w("gated.value_lane"), False),
-            (pal.gate, w("gated.gate_lane"), False),
-            (pal.output, w("gated.output"), False),
-            (pal.highlight, w("gated.window_step"), None),
-        ):
-            if dashed is None:  # the window: an outline
-                self.ax.add_patch(
-                    Rectangle((x, yy - 7), 14, 14, fill=False, edgecolor=colour, linewidth=2.2)
-                )
-            else:
-                self.ax.add_patch(
-                    Rectangle(
-                        (x, yy - 7),
-                        14,
-                        14,
-                        facecolor=colour,
-                        edgecolor=pal.stroke,
-                        linewidth=0.8,
-                        linestyle="--" if dashed else "-",
-                    )
-                )
-            self.text(x + 22, yy, label, ha="left", size=fs * 0.9)
-            yy += 21
-        # σ scale
-        yy += 8
-        self.text(x, yy, w("gated.sigma_scale"), ha="left", size=fs * 0.9)
-        yy += 14
-        grad = np.linspace(0, 1, 256)[None, :]
-        self.ax.imshow(grad, cmap=self.sigma_cmap, vmin=0, vmax=1, aspect="auto",
-                       extent=(x, x + 200, yy + 14, yy), zorder=3, interpolation="bilinear")
-        self.ax.add_patch(
-            Rectangle((x, yy), 200, 14, fill=False, edgecolor=pal.stroke, linewidth=0.8)
-        )
-        for v in (0, 0.5, 1):
-            self.text(x + 200 * v, yy + 24, f"{v:g}", size=fs * 0.8)
-        self.ax.set_xlim(0, self.width)
-        self.ax.set_ylim(self.height, 0)
-        self.values_y = yy + 46
-        self.values_text = None
-        if self.numbers:
-            self.values_text = self.dynamic(self.text(x, self.values_y, "", ha="left", va="top",
-                                                      size=fs * 0.85, family="DejaVu Sans Mono"))
 
     # -- frames ------------------------------------------------------------------------------------
     def window(self, n: int) -> np.ndarray:
@@ -519,25 +425,8 @@ class GatedBlockDiagram(FigureFrames):
             strip.update(t)
         for box, strip in zip(self.col_boxes, self.col_strips):
             box.set_xy(strip.cell_xy(t, strip.rows - 1))
-        tr = self.trace
         if self.values_text is not None:
-            def vec(a: np.ndarray) -> str:
-                return (
-                    "("
-                    + ", ".join(f"{np.round(v, 2) + 0.0:+.2f}" for v in a).replace("-", "−")
-                    + ")"
-                )
-
-            lines = [
-                self.word("gated.values_at", t=t),
-                f"A[t]    = {vec(tr.a[:, t])}",
-                f"B[t]    = {vec(tr.b[:, t])}",
-                f"σ(B[t]) = {vec(tr.gate[:, t])}",
-                f"H[t]    = {vec(tr.h[:, t])}",
-            ]
-            if tr.residual or self.highway:
-                lines.append(f"Y[t]    = {vec(tr.y[:, t])}")
-            self.values_text.set_text("\n".join(lines))
+            self.values_text.set_text("\n".join(values_lines(self, t)))
         if self._caption_text is not None:
             sep = self.word("sep")
             text = (self.word("gated.lanes_read", t=t, inputs=_list(inputs, self.lang))
@@ -546,7 +435,7 @@ class GatedBlockDiagram(FigureFrames):
                 text += sep + "Y[t] = X[t]·(1 − σ) + A[t]·σ"
             else:
                 text += sep + "H[t] = A[t] ⊗ σ(B[t])"
-                text += (sep + "Y[t] = X[t] + H[t]") if tr.residual else ""
+                text += (sep + "Y[t] = X[t] + H[t]") if self.trace.residual else ""
             self._caption_text.set_text(text)
 
 
