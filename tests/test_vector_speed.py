@@ -54,11 +54,9 @@ def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(("name", "options"), SOURCES)
 def test_replayed_svg_is_the_whole_drawing(name, options, monkeypatch):
     replays = []
-    replay, again = vector_memo.replay, vector_memo.write_again
-    monkeypatch.setattr(vector_memo, "replay",
-                        lambda r, tap, events: (replays.append(1), replay(r, tap, events)))
+    again = vector_memo.write_again
     monkeypatch.setattr(vector_memo, "write_again",
-                        lambda tap, events: (replays.append(1), again(tap, events)))
+                        lambda r, tap, events: (replays.append(1), again(r, tap, events)))
     anim = animate(name, labels=False, **options)
     fast = svg_bytes(anim, duration_ms=anim.duration_ms)
     poster = svg_bytes(anim, frame=int(anim.poster_frame))

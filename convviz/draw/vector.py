@@ -112,7 +112,8 @@ def vector_renderer_class(kind: str) -> type:
                 return
             assert isinstance(tap, memo.WriterTap)
             draw = super().draw_path
-            memo.once(tap, key, lambda: draw(self._scaled_gc(gc), path, transform, rgbFace))
+            memo.once(self, tap, key,
+                      lambda: draw(self._scaled_gc(gc), path, transform, rgbFace))
 
         def draw_path_collection(self, gc: Any, master_transform: Any, paths: Any,
                                  all_transforms: Any, offsets: Any, offset_trans: Any,
@@ -137,7 +138,7 @@ def vector_renderer_class(kind: str) -> type:
                 if not memo.draw_items(self, *args, **kwargs):
                     RendererBase.draw_path_collection(self, *args, **kwargs)
 
-            memo.once(tap, key, draw)
+            memo.once(self, tap, key, draw)
 
         def draw_markers(self, gc: Any, marker_path: Any, marker_trans: Any, path: Any,
                          trans: Any, rgbFace: Any = None) -> None:

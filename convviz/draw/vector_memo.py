@@ -10,6 +10,9 @@ construction, without drawing it:
   ``draw_path_collection`` draws from), and each of its paths (:func:`draw_items` draws
   them one by one as that function does, with the same graphics-context states);
 - a flat renderer's artist in a look it had before (:func:`draw_flat`);
+
+each by :func:`once`, which notes what a drawing writes under its key (a group the
+renderer opens as one call, so that its number is counted again) and writes it again;
 - a text's size (:data:`METRICS`: matplotlib keeps it per renderer, and every
   document is a new renderer).
 
@@ -19,15 +22,17 @@ Importing this module does not import matplotlib.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
 __all__ = ["METRICS", "WriterTap", "collection_key", "draw_flat", "draw_items", "logged",
-           "once", "path_key", "replay", "urls", "write_again"]
+           "once", "path_key", "shape_key", "urls", "write_again"]
 
-#: (kind, text, ismath, font) -> the text's (width, height, descent) on a vector renderer
+#: (kind, text, ismath, font, rc settings) -> the text's (width, height, descent) on a
+#: vector renderer
 METRICS: dict[tuple[Any, ...], Any] = {}
 
 
@@ -37,14 +42,13 @@ def urls(urls: Any) -> Any:
 
 
 class WriterTap:
-    """Stands in for an SVG renderer's ``writer``: passes every call on, and while an
-    artist is recorded (``events`` a list) notes it, so that the artist's output can be
-    written again by the same calls (:func:`replay`): the same bytes, by construction."""
+    """Stands in for an SVG renderer's ``writer``: passes every call on, and while a
+    drawing is recorded (``events`` a list) notes it, so that its output can be written
+    again by the same calls (:func:`write_again`): the same bytes, by construction."""
 
     def __init__(self, writer: Any) -> None:
         self.writer = writer
         self.events: list[tuple[str, tuple[Any, ...], dict[str, Any]]] | None = None
-        self.memo: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
         self.paths: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
 
     def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -74,19 +78,23 @@ class WriterTap:
         return self.writer.flush()
 
 
-def write_again(tap: WriterTap, events: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
-    """Write a path's (or a collection's) noted writer calls again (noted in turn if an
-    artist is being recorded)."""
+def write_again(renderer: Any, tap: WriterTap,
+                events: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
+    """Write noted calls again (noted in turn if a drawing is being recorded); a group is
+    opened and closed by the renderer, which counts its number again."""
     for name, args, kwargs in events:
-        tap.call(name, args, kwargs)
+        if name in ("open_group", "close_group"):
+            getattr(renderer, name)(*args)
+        else:
+            tap.call(name, args, kwargs)
 
 
-def once(tap: WriterTap, key: Any, draw: Callable[[], Any]) -> None:
-    """``draw()`` with its writer calls noted under ``key`` (and noted in turn if an
-    artist is being recorded); if noted before, those calls are written again instead."""
+def once(renderer: Any, tap: WriterTap, key: Any, draw: Callable[[], Any]) -> None:
+    """``draw()`` with its writer calls noted under ``key`` (and noted in turn if a
+    drawing is being recorded); if noted before, those calls are written again instead."""
     events = tap.paths.get(key)
     if events is not None:
-        write_again(tap, events)
+        write_again(renderer, tap, events)
         return
     outer, tap.events = tap.events, []
     try:
@@ -108,10 +116,7 @@ def path_key(gc: Any, path: Any, transform: Any, rgbFace: Any) -> Any:
         return None
     offset, dashes = gc.get_dashes()
     clip = gc.get_clip_rectangle()
-    codes = path.codes
-    return (path.vertices.tobytes(), path.vertices.shape,
-            None if codes is None else codes.tobytes(), path.should_simplify,
-            path.simplify_threshold, transform.get_matrix().tobytes(),
+    return (*shape_key(path), transform.get_matrix().tobytes(),
             None if rgbFace is None else tuple(np.asarray(rgbFace, dtype=float).ravel()),
             tuple(gc.get_rgb()), gc.get_linewidth(), gc.get_alpha(), gc.get_forced_alpha(),
             offset, None if dashes is None else tuple(dashes), gc.get_joinstyle(),
@@ -170,10 +175,7 @@ def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any,
         k = i % n_paths
         path = paths[k]
         if k not in path_keys:
-            codes = path.codes
-            path_keys[k] = (path.vertices.tobytes(), path.vertices.shape,
-                            None if codes is None else codes.tobytes(), path.should_simplify,
-                            path.simplify_threshold)
+            path_keys[k] = shape_key(path)
         key = ("item", base, path_keys[k], matrix.tobytes(), float(xo), float(yo),
                None if fc is None else tuple(np.asarray(fc, dtype=float).ravel()),
                tuple(colour), width, None if dashes is None else (
@@ -189,9 +191,18 @@ def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any,
                 transform.translate(*offset)
             renderer.draw_path(gc0, path, transform, face)
 
-        once(tap, key, draw)
+        once(renderer, tap, key, draw)
     gc0.restore()
     return True
+
+
+def shape_key(path: Any) -> tuple[Any, ...]:
+    """Everything of a path an SVG renderer's drawing depends on (its vertices, codes and
+    simplification)."""
+    codes = path.codes
+    return (path.vertices.tobytes(), path.vertices.shape,
+            None if codes is None else codes.tobytes(), path.should_simplify,
+            path.simplify_threshold)
 
 
 def gc_key(gc: Any) -> Any:
@@ -226,12 +237,7 @@ def collection_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if (base is None or set(kwargs) - {"hatchcolors"} or not isinstance(master, Affine2DBase)
             or not isinstance(offset_trans, Affine2DBase)):
         return None
-    shapes = []
-    for path in paths:
-        codes = path.codes
-        shapes.append((path.vertices.tobytes(), path.vertices.shape,
-                       None if codes is None else codes.tobytes(), path.should_simplify,
-                       path.simplify_threshold))
+    shapes = [shape_key(path) for path in paths]
     hatches = kwargs.get("hatchcolors")  # (matplotlib >= 3.10 passes them)
     parts = [array_key(v) for v in (transforms, offsets, faces, edges, widths, antialiased,
                                      () if hatches is None else hatches)]
@@ -249,8 +255,9 @@ def collection_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
 
 @contextlib.contextmanager
 def logged(renderer: Any, name: str, args: tuple[Any, ...]) -> Iterator[None]:
-    """Notes a renderer's group call as one event while an artist is recorded (the group's
-    number is counted again when it is replayed); the writer calls inside it are not noted."""
+    """Notes a renderer's group call as one event while a drawing is recorded (the group's
+    number is counted again when it is written again); the writer calls inside it are not
+    noted."""
     tap = getattr(renderer, "writer", None)  # (a PDF renderer has none)
     if not isinstance(tap, WriterTap) or tap.events is None:
         yield
@@ -264,15 +271,6 @@ def logged(renderer: Any, name: str, args: tuple[Any, ...]) -> Iterator[None]:
         tap.events = events
 
 
-def replay(renderer: Any, tap: WriterTap,
-            events: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
-    for name, args, kwargs in events:
-        if name in ("open_group", "close_group"):
-            getattr(renderer, name)(*args)
-        else:
-            getattr(tap.writer, name)(*args, **kwargs)
-
-
 def draw_flat(flat: Any, renderer: Any) -> None:
     """A flat renderer's frame on an SVG renderer: its artists in the order a full draw
     paints them (:class:`convviz.draw.flat_base.FlatFigure` keeps it, and each artist's
@@ -283,14 +281,5 @@ def draw_flat(flat: Any, renderer: Any) -> None:
     if not isinstance(tap, WriterTap):
         tap = renderer.writer = WriterTap(renderer.writer)
     for artist, look in zip(flat._order, flat._looks):
-        key = (id(artist), look)
-        events = tap.memo.get(key)
-        if events is not None:
-            replay(renderer, tap, events)
-            continue
-        tap.events = []
-        try:
-            artist.draw(renderer)
-            tap.memo[key] = tap.events
-        finally:
-            tap.events = None
+        once(renderer, tap, ("artist", id(artist), look),
+             functools.partial(artist.draw, renderer))
