@@ -17,9 +17,10 @@ import pytest
 
 from convviz.animation import animate
 from convviz.draw import vector, vector_memo
-from convviz.encode.vector import svg_bytes
+from convviz.encode.vector import svg_bytes, svg_frames
 from convviz.site import pictures
 from convviz.site.models import LIGHT_THEME, ImageJob
+from convviz.site.themed import themed_frames, themed_svg
 
 # a flat renderer (the scatter view), a diagram in English and one in Chinese
 SOURCES = [
@@ -103,6 +104,58 @@ def test_collection_items_are_drawn_as_matplotlib_draws_them(monkeypatch):
         for name, data in fast.items():
             anim = animate(name, labels=False)
             assert svg_bytes(anim, duration_ms=anim.duration_ms) == data, name
+
+
+# the gallery's animated SVGs are made from their pieces (convviz.encode.vector.svg_frames,
+# convviz.site.themed.themed_frames): a flat renderer's artist in a look it had before is
+# not drawn again, one of the same shape and look elsewhere is moved there
+PIECES = [*SOURCES,
+          ("arbitrary_padding_no_strides_transposed", {"view": "scatter", "scale": 1.5}),
+          ("dilation_transposed", {"view": "scatter", "theme": "classic"}),
+          ("wavenet", {"lang": "zh"})]
+
+
+@pytest.mark.parametrize(("name", "options"), PIECES)
+def test_the_svg_made_from_its_pieces_is_the_whole_document_made_themable(name, options,
+                                                                         monkeypatch):
+    moved: list[bool] = []
+    move = vector_memo.moved_piece
+
+    def spy(piece: str, dx: float, dy: float) -> str | None:
+        result = move(piece, dx, dy)
+        moved.append(result is not None)
+        return result
+
+    monkeypatch.setattr(vector_memo, "moved_piece", spy)
+    anim = animate(name, labels=False, **options)
+    whole = themed_svg(svg_bytes(anim, duration_ms=anim.duration_ms))
+    anim = animate(name, labels=False, **options)
+    parts = svg_frames(anim, duration_ms=anim.duration_ms)
+    assert parts is not None and len(parts.frames) == anim.frame_count
+    assert themed_frames(parts) == whole
+    pieces = [piece for frame in parts.frames for piece in frame]
+    if options.get("view") == "scatter":  # a flat renderer: pieces used again, and moved
+        assert len({id(piece) for piece in pieces}) < len(pieces)
+        assert sum(moved) > len(moved) / 2
+    else:  # a diagram: each frame's changing artists, one piece
+        assert all(len(frame) == 1 for frame in parts.frames)
+
+
+def test_a_piece_is_moved_as_a_draw_elsewhere_writes_it():
+    piece = (' <g id="patch_3">\n  <path d="M 51.000087 67.9992 \nL 85.000145 67.9992 \nz\n" '
+             'clip-path="url(#p1)" style="fill: #c9e2f4"/>\n </g>\n'
+             ' <g id="text_2">\n  <text style="font-size: 14px" transform="translate(206.03263 '
+             '206.689199)">1</text>\n </g>\n')
+    moved = vector_memo.moved_piece(piece, 34.0, -17.5)
+    assert 'd="M 85.000087 50.4992 \nL 119.000145 50.4992 \nz\n"' in moved
+    assert 'transform="translate(240.03263 189.189199)"' in moved
+    assert moved.replace("85.000087 50.4992", "").count("clip-path") == 1
+    assert vector_memo.moved_piece(piece, 0.0, 0.0) == piece
+    # what it cannot move: curves, positions of other kinds, rotated texts
+    for other in ('<path d="M 0 0 C 1 1 2 2 3 3"/>', '<rect x="1" y="2"/>',
+                  '<text transform="translate(1 2) rotate(-90)">a</text>',
+                  '<use xlink:href="#m1" x="3"/>'):
+        assert vector_memo.moved_piece(other, 1.0, 1.0) is None, other
 
 
 def _job(name: str, path: str, still: bool, **extra: object) -> ImageJob:

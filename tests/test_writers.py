@@ -236,6 +236,21 @@ def test_png_round_trip_is_exact(tmp_path):
     np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(data)).convert("RGB")), noisy)
 
 
+@pytest.mark.parametrize(("colours", "mode"), [(256, "P"), (257, "RGB")])
+def test_png_is_a_palette_png_up_to_256_colours(colours, mode):
+    """Every colour counted, however its pixels lie (runs, lone pixels, the last pixel)."""
+    rng = np.random.default_rng(colours)
+    table = rng.permutation(1 << 24)[:colours]
+    keys = np.resize(np.repeat(table, 2), 27 * 29)  # every colour, in runs of two
+    rng.shuffle(keys[: 27 * 29 // 2])  # half in runs, half scattered
+    frame = np.stack([(keys >> 16) & 255, (keys >> 8) & 255, keys & 255], -1).astype(
+        np.uint8).reshape(27, 29, 3)
+    assert len(np.unique(keys)) == colours
+    image = Image.open(io.BytesIO(png.write_png(frame, None)))
+    assert image.mode == mode
+    np.testing.assert_array_equal(np.asarray(image.convert("RGB")), frame)
+
+
 def test_contact_sheet_holds_every_frame_in_a_grid():
     frames = moving_square_frames(5)
     grid = sheet.contact_sheet(frames, columns=3, gap=4, label_height=12)

@@ -211,6 +211,18 @@ class FlatFigure:
         """Font size / line width in points for a length in pixels."""
         return pixels * 72.0 / _DPI
 
+    def shape_of(self, i: int, look: Any) -> tuple[Any, np.ndarray] | None:
+        """Artist ``i``'s drawing in ``look`` apart from where it is, and where it is: (a key
+        that artists of the same shape and look share, its anchor in display pixels (x, y
+        up) relative to the data origin); None if it is drawn in a way not shared."""
+        artist = self._order[i]
+        if _data_transform(artist) is not self.ax.transData:
+            return None
+        shape = _shape_key(artist, look)
+        if shape is None:
+            return None
+        return shape, self._lin @ np.array(_anchor(artist))
+
     def read(self) -> np.ndarray:
         """The frame as the artists now look, (height, width, 3) uint8."""
         import matplotlib

@@ -36,7 +36,8 @@ import numpy as np
 from convviz.draw import vector_memo as memo
 from convviz.errors import SpecError
 
-__all__ = ["draw_frame", "draw_static", "supports_vector", "vector_renderer_class"]
+__all__ = ["draw_frame", "draw_static", "frame_pieces", "supports_vector",
+           "vector_renderer_class"]
 
 _CLASSES: dict[str, type] = {}
 
@@ -206,8 +207,11 @@ def source_dpi(source: Any) -> float:
         from convviz.draw.oblique_layout import DPI
 
         return float(DPI * source.scale)
-    source.frame(0)  # builds the figure
-    return float(_figure(source).dpi)
+    fig = _figure(source)
+    if fig is None:
+        source.frame(0)  # builds the figure (a flat renderer's)
+        fig = _figure(source)
+    return float(fig.dpi)
 
 
 class _ObliqueTee:
@@ -345,3 +349,69 @@ def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> np.ndar
         for artist in animated:
             artist.set_animated(True)
     return raster  # type: ignore[no-any-return]
+
+
+def _cut(out: Any, start: int) -> str:
+    """What was written to ``out`` (a text stream) since ``start``, taken out of it."""
+    out.seek(start)
+    text = str(out.read())
+    out.seek(start)
+    out.truncate()
+    return text
+
+
+def frame_pieces(source: Any, renderer: Any, n: int, state: Any, out: Any,
+                 drawn: dict[Any, str]) -> tuple[np.ndarray | None, list[str]]:
+    """Frame ``n`` drawn on an SVG renderer as :func:`draw_frame` draws it, its text taken
+    out of ``out`` (the renderer's stream) in pieces: a flat renderer's artists one piece
+    each, any other frame one piece. Returns the raster frame drawn on the way and the
+    pieces.
+
+    ``drawn``: (artist, look) -> piece, kept by the caller across the frames of one
+    document: a flat renderer's artist in a look it had before is not drawn again, its
+    piece is the same string. (Written by matplotlib in the full draw's order, each piece
+    is what :func:`draw_frame` writes for that artist but for the numbers in matplotlib's
+    group ids.)
+    """
+    import matplotlib
+
+    from convviz.draw.flat_base import _RC
+
+    flat: Any = getattr(source, "_fig", None)
+    if (hasattr(source, "draw_vector") or _is_oblique(source) or _layered(source)
+            or not hasattr(flat, "_order")):
+        start = out.tell()
+        raster = draw_frame(source, renderer, n, state)
+        return raster, [_cut(out, start)]
+    raster = source.frame(n)  # sets the artists up for frame n (and their looks)
+    if hasattr(renderer, "writer") and not isinstance(renderer.writer, memo.WriterTap):
+        renderer.writer = memo.WriterTap(renderer.writer)  # a path drawn again is replayed
+    pieces = []
+    with matplotlib.rc_context({**_RC, **VECTOR_RC}):
+        for i, (artist, look) in enumerate(zip(flat._order, flat._looks)):
+            key = (id(artist), look)
+            piece = drawn.get(key)
+            if piece is None:
+                piece = drawn[key] = _flat_piece(flat, i, look, renderer, out, drawn)
+            pieces.append(piece)
+    return raster, pieces
+
+
+def _flat_piece(flat: Any, i: int, look: Any, renderer: Any, out: Any,
+                drawn: dict[Any, Any]) -> str:
+    """A flat renderer's artist ``i`` in ``look`` on an SVG renderer: an artist of the same
+    shape and look drawn before, moved (as the raster frames move one artist's drawing to
+    another's place), else drawn."""
+    shaped = flat.shape_of(i, look)
+    if shaped is not None and ("shape", shaped[0]) in drawn:
+        where, base = drawn["shape", shaped[0]]
+        dx, dy = shaped[1] - where
+        moved = memo.moved_piece(base, float(dx), -float(dy))  # (SVG y grows downwards)
+        if moved is not None:
+            return moved
+    start = out.tell()
+    flat._order[i].draw(renderer)
+    piece = _cut(out, start)
+    if shaped is not None:
+        drawn.setdefault(("shape", shaped[0]), (shaped[1], piece))
+    return piece

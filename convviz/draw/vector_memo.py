@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
 __all__ = ["METRICS", "WriterTap", "collection_key", "draw_flat", "draw_items", "logged",
-           "once", "path_key", "shape_key", "urls", "write_again"]
+           "moved_piece", "once", "path_key", "shape_key", "urls", "write_again"]
 
 #: (kind, text, ismath, font, rc settings) -> the text's (width, height, descent) on a
 #: vector renderer
@@ -283,3 +284,44 @@ def draw_flat(flat: Any, renderer: Any) -> None:
     for artist, look in zip(flat._order, flat._looks):
         once(renderer, tap, ("artist", id(artist), look),
              functools.partial(artist.draw, renderer))
+
+
+_PATH_DATA = re.compile(r' d="([^"]*)"')
+_TRANSLATE = re.compile(r' transform="translate\(([-\d.]+) ([-\d.]+)\)"')
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_STRAIGHT = re.compile(r"[-\d.\sMLz]*")
+#: what a piece may hold for :func:`moved_piece` to move it: paths (M, L, z) and texts
+#: placed by a translation (no curves, no other positions, no references but clips)
+_MOVABLE = re.compile(r'^(?:\s*<(?:g|/g|path|text|/text)\b[^<>]*>[^<>]*)*\s*$')
+
+
+def _svg_number(value: float) -> str:
+    """A number as matplotlib's SVG writes it (six decimals, no trailing zeros)."""
+    return f"{value:f}".rstrip("0").rstrip(".")
+
+
+def moved_piece(piece: str, dx: float, dy: float) -> str | None:
+    """The SVG text an artist wrote (``piece``: its group, paths of straight segments and
+    texts placed by a translation), as a draw moved by (``dx``, ``dy``) SVG units writes
+    it; None if the piece holds anything else (then draw it)."""
+    if (not _MOVABLE.match(piece)
+            or re.search(r' (?:x|y|points)="', piece)
+            or piece.count(' transform="') != len(_TRANSLATE.findall(piece))
+            or any(not _STRAIGHT.fullmatch(d) for d in _PATH_DATA.findall(piece))):
+        return None
+
+    def path(m: re.Match[str]) -> str:
+        numbers = iter(_NUMBER.finditer(m.group(1)))
+        out, pos = [], 0
+        for x in numbers:
+            y = next(numbers)
+            out += [m.group(1)[pos:x.start()], _svg_number(float(x.group(0)) + dx),
+                    m.group(1)[x.end():y.start()], _svg_number(float(y.group(0)) + dy)]
+            pos = y.end()
+        return ' d="' + "".join(out) + m.group(1)[pos:] + '"'
+
+    def translate(m: re.Match[str]) -> str:
+        x, y = float(m.group(1)) + dx, float(m.group(2)) + dy
+        return f' transform="translate({_svg_number(x)} {_svg_number(y)})"'
+
+    return _TRANSLATE.sub(translate, _PATH_DATA.sub(path, piece))

@@ -20,23 +20,23 @@ _CHUNK = 1 << 20
 def _png_bytes(frame: np.ndarray) -> bytes:
     """PNG bytes: a palette PNG (the frame's colours sorted by 0xRRGGBB, as
     :func:`convviz.encode.palette.build_palette` orders them) when it holds at most
-    256 colours, else RGB. Holds about 6 bytes per pixel besides the frame."""
+    256 colours, else RGB. Holds about 15 bytes per pixel besides the frame."""
     from PIL import Image
 
     height, width = frame.shape[:2]
     keys = _pack(frame).reshape(-1)  # 0xRRGGBB per pixel
-    seen = np.zeros(1 << 24, dtype=bool)
-    for start in range(0, keys.size, _CHUNK):
-        seen[keys[start : start + _CHUNK]] = True
-    colours = np.flatnonzero(seen).astype(np.uint32)
-    del seen
+    # the distinct colours from the first pixel of every run of one colour along the rows
+    # (a flat picture has few runs: far fewer keys to sort than pixels)
+    heads = np.empty(keys.size, dtype=bool)
+    heads[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=heads[1:])
+    colours = np.unique(keys[heads])
+    del heads
     if len(colours) <= 256:
-        table = np.zeros(1 << 24, dtype=np.uint8)
-        table[colours] = np.arange(len(colours), dtype=np.uint8)
         indexed = np.empty(keys.size, dtype=np.uint8)
         for start in range(0, keys.size, _CHUNK):
-            indexed[start : start + _CHUNK] = np.take(table, keys[start : start + _CHUNK])
-        del keys, table
+            indexed[start : start + _CHUNK] = np.searchsorted(colours, keys[start : start + _CHUNK])
+        del keys
         image = Image.frombuffer("P", (width, height), indexed, "raw", "P", 0, 1)
         image.putpalette(_unpack(colours).reshape(-1).tobytes())
     else:

@@ -20,6 +20,7 @@ Same input, same bytes: ids are salted with a constant and no date is written.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -28,7 +29,8 @@ from typing import Any
 from convviz.encode.atomic import write_bytes
 from convviz.errors import SpecError
 
-__all__ = ["oblique_svg", "pdf_bytes", "save_pdf", "save_svg", "svg_bytes"]
+__all__ = ["SvgFrames", "oblique_svg", "pdf_bytes", "save_pdf", "save_svg", "svg_bytes",
+           "svg_frames"]
 
 
 def _inner(source: Any) -> Any:
@@ -83,6 +85,57 @@ def oblique_svg(renderer: Any, *, duration_ms: float, frame: int | None,
     return svg.document(dark=dark, duration_ms=duration_ms, frame=frame).encode("utf-8")
 
 
+@dataclasses.dataclass
+class SvgFrames:
+    """An animated SVG of a figure source in parts, for :func:`convviz.site.themed.themed_frames`:
+    what :func:`svg_bytes` writes, without the frames' groups around their drawing.
+
+    ``head``: the document up to the frames (the root, title, description, matplotlib's
+    header and the static picture every frame shares); ``frames``: each frame's drawing as
+    pieces of matplotlib's SVG text (a flat renderer's artists one piece each, the same
+    string object wherever an artist looks as it did before; any other frame one piece);
+    ``tail``: the rest (the clip paths' definitions, the closing tag). Put in
+    :func:`svg_bytes`'s frame groups, they are its document but for whitespace and the
+    numbers in matplotlib's ``id`` attributes of groups.
+    """
+
+    head: str
+    frames: list[list[str]]
+    tail: str
+    poster: int
+    duration_ms: float
+
+    @property
+    def timing(self) -> str:
+        """The frame groups' SMIL duration attribute (the whole loop)."""
+        return f'dur="{_seconds(self.duration_ms * len(self.frames))}"'
+
+
+def _open_svg(inner: Any, width: int, height: int, caption: str, what: str, out: Any) -> Any:
+    """An SVG renderer writing to ``out`` in the source's pixels, its title and description
+    written (call inside ``matplotlib.rc_context(VECTOR_RC)``)."""
+    from convviz.draw.vector import source_dpi, vector_renderer_class
+
+    renderer = vector_renderer_class("svg")(width, height, out, image_dpi=72,
+                                            metadata={"Date": None})
+    renderer.px_dpi = source_dpi(inner)
+    renderer.writer.element("title", caption)
+    renderer.writer.element("desc", f"{caption} ({what})")
+    return renderer
+
+
+def _tidy(text: str) -> str:
+    """The title and description first, where assistive technology looks for them; sizes
+    in CSS pixels (one unit is one pixel of the raster frame), not points."""
+    described = re.search(r"\s*<title>.*?</desc>", text, flags=re.DOTALL)
+    if described is not None:
+        text = text[:described.start()] + text[described.end():]
+        opening = text.index(">", text.index("<svg")) + 1
+        text = text[:opening] + described.group(0) + text[opening:]
+    return re.sub(r'<svg([^>]*?)width="([\d.]+)pt" height="([\d.]+)pt"',
+                  r'<svg\1width="\2px" height="\3px" xml:space="preserve"', text, count=1)
+
+
 def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = None,
               rasters: dict[int, Any] | None = None) -> bytes:
     """The SVG document of ``source`` (a frame source): one frame, or all of them animated.
@@ -96,24 +149,13 @@ def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = N
         return oblique_svg(inner, duration_ms=duration_ms, frame=frame)
     import matplotlib
 
-    from convviz.draw.vector import (
-        VECTOR_RC,
-        draw_frame,
-        draw_static,
-        source_dpi,
-        vector_renderer_class,
-    )
+    from convviz.draw.vector import VECTOR_RC, draw_frame, draw_static
 
     out = io.StringIO()
+    count = len(frames)
     with matplotlib.rc_context(VECTOR_RC):
-        renderer = vector_renderer_class("svg")(width, height, out, image_dpi=72,
-                                                metadata={"Date": None})
-        renderer.px_dpi = source_dpi(inner)
-        renderer.writer.element("title", caption)
-        count = len(frames)
-        what = (f"frame {frames[0]} of {inner.frame_count}" if frame is not None else
-                f"{count} frames, {_seconds(duration_ms)} each, looping")
-        renderer.writer.element("desc", f"{caption} ({what})")
+        renderer = _open_svg(inner, width, height, caption, _what(inner, frames, frame,
+                                                                  duration_ms), out)
         state = draw_static(inner, renderer)
         if frame is not None:
             _keep(rasters, frames[0], draw_frame(inner, renderer, frames[0], state))
@@ -128,17 +170,49 @@ def svg_bytes(source: Any, *, duration_ms: float = 1000.0, frame: int | None = N
                 _keep(rasters, n, draw_frame(inner, renderer, n, state))
                 renderer.writer.end("g")
         renderer.finalize()
-    text = out.getvalue()
-    # the title and description first, where assistive technology looks for them
-    described = re.search(r"\s*<title>.*?</desc>", text, flags=re.DOTALL)
-    if described is not None:
-        text = text[:described.start()] + text[described.end():]
-        opening = text.index(">", text.index("<svg")) + 1
-        text = text[:opening] + described.group(0) + text[opening:]
-    # sizes in CSS pixels (one unit is one pixel of the raster frame), not points
-    text = re.sub(r'<svg([^>]*?)width="([\d.]+)pt" height="([\d.]+)pt"',
-                  r'<svg\1width="\2px" height="\3px" xml:space="preserve"', text, count=1)
-    return text.encode("utf-8")
+    return _tidy(out.getvalue()).encode("utf-8")
+
+
+def svg_frames(source: Any, *, duration_ms: float,
+               rasters: dict[int, Any] | None = None) -> SvgFrames | None:
+    """The animated SVG of a figure source in parts (:class:`SvgFrames`); None for a source
+    drawn another way (the oblique picture) or of one frame. ``rasters`` as for
+    :func:`svg_bytes`.
+
+    A flat renderer's artist in a look it had before is not drawn again: the piece it
+    wrote is used again (the same string object).
+    """
+    inner, frames, width, height, caption = _document(source, None)
+    if _is_oblique(inner) or len(frames) < 2:
+        return None
+    import matplotlib
+
+    from convviz.draw.vector import VECTOR_RC, draw_static, frame_pieces
+
+    out = io.StringIO()
+    with matplotlib.rc_context(VECTOR_RC):
+        renderer = _open_svg(inner, width, height, caption,
+                             _what(inner, frames, None, duration_ms), out)
+        state = draw_static(inner, renderer)
+        head = out.getvalue()
+        drawn: dict[Any, str] = {}
+        pieces = []
+        for n in frames:
+            raster, frame_pieces_n = frame_pieces(inner, renderer, n, state, out, drawn)
+            _keep(rasters, n, raster)
+            pieces.append(frame_pieces_n)
+        start = out.tell()
+        renderer.finalize()
+        tail = out.getvalue()[start:]
+    return SvgFrames(_tidy(head), pieces, tail, int(getattr(inner, "poster_frame", 0)),
+                     duration_ms)
+
+
+def _what(inner: Any, frames: list[int], frame: int | None, duration_ms: float) -> str:
+    """The description's account of the frames."""
+    if frame is not None:
+        return f"frame {frames[0]} of {inner.frame_count}"
+    return f"{len(frames)} frames, {_seconds(duration_ms)} each, looping"
 
 
 def _keep(rasters: dict[int, Any] | None, n: int, raster: Any) -> None:

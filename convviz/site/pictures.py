@@ -240,16 +240,21 @@ def _gif(job: ImageJob, anim: Any) -> bytes:
 @functools.lru_cache(maxsize=2)
 def _themed(source: str, options: tuple[tuple[str, Any], ...], frame: int | None) -> bytes:
     """The themable SVG of one picture group's animation (or of its frame ``frame``)."""
-    from convviz.encode.vector import svg_bytes
-    from convviz.site.themed import themed_svg
+    from convviz.encode.vector import svg_bytes, svg_frames
+    from convviz.site.themed import themed_frames, themed_svg
 
     anim = _animation(source, options)
     rasters: dict[int, Any] = {}
-    data = svg_bytes(anim, duration_ms=anim.duration_ms, frame=frame, rasters=rasters)
+    # an animation: made from its pieces (themed_frames: the bytes of themed_svg, faster)
+    parts = (svg_frames(anim, duration_ms=anim.duration_ms, rasters=rasters)
+             if frame is None else None)
+    data = (themed_frames(parts) if parts is not None else
+            themed_svg(svg_bytes(anim, duration_ms=anim.duration_ms, frame=frame,
+                                 rasters=rasters)))
     if frame is None:
         _DRAWN.clear()  # one group's at a time
         _DRAWN[source, options] = rasters
-    return themed_svg(data)
+    return data
 
 
 def _oblique(anim: Any) -> bool:

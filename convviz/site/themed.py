@@ -31,11 +31,12 @@ import difflib
 import math
 import re
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 __all__ = ["MIN_TEXT_PX", "min_display_width", "poster_svg", "svg_size", "svg_text_px",
-           "themed_svg"]
+           "themed_frames", "themed_svg"]
 
 #: the smallest text a picture may show, in CSS pixels
 MIN_TEXT_PX = 10.0
@@ -96,10 +97,13 @@ def _memo(compact: Callable[[re.Match[str]], str]) -> Callable[[re.Match[str]], 
     return once
 
 
-def _drop_full_clips(text: str, width: str, height: str) -> str:
-    """Remove clip paths that hold the whole picture (matplotlib's axes clip), and their
-    uses: a rectangle reaching past every edge by less than a hundredth of a pixel."""
-    w, h = float(width), float(height)
+def _full_clips(text: str, root: str) -> list[re.Match[str]]:
+    """The clip paths that hold the whole picture (matplotlib's axes clip): a rectangle
+    reaching past every edge by less than a hundredth of a pixel. ``root``: the root tag."""
+    size = re.search(r'width="([\d.]+)px" height="([\d.]+)px"', root)
+    if size is None:
+        return []
+    w, h = (float(v) for v in size.groups())
     rect = re.compile(r'<clipPath id="([^"]+)">\s*<rect x="([-\d.]+)" y="([-\d.]+)" '
                       r'width="([\d.]+)" height="([\d.]+)"/>\s*</clipPath>')
 
@@ -107,12 +111,33 @@ def _drop_full_clips(text: str, width: str, height: str) -> str:
         x, y, cw, ch = (float(v) for v in m.groups()[1:])
         return x <= 0.01 and y <= 0.01 and x + cw >= w - 0.01 and y + ch >= h - 0.01
 
-    full = [m for m in rect.finditer(text) if covers(m)]
-    for m in full:
+    return [m for m in rect.finditer(text) if covers(m)]
+
+
+def _local(text: str, clips: list[re.Match[str]], compact: tuple[Callable[..., str], ...]
+           ) -> str:
+    """What changes in a piece of the document by itself: the uses of whole-picture clips
+    and those clips removed, path data and transforms compacted (``compact``: their
+    :func:`_memo`-ised compactors), the CJK font stack."""
+    for m in clips:
         text = text.replace(f' clip-path="url(#{m.group(1)})"', "")
-    for m in full:
+    for m in clips:
         text = text.replace(m.group(0), "")
-    return text
+    text = re.sub(r' d="([^"]*)"', compact[0], text)  # (frames repeat paths)
+    text = re.sub(r' transform="([^"]*)"', compact[1], text)
+    return text.replace("'DejaVu Sans', sans-serif", FONT_STACK)
+
+
+def _references(text: str) -> set[str]:
+    """The ids ``text`` refers to."""
+    return set(re.findall(r"url\(#([^)]+)\)", text)) | set(re.findall(r'href="#([^"]+)"', text))
+
+
+def _plain(text: str, used: set[str]) -> str:
+    """Ids nobody refers to (matplotlib names every group) removed, no whitespace between
+    tags, groups that change nothing drawn removed."""
+    text = re.sub(r' id="([^"]+)"', lambda m: m.group(0) if m.group(1) in used else "", text)
+    return _flatten_groups(re.sub(r">\s+<", "><", text))
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)([^>]*?)(/?)>")
@@ -198,11 +223,8 @@ def _display(frames: frozenset[int], count: int, timing: str) -> str:
 
 
 def _share_frames(text: str) -> str:
-    """Every element the frames draw, once: an element every frame draws is drawn
-    always, one drawn in some frames is shown by a SMIL animation in exactly those.
-    The painting order of every frame is kept (each frame's elements are a
-    subsequence of the one sequence); the groups showing the poster frame's elements
-    are marked ``p`` for reduced motion."""
+    """The frames of a document (groups ``<g class="f">``, each an ``<animate>`` then its
+    elements) as :func:`_shared` puts them; the text unchanged if it has no such frames."""
     frames = []
     pos = 0
     while (m := _FRAME.search(text, pos)) is not None:
@@ -216,10 +238,21 @@ def _share_frames(text: str) -> str:
     poster = [n for n, f in enumerate(frames) if f[1]]
     if timing is None or len(poster) != 1:
         return text
+    return (text[:frames[0][0]] + _shared([f[2][1:] for f in frames], poster[0],
+                                          timing.group(0))
+            + text[frames[-1][3]:])
+
+
+def _shared(frames: list[list[str]], poster: int, timing: str) -> str:
+    """Every element the frames draw, once: an element every frame draws is drawn
+    always, one drawn in some frames is shown by a SMIL animation in exactly those.
+    The painting order of every frame is kept (each frame's elements are a
+    subsequence of the one sequence); the groups showing the poster frame's elements
+    are marked ``p`` for reduced motion. ``timing``: the loop's ``dur`` attribute."""
     count = len(frames)
-    merged, present = _merge([f[2][1:] for f in frames])
+    merged, present = _merge(frames)
     everywhere = frozenset(range(count))
-    parts = [text[:frames[0][0]]]
+    parts: list[str] = []
     run: list[str] = []
     run_in: frozenset[int] = everywhere
 
@@ -229,10 +262,10 @@ def _share_frames(text: str) -> str:
         if run_in == everywhere:
             parts.extend(run)
         else:
-            shown = poster[0] in run_in
+            shown = poster in run_in
             parts.append(f'<g class="f{" p" if shown else ""}" '
                          f'display="{"inline" if shown else "none"}">'
-                         + _display(run_in, count, timing.group(0)) + "".join(run) + "</g>")
+                         + _display(run_in, count, timing) + "".join(run) + "</g>")
         run.clear()
 
     for chunk, where in zip(merged, present):
@@ -241,34 +274,64 @@ def _share_frames(text: str) -> str:
             run_in = where
         run.append(chunk)
     flush()
-    parts.append(text[frames[-1][3]:])
     return "".join(parts)
+
+
+def _prolog(text: str) -> str:
+    """The document without its XML declaration, doctype and metadata."""
+    text = re.sub(r"<\?xml[^>]*\?>\s*", "", text)
+    text = re.sub(r"<!DOCTYPE[^>]*>\s*", "", text)
+    return re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.DOTALL)
+
+
+def _compactors() -> tuple[Callable[..., str], ...]:
+    return _memo(_compact_path), _memo(_compact_transform)
 
 
 def themed_svg(data: bytes) -> bytes:
     """The SVG ``data`` with CSS-variable colours (light and dark), compact (module doc)."""
-    text = data.decode("utf-8")
-    text = re.sub(r"<\?xml[^>]*\?>\s*", "", text)
-    text = re.sub(r"<!DOCTYPE[^>]*>\s*", "", text)
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.DOTALL)
+    text = _prolog(data.decode("utf-8"))
     root = _ROOT.search(text)
     if root is None:
         raise ValueError("not an SVG document")
-    size = re.search(r'width="([\d.]+)px" height="([\d.]+)px"', root.group(0))
-    if size is not None:
-        text = _drop_full_clips(text, *size.groups())
-    text = re.sub(r' d="([^"]*)"', _memo(_compact_path), text)  # (frames repeat paths)
-    text = re.sub(r' transform="([^"]*)"', _memo(_compact_transform), text)
-    text = text.replace("'DejaVu Sans', sans-serif", FONT_STACK)
-    # ids nobody refers to (matplotlib names every group)
-    used = set(re.findall(r"url\(#([^)]+)\)", text)) | set(re.findall(r'href="#([^"]+)"', text))
-    text = re.sub(r' id="([^"]+)"', lambda m: m.group(0) if m.group(1) in used else "", text)
+    text = _local(text, _full_clips(text, root.group(0)), _compactors())
+    text = _plain(text, _references(text))
     # frames: a class to find them by, the poster marked (for reduced motion)
-    text = re.sub(r'<g display="(inline|none)">(\s*<animate )',
+    text = re.sub(r'<g display="(inline|none)">(<animate )',
                   lambda m: f'<g class="f{" p" if m.group(1) == "inline" else ""}" '
                             f'display="{m.group(1)}">{m.group(2)}', text)
-    text = re.sub(r">\s+<", "><", text)
-    text = _share_frames(_flatten_groups(text))
+    return _finish(_share_frames(text))
+
+
+def themed_frames(parts: Any) -> bytes:
+    """:func:`themed_svg` of the document :class:`convviz.encode.vector.SvgFrames` ``parts``
+    stand for (the same bytes), made from its pieces: each distinct piece made themable
+    once, the frames shared without their text ever being joined."""
+    head = _prolog(parts.head)
+    root = _ROOT.search(head)
+    if root is None:
+        raise ValueError("not an SVG document")
+    clips = _full_clips(head + parts.tail, root.group(0))
+    compact = _compactors()
+    local: dict[str, str] = {}
+    for frame in parts.frames:
+        for piece in frame:
+            if piece not in local:
+                local[piece] = _local(piece, clips, compact)
+    head, tail = _local(head, clips, compact), _local(parts.tail, clips, compact)
+    used = _references(head) | _references(tail)
+    for text in local.values():
+        used |= _references(text)
+    elements = {piece: _children(_plain(text, used).strip() + "</g>", 0)[0]
+                for piece, text in local.items()}
+    frames = [[e for piece in frame for e in elements[piece]] for frame in parts.frames]
+    body = _shared(frames, parts.poster, parts.timing)
+    return _finish(_plain(head, used).rstrip() + body + _plain(tail, used).lstrip())
+
+
+def _finish(text: str) -> bytes:
+    """Colours as custom properties (light, and dark under the media query), repeated
+    styles as classes, the smallest font size noted on the root."""
     sizes = [float(v) for v in _FONT_SIZE.findall(text)]
     # colours -> custom properties, in order of first use
     colours: dict[str, str] = {}
