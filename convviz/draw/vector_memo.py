@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -148,23 +149,28 @@ def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any,
     tap = renderer.writer
     base = gc_key(gc)
     matrix = master.get_matrix()
-    moved = offset_trans.transform(offsets) if n_offsets else None
+    matrix_key = matrix.tobytes()
+    moved = offset_trans.transform(offsets).tolist() if n_offsets else None
     gc0 = renderer.new_gc()
     gc0.copy_properties(gc)
     if n_edges == 0:
         gc0.set_linewidth(0.0)
     width, dashes, colour = gc0.get_linewidth(), gc0.get_dashes(), tuple(gc0.get_rgb())
+    # per-item properties as Python values, each computed once (as matplotlib takes them)
+    edge_rgba = _rows(edges) or [to_rgba(e) for e in edges]
+    face_keys = _rows(faces) or [tuple(np.asarray(fc, dtype=float).ravel()) for fc in faces]
+    width_values = [float(w) for w in widths]
     path_keys: dict[int, Any] = {}
     for i in range(max(n_paths, n_offsets)):
-        xo, yo = (moved[i % n_offsets] if moved is not None else (0.0, 0.0))
-        if not (np.isfinite(xo) and np.isfinite(yo)):
+        xo, yo = moved[i % n_offsets] if moved is not None else (0.0, 0.0)
+        if not (math.isfinite(xo) and math.isfinite(yo)):
             continue
         if n_edges:
             if n_widths:
-                width = float(widths[i % n_widths])
+                width = width_values[i % n_widths]
             if n_styles:
                 dashes = styles[i % n_styles]
-            ec = to_rgba(edges[i % n_edges])
+            ec = edge_rgba[i % n_edges]
             if ec[3] == 0.0:
                 width = 0.0
             else:
@@ -177,8 +183,8 @@ def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any,
         path = paths[k]
         if k not in path_keys:
             path_keys[k] = shape_key(path)
-        key = ("item", base, path_keys[k], matrix.tobytes(), float(xo), float(yo),
-               None if fc is None else tuple(np.asarray(fc, dtype=float).ravel()),
+        key = ("item", base, path_keys[k], matrix_key, xo, yo,
+               None if fc is None else face_keys[i % n_faces],
                tuple(colour), width, None if dashes is None else (
                    dashes[0], None if dashes[1] is None else tuple(dashes[1])), aa)
         def draw(path: Any = path, offset: tuple[float, float] = (xo, yo), face: Any = fc,
@@ -195,6 +201,16 @@ def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any,
         once(renderer, tap, key, draw)
     gc0.restore()
     return True
+
+
+def _rows(values: Any) -> list[tuple[float, ...]] | None:
+    """The rows of an (n, 4) float array of colours in [0, 1] as tuples of floats (what
+    ``to_rgba`` gives for each); None for anything else."""
+    if (not isinstance(values, np.ndarray) or values.ndim != 2 or values.shape[1] != 4
+            or values.dtype.kind != "f" or not len(values)
+            or not ((values >= 0) & (values <= 1)).all()):
+        return None
+    return [tuple(row) for row in values.tolist()]
 
 
 def shape_key(path: Any) -> tuple[Any, ...]:

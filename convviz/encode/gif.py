@@ -115,33 +115,30 @@ class _Encoder:
             box: tuple[int, int, int, int] | None = None) -> None:
         """Add the next frame; ``box`` (top, bottom, left, right), if given, holds every
         pixel that differs from the frame before (only it is compared)."""
-        remap, transparent, width = self.remap, self.transparent, self.width
+        remap, transparent = self.remap, self.transparent
         previous, self.previous = self.previous, index
         if previous is None:
             self.out += _lzw_frame(np.take(remap, index), 0, 0, delay, None, 1)
             return
         if box is None:
-            flat_changed = np.flatnonzero(index.reshape(-1) != previous.reshape(-1))
+            top, bottom, left, right = 0, index.shape[0], 0, index.shape[1]
         else:
             top, bottom, left, right = box
-            inside = index[top:bottom, left:right] != previous[top:bottom, left:right]
-            rows, cols = np.nonzero(inside)
-            flat_changed = (rows + top) * width + (cols + left)
-        if flat_changed.size == 0:
+        inside = index[top:bottom, left:right] != previous[top:bottom, left:right]
+        rows = np.flatnonzero(inside.any(axis=1))
+        if rows.size == 0:
             # identical frame: one transparent (or unchanged) pixel keeps the frame count
             still = transparent if transparent is not None else remap[index[0, 0]]
             pixel = np.full((1, 1), still, np.uint8)
             self.out += _lzw_frame(pixel, 0, 0, delay, transparent, 1)
             return
-        rows, cols = np.divmod(flat_changed, width)
-        top, bottom = int(rows.min()), int(rows.max()) + 1
-        left, right = int(cols.min()), int(cols.max()) + 1
-        patch = np.take(remap, index[top:bottom, left:right])
+        cols = np.flatnonzero(inside[rows[0] : rows[-1] + 1].any(axis=0))
+        # the tightest box of the changed pixels
+        r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+        patch = np.take(remap, index[top + r0 : top + r1, left + c0 : left + c1])
         if transparent is not None:
-            # the changed pixels' flat positions inside the patch
-            changed = (rows - top) * (right - left) + (cols - left)
-            patch = _transparent_runs(patch, changed, transparent)
-        self.out += _lzw_frame(patch, left, top, delay, transparent, 1)
+            patch = _transparent_runs(patch, inside[r0:r1, c0:c1], transparent)
+        self.out += _lzw_frame(patch, left + c0, top + r0, delay, transparent, 1)
 
     def finish(self) -> bytes:
         return bytes(self.out + b";")
