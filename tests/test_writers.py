@@ -864,3 +864,19 @@ def test_every_preset_sheet_fits_the_budget():
         size = sheet_size(anim.frame_count, anim.size)
         assert budget.estimate("sheet", anim.frame_count, anim.size, size) <= budget.MEMORY_LIMIT
         assert budget.estimate("gif", anim.frame_count, anim.size) <= budget.MEMORY_LIMIT
+
+
+def test_nearest_colours_is_the_least_squared_distance_first_on_ties():
+    """The one nearest-colour rule (GIF quantisation, the oblique picture's palette) against
+    a brute-force loop, ties included; 5000 colours cross its chunks."""
+    from convviz.look.themes import nearest_colours
+
+    rng = np.random.default_rng(7)
+    palette = rng.integers(0, 256, (40, 3))
+    palette[7] = palette[3]  # a tie: the first one wins
+    colours = np.concatenate([rng.integers(0, 256, (5000, 3)), palette[[3, 7, 39]]])
+    got = nearest_colours(colours, palette)
+    assert got.dtype == np.uint8 and got.shape == (len(colours),)
+    for colour, index in zip(colours.tolist(), got.tolist()):
+        distances = [sum((a - b) ** 2 for a, b in zip(colour, p)) for p in palette.tolist()]
+        assert index == distances.index(min(distances))

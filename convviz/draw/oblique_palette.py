@@ -12,7 +12,7 @@ import numpy as np
 
 from convviz.draw.oblique_layout import MAX_SHEETS
 from convviz.look.scene import Scene
-from convviz.look.themes import Theme, hex_to_rgb
+from convviz.look.themes import Theme, hex_to_rgb, nearest_colours
 
 #: antialiasing levels kept per (surface, ink) pair: a pixel that an ink (stroke,
 #: line, text) covers partly is snapped to surface + k/LEVELS·(ink − surface)
@@ -65,13 +65,8 @@ def _unpack_bgr(keys: np.ndarray) -> np.ndarray:
 
 
 def _nearest(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    """Index of the nearest palette colour (squared RGB distance, first on ties)."""
-    # |c − p|² = |c|² + (|p|² − 2 c·p): the first term is the same for every p, so
-    # the argmin (first on ties) is that of the second; whole numbers far inside
-    # float64's exact range, so the comparisons are exact
-    pal = palette.astype(np.float64)
-    d = (pal * pal).sum(1)[None, :] - 2.0 * (np.asarray(rgb, dtype=np.float64) @ pal.T)
-    return d.argmin(1).astype(np.uint8)
+    """Index of the nearest palette colour (:func:`convviz.look.themes.nearest_colours`)."""
+    return np.asarray(nearest_colours(rgb, palette))
 
 
 def _sheet_fills(scene: Scene, theme: Theme) -> tuple[list[str], list[str]]:

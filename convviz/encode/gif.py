@@ -251,8 +251,7 @@ def _rgb_gif(source_or_frames: Any, duration_ms: Any, loop: int, colors: int) ->
     for n, frame in enumerate(frames):
         array = as_frame(frame, n, shape)
         shape = array.shape
-        tally.add(array)
-        kept.add(array)
+        tally.add(array, kept.add(array))  # (the box of what changed, found once)
     # quantised frames keep one index free for transparency: unchanged pixels of
     # later frames compress far better as runs of one transparent index
     palette, table = tally.lookup(colors, min(colors, 255))

@@ -209,12 +209,19 @@ class ColourTally:
         self._previous: np.ndarray | None = None
         self._lut: tuple[np.ndarray, np.ndarray] | None = None  # (table, its dense lookup)
 
-    def add(self, frame: np.ndarray) -> None:
-        """Count one (H, W, 3) uint8 frame (the next in the sequence)."""
+    def add(self, frame: np.ndarray, box: tuple[int, int, int, int] | None = None) -> None:
+        """Count one (H, W, 3) uint8 frame (the next in the sequence); ``box`` (top, bottom,
+        left, right), if given, holds every pixel that differs from the frame before."""
         if self._previous is None:
             keys = _pack(frame).reshape(-1)
         else:
-            keys = _pack(np.take(frame.reshape(-1, 3), _changed(self._previous, frame), axis=0))
+            before, now = self._previous, frame
+            if box is not None:
+                top, bottom, left, right = box
+                before, now = before[top:bottom, left:right], now[top:bottom, left:right]
+            now = np.ascontiguousarray(now)
+            keys = _pack(np.take(now.reshape(-1, 3),
+                                 _changed(np.ascontiguousarray(before), now), axis=0))
         self._previous = frame
         if keys.size == 0:
             return
@@ -243,13 +250,7 @@ class ColourTally:
 
 
 def _nearest(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    """Nearest palette entry for every colour: argmin |p|² − 2 c·p (whole numbers well
-    inside float64's exact range, so ties break the same everywhere)."""
-    pal = palette.astype(np.float64)
-    colours = rgb.astype(np.float64)
-    lookup = np.empty(len(colours), dtype=np.uint8)
-    norms = (pal**2).sum(1)
-    for start in range(0, len(colours), 8192):
-        chunk = colours[start : start + 8192]
-        lookup[start : start + 8192] = (norms[None, :] - 2 * chunk @ pal.T).argmin(1)
-    return lookup
+    """Nearest palette entry for every colour (:func:`convviz.look.themes.nearest_colours`)."""
+    from convviz.look.themes import nearest_colours
+
+    return np.asarray(nearest_colours(rgb, palette))

@@ -21,7 +21,7 @@ from typing import Any
 
 from convviz.errors import SpecError
 
-__all__ = ["SCALE_RANGE", "THEMES", "Theme", "check_scale", "get_theme"]
+__all__ = ["SCALE_RANGE", "THEMES", "Theme", "check_scale", "get_theme", "nearest_colours"]
 
 _HEX = re.compile(r"^#[0-9a-f]{6}$")
 
@@ -106,6 +106,28 @@ def hex_to_rgb(colour: str) -> tuple[int, int, int]:
     """'#rrggbb' -> (r, g, b) ints 0–255."""
     c = colour.lstrip("#")
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+def nearest_colours(rgb: Any, palette: Any) -> Any:
+    """For every colour of ``rgb`` ((n, 3) whole numbers 0–255), the index (uint8) of the
+    nearest colour of ``palette`` ((m, 3), m <= 256): least squared RGB distance, the first
+    on ties.
+
+    |c − p|² = |c|² + (|p|² − 2 c·p): the first term is the same for every p, so the
+    argmin is that of the second, computed in whole numbers (exact: the same ties
+    everywhere) and without a matrix product (BLAS would start threads that keep
+    spinning after it, taking the CPU another worker needs)."""
+    import numpy as np
+
+    pal = np.asarray(palette, dtype=np.int64).reshape(-1, 3)
+    colours = np.asarray(rgb, dtype=np.int64).reshape(-1, 3)
+    norms = (pal * pal).sum(1)
+    lookup = np.empty(len(colours), dtype=np.uint8)
+    for start in range(0, len(colours), 4096):
+        chunk = colours[start : start + 4096]
+        dot = chunk[:, :1] * pal[:, 0] + chunk[:, 1:2] * pal[:, 1] + chunk[:, 2:] * pal[:, 2]
+        lookup[start : start + 4096] = (norms - 2 * dot).argmin(1)
+    return lookup
 
 
 def blend(top: str, bottom: str, alpha: float) -> str:
