@@ -1,15 +1,18 @@
 """Gallery build: both languages cold against the old English-only build, a rebuild with
 nothing changed, and the bytes a reader's browser loads.
 
-    python bench/bench_gallery.py [--jobs N] [--baseline-ref REV] [--draft] [--out DIR]
+    python bench/bench_gallery.py [--jobs N] [--repeat N] [--baseline-ref REV] [--draft]
+                                  [--out DIR]
 
-The baseline, in the same process tree just before: the gallery as it was at
-``--baseline-ref`` (default 841d290, the last raster gallery: GIF/PNG pictures and their
-dark twins), checked out with ``git archive`` into a temporary folder and built there,
-English only, cold. Then this code builds both languages cold, then twice with nothing
-changed (the first in a fresh process, timed with its imports; the target is on the
-second, as the old benchmark timed it after its cold build). Each cold build runs in a
-child process of its own (same imports, same pool).
+The baseline, in the same process tree: the gallery as it was at ``--baseline-ref``
+(default 841d290, the last raster gallery: GIF/PNG pictures and their dark twins),
+checked out with ``git archive`` into a temporary folder and built there, English only,
+cold; this code builds both languages cold. The two alternate, ``--repeat`` times each
+(default 3: a shared machine's speed drifts by a third within minutes, so one pair of
+runs can say either), and their medians are compared. Then this code builds twice with
+nothing changed (the first in a fresh process, timed with its imports; the target is on
+the second, as the old benchmark timed it after its cold build). Each cold build runs in
+a child process of its own (same imports, same pool).
 
 Page bytes: a page's HTML, its style sheet and scripts, and every picture it loads in
 the light scheme without reduced motion (``<img src>``; inline pictures are in the HTML).
@@ -92,9 +95,20 @@ def page_bytes(out: Path) -> dict[str, tuple[int, int, int]]:
     return result
 
 
+def _median(runs: list[dict]) -> dict | None:
+    """The run of median time (the upper one of an even count); None without runs."""
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2] if runs else None
+
+
+def _runs(runs: list[dict]) -> str:
+    return ", ".join(f"{r['seconds']:.2f}" for r in runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="cold builds of each, alternating; their medians are compared")
     parser.add_argument("--baseline-ref", default=BASELINE_REF)
     parser.add_argument("--draft", action="store_true", help="one frame per drawn animation")
     parser.add_argument("--out", type=Path, default=None, help="keep the new site here")
@@ -103,12 +117,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="convviz-bench-") as tmp_name:
         tmp = Path(tmp_name)
         old_root = _old_tree(args.baseline_ref, tmp)
-        base = base_bytes = None
-        if old_root is not None:
-            base = _cold(old_root, tmp / "baseline", "en", args.jobs, args.draft)
-            base_bytes = page_bytes(tmp / "baseline")["index.html"]
+        bases: list[dict] = []
+        colds: list[dict] = []
         out = args.out or tmp / "site"
-        cold = _cold(REPO, out, "all", args.jobs, args.draft)
+        for _ in range(max(1, args.repeat)):
+            if old_root is not None:
+                bases.append(_cold(old_root, tmp / "baseline", "en", args.jobs, args.draft))
+            colds.append(_cold(REPO, out, "all", args.jobs, args.draft))
+        base_bytes = page_bytes(tmp / "baseline")["index.html"] if bases else None
+        base = _median(bases)
+        cold = _median(colds)
         from convviz.site import builder
 
         renderer = builder.render_draft if args.draft else None
@@ -120,10 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         warm_s = time.perf_counter() - start
         pages = page_bytes(out)
 
-    ok = cold["failed"] == 0 and warm.rendered == 0
+    ok = all(c["failed"] == 0 for c in colds) and warm.rendered == 0
     if base is not None:
         print(f"baseline       {base['seconds']:7.2f} s  {args.baseline_ref}, English only, "
-              f"cold, drew {base['rendered']} pictures")
+              f"cold, drew {base['rendered']} pictures (median of {_runs(bases)})")
     else:
         print(f"baseline       skipped: no git revision {args.baseline_ref!r} here")
     verdict = ""
@@ -133,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = (f"  (target <= baseline {base['seconds']:.2f} s)  "
                    f"{'PASS' if ok_cold else 'FAIL'}")
     print(f"cold, en + zh  {cold['seconds']:7.2f} s  drew {cold['rendered']}, "
-          f"failed {cold['failed']}{verdict}")
+          f"failed {cold['failed']}{verdict}  (median of {_runs(colds)})")
     ok_warm = warm_s < REBUILD_TARGET
     ok &= ok_warm
     print(f"no-change      {first_s:7.2f} s  the first in a fresh process (imports, templates)")

@@ -83,6 +83,7 @@ def test_a_diagram_draws_its_static_picture_once(monkeypatch):
     assert len(statics) == 1  # one document, one static picture
     tap = statics[0].writer
     assert tap.paths  # paths and collections noted, to be written again
+    assert tap.texts  # and, where the writer stood as it did then, their text
     assert tap.events is None  # nothing left recording
     # the static picture comes before the frames, which hold only what changes
     first = text.index('<g id="frame0"')

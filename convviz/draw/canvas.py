@@ -24,6 +24,8 @@ Importing this module does not import matplotlib; the first call does.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -34,10 +36,30 @@ __all__ = [
     "graphics_context",
     "make_path",
     "pixels",
+    "rc_settings",
     "recorder_class",
     "renderer_class",
     "text_line",
 ]
+
+
+@contextlib.contextmanager
+def rc_settings(settings: Mapping[str, Any]) -> Iterator[None]:
+    """matplotlib's rc ``settings`` while drawing: only those that differ are set, and put
+    back after (``matplotlib.rc_context`` copies every setting, which costs more than a
+    frame's drawing of a few cells)."""
+    import matplotlib
+
+    params: Any = matplotlib.rcParams
+    changed = {key: params[key] for key, value in settings.items() if params[key] != value}
+    if not changed:
+        yield
+        return
+    params.update({key: settings[key] for key in changed})
+    try:
+        yield
+    finally:
+        params.update(changed)
 
 
 class TextLine(NamedTuple):

@@ -225,11 +225,9 @@ class FlatFigure:
 
     def read(self) -> np.ndarray:
         """The frame as the artists now look, (height, width, 3) uint8."""
-        import matplotlib
+        from convviz.draw.canvas import pixels, rc_settings
 
-        from convviz.draw.canvas import pixels
-
-        with matplotlib.rc_context(_RC):
+        with rc_settings(_RC):
             if not self._order:
                 self._start()
             redrawn = self._redraw_changed()

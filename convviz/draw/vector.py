@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from convviz.draw import vector_memo as memo
+from convviz.draw.canvas import rc_settings
 from convviz.errors import SpecError
 
 __all__ = ["draw_frame", "draw_static", "frame_pieces", "supports_vector",
@@ -80,6 +81,7 @@ def vector_renderer_class(kind: str) -> type:
 
     class PixelVectorRenderer(base):  # type: ignore[misc, valid-type]
         px_dpi: float = 72.0
+        text_out: Any = None  # the text stream an SVG renderer writes to (vector_memo.tap)
 
         @property
         def factor(self) -> float:
@@ -275,9 +277,9 @@ def draw_static(source: Any, renderer: Any) -> Any:
 
         from convviz.draw.flat_base import _RC
 
-        if hasattr(renderer, "writer") and not isinstance(renderer.writer, memo.WriterTap):
-            renderer.writer = memo.WriterTap(renderer.writer)  # a path drawn again is replayed
-        with matplotlib.rc_context({**_RC, **VECTOR_RC}):
+        if hasattr(renderer, "writer"):
+            memo.tap(renderer)  # a path drawn again is written again
+        with rc_settings({**_RC, **VECTOR_RC}):
             source.fig.draw(renderer)  # (matplotlib leaves the animated artists out)
         return _LAYERED
     if not _is_oblique(source):
@@ -324,7 +326,7 @@ def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> np.ndar
             draw_static(source, renderer)
         from convviz.draw.flat_base import _RC
 
-        with matplotlib.rc_context({**_RC, **VECTOR_RC}):
+        with rc_settings({**_RC, **VECTOR_RC}):
             for artist in source._dynamic:  # on the static picture, in order, as the raster
                 artist.draw(renderer)
         return raster  # type: ignore[no-any-return]
@@ -335,7 +337,7 @@ def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> np.ndar
 
     flat = getattr(source, "_fig", None)
     if hasattr(renderer, "writer") and getattr(flat, "_order", None):
-        with matplotlib.rc_context({**_RC, **VECTOR_RC}):
+        with rc_settings({**_RC, **VECTOR_RC}):
             memo.draw_flat(flat, renderer)
         return raster  # type: ignore[no-any-return]
 
@@ -343,7 +345,7 @@ def draw_frame(source: Any, renderer: Any, n: int, state: Any = None) -> np.ndar
     for artist in animated:  # (another figure source: each frame drawn whole)
         artist.set_animated(False)
     try:
-        with matplotlib.rc_context({**_RC, **VECTOR_RC}):
+        with rc_settings({**_RC, **VECTOR_RC}):
             fig.draw(renderer)
     finally:
         for artist in animated:
@@ -373,7 +375,6 @@ def frame_pieces(source: Any, renderer: Any, n: int, state: Any, out: Any,
     is what :func:`draw_frame` writes for that artist but for the numbers in matplotlib's
     group ids.)
     """
-    import matplotlib
 
     from convviz.draw.flat_base import _RC
 
@@ -384,10 +385,10 @@ def frame_pieces(source: Any, renderer: Any, n: int, state: Any, out: Any,
         raster = draw_frame(source, renderer, n, state)
         return raster, [_cut(out, start)]
     raster = source.frame(n)  # sets the artists up for frame n (and their looks)
-    if hasattr(renderer, "writer") and not isinstance(renderer.writer, memo.WriterTap):
-        renderer.writer = memo.WriterTap(renderer.writer)  # a path drawn again is replayed
+    if hasattr(renderer, "writer"):
+        memo.tap(renderer)  # a path drawn again is written again
     pieces = []
-    with matplotlib.rc_context({**_RC, **VECTOR_RC}):
+    with rc_settings({**_RC, **VECTOR_RC}):
         for i, (artist, look) in enumerate(zip(flat._order, flat._looks)):
             key = (id(artist), look)
             piece = drawn.get(key)

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["METRICS", "WriterTap", "collection_key", "draw_flat", "draw_items", "logged",
-           "moved_piece", "once", "path_key", "shape_key", "urls", "write_again"]
+           "moved_piece", "once", "path_key", "shape_key", "tap", "urls", "write_again"]
 
 #: (kind, text, ismath, font, rc settings) -> the text's (width, height, descent) on a
 #: vector renderer
@@ -46,17 +46,41 @@ def urls(urls: Any) -> Any:
 class WriterTap:
     """Stands in for an SVG renderer's ``writer``: passes every call on, and while a
     drawing is recorded (``events`` a list) notes it, so that its output can be written
-    again by the same calls (:func:`write_again`): the same bytes, by construction."""
+    again by the same calls (:func:`write_again`): the same bytes, by construction.
 
-    def __init__(self, writer: Any) -> None:
+    ``stream``: the text stream the writer writes to, if known. Then the tap also follows
+    the writer's state — how deep its open elements are (relative to when the tap was
+    put in), and whether a start tag or text is still pending in it — so that a drawing
+    noted where nothing was pending can be written again as its text at once, where the
+    writer is in that same state (:func:`once`): the same bytes, without the calls."""
+
+    def __init__(self, writer: Any, stream: Any = None) -> None:
         self.writer = writer
         self.events: list[tuple[str, tuple[Any, ...], dict[str, Any]]] | None = None
         self.paths: dict[Any, list[tuple[str, tuple[Any, ...], dict[str, Any]]]] = {}
+        self.texts: dict[Any, tuple[int, str]] = {}  # key -> (depth, text written)
+        self.stream = stream
+        self.depth: int | None = 0  # None: not known (after close)
+        self.pending = False
 
     def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if self.events is not None:
             self.events.append((name, args, kwargs))
-        return getattr(self.writer, name)(*args, **kwargs)
+        result = getattr(self.writer, name)(*args, **kwargs)
+        if self.depth is not None:
+            if name == "start":
+                self.depth += 1
+                self.pending = True
+            elif name == "end":
+                self.depth -= 1
+                self.pending = False
+            elif name in ("element", "comment"):
+                self.pending = False
+            elif name == "data":
+                self.pending = True
+            elif name == "close":
+                self.depth = None
+        return result
 
     def start(self, *args: Any, **kwargs: Any) -> Any:
         return self.call("start", args, kwargs)
@@ -79,6 +103,19 @@ class WriterTap:
     def flush(self) -> Any:
         return self.writer.flush()
 
+    def settled(self) -> bool:
+        """Whether text can be written to the stream now (nothing pending in the writer)."""
+        return self.stream is not None and self.depth is not None and not self.pending
+
+
+def tap(renderer: Any) -> WriterTap:
+    """The renderer's writer as a :class:`WriterTap` (put in on first use), following the
+    stream the renderer says it writes to (``text_out``), if any."""
+    writer = renderer.writer
+    if not isinstance(writer, WriterTap):
+        writer = renderer.writer = WriterTap(writer, getattr(renderer, "text_out", None))
+    return writer
+
 
 def write_again(renderer: Any, tap: WriterTap,
                 events: list[tuple[str, tuple[Any, ...], dict[str, Any]]]) -> None:
@@ -93,11 +130,21 @@ def write_again(renderer: Any, tap: WriterTap,
 
 def once(renderer: Any, tap: WriterTap, key: Any, draw: Callable[[], Any]) -> None:
     """``draw()`` with its writer calls noted under ``key`` (and noted in turn if a
-    drawing is being recorded); if noted before, those calls are written again instead."""
+    drawing is being recorded); if noted before, those calls are written again instead —
+    or, where the writer is as it was when they were noted and they open no group (whose
+    number counts up), the text they wrote."""
     events = tap.paths.get(key)
     if events is not None:
-        write_again(renderer, tap, events)
+        text = tap.texts.get(key)
+        if text is not None and tap.settled() and tap.depth == text[0]:
+            tap.stream.write(text[1])
+            if tap.events is not None:
+                tap.events.extend(events)
+        else:
+            write_again(renderer, tap, events)
         return
+    settled, depth = tap.settled(), tap.depth
+    start = tap.stream.tell() if settled else 0
     outer, tap.events = tap.events, []
     try:
         draw()
@@ -106,6 +153,12 @@ def once(renderer: Any, tap: WriterTap, key: Any, draw: Callable[[], Any]) -> No
         tap.events = outer
     if outer is not None:
         outer.extend(events)
+    if (settled and depth is not None and tap.settled() and tap.depth == depth
+            and not any(name in ("open_group", "close_group") for name, _, _ in events)):
+        end = tap.stream.tell()
+        tap.stream.seek(start)
+        tap.texts[key] = (depth, tap.stream.read(end - start))
+        tap.stream.seek(end)
 
 
 def path_key(gc: Any, path: Any, transform: Any, rgbFace: Any) -> Any:
@@ -294,11 +347,9 @@ def draw_flat(flat: Any, renderer: Any) -> None:
     look as the raster frame just read it), each drawn once per look and then written
     again from its recorded writer calls (the figure and axes themselves add nothing:
     the figure's patch is among the artists, the axes are off)."""
-    tap = renderer.writer
-    if not isinstance(tap, WriterTap):
-        tap = renderer.writer = WriterTap(renderer.writer)
+    writer = tap(renderer)
     for artist, look in zip(flat._order, flat._looks):
-        once(renderer, tap, ("artist", id(artist), look),
+        once(renderer, writer, ("artist", id(artist), look),
              functools.partial(artist.draw, renderer))
 
 

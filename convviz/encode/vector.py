@@ -119,6 +119,7 @@ def _open_svg(inner: Any, width: int, height: int, caption: str, what: str, out:
     renderer = vector_renderer_class("svg")(width, height, out, image_dpi=72,
                                             metadata={"Date": None})
     renderer.px_dpi = source_dpi(inner)
+    renderer.text_out = out
     renderer.writer.element("title", caption)
     renderer.writer.element("desc", f"{caption} ({what})")
     return renderer
