@@ -214,6 +214,7 @@ class ScatterRenderer:
         )
         self._layout()
         self._fig: FlatFigure | None = None
+        self._last: dict[tuple[int, str], Any] = {}  # (artist, property) -> value set
 
     def _values(self, x: Any, w: Any, seed: int, taps: np.ndarray) -> None:
         from convviz.draw.numbers import NumbersRenderer
@@ -438,13 +439,15 @@ class ScatterRenderer:
         n = self._check(n)
         if self._fig is None:
             self._fig = _in_rc(self._build)
+            self._last = {}
         spec, pal = self.spec, self.palette
         j = self.input_index(n)
         done = n if j is not None else self.frame_count - 1
+        set_ = self._set
         for (r, c), rect in self._in_rects.items():
             k = r * self._icols + c
-            rect.set_facecolor(pal.input if k == n and j is not None else
-                               self._in_done if k < done else self._in_light)
+            set_(rect, "facecolor", pal.input if k == n and j is not None else
+                 self._in_done if k < done else self._in_light)
         counts = self.counts_at(n).reshape(_as_2d(spec.output_size))
         values = None if self.sums is None else self.values_at(n).reshape(counts.shape)
         peak = max(int(self.final_counts.max()), 1)
@@ -456,26 +459,35 @@ class ScatterRenderer:
                 if value
                 else pal.background
             )
-            rect.set_facecolor(fill)
+            set_(rect, "facecolor", fill)
             text = self._out_texts[r, c]
             shown = str(value) if values is None else self.format(values[r, c])
-            text.set_text(shown if value or final else "")
-            text.set_color(pal.on_dark if value and _luma(fill) < 0.55 else pal.text)
-            text.set_fontweight("bold" if final else "normal")
+            set_(text, "text", shown if value or final else "")
+            set_(text, "color", pal.on_dark if value and _luma(fill) < 0.55 else pal.text)
+            set_(text, "fontweight", "bold" if final else "normal")
         positions = self.patch(n)
         orows, ocols = _as_2d(spec.output_size)
         for t, rect in enumerate(self._patch_rects):
             if t >= len(positions):
-                rect.set_visible(False)
+                set_(rect, "visible", False)
                 continue
             r, c = _cell2d(positions[t], spec.ndim)
             inside = 0 <= r < orows and 0 <= c < ocols
-            rect.set_xy(self._out_xy(r, c))
-            rect.set_alpha(0.55 if inside else 0.2)
-            rect.set_visible(True)
+            set_(rect, "xy", self._out_xy(r, c))
+            set_(rect, "alpha", 0.55 if inside else 0.2)
+            set_(rect, "visible", True)
         if self._line1 is not None:
             self._line1.set_text(self._line(n))
         return self._fig.read()
+
+    def _set(self, artist: Any, name: str, value: Any) -> None:
+        """``artist.set_<name>(value)`` unless that is what it was last set to here (a
+        matplotlib setter converts and marks the figure stale: most cells keep their
+        looks from one frame to the next)."""
+        key = (id(artist), name)
+        if key not in self._last or self._last[key] != value:
+            self._last[key] = value
+            getattr(artist, "set_" + name)(value)
 
     def __repr__(self) -> str:
         return (
