@@ -61,6 +61,7 @@ def worker_init(lifeline: Any = None, keeper: Any = None) -> None:
             raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, handler)
+    sys.unraisablehook = _quiet_interruption
     # the last thing a worker does (multiprocessing's exit handlers, lowest priority): end
     # without tearing the interpreter down — freeing every module, figure and font it
     # holds takes a quarter of a second, while the pool's shutdown waits for it
@@ -70,6 +71,15 @@ def worker_init(lifeline: Any = None, keeper: Any = None) -> None:
     if lifeline is not None:
         threading.Thread(target=_watch_parent, args=(lifeline, os.getppid()),
                          name="convviz-lifeline", daemon=True).start()
+
+
+def _quiet_interruption(unraisable: Any) -> None:
+    """Python's report of an exception it cannot raise, except the interruption this
+    worker asked for when it landed in a callback (a weak reference's, a finaliser's):
+    that one is dropped quietly — the worker still ends (:func:`_watch_parent`)."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _STATE["interrupted"]:
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _exit_now() -> None:

@@ -439,6 +439,50 @@ def test_a_worker_ends_without_tearing_its_interpreter_down(tmp_path, capfd):
     assert "from the worker" in capfd.readouterr().out
 
 
+class _RaisesWhenFreed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def __del__(self) -> None:
+        raise self.exc
+
+
+def test_an_interruption_a_callback_swallows_is_not_reported_as_an_error(monkeypatch, capsys):
+    """A worker stopped because its parent is gone raises KeyboardInterrupt wherever it
+    is; landing in a callback (a weak reference's, a finaliser's), Python would print
+    "Exception ignored" with a traceback on the command's stderr. That one report is
+    dropped; any other still shows."""
+    from convviz import workers
+
+    monkeypatch.setattr(sys, "unraisablehook", workers._quiet_interruption)
+    monkeypatch.setattr(workers, "_STATE", {"busy": True, "interrupted": True})
+    _RaisesWhenFreed(KeyboardInterrupt())
+    assert capsys.readouterr().err == ""
+    _RaisesWhenFreed(ValueError("boom"))
+    assert "boom" in capsys.readouterr().err
+    monkeypatch.setattr(workers, "_STATE", {"busy": False, "interrupted": False})
+    _RaisesWhenFreed(KeyboardInterrupt())  # not one this worker asked for: reported
+    assert "KeyboardInterrupt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_a_callback_swallows_arrives_again(signum, capsys):
+    """SIGTERM (Terminated) or Ctrl-C (KeyboardInterrupt) raised inside a callback
+    Python cannot raise from (a weak reference's, a finaliser's) would be printed as
+    "Exception ignored" with a traceback and lost; the command sends the signal again
+    instead, to arrive where it stops the command, and reports nothing."""
+    import time
+
+    from convviz.cli.app import Terminated, _terminate_unwinds
+
+    expected = Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+    with _terminate_unwinds(), pytest.raises(expected):
+        _RaisesWhenFreed(expected())
+        for _ in range(100):  # the signal arrives between two steps of this loop
+            time.sleep(0.01)
+    assert capsys.readouterr().err == ""
+
+
 def test_sigterm_in_one_process_leaves_nothing(tmp_path, monkeypatch, capsys):
     """SIGTERM while the file is being put in place: exit 143, no temp file, no directory,
     and the handler the caller had is back afterwards."""

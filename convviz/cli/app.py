@@ -193,11 +193,27 @@ def _terminate_unwinds() -> Iterator[None]:
     def handler(signum: int, frame: Any) -> None:
         raise Terminated
 
+    def again(unraisable: Any) -> None:
+        # raised where Python cannot raise it (a weak reference's callback, a finaliser):
+        # no report, and the signal is sent again a moment later (from another thread:
+        # sent from here it would arrive here), to arrive where it stops the command
+        signum = (signal.SIGTERM if isinstance(unraisable.exc_value, Terminated) else
+                  signal.SIGINT if isinstance(unraisable.exc_value, KeyboardInterrupt)
+                  else None)
+        if signum is None:
+            hook(unraisable)
+            return
+        timer = threading.Timer(0.02, os.kill, (os.getpid(), signum))
+        timer.daemon = True
+        timer.start()
+
     previous = signal.signal(signal.SIGTERM, handler)
+    hook, sys.unraisablehook = sys.unraisablehook, again
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = hook
 
 
 class _OneLine(logging.Formatter):
