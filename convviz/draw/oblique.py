@@ -79,11 +79,11 @@ from convviz.draw.oblique_layout import (
     fonts,
     frame_size,
 )
-from convviz.draw.oblique_palette import _frame_palette, _lut, _nearest, _unpack_bgr
+from convviz.draw.oblique_palette import _frame_palette, _lut, _unpack_bgr
 from convviz.draw.oblique_picture import ObliquePicture
 from convviz.errors import SpecError
 from convviz.look.scene import Scene
-from convviz.look.themes import Theme, hex_to_rgb
+from convviz.look.themes import Theme, hex_to_rgb, nearest_colours
 
 __all__ = ["CELL", "DPI", "MARGIN", "ConvRenderer", "frame_size", "render_frame"]
 
@@ -271,7 +271,7 @@ class ConvRenderer(ObliquePicture):
         if missing.any():
             unknown = keys[missing]
             new = np.unique(unknown)
-            self._lut[new] = _nearest(_unpack_bgr(new), self._palette) + 1
+            self._lut[new] = nearest_colours(_unpack_bgr(new), self._palette) + 1
             index[missing] = self._lut[unknown]
         index -= 1
         self._index[y0:y1, x0:x1] = index
@@ -359,7 +359,6 @@ class ConvRenderer(ObliquePicture):
             notes.append((*note, th.font_size))
         if not notes:
             return []
-
         fig = self._text_figure()
         s, w, h = lay.scale, lay.width, lay.height
         corners = []

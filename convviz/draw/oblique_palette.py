@@ -12,7 +12,7 @@ import numpy as np
 
 from convviz.draw.oblique_layout import MAX_SHEETS
 from convviz.look.scene import Scene
-from convviz.look.themes import Theme, hex_to_rgb, nearest_colours
+from convviz.look.themes import Theme, hex_to_rgb
 
 #: antialiasing levels kept per (surface, ink) pair: a pixel that an ink (stroke,
 #: line, text) covers partly is snapped to surface + k/LEVELS·(ink − surface)
@@ -62,11 +62,6 @@ def _lut(palette: np.ndarray) -> np.ndarray:
 def _unpack_bgr(keys: np.ndarray) -> np.ndarray:
     keys = keys.astype(np.int64)
     return np.stack([keys & 255, (keys >> 8) & 255, keys >> 16], 1)
-
-
-def _nearest(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    """Index of the nearest palette colour (:func:`convviz.look.themes.nearest_colours`)."""
-    return np.asarray(nearest_colours(rgb, palette))
 
 
 def _sheet_fills(scene: Scene, theme: Theme) -> tuple[list[str], list[str]]:

@@ -363,7 +363,7 @@ def _cut(out: Any, start: int) -> str:
 
 
 def frame_pieces(source: Any, renderer: Any, n: int, state: Any, out: Any,
-                 drawn: dict[Any, str]) -> tuple[np.ndarray | None, list[str]]:
+                 drawn: dict[Any, Any]) -> tuple[np.ndarray | None, list[str]]:
     """Frame ``n`` drawn on an SVG renderer as :func:`draw_frame` draws it, its text taken
     out of ``out`` (the renderer's stream) in pieces: a flat renderer's artists one piece
     each, any other frame one piece. Returns the raster frame drawn on the way and the
@@ -373,9 +373,10 @@ def frame_pieces(source: Any, renderer: Any, n: int, state: Any, out: Any,
     document: a flat renderer's artist in a look it had before is not drawn again, its
     piece is the same string. (Written by matplotlib in the full draw's order, each piece
     is what :func:`draw_frame` writes for that artist but for the numbers in matplotlib's
-    group ids.)
+    group ids.) It also holds, under ``("shape", key)``, the first piece drawn of each
+    shape and look (:meth:`convviz.draw.flat_base.FlatFigure.shape_of`) and where its
+    artist was: another artist of that shape and look is that piece moved.
     """
-
     from convviz.draw.flat_base import _RC
 
     flat: Any = getattr(source, "_fig", None)

@@ -12,9 +12,11 @@ construction, without drawing it:
 - a flat renderer's artist in a look it had before (:func:`draw_flat`);
 
 each by :func:`once`, which notes what a drawing writes under its key (a group the
-renderer opens as one call, so that its number is counted again) and writes it again;
-- a text's size (:data:`METRICS`: matplotlib keeps it per renderer, and every
-  document is a new renderer).
+renderer opens as one call, so that its number is counted again) and writes it again —
+as the text it wrote, where the writer stands as it did then. A text's size is measured
+once too (:data:`METRICS`: matplotlib keeps it per renderer, and every document is a new
+renderer). :func:`moved_piece` moves the SVG text an artist wrote to another place (the
+gallery's pictures made from pieces, :func:`convviz.encode.vector.svg_frames`).
 
 Importing this module does not import matplotlib.
 """

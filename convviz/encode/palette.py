@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from convviz.errors import SpecError
+from convviz.look.themes import nearest_colours
 
 __all__ = ["ColourTally", "as_frame", "as_frames", "build_palette", "count_colours"]
 
@@ -98,7 +99,7 @@ def _index_frames(
     else:
         colours, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
         palette = _median_cut(_unpack(colours), counts, quantize_to)
-        lookup = _nearest(_unpack(colours), palette)
+        lookup = nearest_colours(_unpack(colours), palette)
         pixels = lookup[inverse.reshape(-1)]
     bounds = np.cumsum([len(sample) for sample in samples])
     first = pixels[: bounds[0]].reshape(frames[0].shape[:2])
@@ -237,7 +238,7 @@ class ColourTally:
         if len(self.colours) <= max_colors:
             return _unpack(self.colours), np.arange(len(self.colours), dtype=np.uint8)
         palette = _median_cut(_unpack(self.colours), self.counts, quantize_to)
-        return palette, _nearest(_unpack(self.colours), palette)
+        return palette, nearest_colours(_unpack(self.colours), palette)
 
     def indices(self, frame: np.ndarray, table: np.ndarray) -> np.ndarray:
         """A counted (H, W, 3) frame as (H, W) uint8 palette indices."""
@@ -247,10 +248,3 @@ class ColourTally:
             lut[self.colours] = table
             self._lut = (table, lut)
         return np.take(self._lut[1], keys)
-
-
-def _nearest(rgb: np.ndarray, palette: np.ndarray) -> np.ndarray:
-    """Nearest palette entry for every colour (:func:`convviz.look.themes.nearest_colours`)."""
-    from convviz.look.themes import nearest_colours
-
-    return np.asarray(nearest_colours(rgb, palette))

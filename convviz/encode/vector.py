@@ -196,7 +196,7 @@ def svg_frames(source: Any, *, duration_ms: float,
                              _what(inner, frames, None, duration_ms), out)
         state = draw_static(inner, renderer)
         head = out.getvalue()
-        drawn: dict[Any, str] = {}
+        drawn: dict[Any, Any] = {}
         pieces = []
         for n in frames:
             raster, frame_pieces_n = frame_pieces(inner, renderer, n, state, out, drawn)

@@ -17,9 +17,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convviz.errors import SpecError
+
+if TYPE_CHECKING:  # (numpy is imported where colours are matched, not with the themes)
+    import numpy as np
 
 __all__ = ["SCALE_RANGE", "THEMES", "Theme", "check_scale", "get_theme", "nearest_colours"]
 
@@ -108,7 +111,7 @@ def hex_to_rgb(colour: str) -> tuple[int, int, int]:
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 
 
-def nearest_colours(rgb: Any, palette: Any) -> Any:
+def nearest_colours(rgb: Any, palette: Any) -> np.ndarray:
     """For every colour of ``rgb`` ((n, 3) whole numbers 0–255), the index (uint8) of the
     nearest colour of ``palette`` ((m, 3), m <= 256): least squared RGB distance, the first
     on ties.

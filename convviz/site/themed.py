@@ -17,6 +17,10 @@ picture in which
   matplotlib's metadata, unreferenced ids and clip paths that clip nothing are dropped
   (the same picture in a fraction of the bytes).
 
+:func:`themed_frames` makes the same bytes from the pieces of an animation
+(:func:`convviz.encode.vector.svg_frames`): each distinct piece made themable once, the
+frames shared without their text ever being joined.
+
 The root ``<svg>`` keeps ``width``/``height`` in CSS pixels (:func:`svg_size`) and
 gains ``data-text-px``: the smallest font size of its text (:func:`svg_text_px`), so
 the page can give it a display width at which no text is smaller than
