@@ -211,6 +211,41 @@ def test_incremental_frames_equal_a_full_draw(make):
         np.testing.assert_array_equal(f, kept[n])
 
 
+@pytest.mark.parametrize("size", [(1, 1), (244, 259), (585, 340), (728, 492), (1001, 7)])
+def test_pixel_transform_is_a_full_figure_axes_data_transform(size):
+    """The flat figures place artists by the matrix an axes filling the figure, x limits
+    (0, w) and y limits (h, 0), would (they used to be in one): the same doubles."""
+    from matplotlib.figure import Figure
+
+    from convviz.draw.flat_base import FlatFigure, pixel_transform
+
+    w, h = size
+    fig = FlatFigure(w, h, "#ffffff")
+    ax = fig.figure.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, w)
+    ax.set_ylim(h, 0)
+    assert np.array_equal(fig.transform.get_matrix(), ax.transData.get_matrix())
+    other = Figure(figsize=(w / 100, h / 100), dpi=100)
+    assert np.array_equal(pixel_transform(other, w, h).get_matrix(),
+                          other.add_axes((0, 0, 1, 1), xlim=(0, w), ylim=(h, 0))
+                          .transData.get_matrix())
+    assert not np.array_equal(pixel_transform(other, w + 1, h).get_matrix(),
+                              other.axes[0].transData.get_matrix())
+
+
+def test_flat_artists_lie_on_the_figure_unclipped():
+    from matplotlib.artist import Artist
+
+    r = NumbersRenderer(ConvSpec(4, 3), seed=0)
+    r.frame(0)
+    fig = r._fig
+    assert fig.figure.axes == []
+    assert fig.texts and all(t in fig.figure.artists for t in fig.texts)
+    for artist in fig.figure.artists:
+        assert Artist.get_transform(artist) is fig.transform  # (a patch's own: not its place)
+        assert artist.get_clip_box() is None and artist.get_clip_path() is None
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [

@@ -244,17 +244,17 @@ def test_chinese_flat_picture(case):
         check_zh_text(zh.caption)
         for n in range(zh.frame_count):
             source.frame(n)
-            for t in source._fig.ax.texts:
+            for t in source._fig.texts:
                 if t.get_visible() and t.get_text().strip():
                     check_zh_text(t.get_text())
         en = convviz.animate(name, **case).source
         en.frame(zh.poster_frame)
         source.frame(zh.poster_frame)
     fig = source._fig
-    texts = [t for t in fig.ax.texts if t.get_visible() and t.get_text().strip()]
+    texts = [t for t in fig.texts if t.get_visible() and t.get_text().strip()]
     renderer = fig.canvas.get_renderer()
     _check_inside(fig.figure, renderer, texts)
-    en_texts = [t for t in en._fig.ax.texts if t.get_visible() and t.get_text().strip()]
+    en_texts = [t for t in en._fig.texts if t.get_visible() and t.get_text().strip()]
     assert len(texts) == len(en_texts)
     new = _overlaps(fig.figure, renderer, texts) - _overlaps(
         en._fig.figure, en._fig.canvas.get_renderer(), en_texts)

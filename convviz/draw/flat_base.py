@@ -158,9 +158,10 @@ class RedrawStats:
 
 
 class FlatFigure:
-    """Figure + Agg canvas with an axes in pixel units, origin top-left, redrawn incrementally.
+    """Figure + Agg canvas in pixel units, origin top-left, redrawn incrementally.
 
-    The renderers build the figure once and change artists' colours, texts
+    The renderers build the figure once (:meth:`add`, :meth:`text`: artists placed in
+    pixels by :attr:`transform`, on the figure itself) and change artists' colours, texts
     and positions per frame; :meth:`read` then redraws only what changed:
 
     - every artist's drawing in a given look is recorded once as the calls
@@ -190,14 +191,7 @@ class FlatFigure:
             facecolor=background,
         )
         self.canvas = canvas_class()(self.figure)
-        ax = self.figure.add_axes((0, 0, 1, 1))
-        ax.set_axis_off()
-        ax.set_xlim(0, self.width)
-        ax.set_ylim(self.height, 0)
-        # the limits are fixed: artists go in with add_artist, not add_patch, whose
-        # data-limit update costs about 1 ms a patch and changes nothing here
-        ax.set_facecolor(background)
-        self.ax = ax
+        self.transform = pixel_transform(self.figure, self.width, self.height)
         self.stats = RedrawStats()
         self._order: list[Any] = []  # figure patch + the axes' patches and texts, in draw order
         self._looks: list[Any] = []  # each artist's look at the last read (None: not drawn yet)
@@ -211,12 +205,35 @@ class FlatFigure:
         """Font size / line width in points for a length in pixels."""
         return pixels * 72.0 / _DPI
 
+    @property
+    def texts(self) -> list[Any]:
+        """The picture's Text artists, in the order they were added."""
+        from matplotlib.text import Text
+
+        return [a for a in self.figure.artists if isinstance(a, Text)]
+
+    def add(self, artist: Any) -> Any:
+        """Put ``artist`` (a Rectangle; its data in pixels) on the picture; returns it.
+
+        On the figure, unclipped: the picture is the whole figure, so there is nothing to
+        clip (an axes' clip to its own full-figure box cost about a third of building a
+        numbers picture, and drew the same pixels)."""
+        artist.set_transform(self.transform)
+        return self.figure.add_artist(artist)
+
+    def text(self, x: float, y: float, s: str, **kwargs: Any) -> Any:
+        """A Text at (``x``, ``y``) pixels with ``kwargs`` (as ``Axes.text`` makes it:
+        left/baseline unless given, never clipped), on the picture."""
+        from matplotlib.text import Text
+
+        return self.add(Text(x, y, s, **{"clip_on": False, **kwargs}))
+
     def shape_of(self, i: int, look: Any) -> tuple[Any, np.ndarray] | None:
         """Artist ``i``'s drawing in ``look`` apart from where it is, and where it is: (a key
         that artists of the same shape and look share, its anchor in display pixels (x, y
         up) relative to the data origin); None if it is drawn in a way not shared."""
         artist = self._order[i]
-        if _data_transform(artist) is not self.ax.transData:
+        if _data_transform(artist) is not self.transform:
             return None
         shape = _shape_key(artist, look)
         if shape is None:
@@ -265,25 +282,23 @@ class FlatFigure:
 
     # -- incremental redraw ---------------------------------------------------------------------
     def _start(self) -> None:
-        """The draw order of a full draw: the figure patch, then the axes' artists by zorder."""
+        """The draw order of a full draw: the figure patch, then its artists by zorder."""
         from matplotlib.patches import Rectangle
         from matplotlib.text import Text
 
         from convviz.draw.canvas import recorder_class
 
-        ax = self.ax
-        drawn = {id(a) for a in ax.patches} | {id(a) for a in ax.texts}
-        children = [a for a in ax.get_children() if id(a) in drawn]
+        children = list(self.figure.artists)
         unknown = [a for a in children if not isinstance(a, (Rectangle, Text))]
         if unknown:  # pragma: no cover - the renderers only add rectangles and texts
             raise RuntimeError(f"cannot redraw {unknown[0]!r} incrementally")
-        # Axes.draw sorts its children by zorder, stable in insertion order; with the axis
-        # off it draws neither its own patch nor spines, and empty titles draw nothing
+        # Figure.draw paints its patch, then its artists sorted by zorder (stable: in the
+        # order they were added)
         self._order = [self.figure.patch] + sorted(children, key=lambda a: a.get_zorder())
         self._target = self.canvas.get_renderer()
         self._recorder = recorder_class()(self._target.width, self._target.height,
                                           self._target.dpi)
-        self._lin = np.array(ax.transData.get_matrix())[:2, :2]
+        self._lin = np.array(self.transform.get_matrix())[:2, :2]
         self._looks = [None] * len(self._order)
         self._boxes = np.zeros((len(self._order), 4))
 
@@ -294,7 +309,7 @@ class FlatFigure:
         if found is None:
             artist = self._order[i]
             shape = (
-                _shape_key(artist, look) if _data_transform(artist) is self.ax.transData else None
+                _shape_key(artist, look) if _data_transform(artist) is self.transform else None
             )
             base = self._shapes.get(shape) if shape is not None else None
             if base is not None:
@@ -378,6 +393,18 @@ class FlatFigure:
                         gc.set_clip_rectangle(clip)
                         renderer.draw_text(gc, *call[2:])
         return redrawn
+
+
+def pixel_transform(figure: Any, width: float, height: float) -> Any:
+    """Pixels (x right, y down, 0 … ``width`` and 0 … ``height``) to display: the matrix of
+    the data transform of an axes filling ``figure`` with x limits (0, width) and y limits
+    (height, 0), built as that one is (from those limits to the figure's box) — without
+    the axes, whose ticks alone take ~20 ms to build."""
+    from matplotlib.transforms import Bbox, BboxTransformFrom, BboxTransformTo, TransformedBbox
+
+    limits = Bbox([[0.0, float(height)], [float(width), 0.0]])
+    return BboxTransformFrom(limits) + BboxTransformTo(
+        TransformedBbox(Bbox.unit(), figure.transSubfigure))
 
 
 def _call_box(call: tuple[Any, ...], height: int) -> tuple[float, float, float, float]:

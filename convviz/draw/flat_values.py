@@ -117,7 +117,7 @@ def example_values(spec: ConvSpec, seed: int, *, kernel: bool = True
     raise RuntimeError(f"no example values after {_ATTEMPTS} draws from seed {seed}")
 
 
-def kernel_panel(ax: Any, fig: Any, pal: Any, values: np.ndarray, fmt: Callable[[float], str],
+def kernel_panel(fig: Any, pal: Any, values: np.ndarray, fmt: Callable[[float], str],
                  corner: tuple[float, float], cell: float, label: str, lw: float,
                  font: dict[str, Any] | None = None) -> list[Any]:
     """Draw a kernel's weights as a small grid with its label above, top-left at
@@ -130,12 +130,12 @@ def kernel_panel(ax: Any, fig: Any, pal: Any, values: np.ndarray, fmt: Callable[
     grid2 = grid.reshape(1, -1) if grid.ndim == 1 else grid
     x0, y0 = corner
     if pal.labels:
-        ax.text(x0, y0 - 0.12 * cell, label, ha="left", va="bottom",
+        fig.text(x0, y0 - 0.12 * cell, label, ha="left", va="bottom",
                 fontsize=fig.points(0.56 * cell), color=pal.text, **font)
     texts = []
     for r in range(grid2.shape[0]):
         for c in range(grid2.shape[1]):
-            ax.add_artist(
+            fig.add(
                 Rectangle(
                     (x0 + c * cell, y0 + r * cell),
                     cell,
@@ -146,7 +146,7 @@ def kernel_panel(ax: Any, fig: Any, pal: Any, values: np.ndarray, fmt: Callable[
                     zorder=1,
                 )
             )
-            texts.append(ax.text(x0 + (c + 0.5) * cell, y0 + (r + 0.47) * cell, fmt(grid2[r, c]),
+            texts.append(fig.text(x0 + (c + 0.5) * cell, y0 + (r + 0.47) * cell, fmt(grid2[r, c]),
                                  ha="center", va="center", fontsize=fig.points(0.5 * cell),
                                  color=pal.text, zorder=4))
     return texts

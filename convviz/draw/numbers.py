@@ -252,7 +252,6 @@ class NumbersRenderer:
         spec, pal, u = self.spec, self.palette, self.unit
         fig = FlatFigure(*self.size, pal.background)
         font = text_fonts(self.lang)
-        ax = fig.ax
         lw = fig.points(max(1.0, 1.66 * self.scale))
         value_size = fig.points(0.42 * u)
         small_size = fig.points(0.24 * u)
@@ -273,9 +272,9 @@ class NumbersRenderer:
                     edgecolor=pal.stroke, linewidth=lw,
                     linestyle="-" if real else (0, (3, 3)), zorder=1,
                 )
-                ax.add_artist(rect)
+                fig.add(rect)
                 self._canvas_rects[r, c] = rect
-                text = ax.text(
+                text = fig.text(
                     x0 + u / 2, y0 + u * 0.47, self._pad_text(canvas[r, c], real),
                     ha="center", va="center", fontsize=value_size,
                     color=pal.text if real else pal.muted, zorder=4,
@@ -285,13 +284,13 @@ class NumbersRenderer:
         ek = _as_2d(spec.effective_kernel_size)
         self._extent = Rectangle((0, 0), ek[1] * u, ek[0] * u, fill=False, edgecolor=pal.stroke,
                                  linewidth=lw * 1.8, zorder=5)
-        ax.add_artist(self._extent)
+        fig.add(self._extent)
         k_cells = int(math.prod(spec.kernel_size))
         self._weight_texts = []
         if self.tap_weights is not None:
             flat_w = self.tap_weights.reshape(-1)
             for t in range(k_cells):
-                self._weight_texts.append(ax.text(
+                self._weight_texts.append(fig.text(
                     0, 0, "×" + self.format(flat_w[t]), ha="right", va="bottom",
                     fontsize=small_size, color=pal.on_dark, zorder=6, fontweight="bold",
                 ))
@@ -303,35 +302,35 @@ class NumbersRenderer:
                 x0, y0 = self._ox + c * u, self._oy + r * u
                 rect = Rectangle((x0, y0), u, u, facecolor=pal.background, edgecolor=pal.stroke,
                                  linewidth=lw, zorder=1)
-                ax.add_artist(rect)
+                fig.add(rect)
                 self._out_rects[r, c] = rect
-                self._out_texts[r, c] = ax.text(
+                self._out_texts[r, c] = fig.text(
                     x0 + u / 2, y0 + u * 0.47, "", ha="center", va="center",
                     fontsize=value_size, color=pal.text, zorder=4,
                 )
         self._kernel_texts = [
-            kernel_panel(ax, fig, pal, values, self.format, xy, self._kcell, label, lw, font)
+            kernel_panel(fig, pal, values, self.format, xy, self._kcell, label, lw, font)
             for (label, values), xy in zip(self.kernel_panels(), self._panel_xy)
         ]
         label_size = fig.points(0.34 * u)
         if pal.labels:
             what = pal.input_label + (word(self.lang, "flat.stretched") if spec.transposed else "")
-            ax.text(self._cx, self._cy - 0.18 * u, what, ha="left", va="bottom",
+            fig.text(self._cx, self._cy - 0.18 * u, what, ha="left", va="bottom",
                     fontsize=label_size, color=pal.text, **font)
             out_label = {"max": word(self.lang, "flat.max_pool"),
                          "avg": word(self.lang, "flat.avg_pool")}.get(
                 self.pool or "", pal.output_label
             )
-            ax.text(self._ox, self._oy - 0.18 * u, out_label, ha="left", va="bottom",
+            fig.text(self._ox, self._oy - 0.18 * u, out_label, ha="left", va="bottom",
                     fontsize=label_size, color=pal.text, **font)
         self._formula = None
         self._caption_artist = None
         if pal.captions:
-            self._formula = ax.text(
+            self._formula = fig.text(
                 self.size[0] / 2, self._caption_y, "", ha="center", va="top",
                 fontsize=fig.points(0.3 * u), color=pal.text, family="DejaVu Sans Mono",
             )
-            ax.text(self.size[0] / 2, self._caption_y + 0.55 * u, self._caption_line(),
+            fig.text(self.size[0] / 2, self._caption_y + 0.55 * u, self._caption_line(),
                     ha="center", va="top", fontsize=fig.points(0.27 * u), color=pal.muted,
                     **font)
         return fig

@@ -350,7 +350,6 @@ class ScatterRenderer:
         spec, pal, u = self.spec, self.palette, self.unit
         fig = FlatFigure(*self.size, pal.background)
         font = text_fonts(self.lang)
-        ax = fig.ax
         lw = fig.points(max(1.0, 1.66 * self.scale))
         value_size = fig.points(0.42 * u)
         self._in_light = _mix(pal.input, pal.background, 0.25)
@@ -367,14 +366,14 @@ class ScatterRenderer:
                     linewidth=lw,
                     zorder=1,
                 )
-                ax.add_artist(rect)
+                fig.add(rect)
                 self._in_rects[r, c] = rect
                 if self.x is not None:
-                    ax.text(self._ix + (c + 0.5) * u, self._iy + (r + 0.47) * u,
+                    fig.text(self._ix + (c + 0.5) * u, self._iy + (r + 0.47) * u,
                             self.format(self.x.reshape(self._irows, self._icols)[r, c]),
                             ha="center", va="center", fontsize=value_size, color=pal.text, zorder=4)
         if self._panel_xy is not None and self.w is not None:
-            kernel_panel(ax, fig, pal, self.w, self.format, self._panel_xy, self._kcell,
+            kernel_panel(fig, pal, self.w, self.format, self._panel_xy, self._kcell,
                          word(self.lang, "flat.kernel"), lw, font)
         orows, ocols = _as_2d(spec.output_size)
         # the cropped frame: full-output cells outside the output, dashed
@@ -384,7 +383,7 @@ class ScatterRenderer:
                 if 0 <= r < orows and 0 <= c < ocols:
                     continue
                 x0, y0 = self._out_xy(r, c)
-                ax.add_artist(
+                fig.add(
                     Rectangle(
                         (x0, y0),
                         u,
@@ -403,9 +402,9 @@ class ScatterRenderer:
                 x0, y0 = self._out_xy(r, c)
                 rect = Rectangle((x0, y0), u, u, facecolor=pal.background, edgecolor=pal.stroke,
                                  linewidth=lw, zorder=2)
-                ax.add_artist(rect)
+                fig.add(rect)
                 self._out_rects[r, c] = rect
-                self._out_texts[r, c] = ax.text(x0 + u / 2, y0 + u * 0.47, "", ha="center",
+                self._out_texts[r, c] = fig.text(x0 + u / 2, y0 + u * 0.47, "", ha="center",
                                                 va="center", fontsize=value_size, color=pal.text,
                                                 zorder=5)
         # the current patch: one translucent square per tap, cropped taps faint
@@ -414,23 +413,23 @@ class ScatterRenderer:
         for _ in range(k_cells):
             rect = Rectangle((0, 0), u, u, facecolor=pal.input, alpha=0.55, edgecolor=pal.stroke,
                              linewidth=lw * 1.4, zorder=3, visible=False)
-            ax.add_artist(rect)
+            fig.add(rect)
             self._patch_rects.append(rect)
         label_size = fig.points(0.34 * u)
         if pal.labels:
             in_label = (word(self.lang, "scatter.in_label", label=pal.input_label)
                         if self.numbers else pal.input_label)
-            ax.text(self._ix, self._iy - 0.18 * u, in_label,
+            fig.text(self._ix, self._iy - 0.18 * u, in_label,
                     ha="left", va="bottom", fontsize=label_size, color=pal.text, **font)
             what = word(self.lang, "scatter.sum_so_far" if self.numbers else "scatter.count")
-            ax.text(self._fx, self._fy - 0.18 * u,
+            fig.text(self._fx, self._fy - 0.18 * u,
                     word(self.lang, "scatter.out_label", label=pal.output_label, what=what),
                     ha="left", va="bottom", fontsize=label_size, color=pal.text, **font)
         self._line1 = self._line2 = None
         if pal.captions:
-            self._line1 = ax.text(self.size[0] / 2, self._caption_y, "", ha="center", va="top",
+            self._line1 = fig.text(self.size[0] / 2, self._caption_y, "", ha="center", va="top",
                                   fontsize=fig.points(0.3 * u), color=pal.text, **font)
-            self._line2 = ax.text(self.size[0] / 2, self._caption_y + 0.55 * u,
+            self._line2 = fig.text(self.size[0] / 2, self._caption_y + 0.55 * u,
                                   self._caption2(), ha="center", va="top",
                                   fontsize=fig.points(0.27 * u), color=pal.muted, **font)
         return fig
