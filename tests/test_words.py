@@ -368,3 +368,48 @@ def test_english_pictures_are_byte_identical_to_before():
         for n in sorted({0, a.frame_count // 2, a.frame_count - 1}):
             digest.update(a.frame(n).tobytes())
         assert [list(a.size), digest.hexdigest(), a.caption] == stored["pictures"][key], key
+
+
+_SIZE_BLIND = """
+import json, warnings
+from matplotlib import font_manager as fm
+from matplotlib.font_manager import FontProperties
+from convviz.draw.canvas import size_blind_fonts
+from convviz.look.words import font_families
+warnings.simplefilter("ignore")  # (the missing family falls back, with a warning)
+families = [["DejaVu Sans"], ["sans-serif"], ["DejaVu Sans Mono"], font_families("zh"),
+            font_families("zh", mono=True), ["serif"], ["no such family"]]
+props = [FontProperties(family=f, size=s, weight=w, style=st, stretch=x)
+         for f in families for s in (3.5, 7.2, 10, 11.9, 24, "large", "xx-small")
+         for w in ("normal", "bold", 300) for st in ("normal", "italic")
+         for x in ("normal", "condensed")]
+def answers():
+    return ([fm.fontManager.findfont(p) for p in props]
+            + [fm.fontManager._find_fonts_by_props(p) for p in props]
+            + [fm.fontManager.findfont(p, fallback_to_default=False) for p in props[:40]
+               if "no such family" not in p.get_family()])
+cache = fm.FontManager._findfont_cached
+cache.cache_clear()
+before = answers()
+misses = cache.cache_info().misses
+cache.cache_clear()
+blind = size_blind_fonts()
+after = answers()
+print(json.dumps([blind, before == after, misses, cache.cache_info().misses,
+                  size_blind_fonts()]))
+"""
+
+
+def test_font_look_ups_by_everything_but_the_size_give_the_same_fonts():
+    """convviz.draw.canvas.size_blind_fonts (a gallery worker's): every font matplotlib
+    lists is scalable, so the size never decides a look-up; asked at one size, the same
+    fonts come back from a fraction of the look-ups. (In a process of its own: it changes
+    that process's font manager.)"""
+    import json
+
+    run = subprocess.run([sys.executable, "-c", _SIZE_BLIND], capture_output=True, text=True,
+                         check=True)
+    blind, same, misses, blind_misses, again = json.loads(run.stdout)
+    assert blind and again
+    assert same
+    assert blind_misses * 6 <= misses  # seven sizes per request

@@ -39,6 +39,7 @@ __all__ = [
     "rc_settings",
     "recorder_class",
     "renderer_class",
+    "size_blind_fonts",
     "text_line",
 ]
 
@@ -113,6 +114,42 @@ def text_line(s: str, prop: Any, dpi: float) -> TextLine:
         line = _LINES[key] = TextLine(w / 64.0, h / 64.0, d / 64.0, np.array(font.get_image()),
                                       xo / 64.0, yo / 64.0)
     return line
+
+
+#: the size font look-ups are made at once :func:`size_blind_fonts` is on
+_LOOKUP_SIZE = 10.0
+
+
+def size_blind_fonts() -> bool:
+    """Make matplotlib's font look-up ignore the size asked for, in this process; returns
+    whether it does. For a process of convviz's own (a gallery worker), not a user's.
+
+    ``FontManager.findfont`` picks among fonts by family, style, weight and stretch; by
+    size only among fixed-size fonts, of which matplotlib lists none (every font it finds
+    is scalable: that score is 0 for all). Its cache keys on the whole request, size too,
+    so a picture whose labels have many sizes scores every installed font again for each
+    (~1 ms each with the CJK fonts). Asked at one size, the same answers come from ~1/6
+    of the look-ups. Left as it is if any listed font has a fixed size.
+    """
+    from matplotlib import font_manager
+
+    manager: Any = font_manager.fontManager
+    if getattr(manager, "_convviz_size_blind", False):
+        return True
+    if any(entry.size != "scalable" for entry in [*manager.ttflist, *manager.afmlist]):
+        return False
+    find = manager.findfont
+
+    def findfont(prop: Any, fontext: str = "ttf", directory: Any = None,
+                 fallback_to_default: bool = True, rebuild_if_missing: bool = True) -> Any:
+        if isinstance(prop, font_manager.FontProperties) and prop.get_size() != _LOOKUP_SIZE:
+            prop = prop.copy()
+            prop.set_size(_LOOKUP_SIZE)
+        return find(prop, fontext, directory, fallback_to_default, rebuild_if_missing)
+
+    manager.findfont = findfont  # (the instance's: FontManager's own methods call it)
+    manager._convviz_size_blind = True
+    return True
 
 
 def _font_files(prop: Any, findfont: Any) -> Any:

@@ -281,7 +281,9 @@ def render_draft(job: ImageJob) -> bytes:
 
 def warm() -> None:
     """Import what drawing needs and load matplotlib's font list, in a worker started
-    before the pictures are known (a cold build: its imports overlap the gathering)."""
+    before the pictures are known (a cold build: its imports overlap the gathering);
+    fonts are looked up by everything but their size (:func:`~convviz.draw.canvas.size_blind_fonts`:
+    a worker is ours)."""
     import matplotlib.backends.backend_agg
     import matplotlib.backends.backend_svg
     import matplotlib.figure  # noqa: F401
@@ -295,5 +297,7 @@ def warm() -> None:
     import convviz.encode.gif
     import convviz.encode.vector
     import convviz.site.themed  # noqa: F401
+    from convviz.draw.canvas import size_blind_fonts
 
     font_manager.findfont("DejaVu Sans")
+    size_blind_fonts()
