@@ -358,6 +358,29 @@ def test_a_link_loop_in_the_templates_folder_is_harmless(tmp_path):
     assert not report.failed
 
 
+def test_a_template_changed_between_builds_is_checked_and_compiled_again(tmp_path):
+    """A process keeps its template environment and the last check (a rebuild compiles
+    nothing again) until a template file changes: then it is checked again, in full."""
+    from convviz.site import templating
+
+    tdir = _templates(tmp_path, extra__html="{{ 1 }}")
+    out = tmp_path / "site"
+    site.build(out, jobs=1, renderer=tiny_renderer, templates=tdir)
+    env = templating.environment(tdir)
+    assert templating.environment(tdir) is env and env._convviz_checked
+    extra = tdir / "extra.html"
+    for n, (text, error) in enumerate([("{% if %}", "extra.html:1"), ("{{ 2 }}", None),
+                                       ("{{ 3 }}", None), ("{{ x | nope }}", "nope")]):
+        extra.write_text(text)
+        os.utime(extra, ns=(10**18 + n, 10**18 + n))  # (a new time even on a coarse clock)
+        if error is None:
+            site.build(out, jobs=1, renderer=tiny_renderer, templates=tdir)
+            assert templating.render(env, "extra.html") == text[3]
+        else:
+            with pytest.raises(TemplateError, match=error):
+                site.build(out, jobs=1, renderer=tiny_renderer, templates=tdir)
+
+
 def test_a_dynamic_include_out_of_the_folders_is_refused_while_rendering(tmp_path):
     tdir = _templates(tmp_path, index__html="{% set n = '../' ~ 'x.html' %}\n{% include n %}\n")
     with pytest.raises(TemplateError, match=r"index.html:2: .*'\.\./x\.html'"):

@@ -12,6 +12,7 @@ receptive fields, framework code, the hover maps — comes from
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -314,10 +315,13 @@ def _coord(index: Iterable[int]) -> str:
     return ",".join(str(int(v)) for v in index)
 
 
+@functools.lru_cache(maxsize=512)
 def hover_grid(spec: ConvSpec, grid_id: str, label: str, out_label: str) -> HoverGrid:
     """The interactive index map of a 1-D or 2-D spec, straight from its index maps.
 
-    ``out_label`` formats each output cell's aria label with ``{pos}``.
+    ``out_label`` formats each output cell's aria label with ``{pos}``. (Kept: a build
+    gathers its pages twice, and a rebuild in the same process asks again; do not change
+    what it returns.)
     """
     if spec.ndim > 2:
         raise SpecError(f"hover_grid draws 1-D and 2-D specs, got ndim={spec.ndim}")

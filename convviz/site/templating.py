@@ -62,19 +62,21 @@ def _loader_class() -> type:
                     raise TemplateError(f"{path}: template {template!r} resolves outside its "
                                         f"folder {str(folder)!r}")
                 try:
+                    info = path.stat()
                     source = path.read_text("utf-8")
-                    mtime = path.stat().st_mtime
                 except UnicodeDecodeError as exc:
                     raise TemplateError(f"{path}: not UTF-8 text ({exc.reason})") from exc
                 except OSError as exc:
                     raise TemplateError(f"{path}: cannot read ({exc.strerror or exc})") from exc
                 self.files.add(str(path))
 
-                def uptodate(path: Path = path, mtime: float = mtime) -> bool:
+                def uptodate(path: Path = path, seen: tuple[int, int] = (info.st_mtime_ns,
+                                                                        info.st_size)) -> bool:
                     try:
-                        return path.stat().st_mtime == mtime
+                        now = path.stat()
                     except OSError:
                         return False
+                    return (now.st_mtime_ns, now.st_size) == seen
 
                 return source, str(path), uptodate
             raise jinja2.TemplateNotFound(template)
@@ -92,8 +94,14 @@ def _loader_class() -> type:
     return FolderLoader
 
 
+#: the environment of each list of template folders, kept for the next build in this
+#: process (Jinja2 loads a template again when its file changes)
+_ENVIRONMENTS: dict[tuple[str, ...], Any] = {}
+
+
 def environment(templates: str | os.PathLike[str] | None) -> Any:
-    """The Jinja2 environment of the gallery (autoescape, StrictUndefined)."""
+    """The Jinja2 environment of the gallery (autoescape, StrictUndefined): one per list of
+    template folders in a process, so a rebuild does not compile unchanged templates again."""
     import jinja2
 
     folders: list[Path] = []
@@ -103,14 +111,18 @@ def environment(templates: str | os.PathLike[str] | None) -> Any:
             raise SpecError(f"templates={str(templates)!r} is not a directory of templates")
         folders.append(folder)
     folders.append(Path(str(importlib.resources.files("convviz.templates"))))
-    return jinja2.Environment(
-        loader=_loader_class()(folders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    key = tuple(str(folder.resolve()) for folder in folders)
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = _ENVIRONMENTS[key] = jinja2.Environment(
+            loader=_loader_class()(folders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+    return env
 
 
 def _literal_names(node: Any) -> Iterator[str]:
@@ -132,11 +144,35 @@ def _located(exc: BaseException, filename: str | None, lineno: int | None) -> Te
     return TemplateError(f"{where}: {message}")
 
 
+def _state(env: Any) -> tuple[Any, ...]:
+    """Every template file the environment's folders hold, with its size and time."""
+    state = []
+    for folder in env.loader.folders:
+        for where, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                try:
+                    info = os.stat(os.path.join(where, name))
+                except OSError:
+                    continue
+                state.append((where, name, info.st_size, info.st_mtime_ns))
+    return tuple(state)
+
+
 def check(env: Any) -> None:
-    """Compile every ``.html`` template and resolve every literal include/import/extends.
+    """Compile every ``.html`` template and resolve every literal include/import/extends
+    (again only if a template file changed since the last check of ``env``).
 
     TemplateError ``file:line: …`` on the first problem.
     """
+    state = _state(env)
+    if getattr(env, "_convviz_checked", None) == state:
+        return
+    _check(env)
+    env._convviz_checked = state
+
+
+def _check(env: Any) -> None:
     import jinja2
     from jinja2 import nodes
 
