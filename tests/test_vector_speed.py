@@ -180,6 +180,19 @@ def test_gif_and_png_from_the_svg_frames_are_the_animation_s(name, options):
     assert png == fresh.to_png_bytes()
 
 
+@pytest.mark.parametrize("name", ["padding_strides_odd_transposed", "dilation"])
+def test_an_oblique_png_is_the_poster_its_gif_drew(name, monkeypatch):
+    pictures._animation.cache_clear()
+    pictures._DRAWN.clear()
+    gif = pictures.render_picture(_job(name, "a.gif", False))
+    anim = pictures._animation(name, _job(name, "a.gif", False).options)
+    monkeypatch.setattr(anim.source, "_draw", None)  # nothing is drawn again
+    png = pictures.render_picture(_job(name, "a.png", True))
+    fresh = animate(name, labels=False, theme=LIGHT_THEME)
+    assert gif == fresh.to_gif_bytes()
+    assert png == fresh.to_png_bytes()
+
+
 #: sha256 of gallery pictures drawn by the code before the shortcuts (commit baf8664); the
 #: diagram's SVGs since it draws its static picture once (as its raster frames are drawn)
 PINNED = {

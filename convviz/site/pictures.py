@@ -219,22 +219,48 @@ def _picture(job: ImageJob, draft: bool) -> bytes:
     return data
 
 
-#: (source, options) -> the raster frames its animated SVG drew, for its GIF and PNG (the
-#: latest group's only)
+#: (source, options) -> the raster frames its animated SVG drew, for its GIF and PNG (or
+#: the poster frame its indexed GIF drew, for its PNG); the latest group's only
 _DRAWN: dict[tuple[str, Any], dict[int, Any]] = {}
 
 
 def _gif(job: ImageJob, anim: Any) -> bytes:
     """The animated GIF, from the frames the group's SVG drew when it has them all (the
-    same bytes as ``anim.to_gif_bytes()``, which draws them again)."""
-    from convviz.encode.gif import write_gif
+    same bytes as ``anim.to_gif_bytes()``, which draws them again); an indexed source's
+    drawn as its indices, keeping the poster frame for the PNG."""
+    from convviz.encode.gif import gif_from_indexed_source, write_gif
 
-    drawn = _DRAWN.get((job.source, job.options), {})
-    if len(drawn) != anim.frame_count or hasattr(anim.source, "frame_indices"):
+    source, key = anim.source, (job.source, job.options)
+    if hasattr(source, "frame_indices") and hasattr(source, "frame_palette"):
+        # drawn as palette indices (anim.to_gif_bytes' way); the poster frame kept for the PNG
+        kept: Any = _Kept(source, int(anim.poster_frame))  # (the indexed part of a source)
+        data = gif_from_indexed_source(kept, anim.duration_ms)
+        _DRAWN.clear()
+        _DRAWN[key] = {kept.poster: kept.frame_palette[kept.indices]}
+        return data
+    drawn = _DRAWN.get(key, {})
+    if len(drawn) != anim.frame_count:
         return bytes(anim.to_gif_bytes())
-    data = write_gif([drawn[n] for n in range(anim.frame_count)], None, anim.duration_ms)
-    assert data is not None
-    return data
+    encoded = write_gif([drawn[n] for n in range(anim.frame_count)], None, anim.duration_ms)
+    assert encoded is not None
+    return encoded
+
+
+class _Kept:
+    """An indexed frame source (``frame_palette``, ``frame_indices``) passed through, its
+    frame ``poster``'s indices kept (``indices``) as they go by."""
+
+    def __init__(self, source: Any, poster: int) -> None:
+        self.source, self.poster = source, poster
+        self.frame_count = source.frame_count
+        self.frame_palette = source.frame_palette
+        self.indices: Any = None
+
+    def frame_indices(self, n: int) -> Any:
+        indices = self.source.frame_indices(n)
+        if n == self.poster:
+            self.indices = indices
+        return indices
 
 
 @functools.lru_cache(maxsize=2)
