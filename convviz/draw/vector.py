@@ -118,6 +118,12 @@ def vector_renderer_class(kind: str) -> type:
             memo.once(self, tap, key,
                       lambda: draw(self._scaled_gc(gc), path, transform, rgbFace))
 
+        def draw_path_now(self, gc: Any, path: Any, transform: Any, rgbFace: Any = None
+                          ) -> None:
+            """:meth:`draw_path` drawn now (nothing looked up: for a caller that looked
+            its drawing up itself, :func:`convviz.draw.vector_memo.draw_items`)."""
+            super().draw_path(self._scaled_gc(gc), path, as_transform(transform), rgbFace)
+
         def draw_path_collection(self, gc: Any, master_transform: Any, paths: Any,
                                  all_transforms: Any, offsets: Any, offset_trans: Any,
                                  facecolors: Any, edgecolors: Any, linewidths: Any,

@@ -202,6 +202,8 @@ def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any,
     if (n_faces == 0 and n_edges == 0) or n_paths == 0:
         return True
     tap = renderer.writer
+    # each item is looked up here by its own key: drawn, it needs no look-up of its path
+    draw_path = getattr(renderer, "draw_path_now", renderer.draw_path)
     base = gc_key(gc)
     matrix = master.get_matrix()
     matrix_key = matrix.tobytes()
@@ -251,7 +253,7 @@ def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any,
             transform = Affine2D(matrix.copy())
             if offset[0] != 0 or offset[1] != 0:
                 transform.translate(*offset)
-            renderer.draw_path(gc0, path, transform, face)
+            draw_path(gc0, path, transform, face)
 
         once(renderer, tap, key, draw)
     gc0.restore()
