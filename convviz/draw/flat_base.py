@@ -193,7 +193,7 @@ class FlatFigure:
         self.canvas = canvas_class()(self.figure)
         self.transform = pixel_transform(self.figure, self.width, self.height)
         self.stats = RedrawStats()
-        self._order: list[Any] = []  # figure patch + the axes' patches and texts, in draw order
+        self._order: list[Any] = []  # figure patch + its rectangles and texts, in draw order
         self._looks: list[Any] = []  # each artist's look at the last read (None: not drawn yet)
         self._boxes = np.zeros((0, 4))  # pixels each artist covers (x0, y0, x1, y1), y up
         self._recorded: dict[tuple[int, Any], tuple[list[tuple[Any, ...]], tuple[int, ...]]] = {}

@@ -131,7 +131,7 @@ def kernel_panel(fig: Any, pal: Any, values: np.ndarray, fmt: Callable[[float], 
     x0, y0 = corner
     if pal.labels:
         fig.text(x0, y0 - 0.12 * cell, label, ha="left", va="bottom",
-                fontsize=fig.points(0.56 * cell), color=pal.text, **font)
+                 fontsize=fig.points(0.56 * cell), color=pal.text, **font)
     texts = []
     for r in range(grid2.shape[0]):
         for c in range(grid2.shape[1]):
@@ -147,6 +147,6 @@ def kernel_panel(fig: Any, pal: Any, values: np.ndarray, fmt: Callable[[float], 
                 )
             )
             texts.append(fig.text(x0 + (c + 0.5) * cell, y0 + (r + 0.47) * cell, fmt(grid2[r, c]),
-                                 ha="center", va="center", fontsize=fig.points(0.5 * cell),
-                                 color=pal.text, zorder=4))
+                                  ha="center", va="center", fontsize=fig.points(0.5 * cell),
+                                  color=pal.text, zorder=4))
     return texts

@@ -316,13 +316,13 @@ class NumbersRenderer:
         if pal.labels:
             what = pal.input_label + (word(self.lang, "flat.stretched") if spec.transposed else "")
             fig.text(self._cx, self._cy - 0.18 * u, what, ha="left", va="bottom",
-                    fontsize=label_size, color=pal.text, **font)
+                     fontsize=label_size, color=pal.text, **font)
             out_label = {"max": word(self.lang, "flat.max_pool"),
                          "avg": word(self.lang, "flat.avg_pool")}.get(
                 self.pool or "", pal.output_label
             )
             fig.text(self._ox, self._oy - 0.18 * u, out_label, ha="left", va="bottom",
-                    fontsize=label_size, color=pal.text, **font)
+                     fontsize=label_size, color=pal.text, **font)
         self._formula = None
         self._caption_artist = None
         if pal.captions:
@@ -331,8 +331,8 @@ class NumbersRenderer:
                 fontsize=fig.points(0.3 * u), color=pal.text, family="DejaVu Sans Mono",
             )
             fig.text(self.size[0] / 2, self._caption_y + 0.55 * u, self._caption_line(),
-                    ha="center", va="top", fontsize=fig.points(0.27 * u), color=pal.muted,
-                    **font)
+                     ha="center", va="top", fontsize=fig.points(0.27 * u), color=pal.muted,
+                     **font)
         return fig
 
     def _pad_text(self, value: float, real: bool) -> str:

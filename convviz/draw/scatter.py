@@ -370,8 +370,9 @@ class ScatterRenderer:
                 self._in_rects[r, c] = rect
                 if self.x is not None:
                     fig.text(self._ix + (c + 0.5) * u, self._iy + (r + 0.47) * u,
-                            self.format(self.x.reshape(self._irows, self._icols)[r, c]),
-                            ha="center", va="center", fontsize=value_size, color=pal.text, zorder=4)
+                             self.format(self.x.reshape(self._irows, self._icols)[r, c]),
+                             ha="center", va="center", fontsize=value_size, color=pal.text,
+                             zorder=4)
         if self._panel_xy is not None and self.w is not None:
             kernel_panel(fig, pal, self.w, self.format, self._panel_xy, self._kcell,
                          word(self.lang, "flat.kernel"), lw, font)
@@ -405,8 +406,8 @@ class ScatterRenderer:
                 fig.add(rect)
                 self._out_rects[r, c] = rect
                 self._out_texts[r, c] = fig.text(x0 + u / 2, y0 + u * 0.47, "", ha="center",
-                                                va="center", fontsize=value_size, color=pal.text,
-                                                zorder=5)
+                                                 va="center", fontsize=value_size, color=pal.text,
+                                                 zorder=5)
         # the current patch: one translucent square per tap, cropped taps faint
         k_cells = int(math.prod(spec.kernel_size))
         self._patch_rects = []
@@ -420,18 +421,18 @@ class ScatterRenderer:
             in_label = (word(self.lang, "scatter.in_label", label=pal.input_label)
                         if self.numbers else pal.input_label)
             fig.text(self._ix, self._iy - 0.18 * u, in_label,
-                    ha="left", va="bottom", fontsize=label_size, color=pal.text, **font)
+                     ha="left", va="bottom", fontsize=label_size, color=pal.text, **font)
             what = word(self.lang, "scatter.sum_so_far" if self.numbers else "scatter.count")
             fig.text(self._fx, self._fy - 0.18 * u,
-                    word(self.lang, "scatter.out_label", label=pal.output_label, what=what),
-                    ha="left", va="bottom", fontsize=label_size, color=pal.text, **font)
+                     word(self.lang, "scatter.out_label", label=pal.output_label, what=what),
+                     ha="left", va="bottom", fontsize=label_size, color=pal.text, **font)
         self._line1 = self._line2 = None
         if pal.captions:
             self._line1 = fig.text(self.size[0] / 2, self._caption_y, "", ha="center", va="top",
-                                  fontsize=fig.points(0.3 * u), color=pal.text, **font)
+                                   fontsize=fig.points(0.3 * u), color=pal.text, **font)
             self._line2 = fig.text(self.size[0] / 2, self._caption_y + 0.55 * u,
-                                  self._caption2(), ha="center", va="top",
-                                  fontsize=fig.points(0.27 * u), color=pal.muted, **font)
+                                   self._caption2(), ha="center", va="top",
+                                   fontsize=fig.points(0.27 * u), color=pal.muted, **font)
         return fig
 
     def frame(self, n: int) -> np.ndarray:
