@@ -122,7 +122,32 @@ def vector_renderer_class(kind: str) -> type:
                           ) -> None:
             """:meth:`draw_path` drawn now (nothing looked up: for a caller that looked
             its drawing up itself, :func:`convviz.draw.vector_memo.draw_items`)."""
-            super().draw_path(self._scaled_gc(gc), path, as_transform(transform), rgbFace)
+            transform = as_transform(transform)
+            style = self._lean_style(gc, rgbFace) if kind == "svg" else None
+            if style is None:
+                super().draw_path(self._scaled_gc(gc), path, transform, rgbFace)
+                return
+            # what RendererSVG.draw_path writes, but for its style attribute: the same for
+            # every path drawn with the same graphics context and fill, so made once
+            clip = rgbFace is None
+            data = self._convert_path(path, self._make_flip_transform(transform), clip=clip,
+                                      simplify=path.should_simplify and clip, sketch=None)
+            self.writer.element("path", d=data, **self._get_clip_attrs(gc), style=style)
+
+        def _lean_style(self, gc: Any, rgbFace: Any) -> str | None:
+            """The style attribute RendererSVG.draw_path writes for ``gc`` (scaled) and
+            ``rgbFace``, made once per look; None where that path does more than write
+            one element (a link, a hatch, a sketch)."""
+            if (gc.get_url() is not None or gc.get_hatch() is not None
+                    or gc.get_sketch_params() is not None):
+                return None
+            key = (memo.style_key(gc, rgbFace), self.factor)
+            style = memo.STYLES.get(key)
+            if style is None:
+                if len(memo.STYLES) >= 20_000:  # (a bound for a long session)
+                    memo.STYLES.clear()
+                style = memo.STYLES[key] = self._get_style(self._scaled_gc(gc), rgbFace)
+            return str(style)
 
         def draw_path_collection(self, gc: Any, master_transform: Any, paths: Any,
                                  all_transforms: Any, offsets: Any, offset_trans: Any,

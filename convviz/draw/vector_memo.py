@@ -15,7 +15,9 @@ each by :func:`once`, which notes what a drawing writes under its key (a group t
 renderer opens as one call, so that its number is counted again) and writes it again —
 as the text it wrote, where the writer stands as it did then. A text's size is measured
 once too (:data:`METRICS`: matplotlib keeps it per renderer, and every document is a new
-renderer). :func:`moved_piece` moves the SVG text an artist wrote to another place (the
+renderer), and a path's style attribute once per look (:data:`STYLES`: a collection's items
+drawn at once write what matplotlib's SVG ``draw_path`` writes, made once).
+:func:`moved_piece` moves the SVG text an artist wrote to another place (the
 gallery's pictures made from pieces, :func:`convviz.encode.vector.svg_frames`).
 
 Importing this module does not import matplotlib.
@@ -32,12 +34,25 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["METRICS", "WriterTap", "collection_key", "draw_flat", "draw_items", "logged",
+__all__ = ["METRICS", "STYLES", "WriterTap", "collection_key", "draw_flat", "draw_items", "logged",
            "moved_piece", "once", "path_key", "shape_key", "tap", "urls", "write_again"]
 
 #: (kind, text, ismath, font, rc settings) -> the text's (width, height, descent) on a
 #: vector renderer
 METRICS: dict[tuple[Any, ...], Any] = {}
+#: (:func:`style_key`, units per point) -> the style attribute of a path on an SVG renderer
+STYLES: dict[tuple[Any, ...], str] = {}
+
+
+def style_key(gc: Any, rgbFace: Any) -> tuple[Any, ...]:
+    """Everything of a graphics context (without a hatch) and a fill that the style
+    attribute of a path on matplotlib's SVG renderer is made from (what its
+    ``_get_style_dict`` reads)."""
+    offset, dashes = gc.get_dashes()
+    return (None if rgbFace is None else tuple(float(v) for v in rgbFace),
+            gc.get_forced_alpha(), gc.get_alpha(), offset,
+            None if dashes is None else tuple(dashes), gc.get_linewidth(),
+            tuple(gc.get_rgb()), gc.get_joinstyle(), gc.get_capstyle())
 
 
 def urls(urls: Any) -> Any:
