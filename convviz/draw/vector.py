@@ -111,12 +111,10 @@ def vector_renderer_class(kind: str) -> type:
             key = (memo.path_key(gc, path, transform, rgbFace)
                    if isinstance(tap, memo.WriterTap) else None)
             if key is None:
-                super().draw_path(self._scaled_gc(gc), path, transform, rgbFace)
+                self.draw_path_now(gc, path, transform, rgbFace)
                 return
             assert isinstance(tap, memo.WriterTap)
-            draw = super().draw_path
-            memo.once(self, tap, key,
-                      lambda: draw(self._scaled_gc(gc), path, transform, rgbFace))
+            memo.once(self, tap, key, lambda: self.draw_path_now(gc, path, transform, rgbFace))
 
         def draw_path_now(self, gc: Any, path: Any, transform: Any, rgbFace: Any = None
                           ) -> None:
