@@ -82,14 +82,9 @@ def _loader_class() -> type:
             raise jinja2.TemplateNotFound(template)
 
         def list_templates(self) -> list[str]:
-            names: set[str] = set()
-            for folder in self.folders:
-                # os.walk does not follow links to folders (no loops, nothing outside)
-                for where, dirs, files in os.walk(folder):
-                    dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-                    rel = Path(where).relative_to(folder)
-                    names.update((rel / name).as_posix() for name in files)
-            return sorted(names)
+            return sorted({(Path(where).relative_to(folder) / name).as_posix()
+                           for folder in self.folders
+                           for where, name in _template_files(folder)})
 
     return FolderLoader
 
@@ -144,18 +139,25 @@ def _located(exc: BaseException, filename: str | None, lineno: int | None) -> Te
     return TemplateError(f"{where}: {message}")
 
 
+def _template_files(folder: Path) -> Iterator[tuple[str, str]]:
+    """(directory, file name) of every file in a template folder, in order."""
+    # os.walk does not follow links to folders (no loops, nothing outside)
+    for where, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            yield where, name
+
+
 def _state(env: Any) -> tuple[Any, ...]:
     """Every template file the environment's folders hold, with its size and time."""
     state = []
     for folder in env.loader.folders:
-        for where, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                try:
-                    info = os.stat(os.path.join(where, name))
-                except OSError:
-                    continue
-                state.append((where, name, info.st_size, info.st_mtime_ns))
+        for where, name in _template_files(folder):
+            try:
+                info = os.stat(os.path.join(where, name))
+            except OSError:
+                continue
+            state.append((where, name, info.st_size, info.st_mtime_ns))
     return tuple(state)
 
 
