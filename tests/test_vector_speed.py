@@ -44,12 +44,14 @@ def _plain_flat(flat, renderer):
 
 
 def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every artist and path drawn by matplotlib: nothing replayed, nothing remembered."""
+    """Every artist and path drawn by matplotlib (its own draw_path, style and all): nothing
+    replayed, nothing remembered."""
     monkeypatch.setattr(vector_memo, "path_key", lambda gc, path, transform, face: None)
     monkeypatch.setattr(vector_memo, "collection_key", lambda args, kwargs: None)
     monkeypatch.setattr(vector_memo, "draw_items", lambda *args, **kwargs: False)
     monkeypatch.setattr(vector_memo, "draw_flat", _plain_flat)
     monkeypatch.setattr(vector_memo, "METRICS", _Forgetful())
+    monkeypatch.setattr(vector_memo, "style_key", lambda gc, face: None)  # its draw_path
 
 
 @pytest.mark.parametrize(("name", "options"), SOURCES)
@@ -58,10 +60,12 @@ def test_replayed_svg_is_the_whole_drawing(name, options, monkeypatch):
     again = vector_memo.write_again
     monkeypatch.setattr(vector_memo, "write_again",
                         lambda r, tap, events: (replays.append(1), again(r, tap, events)))
+    monkeypatch.setattr(vector_memo, "STYLES", {})
     anim = animate(name, labels=False, **options)
     fast = svg_bytes(anim, duration_ms=anim.duration_ms)
     poster = svg_bytes(anim, frame=int(anim.poster_frame))
     assert replays, "nothing was replayed: the shortcut is not in use"
+    assert vector_memo.STYLES, "no path was written the lean way"
     with monkeypatch.context() as plain:
         _plain(plain)
         whole = animate(name, labels=False, **options)
@@ -102,6 +106,7 @@ def test_collection_items_are_drawn_as_matplotlib_draws_them(monkeypatch):
     with monkeypatch.context() as plain:
         plain.setattr(vector_memo, "draw_items", lambda *args, **kwargs: False)
         plain.setattr(vector_memo, "collection_key", lambda args, kwargs: None)
+        plain.setattr(vector_memo, "style_key", lambda gc, face: None)  # matplotlib's draw_path
         for name, data in fast.items():
             anim = animate(name, labels=False)
             assert svg_bytes(anim, duration_ms=anim.duration_ms) == data, name

@@ -136,10 +136,10 @@ def vector_renderer_class(kind: str) -> type:
             """The style attribute RendererSVG.draw_path writes for ``gc`` (scaled) and
             ``rgbFace``, made once per look; None where that path does more than write
             one element (a link, a hatch, a sketch)."""
-            if (gc.get_url() is not None or gc.get_hatch() is not None
-                    or gc.get_sketch_params() is not None):
+            look = memo.style_key(gc, rgbFace)
+            if look is None or gc.get_url() is not None or gc.get_sketch_params() is not None:
                 return None
-            key = (memo.style_key(gc, rgbFace), self.factor)
+            key = (look, self.factor)
             style = memo.STYLES.get(key)
             if style is None:
                 if len(memo.STYLES) >= 20_000:  # (a bound for a long session)

@@ -44,10 +44,12 @@ METRICS: dict[tuple[Any, ...], Any] = {}
 STYLES: dict[tuple[Any, ...], str] = {}
 
 
-def style_key(gc: Any, rgbFace: Any) -> tuple[Any, ...]:
-    """Everything of a graphics context (without a hatch) and a fill that the style
-    attribute of a path on matplotlib's SVG renderer is made from (what its
-    ``_get_style_dict`` reads)."""
+def style_key(gc: Any, rgbFace: Any) -> tuple[Any, ...] | None:
+    """Everything of a graphics context and a fill that the style attribute of a path on
+    matplotlib's SVG renderer is made from (what its ``_get_style_dict`` reads); None with
+    a hatch (a pattern of the document's own: then matplotlib draws the path itself)."""
+    if gc.get_hatch() is not None:
+        return None
     offset, dashes = gc.get_dashes()
     return (None if rgbFace is None else tuple(float(v) for v in rgbFace),
             gc.get_forced_alpha(), gc.get_alpha(), offset,
