@@ -112,6 +112,44 @@ def test_collection_items_are_drawn_as_matplotlib_draws_them(monkeypatch):
             assert svg_bytes(anim, duration_ms=anim.duration_ms) == data, name
 
 
+def _scattered(anim):
+    """The animation with a collection whose items sit at offsets added to its picture
+    (shapes in pixels placed by data offsets, colours and widths per item, as a user's own
+    figure may hold: no built-in picture has one)."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path
+    from matplotlib.transforms import Affine2D
+
+    ax = anim.source.ax
+    square = Path([(0, 0), (9, 0), (9, 9), (0, 9), (0, 0)], closed=True)
+    triangle = Path([(0, 0), (12, 0), (6, 10.5), (0, 0)], closed=True)
+    ax.add_collection(PathCollection(
+        [square, triangle], offsets=[(40.5, 30), (90.25, 61.5), (140, 30.75)],
+        offset_transform=ax.transData.get_affine(), transform=Affine2D().scale(1.5),
+        facecolors=["#268bd2", "#dc322f", "#859900"], edgecolors="#073642",
+        linewidths=[0.5, 1, 2], zorder=9), autolim=False)
+    return anim
+
+
+def test_collection_items_at_offsets_are_drawn_as_matplotlib_draws_them(monkeypatch):
+    placed = []
+    items = vector_memo.draw_items
+
+    def spy(renderer, gc, master, paths, transforms, offsets, *args, **kwargs):
+        drawn = items(renderer, gc, master, paths, transforms, offsets, *args, **kwargs)
+        placed.append(drawn and len(offsets) == 3)
+        return drawn
+
+    monkeypatch.setattr(vector_memo, "draw_items", spy)
+    anim = _scattered(animate("highway_block", labels=False))
+    fast = svg_bytes(anim, duration_ms=anim.duration_ms)
+    assert any(placed), "the items at offsets were not drawn by draw_items"
+    with monkeypatch.context() as plain:
+        _plain(plain)
+        anim = _scattered(animate("highway_block", labels=False))
+        assert svg_bytes(anim, duration_ms=anim.duration_ms) == fast
+
+
 # the gallery's animated SVGs are made from their pieces (convviz.encode.vector.svg_frames,
 # convviz.site.themed.themed_frames): a flat renderer's artist in a look it had before is
 # not drawn again, one of the same shape and look elsewhere is moved there

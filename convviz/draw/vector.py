@@ -82,6 +82,7 @@ def vector_renderer_class(kind: str) -> type:
     class PixelVectorRenderer(base):  # type: ignore[misc, valid-type]
         px_dpi: float = 72.0
         text_out: Any = None  # the text stream an SVG renderer writes to (vector_memo.tap)
+        _flip_matrix: Any = None  # (height, the matrix from pixels to SVG's downward y)
 
         @property
         def factor(self) -> float:
@@ -119,16 +120,23 @@ def vector_renderer_class(kind: str) -> type:
         def draw_path_now(self, gc: Any, path: Any, transform: Any, rgbFace: Any = None
                           ) -> None:
             """:meth:`draw_path` drawn now (nothing looked up: for a caller that looked
-            its drawing up itself, :func:`convviz.draw.vector_memo.draw_items`)."""
-            transform = as_transform(transform)
+            its drawing up itself, :func:`convviz.draw.vector_memo.draw_items`); ``transform``
+            a Transform or its bare 3×3 matrix."""
             style = self._lean_style(gc, rgbFace) if kind == "svg" else None
             if style is None:
-                super().draw_path(self._scaled_gc(gc), path, transform, rgbFace)
+                super().draw_path(self._scaled_gc(gc), path, as_transform(transform), rgbFace)
                 return
             # what RendererSVG.draw_path writes, but for its style attribute: the same for
-            # every path drawn with the same graphics context and fill, so made once
+            # every path drawn with the same graphics context and fill, so made once; and the
+            # flip to SVG's downward y as the matrix matplotlib's transform sum computes
+            # (np.dot of the two matrices), without building that sum
+            matrix = transform if isinstance(transform, np.ndarray) else transform.get_matrix()
+            flip = self._flip_matrix
+            if flip is None or flip[0] != self.height:
+                flip = self._flip_matrix = (
+                    self.height, Affine2D().scale(1, -1).translate(0, self.height).get_matrix())
             clip = rgbFace is None
-            data = self._convert_path(path, self._make_flip_transform(transform), clip=clip,
+            data = self._convert_path(path, np.dot(flip[1], matrix), clip=clip,
                                       simplify=path.should_simplify and clip, sketch=None)
             self.writer.element("path", d=data, **self._get_clip_attrs(gc), style=style)
 

@@ -221,6 +221,7 @@ def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any,
     tap = renderer.writer
     # each item is looked up here by its own key: drawn, it needs no look-up of its path
     draw_path = getattr(renderer, "draw_path_now", renderer.draw_path)
+    lean = hasattr(renderer, "draw_path_now")  # (which takes a bare matrix too)
     base = gc_key(gc)
     matrix = master.get_matrix()
     matrix_key = matrix.tobytes()
@@ -267,10 +268,11 @@ def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any,
             gc0.set_dashes(*line[1])
             gc0.set_foreground(line[2], isRGBA=True)
             gc0.set_antialiased(line[3])
-            transform = Affine2D(matrix.copy())
-            if offset[0] != 0 or offset[1] != 0:
-                transform.translate(*offset)
-            draw_path(gc0, path, transform, face)
+            transform = matrix.copy()
+            if offset[0] != 0 or offset[1] != 0:  # (as Affine2D.translate adds them)
+                transform[0, 2] += offset[0]
+                transform[1, 2] += offset[1]
+            draw_path(gc0, path, transform if lean else Affine2D(transform), face)
 
         once(renderer, tap, key, draw)
     gc0.restore()
