@@ -12,7 +12,7 @@ packages are laid out as installed (templates as the package ``convviz.templates
 byte-compiled as pip compiles a package it installs: neither compiles its sources again
 in every process, which only a source tree run with ``PYTHONDONTWRITEBYTECODE`` does.
 "Cold" is about the pictures: every one is drawn. The two alternate, ``--repeat`` times
-each (default 3: a shared machine's speed drifts by a third within minutes, so one pair
+each (default 5: a shared machine's speed drifts by a third within minutes, so one pair
 of runs can say either), and their medians are compared. Each cold build runs in a child
 process of its own (same imports, same pool). Then this code builds twice more with
 nothing changed, in a fresh process: the first timed with that process's imports, the
@@ -157,7 +157,7 @@ def _runs(runs: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=None)
-    parser.add_argument("--repeat", type=int, default=3,
+    parser.add_argument("--repeat", type=int, default=5,
                         help="cold builds of each, alternating; their medians are compared")
     parser.add_argument("--baseline-ref", default=BASELINE_REF)
     parser.add_argument("--draft", action="store_true", help="one frame per drawn animation")
