@@ -12,8 +12,9 @@ packages are laid out as installed (templates as the package ``convviz.templates
 byte-compiled as pip compiles a package it installs: neither compiles its sources again
 in every process, which only a source tree run with ``PYTHONDONTWRITEBYTECODE`` does.
 "Cold" is about the pictures: every one is drawn. The two alternate, ``--repeat`` times
-each (default 5: a shared machine's speed drifts by a third within minutes, so one pair
-of runs can say either), and their medians are compared. Each cold build runs in a child
+each, in ABBA order (default 5: a shared machine's speed drifts by a third within
+minutes, so one pair of runs can say either), after an untimed import by each, and their
+medians are compared. Each cold build runs in a child
 process of its own (same imports, same pool). Then this code builds twice more with
 nothing changed, in a fresh process: the first timed with that process's imports, the
 second (the target) right after it, as the old benchmark timed it after its cold build.
@@ -84,6 +85,14 @@ def _rebuilds(root: Path, out: Path, jobs: int | None, draft: bool) -> dict:
     if done.returncode != 0:
         raise RuntimeError(f"rebuild under {root} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _warm_up(root: Path) -> None:
+    """Import the package under ``root`` and what drawing needs, untimed."""
+    code = ("import convviz.site.builder, matplotlib.figure, matplotlib.backends.backend_agg, "
+            "matplotlib.backends.backend_svg, PIL.Image")
+    subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(root)},
+                   cwd=root, capture_output=True, check=False)
 
 
 def _cold(root: Path, out: Path, lang: str, jobs: int | None, draft: bool) -> dict:
@@ -171,13 +180,20 @@ def main(argv: list[str] | None = None) -> int:
         bases: list[dict] = []
         colds: list[dict] = []
         out = args.out or tmp / "site"
-        for _ in range(max(1, args.repeat)):
-            if old_root is not None:
-                bases.append(_cold(old_root, tmp / "baseline", "en", args.jobs, args.draft))
-            colds.append(_cold(new_root, out, "all", args.jobs, args.draft))
+        runs: list[tuple[list[dict], Path, Path, str]] = [(colds, new_root, out, "all")]
+        if old_root is not None:
+            runs.insert(0, (bases, old_root, tmp / "baseline", "en"))
+        for tree in (old_root, new_root):  # untimed: the files both read are in the page cache
+            if tree is not None:
+                _warm_up(tree)
+        for n in range(max(1, args.repeat)):
+            # in turn, ABBA: a drift of the machine's speed favours neither
+            for times, root, site, lang in (runs if n % 2 == 0 else runs[::-1]):
+                times.append(_cold(root, site, lang, args.jobs, args.draft))
         base_bytes = page_bytes(tmp / "baseline")["index.html"] if bases else None
         base = _median(bases)
         cold = _median(colds)
+        assert cold is not None  # (at least one run)
         warm = _rebuilds(new_root, out, args.jobs, args.draft)
         pages = page_bytes(out)
 
