@@ -921,3 +921,29 @@ def test_diagrams_open_full_size_on_tap():
     for card in diagrams:
         (fig,) = card.figures
         assert fig.zoom and f'<a class="zoom" href="{fig.animation.path}">' in page
+
+
+_WARM = """
+import gc, json, sys
+from convviz.site.pictures import WORKER_GC_THRESHOLD, warm
+before = gc.get_freeze_count()
+warm()
+from convviz.draw.canvas import size_blind_fonts
+print(json.dumps([before, gc.get_freeze_count(), gc.get_threshold()[0], WORKER_GC_THRESHOLD,
+                  "matplotlib.backends.backend_svg" in sys.modules, size_blind_fonts()]))
+"""
+
+
+def test_a_warmed_worker_has_drawing_imported_and_its_imports_out_of_the_collector():
+    """convviz.site.pictures.warm, in a gallery worker of its own: what drawing needs is
+    imported, fonts are looked up size-blind, what the imports made is frozen out of the
+    cyclic collector's scans and its youngest generation collected less often."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", _WARM], capture_output=True, text=True,
+                         check=True)
+    before, frozen, threshold, wanted, imported, blind = json.loads(run.stdout)
+    assert frozen > before + 10_000  # (matplotlib's modules alone make far more)
+    assert threshold == wanted > 700  # (Python's default)
+    assert imported and blind
