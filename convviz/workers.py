@@ -8,8 +8,10 @@ closes its descriptors) — the pipe reports end-of-file, and a thread in the
 worker stops it: work in progress (inside :func:`busy`) is interrupted like
 Ctrl-C, so the atomic writer removes its temporary file, then the worker exits
 within :data:`GRACE_SECONDS`. The worker also stops if its parent process
-changes (``os.getppid()``), whichever it notices first. Nothing here needs
-Linux-only calls (no ``prctl``).
+changes (``os.getppid()``), whichever it notices first. SIGTERM sent to a worker
+(a pool ending its workers) ends it as the default action would, but its work in
+progress is first stopped the same way. Nothing here needs Linux-only calls (no
+``prctl``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ GRACE_SECONDS = 2.0
 #: how often (seconds) a worker checks that its parent is still the same process
 _PARENT_POLL = 0.5
 
-_STATE = {"busy": False, "interrupted": False}
+_STATE = {"busy": False, "interrupted": False, "ending": False}
 
 
 @contextlib.contextmanager
@@ -48,7 +50,9 @@ def worker_init(lifeline: Any = None, keeper: Any = None) -> None:
     """Set up a worker process.
 
     Ctrl-C interrupts work in progress (so its temporary file is removed by the
-    atomic writer) but never the pool's own machinery. ``lifeline`` (the read end of
+    atomic writer) but never the pool's own machinery; SIGTERM ends the worker, now if it
+    is idle, else once its work is interrupted so (at the latest after
+    :data:`GRACE_SECONDS`). ``lifeline`` (the read end of
     the parent's pipe) and ``keeper`` (its write end, closed here: only the parent may
     hold it) make the worker stop when the parent is gone. The parent watched is the
     process that started this one: the command itself, or the server that forks
@@ -60,7 +64,21 @@ def worker_init(lifeline: Any = None, keeper: Any = None) -> None:
             _STATE["interrupted"] = True  # once: never interrupt the clean-up itself
             raise KeyboardInterrupt
 
+    def terminate(signum: int, frame: Any) -> None:
+        # SIGTERM (a pool ending its workers, or anyone): the worker ends as the default
+        # action would, but its work in progress is first stopped like Ctrl-C (its
+        # temporary file removed). A forked worker would otherwise run its parent's handler
+        # (the command's, whose exception a callback could only report).
+        if not _STATE["busy"]:
+            os._exit(128 + signum)
+        if not _STATE["ending"]:
+            _STATE["ending"] = True
+            threading.Thread(target=_end_when_idle, args=(128 + signum,),
+                             name="convviz-terminate", daemon=True).start()
+        handler(signum, frame)
+
     signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, terminate)
     sys.unraisablehook = _quiet_interruption
     # the last thing a worker does (multiprocessing's exit handlers, lowest priority): end
     # without tearing the interpreter down — freeing every module, figure and font it
@@ -102,10 +120,16 @@ def _watch_parent(lifeline: Any, parent: int) -> None:
             break
     if _STATE["busy"]:
         os.kill(os.getpid(), signal.SIGINT)  # stop the work; its temp file is removed
-        deadline = time.monotonic() + GRACE_SECONDS
-        while _STATE["busy"] and time.monotonic() < deadline:
-            time.sleep(0.05)
-    os._exit(1)
+    _end_when_idle(1)
+
+
+def _end_when_idle(status: int) -> None:
+    """End this worker with ``status`` once no work is in progress, at the latest after
+    :data:`GRACE_SECONDS` (the work was told to stop)."""
+    deadline = time.monotonic() + GRACE_SECONDS
+    while _STATE["busy"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os._exit(status)
 
 
 @contextlib.contextmanager

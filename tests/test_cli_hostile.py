@@ -507,3 +507,78 @@ def test_sigterm_in_one_process_leaves_nothing(tmp_path, monkeypatch, capsys):
     assert err == "convviz: terminated\n" and out == ""
     assert list(tmp_path.iterdir()) == []
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+_FORKED_SIGTERM = """
+import multiprocessing, os, signal, sys, time
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from convviz.workers import GRACE_SECONDS, lifeline_pool
+
+class ParentsTerm(BaseException):
+    pass
+
+def parents(signum, frame):
+    raise ParentsTerm
+
+def pid():
+    return os.getpid()
+
+def write_slowly(path):
+    from convviz.encode.atomic import atomic_write
+    from convviz.workers import busy
+    with busy(), atomic_write(path) as handle:
+        handle.write(b"half")
+        Path(path + ".pid").write_text(str(os.getpid()))
+        time.sleep(30)
+
+def gone(pid, within):
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status")
+        if not status.exists() or "zombie" in status.read_text(errors="replace").lower():
+            return True
+        time.sleep(0.05)
+    return False
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, parents)
+    fork = multiprocessing.get_context("fork")
+    with lifeline_pool(1, fork) as (pool, _):
+        idle = pool.submit(pid).result()
+        os.kill(idle, signal.SIGTERM)
+        print("idle gone", gone(idle, 2.0), flush=True)
+    target = sys.argv[1]
+    with lifeline_pool(1, fork) as (pool, _):
+        future = pool.submit(write_slowly, target)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(target + ".pid") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        busy = int(Path(target + ".pid").read_text())
+        os.kill(busy, signal.SIGTERM)
+        try:
+            future.result(timeout=GRACE_SECONDS + 5)
+            print("busy result")
+        except (KeyboardInterrupt, BrokenProcessPool) as exc:
+            print("busy stopped", type(exc).__name__)
+        print("busy gone", gone(busy, GRACE_SECONDS + 1), flush=True)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc/self").exists(),
+                    reason="needs fork and /proc")
+def test_sigterm_ends_a_forked_worker_without_its_parents_handler(tmp_path):
+    """A worker forked from a process with a SIGTERM handler of its own (as the command
+    has) does not run it: SIGTERM (as a pool sends to end its workers) ends an idle worker
+    at once, and a busy one once its work is interrupted like Ctrl-C (its temporary file
+    removed) — nothing reported on stderr. (In a process of its own: it forks.)"""
+    target = tmp_path / "slow.bin"
+    run = subprocess.run([sys.executable, "-c", _FORKED_SIGTERM, str(target)],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "idle gone True"
+    assert lines[1].startswith("busy stopped") and lines[2] == "busy gone True", lines
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cvz-")] == []
+    assert "Traceback" not in run.stderr and "ParentsTerm" not in run.stderr, run.stderr
