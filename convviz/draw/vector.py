@@ -29,6 +29,7 @@ Importing this module does not import matplotlib.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -82,7 +83,6 @@ def vector_renderer_class(kind: str) -> type:
     class PixelVectorRenderer(base):  # type: ignore[misc, valid-type]
         px_dpi: float = 72.0
         text_out: Any = None  # the text stream an SVG renderer writes to (vector_memo.tap)
-        _flip_matrix: Any = None  # (height, the matrix from pixels to SVG's downward y)
 
         @property
         def factor(self) -> float:
@@ -131,14 +131,16 @@ def vector_renderer_class(kind: str) -> type:
             # flip to SVG's downward y as the matrix matplotlib's transform sum computes
             # (np.dot of the two matrices), without building that sum
             matrix = transform if isinstance(transform, np.ndarray) else transform.get_matrix()
-            flip = self._flip_matrix
-            if flip is None or flip[0] != self.height:
-                flip = self._flip_matrix = (
-                    self.height, Affine2D().scale(1, -1).translate(0, self.height).get_matrix())
             clip = rgbFace is None
-            data = self._convert_path(path, np.dot(flip[1], matrix), clip=clip,
+            data = self._convert_path(path, np.dot(self._flip, matrix), clip=clip,
                                       simplify=path.should_simplify and clip, sketch=None)
             self.writer.element("path", d=data, **self._get_clip_attrs(gc), style=style)
+
+        @functools.cached_property
+        def _flip(self) -> Any:
+            """The matrix matplotlib's ``_make_flip_transform`` adds (pixels, y up, to SVG's
+            downward y), made as it makes it."""
+            return Affine2D().scale(1, -1).translate(0, self.height).get_matrix()
 
         def _lean_style(self, gc: Any, rgbFace: Any) -> str | None:
             """The style attribute RendererSVG.draw_path writes for ``gc`` (scaled) and

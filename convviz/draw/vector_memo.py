@@ -220,8 +220,8 @@ def draw_items(renderer: Any, gc: Any, master: Any, paths: Any, transforms: Any,
         return True
     tap = renderer.writer
     # each item is looked up here by its own key: drawn, it needs no look-up of its path
-    draw_path = getattr(renderer, "draw_path_now", renderer.draw_path)
     lean = hasattr(renderer, "draw_path_now")  # (which takes a bare matrix too)
+    draw_path = renderer.draw_path_now if lean else renderer.draw_path
     base = gc_key(gc)
     matrix = master.get_matrix()
     matrix_key = matrix.tobytes()
