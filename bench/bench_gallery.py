@@ -75,35 +75,36 @@ print(json.dumps({"first": first_s, "first_rendered": first.rendered,
 """
 
 
+def _run_under(root: Path, code: str, *args: object) -> subprocess.CompletedProcess[str]:
+    """``python -c code args`` with the package under ``root`` first on the path."""
+    return subprocess.run([sys.executable, "-c", code, *map(str, args)],
+                          env={**os.environ, "PYTHONPATH": str(root)}, cwd=root,
+                          capture_output=True, text=True, check=False)
+
+
+def _report(root: Path, what: str, code: str, *args: object) -> dict:
+    """The JSON line a child running ``code`` prints last (RuntimeError if it failed)."""
+    done = _run_under(root, code, *args)
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} under {root} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def _rebuilds(root: Path, out: Path, jobs: int | None, draft: bool) -> dict:
     """Two builds with nothing changed by the package under ``root``, in a fresh child
     process: the first timed with its imports, the second (the target) after it."""
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    args = [sys.executable, "-c", _REBUILDS, str(out), str(jobs or "-"),
-            "draft" if draft else "full"]
-    done = subprocess.run(args, env=env, cwd=root, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"rebuild under {root} failed:\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _report(root, "rebuild", _REBUILDS, out, jobs or "-", "draft" if draft else "full")
 
 
 def _warm_up(root: Path) -> None:
     """Import the package under ``root`` and what drawing needs, untimed."""
-    code = ("import convviz.site.builder, matplotlib.figure, matplotlib.backends.backend_agg, "
-            "matplotlib.backends.backend_svg, PIL.Image")
-    subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(root)},
-                   cwd=root, capture_output=True, check=False)
+    _run_under(root, "import convviz.site.builder, matplotlib.figure, PIL.Image, "
+                     "matplotlib.backends.backend_agg, matplotlib.backends.backend_svg")
 
 
 def _cold(root: Path, out: Path, lang: str, jobs: int | None, draft: bool) -> dict:
     """A cold build by the package under ``root``, in a child process."""
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    args = [sys.executable, "-c", _CHILD, str(out), lang, str(jobs or "-"),
-            "draft" if draft else "full"]
-    done = subprocess.run(args, env=env, cwd=root, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"build under {root} failed:\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _report(root, "build", _CHILD, out, lang, jobs or "-", "draft" if draft else "full")
 
 
 def _old_tree(ref: str, where: Path) -> Path | None:
